@@ -1,0 +1,20 @@
+#pragma once
+// Identifiers made on the kiosk.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "checkin/core/clock.hpp"
+
+namespace checkin {
+
+// UUIDv7 (RFC 9562): 48-bit Unix milliseconds then random bits, so ids sort by time
+// and never collide between kiosks.
+std::string make_uuid_v7(WallTime now);
+bool is_uuid(std::string_view text);
+
+std::string to_hex(std::span<const std::uint8_t> bytes);
+bool from_hex(std::string_view hex, std::span<std::uint8_t> out);  // exact length, any case
+
+}  // namespace checkin
