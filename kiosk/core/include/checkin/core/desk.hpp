@@ -1,0 +1,61 @@
+#pragma once
+// The check-in desk: one scan from code to committed events. It owns what the kiosk
+// knows (schedule, roster, keys, ledger), applies the rules, and reports an outcome as
+// accepted only after the store has committed it.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checkin/core/clock.hpp"
+#include "checkin/core/domain.hpp"
+#include "checkin/core/pass.hpp"
+#include "checkin/core/ports.hpp"
+#include "checkin/core/rules.hpp"
+
+namespace checkin {
+
+class CheckInDesk {
+ public:
+  CheckInDesk(const Clock& clock, EventStore& store, std::string device_id, RulesConfig config = {});
+
+  // What the kiosk knows; replaced as sync brings news.
+  void set_schedule(Schedule schedule) { schedule_ = std::move(schedule); }
+  void set_roster(Roster roster) { roster_ = std::move(roster); }
+  PassVerifier& verifier() { return verifier_; }
+  // Replays events already in the store, e.g. at start-up, without recording them again.
+  void load_history(const std::vector<AttendanceEvent>& events);
+
+  // A decoded code from any source (camera, scanner, typed). nullopt: the same code was
+  // seen a moment ago and is ignored.
+  std::optional<Decision> scan(std::string_view code);
+  // Completes a choose_session answer for the pass scanned last.
+  Decision choose_session(const Id& session_id);
+  Decision check_in_anonymously(const Id& session_id);
+  Decision walk_in(const Id& session_id, std::string name);
+  // Closes shifts left open past their end + grace. Call it periodically.
+  Result<std::vector<AttendanceEvent>> close_overdue_shifts();
+
+  const Schedule& schedule() const { return schedule_; }
+  const Roster& roster() const { return roster_; }
+  const Ledger& ledger() const { return ledger_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  ScanContext context(const Instant& now) const;
+  // Commits the decision's events; on failure the outcome becomes not_recorded.
+  Decision commit(Decision decision);
+
+  const Clock& clock_;
+  EventStore& store_;
+  std::string device_id_;
+  RulesConfig config_;
+  Schedule schedule_;
+  Roster roster_;
+  PassVerifier verifier_;
+  Ledger ledger_;
+  RepeatFilter repeats_;
+  std::string pending_choice_code_;  // the code waiting for choose_session
+};
+
+}  // namespace checkin
