@@ -209,7 +209,7 @@ Decision check_in(const Session& session, const PassClaims& pass, const Person* 
     auto d = refuse(Outcome::session_full, full_reason(session), pass.pass_id);
     return about(d, session, program);
   }
-  auto d = answer(Outcome::checked_in, *pass, person);
+  auto d = answer(Outcome::checked_in, pass, person);
   return record(about(d, session, program), EventKind::checkin, ctx);
 }
 
