@@ -1,0 +1,68 @@
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "checkin/core/pass.hpp"
+#include "checkin/qr/decode.hpp"
+#include "checkin/qr/image.hpp"
+#include "commands.hpp"
+#include "files.hpp"
+
+namespace checkin::cli {
+
+namespace {
+
+struct DecodeArgs {
+  std::vector<std::filesystem::path> images;
+  std::vector<std::filesystem::path> public_keys;
+  std::filesystem::path revocations;
+};
+
+std::string verdict(const PassVerifier& verifier, bool have_keys, std::string_view text) {
+  if (!text.starts_with(kPassPrefix)) return "not a CK1 pass";
+  if (!have_keys) return "CK1 pass, signature not checked (give --public-key to verify)";
+  auto now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+  auto claims = verifier.verify(text, now);
+  if (!claims) return fmt::format("{} ({})", to_string(claims.error().problem), claims.error().detail);
+  return fmt::format("valid pass {}, key {}, expires {}", claims->pass_id, claims->key_id, format_utc(claims->expires));
+}
+
+int run(const DecodeArgs& args) {
+  auto verifier = load_verifier(args.public_keys, args.revocations);
+  if (!verifier) {
+    fmt::print(stderr, "checkin decode: {}\n", verifier.error().message);
+    return kExitError;
+  }
+  int found = 0;
+  for (const auto& path : args.images) {
+    if (args.images.size() > 1) fmt::print("==> {} <==\n", path.string());
+    auto image = qr::load_image(path);
+    if (!image) {
+      fmt::print(stderr, "checkin decode: {}\n", image.error().message);
+      continue;
+    }
+    auto codes = qr::decode(image->view(), {.effort = qr::Effort::photo});
+    if (codes.empty()) fmt::print(stderr, "checkin decode: no QR code found in {}\n", path.string());
+    for (const auto& code : codes) {
+      ++found;
+      // The text exactly as encoded, newlines and all; the verdict on its own line after it.
+      std::fwrite(code.text.data(), 1, code.text.size(), stdout);
+      fmt::print("\nverdict: {}\n", verdict(*verifier, !args.public_keys.empty(), code.text));
+    }
+  }
+  return found > 0 ? kExitOk : kExitNegative;
+}
+
+}  // namespace
+
+void add_decode_command(CLI::App& app, int& exit_status) {
+  auto args = std::make_shared<DecodeArgs>();
+  auto* cmd = app.add_subcommand("decode", "Find QR codes in images (PNG, JPEG, PGM) and print their text");
+  cmd->add_option("images", args->images, "Image files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--public-key", args->public_keys, "Public key file to verify passes with (up to 3)");
+  cmd->add_option("--revoked", args->revocations, "File of revoked pass ids, one per line")->check(CLI::ExistingFile);
+  cmd->footer("Prints each code's text as it is, then a 'verdict:' line. Exit status 1 when nothing decodes.");
+  cmd->callback([args, &exit_status] { exit_status = run(*args); });
+}
+
+}  // namespace checkin::cli

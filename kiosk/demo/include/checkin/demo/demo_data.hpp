@@ -1,0 +1,37 @@
+#pragma once
+// A small, realistic organisation for demos: it is built around a given time so that
+// sessions are open whenever the demo runs.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checkin/core/domain.hpp"
+#include "checkin/core/error.hpp"
+#include "checkin/core/pass.hpp"
+
+namespace checkin::demo {
+
+struct DemoPass {
+  std::string label;      // file name and log label: "ana", "revoked", ...
+  std::string pass_id;
+  std::string text;       // the signed pass
+  std::string about;      // what this pass shows in the demo
+};
+
+struct DemoData {
+  Site site;
+  Schedule schedule;
+  Roster roster;
+  SigningKey key;
+  Revocations revoked;
+  std::vector<DemoPass> passes;
+
+  const DemoPass& pass(std::string_view label) const;
+};
+
+DemoData make_demo_data(WallTime now);
+
+// Writes keys/signing.key, keys/signing.pub and passes/<label>.png and .svg under `dir`.
+Result<void> write_demo_files(const DemoData& data, const std::filesystem::path& dir);
+
+}  // namespace checkin::demo

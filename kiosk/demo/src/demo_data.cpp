@@ -1,0 +1,90 @@
+#include "checkin/demo/demo_data.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <stdexcept>
+
+#include "checkin/qr/encode.hpp"
+
+namespace checkin::demo {
+
+using namespace std::chrono;
+
+const DemoPass& DemoData::pass(std::string_view label) const {
+  for (const auto& p : passes)
+    if (p.label == label) return p;
+  throw std::out_of_range(fmt::format("no demo pass '{}'", label));
+}
+
+DemoData make_demo_data(WallTime now) {
+  DemoData d;
+  d.key = SigningKey::generate();
+  d.site = Site{"site-riverside", "Riverside Community Centre"};
+  auto at = [&](minutes offset) { return floor<minutes>(now) + offset; };
+
+  d.schedule.programs = {
+      Program{"prog-lunch", "Community lunch", false, true, true, Registration::open, false, false},
+      Program{"prog-peer", "Tuesday peer support", true, true, false, Registration::roster, true, true},
+  };
+  auto session = [&](Id id, Id program, std::string room, minutes start, minutes end, std::optional<int> cap) {
+    Session s{std::move(id), std::move(program), d.site.id, std::move(room), at(start), at(end), {}, {}, cap};
+    return with_default_window(s);
+  };
+  d.schedule.sessions = {
+      session("sess-lunch", "prog-lunch", "Main hall", -15min, 105min, 40),
+      session("sess-peer", "prog-peer", "Room 2", 10min, 100min, 12),
+      session("sess-lunch-tomorrow", "prog-lunch", "Main hall", 24h - 15min, 24h + 105min, 40),
+  };
+  d.schedule.shifts = {Shift{"shift-desk", d.site.id, "Welcome desk", at(-20min), at(220min), {"person-vic"}}};
+
+  auto valid_until = now + days{365};
+  auto add = [&](std::string label, std::string about, WallTime expires) -> DemoPass& {
+    auto id = new_pass_id();
+    d.passes.push_back(DemoPass{std::move(label), id, issue_pass(d.key, id, expires).value(), std::move(about)});
+    return d.passes.back();
+  };
+  auto person = [&](std::string label, std::string name, std::vector<Id> programs, std::string about) {
+    auto& pass = add(label, std::move(about), valid_until);
+    d.roster.add(Person{"person-" + label, std::move(name), "en", std::move(programs)}, {pass.pass_id});
+  };
+  person("ana", "Ana", {"prog-peer"}, "registered for a discreet support group");
+  person("ben", "Ben", {}, "comes to the community lunch");
+  person("vic", "Vic", {}, "volunteer on the welcome desk shift");
+  person("dee", "", {}, "no preferred name on file");
+  add("visitor", "valid pass, not on this kiosk's roster", valid_until);
+  add("expired", "a pass that expired yesterday", now - days{1});
+  auto& revoked = add("revoked", "a pass reported lost and revoked", valid_until);
+  d.revoked.insert(revoked.pass_id);
+  return d;
+}
+
+namespace {
+Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return fail(Errc::io, fmt::format("cannot write {}", path.string()));
+  return {};
+}
+}  // namespace
+
+Result<void> write_demo_files(const DemoData& data, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "keys", ec);
+  std::filesystem::create_directories(dir / "passes", ec);
+  if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  if (auto ok = write_file(dir / "keys" / "signing.key", data.key.to_text()); !ok) return ok;
+  std::filesystem::permissions(dir / "keys" / "signing.key", std::filesystem::perms::owner_read |
+                                                                 std::filesystem::perms::owner_write, ec);
+  if (auto ok = write_file(dir / "keys" / "signing.pub", data.key.public_key().to_hex() + "\n"); !ok) return ok;
+  for (const auto& pass : data.passes) {
+    auto matrix = qr::encode(pass.text);
+    if (!matrix) return std::unexpected(matrix.error());
+    if (auto ok = qr::render_png(*matrix, dir / "passes" / (pass.label + ".png"), 8); !ok) return ok;
+    if (auto ok = write_file(dir / "passes" / (pass.label + ".svg"), qr::render_svg(*matrix, 8)); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace checkin::demo

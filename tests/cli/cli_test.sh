@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The `checkin` tool as a user runs it: keys, passes, decoding, verification, the demo,
+# and clear errors with the documented exit statuses for bad input.
+set -uo pipefail
+checkin=$1
+make_qr_png=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+
+check() {  # check NAME EXPECTED_STATUS ACTUAL_STATUS
+  if [ "$2" = "$3" ]; then passes=$((passes + 1)); else
+    echo "FAIL: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
+}
+contains() {  # contains NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then passes=$((passes + 1)); else
+    echo "FAIL: $1: '$3' not in output:"; sed 's/^/    /' "$2"; failures=$((failures + 1)); fi
+}
+lacks() {  # lacks NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then
+    echo "FAIL: $1: '$3' must not appear:"; sed 's/^/    /' "$2"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
+}
+
+cd "$tmp"
+
+# keys
+"$checkin" keys new --out keys >out 2>err; check "keys new" 0 $?
+contains "keys new" out "key id"
+[ "$(stat -c %a keys/signing.key)" = 600 ]; check "signing key is private" 0 $?
+"$checkin" keys new --out keys >out 2>err; check "keys new refuses to overwrite" 2 $?
+contains "keys new refuses to overwrite" err "already exists"
+
+# issue, decode, verify
+"$checkin" pass issue --key keys/signing.key --png pass.png --svg pass.svg --days 30 >out 2>err; check "pass issue" 0 $?
+text=$(sed -n 's/^text *//p' out)
+pass_id=$(sed -n 's/^pass id *//p' out)
+[[ $text == CK1:* ]]; check "pass text has the CK1 prefix" 0 $?
+contains "svg written" pass.svg "<svg"
+"$checkin" decode pass.png --public-key keys/signing.pub >out 2>err; check "decode a pass" 0 $?
+[ "$(head -n 1 out)" = "$text" ]; check "decode prints the pass text first" 0 $?
+contains "decode verdict" out "verdict: valid pass $pass_id"
+"$checkin" decode pass.png >out 2>err; check "decode without keys" 0 $?
+contains "decode without keys" out "signature not checked"
+"$checkin" pass verify "$text" --public-key keys/signing.pub >out 2>err; check "verify" 0 $?
+contains "verify" out "$pass_id"
+"$checkin" pass verify "${text%?}" --public-key keys/signing.pub >out 2>err; check "verify truncated" 1 $?
+contains "verify truncated" out "invalid: not_ours"
+echo "$pass_id" >revoked.txt
+"$checkin" pass verify "$text" --public-key keys/signing.pub --revoked revoked.txt >out 2>err; check "verify revoked" 1 $?
+contains "verify revoked" out "invalid: revoked"
+"$checkin" pass verify "$text" --public-key keys/signing.pub --at 2099-01-01T00:00:00Z >out 2>err; check "verify expired" 1 $?
+contains "verify expired" out "invalid: expired"
+"$checkin" keys new --out other >/dev/null 2>&1
+"$checkin" pass verify "$text" --public-key other/signing.pub >out 2>err; check "verify with the wrong key" 1 $?
+contains "verify with the wrong key" out "unknown_key"
+
+# raw, unescaped text: newlines and all, for any QR code
+printf 'line one\nline two\ttabbed "quoted" \\n not an escape' >multi.txt
+"$make_qr_png" multi.txt multi.png
+"$checkin" decode multi.png >out 2>err; check "decode multi-line" 0 $?
+head -c "$(stat -c %s multi.txt)" out | cmp -s - multi.txt; check "decoded text is raw" 0 $?
+contains "foreign code verdict" out "verdict: not a CK1 pass"
+
+# several images, one without a code
+"$make_qr_png" multi.txt second.png
+"$checkin" decode pass.png second.png >out 2>err; check "decode several" 0 $?
+contains "decode several" out "==> pass.png <=="
+contains "decode several" out "==> second.png <=="
+
+# bad input: clear errors and the documented exit statuses
+head -c 3000 /dev/urandom >noise.png
+"$checkin" decode noise.png >out 2>err; check "decode a corrupt image" 1 $?
+contains "decode a corrupt image" err "noise.png"
+printf 'P5\n64 64\n255\n' >blank.pgm; head -c 4096 /dev/zero | tr '\0' '\377' >>blank.pgm
+"$checkin" decode blank.pgm >out 2>err; check "decode an image without a code" 1 $?
+contains "decode an image without a code" err "no QR code found"
+"$checkin" decode does-not-exist.png >out 2>err; check "decode a missing file" 2 $?
+"$checkin" pass issue --key pass.svg >out 2>err; check "issue with a bad key file" 2 $?
+contains "issue with a bad key file" err "not a checkin signing key"
+"$checkin" pass issue --key keys/signing.key --expires 2001-01-01 >out 2>err; check "issue expired" 2 $?
+contains "issue expired" err "in the past"
+"$checkin" pass issue --key keys/signing.key --expires tomorrow >out 2>err; check "issue bad date" 2 $?
+"$checkin" pass verify "$text" --public-key pass.svg >out 2>err; check "verify with a bad key file" 2 $?
+printf 'not-a-pass-id\n' >bad-revoked.txt
+"$checkin" pass verify "$text" --public-key keys/signing.pub --revoked bad-revoked.txt >out 2>err
+check "bad revocation list" 2 $?
+contains "bad revocation list" err "line 1"
+"$checkin" >out 2>err; check "no subcommand" 2 $?
+
+# the demo: every step through the real pipeline, discreet names never shown
+"$checkin" demo --dir demo >out 2>err; check "demo" 0 $?
+contains "demo" out "Welcome, Ben! You are checked in. (Community lunch"
+contains "demo" out "Welcome — you are checked in."
+contains "demo" out "Please see a volunteer."
+contains "demo" out "Thanks for volunteering, Vic!"
+contains "demo" out "You volunteered 3 h"
+contains "demo" out "ignored"
+contains "demo" out "integrity ok"
+lacks "demo hides the discreet program" out "Tuesday peer support"
+lacks "demo hides Ana's name" out "Welcome, Ana"
+[ -f demo/passes/ana.png ] && [ -f demo/kiosk.db ]; check "demo files" 0 $?
+
+echo "$passes passed, $failures failed"
+[ "$failures" = 0 ]
