@@ -111,12 +111,13 @@ Result<void> KeyRing::add(const PublicKey& key) {
   if (keys_.size() >= kMaxActiveKeys)
     return fail(Errc::limit_exceeded, fmt::format("at most {} pass keys can be active at once", kMaxActiveKeys));
   keys_.push_back(key);
+  key_ids_.push_back(key.key_id());
   return {};
 }
 
 const PublicKey* KeyRing::find(std::string_view key_id) const {
-  auto it = std::find_if(keys_.begin(), keys_.end(), [&](const PublicKey& k) { return k.key_id() == key_id; });
-  return it == keys_.end() ? nullptr : &*it;
+  auto it = std::find(key_ids_.begin(), key_ids_.end(), key_id);
+  return it == key_ids_.end() ? nullptr : &keys_[static_cast<std::size_t>(it - key_ids_.begin())];
 }
 
 std::expected<PassClaims, PassRejection> PassVerifier::verify(std::string_view code, WallTime now) const {

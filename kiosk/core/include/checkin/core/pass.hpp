@@ -79,6 +79,7 @@ class KeyRing {
 
  private:
   std::vector<PublicKey> keys_;
+  std::vector<std::string> key_ids_;  // computed once: every scan looks a key up
 };
 
 using Revocations = std::unordered_set<std::string>;  // revoked pass ids (hex)
