@@ -158,7 +158,14 @@ Result<int> schema_version_of(sqlite::Connection& connection) {
   return static_cast<int>(*version);
 }
 
-Result<void> migrate(sqlite::Connection& connection, const std::string& path) {
+Result<void> check_version_supported(int version) {
+  if (version <= latest_schema_version()) return {};
+  return fail(Errc::storage_io, fmt::format("it has schema version {}, newer than this software supports ({}): "
+                                            "update the kiosk software or use another database file",
+                                            version, latest_schema_version()));
+}
+
+Result<void> migrate(sqlite::Connection& connection) {
   const int latest = latest_schema_version();
   while (true) {
     auto transaction = sqlite::Transaction::begin(connection, "migrating the schema");
@@ -166,11 +173,7 @@ Result<void> migrate(sqlite::Connection& connection, const std::string& path) {
     // Read inside the transaction: another process may have migrated meanwhile.
     auto version = schema_version_of(connection);
     if (!version) return std::unexpected(version.error());
-    if (*version > latest)
-      return fail(Errc::storage_io,
-                  fmt::format("database {} has schema version {}, newer than this software supports ({}): "
-                              "update the kiosk software or use another database file",
-                              path, *version, latest));
+    if (auto supported = check_version_supported(*version); !supported) return supported;
     if (*version == latest) return {};  // the transaction rolls back: nothing to do
 
     const Migration& step = kMigrations[static_cast<std::size_t>(*version)];

@@ -119,7 +119,7 @@ Result<Connection> Connection::open(const std::string& path, int flags, const st
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
-    Error error = error_from(db, rc, fmt::format("opening database {}", path));
+    Error error = error_from(db, rc, "opening the file");
     sqlite3_close_v2(db);  // a handle is returned even on failure
     return std::unexpected(std::move(error));
   }

@@ -13,13 +13,6 @@ namespace {
 using sqlite::Connection;
 using sqlite::Query;
 
-Result<void> check_version_supported(int version, const std::string& path) {
-  if (version <= latest_schema_version()) return {};
-  return fail(Errc::storage_io, fmt::format("database {} has schema version {}, newer than this software "
-                                            "supports ({}): update the kiosk software or use another database file",
-                                            path, version, latest_schema_version()));
-}
-
 Result<void> configure_for_writing(Connection& db) {
   // WAL: a reader never blocks the writer, and a commit is one append + fsync.
   auto mode = db.query("PRAGMA journal_mode = WAL", "switching to write-ahead logging");
@@ -110,32 +103,44 @@ Result<void> validate_for_append(const AttendanceEvent& event) {
 
 int Store::schema_version() { return latest_schema_version(); }
 
-Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
+namespace {
+
+Result<Connection> open_connection(const std::string& path, const OpenOptions& options) {
   const int flags =
       SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   auto connection = Connection::open(path, flags, options.vfs);
-  if (!connection) return std::unexpected(connection.error());
+  if (!connection) return connection;
   // SQLite silently falls back to read-only when the file cannot be opened for writing.
   if (!options.read_only && connection->read_only())
-    return fail(Errc::storage_readonly,
-                fmt::format("opening database {} failed: storage read-only: the file cannot be written", path));
+    return fail(Errc::storage_readonly, "storage read-only: the file cannot be written");
   sqlite3_busy_timeout(connection->handle(), static_cast<int>(options.busy_timeout.count()));
 
   // The first read of the file: a garbage file fails here as storage_corrupt.
   auto version = schema_version_of(*connection);
   if (!version) return std::unexpected(version.error());
-  if (auto supported = check_version_supported(*version, path); !supported) return std::unexpected(supported.error());
+  if (auto supported = check_version_supported(*version); !supported) return std::unexpected(supported.error());
 
   if (options.read_only) {
     if (*version != latest_schema_version())
-      return fail(Errc::storage_io, fmt::format("opening database {} read-only failed: it has schema version {}, "
-                                                "this software needs {}; open it once for writing to migrate",
-                                                path, *version, latest_schema_version()));
+      return fail(Errc::storage_io, fmt::format("it has schema version {}, this software needs {}: open it once "
+                                                "for writing to migrate it",
+                                                *version, latest_schema_version()));
     if (auto configured = connection->exec("PRAGMA foreign_keys = ON", "configuring the connection"); !configured)
       return std::unexpected(configured.error());
-  } else {
-    if (auto configured = configure_for_writing(*connection); !configured) return std::unexpected(configured.error());
-    if (auto migrated = migrate(*connection, path); !migrated) return std::unexpected(migrated.error());
+    return connection;
+  }
+  if (auto configured = configure_for_writing(*connection); !configured) return std::unexpected(configured.error());
+  if (auto migrated = migrate(*connection); !migrated) return std::unexpected(migrated.error());
+  return connection;
+}
+
+}  // namespace
+
+Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
+  auto connection = open_connection(path, options);
+  if (!connection) {
+    const Error& error = connection.error();
+    return fail(error.code, fmt::format("opening database {}: {}", path, error.message));
   }
   return Store(std::make_unique<Impl>(Impl{path, std::move(*connection)}));
 }

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "checkin/core/domain.hpp"
@@ -33,6 +34,18 @@ struct OpenOptions {
   std::string vfs;
   // How long a writer waits for another connection's write transaction to end.
   std::chrono::milliseconds busy_timeout{5000};
+
+  // Shorthands (GCC warns about designated initializers that leave members out).
+  static OpenOptions reading_only() {
+    OpenOptions options;
+    options.read_only = true;
+    return options;
+  }
+  static OpenOptions using_vfs(std::string vfs_name) {
+    OpenOptions options;
+    options.vfs = std::move(vfs_name);
+    return options;
+  }
 };
 
 struct OutboxCounts {
