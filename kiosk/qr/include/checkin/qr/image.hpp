@@ -1,0 +1,74 @@
+#pragma once
+// 8-bit grayscale images: a non-owning frame view (what cameras hand us and decoders
+// read), an owning image, and PNG/JPEG/PGM files in and out.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "checkin/core/error.hpp"
+
+namespace checkin::qr {
+
+// A view of someone else's 8-bit grayscale pixels, like ZXing's ImageView. Rows may be
+// padded (row_stride > width), as camera buffers often are.
+struct ImageView {
+  const std::uint8_t* data = nullptr;
+  int width = 0;
+  int height = 0;
+  int row_stride = 0;  // bytes from one row to the next
+
+  ImageView() = default;
+  // row_stride 0 means tightly packed (= width).
+  ImageView(const std::uint8_t* pixels, int width, int height, int row_stride = 0)
+      : data(pixels), width(width), height(height), row_stride(row_stride ? row_stride : width) {}
+
+  // False for a null buffer, a zero or negative size, or a stride shorter than a row.
+  bool valid() const { return data != nullptr && width > 0 && height > 0 && row_stride >= width; }
+  const std::uint8_t* row(int y) const { return data + static_cast<std::ptrdiff_t>(y) * row_stride; }
+  std::uint8_t at(int x, int y) const { return row(y)[x]; }
+  // The part of this view inside the rectangle, clipped to the view's bounds.
+  ImageView cropped(int left, int top, int crop_width, int crop_height) const;
+};
+
+// An owning, tightly packed 8-bit grayscale image.
+class GrayImage {
+ public:
+  GrayImage() = default;
+  GrayImage(int width, int height, std::uint8_t fill = 0);
+  static GrayImage copy_of(ImageView view);
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+  bool empty() const { return pixels_.empty(); }
+  std::uint8_t* data() { return pixels_.data(); }
+  const std::uint8_t* data() const { return pixels_.data(); }
+  std::uint8_t* row(int y) { return pixels_.data() + static_cast<std::size_t>(y) * width_; }
+  const std::uint8_t* row(int y) const { return pixels_.data() + static_cast<std::size_t>(y) * width_; }
+  std::uint8_t& at(int x, int y) { return row(y)[x]; }
+  std::uint8_t at(int x, int y) const { return row(y)[x]; }
+  ImageView view() const { return ImageView(pixels_.data(), width_, height_, width_); }
+
+ private:
+  int width_ = 0;
+  int height_ = 0;
+  std::vector<std::uint8_t> pixels_;
+};
+
+// Limits on what load_image accepts: a 48-megapixel phone photo fits, a decompression
+// bomb does not.
+inline constexpr std::int64_t kMaxImagePixels = 64LL * 1000 * 1000;
+inline constexpr std::int64_t kMaxImageFileBytes = 256LL * 1024 * 1024;
+
+// PNG, JPEG or binary PGM/PPM, converted to gray. A missing, unreadable, corrupt or
+// oversized file is an error value, never a crash.
+Result<GrayImage> load_image(const std::filesystem::path& path);
+Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes);
+
+Result<void> save_png(ImageView image, const std::filesystem::path& path);
+Result<std::vector<std::uint8_t>> encode_png(ImageView image);
+// quality 1..100, as in any JPEG encoder.
+Result<std::vector<std::uint8_t>> encode_jpeg(ImageView image, int quality);
+
+}  // namespace checkin::qr

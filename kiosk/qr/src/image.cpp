@@ -1,0 +1,117 @@
+#include "checkin/qr/image.hpp"
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace checkin::qr {
+
+ImageView ImageView::cropped(int left, int top, int crop_width, int crop_height) const {
+  const int x0 = std::clamp(left, 0, width);
+  const int y0 = std::clamp(top, 0, height);
+  const int x1 = std::clamp(left + std::max(crop_width, 0), x0, width);
+  const int y1 = std::clamp(top + std::max(crop_height, 0), y0, height);
+  if (x1 == x0 || y1 == y0) return ImageView{};
+  return ImageView(row(y0) + x0, x1 - x0, y1 - y0, row_stride);
+}
+
+GrayImage::GrayImage(int width, int height, std::uint8_t fill)
+    : width_(std::max(width, 0)), height_(std::max(height, 0)) {
+  if (width_ == 0 || height_ == 0) width_ = height_ = 0;
+  pixels_.assign(static_cast<std::size_t>(width_) * height_, fill);
+}
+
+GrayImage GrayImage::copy_of(ImageView view) {
+  if (!view.valid()) return GrayImage{};
+  GrayImage copy(view.width, view.height);
+  for (int y = 0; y < view.height; ++y) std::memcpy(copy.row(y), view.row(y), view.width);
+  return copy;
+}
+
+Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes) {
+  if (file_bytes.empty()) return fail(Errc::invalid_input, "image is empty");
+  if (static_cast<std::int64_t>(file_bytes.size()) > kMaxImageFileBytes)
+    return fail(Errc::limit_exceeded, fmt::format("image file too large ({} bytes)", file_bytes.size()));
+  const int length = static_cast<int>(file_bytes.size());
+
+  // Read the header first so a tiny file claiming a gigantic size is refused before
+  // stb allocates for it.
+  int width = 0, height = 0, channels = 0;
+  if (!stbi_info_from_memory(file_bytes.data(), length, &width, &height, &channels))
+    return fail(Errc::invalid_input, fmt::format("not a readable image: {}", stbi_failure_reason()));
+  if (width <= 0 || height <= 0)
+    return fail(Errc::invalid_input, "image has no pixels");
+  if (static_cast<std::int64_t>(width) * height > kMaxImagePixels)
+    return fail(Errc::limit_exceeded, fmt::format("image too large ({}x{} pixels)", width, height));
+
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(file_bytes.data(), length, &width, &height, &channels, 1), stbi_image_free);
+  if (!pixels) return fail(Errc::invalid_input, fmt::format("corrupt image: {}", stbi_failure_reason()));
+  return GrayImage::copy_of(ImageView(pixels.get(), width, height));
+}
+
+Result<GrayImage> load_image(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) return fail(Errc::io, fmt::format("cannot read {}: {}", path.string(), error.message()));
+  if (static_cast<std::int64_t>(size) > kMaxImageFileBytes)
+    return fail(Errc::limit_exceeded, fmt::format("{} is too large ({} bytes)", path.string(), size));
+
+  std::ifstream file(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes(size);
+  if (!file || !file.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+    return fail(Errc::io, fmt::format("cannot read {}", path.string()));
+
+  auto image = load_image_from_memory(bytes);
+  if (!image) return fail(image.error().code, fmt::format("{}: {}", path.string(), image.error().message));
+  return image;
+}
+
+namespace {
+
+void append_to_vector(void* context, void* data, int size) {
+  auto* out = static_cast<std::vector<std::uint8_t>*>(context);
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  out->insert(out->end(), bytes, bytes + size);
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> encode_png(ImageView image) {
+  if (!image.valid()) return fail(Errc::invalid_input, "cannot encode an empty image as PNG");
+  std::vector<std::uint8_t> png;
+  if (!stbi_write_png_to_func(append_to_vector, &png, image.width, image.height, 1, image.data,
+                              image.row_stride))
+    return fail(Errc::io, "PNG encoding failed");
+  return png;
+}
+
+Result<std::vector<std::uint8_t>> encode_jpeg(ImageView image, int quality) {
+  if (!image.valid()) return fail(Errc::invalid_input, "cannot encode an empty image as JPEG");
+  // stb's JPEG writer has no row stride: pack padded rows first.
+  const GrayImage packed = image.row_stride == image.width ? GrayImage{} : GrayImage::copy_of(image);
+  const std::uint8_t* pixels = packed.empty() ? image.data : packed.data();
+  std::vector<std::uint8_t> jpeg;
+  if (!stbi_write_jpg_to_func(append_to_vector, &jpeg, image.width, image.height, 1, pixels, std::clamp(quality, 1, 100)))
+    return fail(Errc::io, "JPEG encoding failed");
+  return jpeg;
+}
+
+Result<void> save_png(ImageView image, const std::filesystem::path& path) {
+  auto png = encode_png(image);
+  if (!png) return std::unexpected(png.error());
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file.write(reinterpret_cast<const char*>(png->data()), static_cast<std::streamsize>(png->size())))
+    return fail(Errc::io, fmt::format("cannot write {}", path.string()));
+  file.close();
+  if (!file) return fail(Errc::io, fmt::format("cannot write {}", path.string()));
+  return {};
+}
+
+}  // namespace checkin::qr

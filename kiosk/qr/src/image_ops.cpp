@@ -1,0 +1,300 @@
+#include "image_ops.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace checkin::qr::detail {
+
+namespace {
+
+// For each output index along one axis: which source samples contribute, with what weight.
+struct Taps {
+  std::vector<int> first;       // first source index per output index
+  std::vector<int> count;       // number of source samples per output index
+  std::vector<float> weights;   // count[i] weights for output i, concatenated
+  std::vector<int> weight_start;
+};
+
+Taps make_taps(int source_size, int target_size) {
+  Taps taps;
+  taps.first.resize(target_size);
+  taps.count.resize(target_size);
+  taps.weight_start.resize(target_size);
+  const double step = static_cast<double>(source_size) / target_size;
+  for (int i = 0; i < target_size; ++i) {
+    taps.weight_start[i] = static_cast<int>(taps.weights.size());
+    if (step > 1.0) {
+      // Shrinking: average the source interval [i*step, (i+1)*step), partial pixels weighted.
+      const double begin = i * step, end = std::min((i + 1) * step, static_cast<double>(source_size));
+      const int first = static_cast<int>(begin);
+      const int last = std::min(static_cast<int>(std::ceil(end)) - 1, source_size - 1);
+      taps.first[i] = first;
+      taps.count[i] = last - first + 1;
+      for (int s = first; s <= last; ++s) {
+        const double overlap = std::min(end, s + 1.0) - std::max(begin, static_cast<double>(s));
+        taps.weights.push_back(static_cast<float>(overlap / step));
+      }
+    } else {
+      // Enlarging (or same size): bilinear between the two nearest source centres.
+      const double centre = std::clamp((i + 0.5) * step - 0.5, 0.0, source_size - 1.0);
+      const int left = std::min(static_cast<int>(centre), source_size - 1);
+      const int right = std::min(left + 1, source_size - 1);
+      const float fraction = static_cast<float>(centre - left);
+      taps.first[i] = left;
+      taps.count[i] = right - left + 1;
+      if (right == left) {
+        taps.weights.push_back(1.0f);
+      } else {
+        taps.weights.push_back(1.0f - fraction);
+        taps.weights.push_back(fraction);
+      }
+    }
+  }
+  return taps;
+}
+
+std::uint8_t to_pixel(float value) {
+  return static_cast<std::uint8_t>(std::clamp(std::lround(value), 0L, 255L));
+}
+
+std::array<int, 256> histogram_of(ImageView image) {
+  std::array<int, 256> histogram{};
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* row = image.row(y);
+    for (int x = 0; x < image.width; ++x) ++histogram[row[x]];
+  }
+  return histogram;
+}
+
+// One box blur of the given radius, rows then columns, edges repeating the border
+// pixel so the image does not darken at its sides. Values are scaled by 16 going in
+// (see blurred) so the two passes lose no precision to rounding.
+void box_blur(const std::vector<std::uint16_t>& source, std::vector<std::uint16_t>& target, int width, int height,
+              int radius) {
+  const int window = 2 * radius + 1;
+  std::vector<std::uint16_t> rows(source.size());
+  for (int y = 0; y < height; ++y) {
+    const std::uint16_t* in = source.data() + static_cast<std::size_t>(y) * width;
+    std::uint16_t* out = rows.data() + static_cast<std::size_t>(y) * width;
+    std::uint32_t sum = 0;
+    for (int k = -radius; k <= radius; ++k) sum += in[std::clamp(k, 0, width - 1)];
+    for (int x = 0; x < width; ++x) {
+      out[x] = static_cast<std::uint16_t>((sum + window / 2) / window);
+      sum += in[std::min(x + radius + 1, width - 1)];
+      sum -= in[std::max(x - radius, 0)];
+    }
+  }
+  // Columns: one running sum per column, walking down the rows (cache friendly).
+  std::vector<std::uint32_t> sums(width, 0);
+  auto row_of = [&](int y) { return rows.data() + static_cast<std::size_t>(std::clamp(y, 0, height - 1)) * width; };
+  for (int k = -radius; k <= radius; ++k) {
+    const std::uint16_t* in = row_of(k);
+    for (int x = 0; x < width; ++x) sums[x] += in[x];
+  }
+  for (int y = 0; y < height; ++y) {
+    std::uint16_t* out = target.data() + static_cast<std::size_t>(y) * width;
+    const std::uint16_t* entering = row_of(y + radius + 1);
+    const std::uint16_t* leaving = row_of(y - radius);
+    for (int x = 0; x < width; ++x) {
+      out[x] = static_cast<std::uint16_t>((sums[x] + window / 2) / window);
+      sums[x] += entering[x];
+      sums[x] -= leaving[x];
+    }
+  }
+}
+
+// Exactly twice the size, bilinear: each output pixel is 3/4 of its nearest source
+// pixel and 1/4 of the next one along each axis. The common upscale, made fast.
+GrayImage doubled(ImageView image) {
+  const int width = image.width, height = image.height;
+  // Rows first: widen each source row into 16x fixed point.
+  std::vector<std::uint16_t> wide(static_cast<std::size_t>(2 * width) * height);
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    std::uint16_t* out = wide.data() + static_cast<std::size_t>(y) * 2 * width;
+    for (int x = 0; x < width; ++x) {
+      const int left = in[std::max(x - 1, 0)], centre = in[x], right = in[std::min(x + 1, width - 1)];
+      out[2 * x] = static_cast<std::uint16_t>(4 * (3 * centre + left));
+      out[2 * x + 1] = static_cast<std::uint16_t>(4 * (3 * centre + right));
+    }
+  }
+  GrayImage result(2 * width, 2 * height);
+  for (int y = 0; y < 2 * height; ++y) {
+    const int near = y / 2, far = std::clamp(y % 2 == 0 ? near - 1 : near + 1, 0, height - 1);
+    const std::uint16_t* a = wide.data() + static_cast<std::size_t>(near) * 2 * width;
+    const std::uint16_t* b = wide.data() + static_cast<std::size_t>(far) * 2 * width;
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < 2 * width; ++x) out[x] = static_cast<std::uint8_t>((3 * a[x] + b[x] + 32) >> 6);
+  }
+  return result;
+}
+
+}  // namespace
+
+GrayImage resized(ImageView image, int width, int height) {
+  if (!image.valid() || width <= 0 || height <= 0) return GrayImage{};
+  if (width == 2 * image.width && height == 2 * image.height) return doubled(image);
+  const Taps horizontal = make_taps(image.width, width);
+  const Taps vertical = make_taps(image.height, height);
+
+  // Rows first into a float buffer, then columns.
+  std::vector<float> row_pass(static_cast<std::size_t>(width) * image.height);
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    float* out = row_pass.data() + static_cast<std::size_t>(y) * width;
+    for (int x = 0; x < width; ++x) {
+      const float* w = horizontal.weights.data() + horizontal.weight_start[x];
+      const std::uint8_t* s = in + horizontal.first[x];
+      float sum = 0;
+      for (int k = 0; k < horizontal.count[x]; ++k) sum += w[k] * s[k];
+      out[x] = sum;
+    }
+  }
+
+  GrayImage result(width, height);
+  std::vector<float> accumulator(width);
+  for (int y = 0; y < height; ++y) {
+    std::fill(accumulator.begin(), accumulator.end(), 0.0f);
+    const float* w = vertical.weights.data() + vertical.weight_start[y];
+    for (int k = 0; k < vertical.count[y]; ++k) {
+      const float* in = row_pass.data() + static_cast<std::size_t>(vertical.first[y] + k) * width;
+      for (int x = 0; x < width; ++x) accumulator[x] += w[k] * in[x];
+    }
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < width; ++x) out[x] = to_pixel(accumulator[x]);
+  }
+  return result;
+}
+
+GrayImage inverted(ImageView image) {
+  if (!image.valid()) return GrayImage{};
+  GrayImage result(image.width, image.height);
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < image.width; ++x) out[x] = static_cast<std::uint8_t>(255 - in[x]);
+  }
+  return result;
+}
+
+GrayImage stretched_contrast(ImageView image, double low_percent, double high_percent) {
+  if (!image.valid()) return GrayImage{};
+  const auto histogram = histogram_of(image);
+  const double total = static_cast<double>(image.width) * image.height;
+  auto percentile = [&](double percent) {
+    double seen = 0;
+    for (int value = 0; value < 256; ++value) {
+      seen += histogram[value];
+      if (seen >= total * percent / 100.0) return value;
+    }
+    return 255;
+  };
+  const int low = percentile(low_percent);
+  const int high = percentile(high_percent);
+
+  std::array<std::uint8_t, 256> lut{};
+  for (int value = 0; value < 256; ++value)
+    lut[value] = high <= low ? static_cast<std::uint8_t>(value)
+                             : to_pixel(255.0f * static_cast<float>(value - low) / static_cast<float>(high - low));
+
+  GrayImage result(image.width, image.height);
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < image.width; ++x) out[x] = lut[in[x]];
+  }
+  return result;
+}
+
+GrayImage equalized_locally(ImageView image, int tile_size, double clip_limit) {
+  if (!image.valid()) return GrayImage{};
+  tile_size = std::max(tile_size, 8);
+  const int tiles_x = std::max(1, (image.width + tile_size / 2) / tile_size);
+  const int tiles_y = std::max(1, (image.height + tile_size / 2) / tile_size);
+  const double tile_width = static_cast<double>(image.width) / tiles_x;
+  const double tile_height = static_cast<double>(image.height) / tiles_y;
+
+  // One lookup table per tile: the tile's clipped, redistributed histogram as a CDF.
+  std::vector<std::array<std::uint8_t, 256>> luts(static_cast<std::size_t>(tiles_x) * tiles_y);
+  for (int ty = 0; ty < tiles_y; ++ty)
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const int x0 = static_cast<int>(tx * tile_width), x1 = static_cast<int>((tx + 1) * tile_width);
+      const int y0 = static_cast<int>(ty * tile_height), y1 = static_cast<int>((ty + 1) * tile_height);
+      const ImageView tile = image.cropped(x0, y0, x1 - x0, y1 - y0);
+      auto histogram = histogram_of(tile);
+      const int pixels = tile.width * tile.height;
+      const int limit = std::max(1, static_cast<int>(clip_limit * pixels / 256.0));
+      int excess = 0;
+      for (int& count : histogram)
+        if (count > limit) {
+          excess += count - limit;
+          count = limit;
+        }
+      const int share = excess / 256;
+      int remainder = excess % 256;
+      for (int& count : histogram) count += share + (remainder-- > 0 ? 1 : 0);
+
+      auto& lut = luts[static_cast<std::size_t>(ty) * tiles_x + tx];
+      int cumulative = 0;
+      for (int value = 0; value < 256; ++value) {
+        cumulative += histogram[value];
+        lut[value] = static_cast<std::uint8_t>(std::min(255, cumulative * 255 / std::max(pixels, 1)));
+      }
+    }
+
+  // Each pixel blends the tables of the four nearest tile centres (weights in 1/256).
+  struct Blend {
+    int near, far, far_weight;
+  };
+  auto blends_along = [](int pixels, int tiles, double tile_size) {
+    std::vector<Blend> blends(pixels);
+    for (int i = 0; i < pixels; ++i) {
+      const double t = std::clamp((i + 0.5) / tile_size - 0.5, 0.0, tiles - 1.0);
+      const int near = static_cast<int>(t);
+      blends[i] = Blend{near, std::min(near + 1, tiles - 1), static_cast<int>(std::lround((t - near) * 256))};
+    }
+    return blends;
+  };
+  const std::vector<Blend> columns = blends_along(image.width, tiles_x, tile_width);
+  const std::vector<Blend> rows = blends_along(image.height, tiles_y, tile_height);
+
+  GrayImage result(image.width, image.height);
+  for (int y = 0; y < image.height; ++y) {
+    const Blend row = rows[y];
+    const auto* top_luts = &luts[static_cast<std::size_t>(row.near) * tiles_x];
+    const auto* bottom_luts = &luts[static_cast<std::size_t>(row.far) * tiles_x];
+    const std::uint8_t* in = image.row(y);
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < image.width; ++x) {
+      const Blend column = columns[x];
+      const std::uint8_t value = in[x];
+      const int top = (256 - column.far_weight) * top_luts[column.near][value] + column.far_weight * top_luts[column.far][value];
+      const int bottom =
+          (256 - column.far_weight) * bottom_luts[column.near][value] + column.far_weight * bottom_luts[column.far][value];
+      out[x] = static_cast<std::uint8_t>(((256 - row.far_weight) * top + row.far_weight * bottom + (1 << 15)) >> 16);
+    }
+  }
+  return result;
+}
+
+GrayImage blurred(ImageView image, int radius) {
+  if (!image.valid()) return GrayImage{};
+  if (radius <= 0) return GrayImage::copy_of(image);
+  radius = std::min(radius, 64);
+  const int width = image.width, height = image.height;
+  std::vector<std::uint16_t> a(static_cast<std::size_t>(width) * height), b(a.size());
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    std::uint16_t* out = a.data() + static_cast<std::size_t>(y) * width;
+    for (int x = 0; x < width; ++x) out[x] = static_cast<std::uint16_t>(in[x] << 4);
+  }
+  box_blur(a, b, width, height, radius);
+  box_blur(b, a, width, height, radius);
+  GrayImage result(width, height);
+  for (std::size_t i = 0; i < a.size(); ++i) result.data()[i] = static_cast<std::uint8_t>((a[i] + 8) >> 4);
+  return result;
+}
+
+}  // namespace checkin::qr::detail

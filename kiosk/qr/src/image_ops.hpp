@@ -1,0 +1,28 @@
+#pragma once
+// Image preprocessing for the decode pipeline. Each operation returns a new image and
+// accepts any valid view (any size down to 1x1).
+#include "checkin/qr/image.hpp"
+
+namespace checkin::qr::detail {
+
+// Resampling to an exact size: area averaging when shrinking (no aliasing of fine
+// module patterns), bilinear interpolation when enlarging.
+GrayImage resized(ImageView image, int width, int height);
+
+// Light on dark becomes dark on light.
+GrayImage inverted(ImageView image);
+
+// Maps the low_percent / high_percent percentiles of the histogram to black / white.
+GrayImage stretched_contrast(ImageView image, double low_percent, double high_percent);
+
+// Contrast-limited adaptive histogram equalisation (CLAHE): equalises each tile of
+// about tile_size pixels, with the histogram clipped at clip_limit times its mean so
+// noise in flat areas is not blown up, and blends neighbouring tiles bilinearly. Evens
+// out shadows, gradients and washed-out areas.
+GrayImage equalized_locally(ImageView image, int tile_size, double clip_limit);
+
+// Box blur of the given radius, applied twice (close to a Gaussian). Smooths moire
+// and sensor noise that break module edges into speckles.
+GrayImage blurred(ImageView image, int radius);
+
+}  // namespace checkin::qr::detail
