@@ -77,7 +77,9 @@ class Connection {
   ~Connection();
 
   // A query on the cached prepared statement for `sql`. `sql` must be a string literal
-  // (static storage): the cache keys on it. `doing` names the operation for errors.
+  // (static storage): the cache keys on it. One query per SQL text at a time: asking for
+  // the same text again while a Query of it is alive would reset it. `doing` names the
+  // operation for error messages.
   Result<Query> query(std::string_view sql, std::string_view doing);
 
   // Shorthands for one cached statement with its arguments bound to ?1, ?2, ...

@@ -1,6 +1,8 @@
 // The attendance log, its outbox, opening and health checks.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "schema.hpp"
@@ -15,11 +17,14 @@ using sqlite::Query;
 
 Result<void> configure_for_writing(Connection& db) {
   // WAL: a reader never blocks the writer, and a commit is one append + fsync.
-  auto mode = db.query("PRAGMA journal_mode = WAL", "switching to write-ahead logging");
-  if (!mode) return std::unexpected(mode.error());
-  auto row = mode->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row || mode->text(0) != "wal")
+  std::string journal_mode;
+  auto switched = db.for_each_row("PRAGMA journal_mode = WAL", "switching to write-ahead logging",
+                                  [&](const Query& row) -> Result<void> {
+                                    journal_mode = row.text(0);
+                                    return {};
+                                  });
+  if (!switched) return switched;
+  if (journal_mode != "wal")
     return fail(Errc::storage_io, "switching to write-ahead logging failed: the file system does not support it");
   // FULL: a commit is on disk before append() returns, so power loss keeps every check-in
   // the screen showed as accepted. secure_delete: purged personal data is overwritten.
@@ -99,12 +104,6 @@ Result<void> validate_for_append(const AttendanceEvent& event) {
   return {};
 }
 
-}  // namespace
-
-int Store::schema_version() { return latest_schema_version(); }
-
-namespace {
-
 Result<Connection> open_connection(const std::string& path, const OpenOptions& options) {
   const int flags =
       SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -135,6 +134,8 @@ Result<Connection> open_connection(const std::string& path, const OpenOptions& o
 }
 
 }  // namespace
+
+int Store::schema_version() { return latest_schema_version(); }
 
 Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
   auto connection = open_connection(path, options);
