@@ -26,6 +26,11 @@ std::string local_hhmm(WallTime t) {
   return fmt::format("{:%H:%M}", fmt::localtime(tt));
 }
 
+std::string local_day_hhmm(WallTime t) {
+  std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
+  return fmt::format("{:%a %H:%M}", fmt::localtime(tt));
+}
+
 std::string hours_and_minutes(Millis d) {
   auto m = duration_cast<minutes>(d).count();
   return fmt::format("{} h {:02} min", m / 60, m % 60);
@@ -74,16 +79,16 @@ struct Demo {
   void show(std::string_view who, const std::optional<Decision>& d) {
     std::string when = local_hhmm(clock.now().wall);
     if (!d) {
-      fmt::print("{}  {:<22} (same pass again a moment later: ignored, nothing shown)\n", when, who);
+      fmt::print("{}  {:<28} (same pass again a moment later: ignored, nothing shown)\n", when, who);
       return;
     }
-    fmt::print("{}  {:<22} {}\n", when, who, public_message(*d, desk.schedule()));
+    fmt::print("{}  {:<28} {}\n", when, who, public_message(*d, desk.schedule()));
     std::string detail = to_string(d->outcome);
     if (!d->reason.empty()) detail += " — " + d->reason;
     for (const auto& e : d->events)
       detail += fmt::format("; recorded {} #{}{}", to_string(e.kind), e.seq,
                             e.flags ? " [" + flags_to_string(e.flags) + "]" : "");
-    fmt::print("{:7}{:<22} admin: {}\n", "", "", detail);
+    fmt::print("{:7}{:<28} admin: {}\n", "", "", detail);
   }
 
   // A participant shows their pass: the PNG goes through the decode pipeline first.
@@ -125,8 +130,10 @@ int run_demo(const std::filesystem::path& dir) {
   Demo demo(std::move(data), dir, now, std::move(*opened));
   demo.desk.set_schedule(demo.store.load_schedule().value());
   demo.desk.set_roster(demo.store.load_roster().value());
-  for (const auto& k : demo.store.load_public_keys().value()) (void)demo.desk.verifier().keys().add(PublicKey::from_hex(k.public_key_hex).value());
-  for (const auto& r : demo.store.revocations().value()) demo.desk.verifier().revocations().insert(r.pass_id_hex);
+  auto keys = demo.store.load_public_keys().value();
+  for (const auto& k : keys) (void)demo.desk.verifier().keys().add(PublicKey::from_hex(k.public_key_hex).value());
+  auto revocations = demo.store.revocations().value();
+  for (const auto& r : revocations) demo.desk.verifier().revocations().insert(r.pass_id_hex);
 
   fmt::print("{} — kiosk demo\nkeys, passes (PNG + SVG) and the kiosk database are in {}\n\n", demo.data.site.name,
              dir.string());
@@ -161,14 +168,15 @@ int run_demo(const std::filesystem::path& dir) {
   wait(80min);
   d.scan_pass("ana");
   if (auto ok = d.store.record_feedback(Feedback{"sess-peer", 4}, d.clock.now().wall); ok)
-    fmt::print("{:7}{:<22} feedback 4/5 stored for the session, not linked to anyone\n", "", "");
+    fmt::print("{:7}{:<28} feedback 4/5 stored for the session, not linked to anyone\n", "", "");
   wait(2h);
   d.scan_pass("vic");
 
   fmt::print("\nAttendance at this kiosk:\n");
   for (const auto& s : d.desk.schedule().sessions) {
     const Program* p = d.desk.schedule().program(s.program_id);
-    fmt::print("  {:<28} {} checked in\n", p->discreet ? "(discreet group)" : p->name, d.desk.ledger().attendance_count(s.id));
+    fmt::print("  {} {:<30} {} checked in\n", local_day_hhmm(s.start), p->discreet ? "(discreet group)" : p->name,
+               d.desk.ledger().attendance_count(s.id));
   }
   auto counts = d.store.outbox_counts();
   auto integrity = d.store.integrity_check();
