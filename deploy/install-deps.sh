@@ -10,6 +10,7 @@ packages=(
   libsodium-dev libqrencode-dev libzxing-dev libzbar-dev libsqlite3-dev sqlite3
   libstb-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   libsdl2-dev libimgui-dev libcairo2-dev
+  fonts-dejavu-core
   # tests
   catch2
 )

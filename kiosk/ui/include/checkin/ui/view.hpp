@@ -1,0 +1,164 @@
+#pragma once
+// The kiosk's view state and the intents its screens emit. Screens are pure functions of
+// a ViewState: they draw it and report what the person tapped as Intents; they do no I/O
+// and hold no state of their own. kiosk/app builds the ViewState and handles the Intents.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checkin/core/clock.hpp"
+#include "checkin/core/domain.hpp"
+#include "checkin/core/rules.hpp"
+
+namespace checkin::ui {
+
+enum class Screen { ready, result, choose_session, no_pass, feedback, admin_pin, admin };
+
+// A session as the screens show it. For discreet programs `title` and `room` are empty
+// and screens show the translated "A group session" instead.
+struct SessionCard {
+  Id id;
+  std::string title;
+  std::string room;
+  std::string time_range;  // "18:00–19:30", kiosk local time
+  bool discreet = false;
+  bool anonymous_allowed = false;
+  bool walk_ins_allowed = false;
+  bool full = false;
+  // Admin screen only:
+  bool served = true;      // this kiosk serves it
+  int checked_in = 0;
+};
+
+enum class SyncDot { synced, pending, offline, not_enrolled, needs_attention };
+enum class CameraState { ok, starting, missing };
+
+// A gray camera frame for the small live preview. The pixels belong to the app and stay
+// valid while the frame is drawn; `serial` changes when the picture does.
+struct Preview {
+  const std::uint8_t* pixels = nullptr;
+  int width = 0;
+  int height = 0;
+  std::uint64_t serial = 0;
+};
+
+struct ReadyView {
+  std::vector<SessionCard> open_now;
+  CameraState camera = CameraState::starting;
+  Preview preview;
+  SyncDot sync = SyncDot::not_enrolled;
+  bool anonymous_available = false;  // some open session allows anonymous check-in
+  bool walk_in_available = false;    // some open session allows walk-ins
+};
+
+struct ResultView {
+  Outcome outcome = Outcome::checked_in;
+  std::string name;          // preferred name to greet with; empty: the generic welcome
+  std::string where;         // "Community lunch · Main hall"; empty for discreet programs
+  std::string shift_started; // "18:05" for shift_started
+  Millis shift_duration{0};  // for shift_ended
+  int seconds_left = 0;      // until the screen returns to Ready by itself
+};
+
+enum class ChoosePurpose { pass, anonymous };
+
+struct ChooseView {
+  ChoosePurpose purpose = ChoosePurpose::pass;
+  std::vector<SessionCard> choices;
+};
+
+// "No pass?": walk-in check-in with an optional first name or nickname typed on the
+// on-screen keyboard.
+struct NoPassView {
+  std::vector<SessionCard> sessions;  // open sessions that allow walk-ins
+  Id selected;                        // chosen session (preselected when there is one)
+  std::string name;                   // typed so far (UTF-8)
+  bool shifted = false;               // keyboard shows capitals
+};
+
+struct PinView {
+  int digits_entered = 0;  // shown as dots; the digits themselves never reach the UI
+  bool wrong = false;      // the last PIN was wrong
+  int locked_seconds = 0;  // > 0: too many wrong tries, wait
+};
+
+struct RefusalNote {
+  std::string time;     // "18:05"
+  std::string outcome;  // e.g. "pass_revoked"
+  std::string reason;   // detail for staff; never shown on public screens
+};
+
+enum class AdminTab { sessions, sync, export_data, settings };
+
+struct AdminView {
+  AdminTab tab = AdminTab::sessions;
+  std::vector<SessionCard> sessions;   // today's sessions with counts and served flags
+  Id names_session;                    // session whose names were asked for (empty: none)
+  std::vector<std::string> names;      // preferred names checked in there, on request only
+  std::vector<RefusalNote> refusals;   // recent refusals with reasons
+  std::string store_fault;             // last storage error; empty when healthy
+  // Sync
+  SyncDot sync = SyncDot::not_enrolled;
+  std::string device_id;               // empty until enrolled
+  std::string last_sync;               // "18:05" or empty
+  int pending_events = 0;
+  std::vector<RefusalNote> dead_letters;  // time, event id, server's reason
+  // Export
+  std::string export_path;             // where the CSV goes (a USB stick's mount point)
+  std::string export_result;           // what the last export did
+  // Settings
+  int volume_percent = 50;
+  bool discreet_mode = false;          // hide every name on this kiosk
+  bool high_contrast = false;
+  std::vector<std::pair<std::string, std::string>> languages;  // code, name in that language
+};
+
+struct ViewState {
+  Screen screen = Screen::ready;
+  std::string language = "en";
+  bool high_contrast = false;
+  std::string site_name;
+  std::string clock_text;  // "18:05"
+  ReadyView ready;
+  ResultView result;
+  ChooseView choose;
+  NoPassView no_pass;
+  PinView pin;
+  AdminView admin;
+};
+
+// What the person asked for.
+struct Intent {
+  enum class Kind {
+    dismiss,                 // tap on a result, "back", "cancel", "done"
+    open_no_pass,
+    open_anonymous,          // "Check in anonymously"
+    choose_session,          // text = session id
+    select_walk_in_session,  // text = session id
+    type_text,               // text = characters typed on the on-screen keyboard
+    erase_text,              // backspace
+    toggle_shift,
+    confirm_walk_in,
+    feedback,                // number = 1..5
+    skip_feedback,
+    set_language,            // text = language code
+    open_admin,              // the small staff button
+    pin_digit,               // number = 0..9
+    pin_erase,
+    admin_tab,               // number = AdminTab
+    toggle_served,           // text = session id
+    show_names,              // text = session id (empty hides them)
+    retry_dead_letter,       // text = event id
+    export_csv,
+    set_export_path,         // text = path
+    set_volume,              // number = 0..100
+    toggle_discreet_mode,
+    toggle_high_contrast,
+    leave_kiosk,
+  };
+  Kind kind;
+  std::string text = {};
+  int number = 0;
+};
+
+}  // namespace checkin::ui
