@@ -145,6 +145,7 @@ struct Intent {
     open_admin,              // the small staff button
     pin_digit,               // number = 0..9
     pin_erase,
+    pin_submit,              // the "OK" key of the PIN pad
     admin_tab,               // number = AdminTab
     toggle_served,           // text = session id
     show_names,              // text = session id (empty hides them)
