@@ -73,6 +73,7 @@ class Ledger {
   const OpenShift* open_shift_of(const Id& person_id) const;
   std::vector<OpenShift> open_shifts() const;
   const std::vector<AttendanceEvent>& events() const { return events_; }
+  bool undone(const std::string& event_id) const { return undone_.contains(event_id); }
 
  private:
   struct SessionTally {
