@@ -105,7 +105,10 @@ struct AdminView {
   std::vector<RefusalNote> dead_letters;  // time, event id, server's reason
   // Export
   std::string export_path;             // where the CSV goes (a USB stick's mount point)
-  std::string export_result;           // what the last export did
+  enum class ExportState { none, done, failed } export_state = ExportState::none;
+  std::string export_file;             // done: the file written
+  int export_rows = 0;                 // done: events in it
+  std::string export_result;           // failed: the system's reason (e.g. "No space left on device")
   // Settings
   int volume_percent = 50;
   bool discreet_mode = false;          // hide every name on this kiosk
