@@ -1,0 +1,110 @@
+#pragma once
+// The kiosk's screen flow: which screen is up, what it shows, and what a scan or a tap
+// does. It runs on the UI thread, talks to the desk (domain) and the store, and builds
+// the ViewState the screens draw. No SDL, no ImGui: tests drive it directly.
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checkin/app/pin_guard.hpp"
+#include "checkin/core/desk.hpp"
+#include "checkin/store/store.hpp"
+#include "checkin/ui/view.hpp"
+
+namespace checkin::app {
+
+// Sound cues; the platform plays them.
+enum class Cue { none, success, see_volunteer };
+
+// What staff can change on the admin screen; kept in the store's settings so it survives
+// restarts, starting from the configuration file's values.
+struct KioskSettings {
+  std::string language = "en";
+  int volume = 40;
+  bool discreet_mode = false;
+  bool high_contrast = false;
+  std::string export_dir = "/media/usb";
+  std::set<Id> unserved;  // sessions and shifts staff turned off on this kiosk
+};
+
+struct KioskTimeouts {
+  std::chrono::seconds result{6};
+  std::chrono::seconds choose{30};
+  std::chrono::seconds no_pass{90};
+  std::chrono::seconds feedback{20};
+  std::chrono::seconds pin{30};
+  std::chrono::seconds admin{180};
+};
+
+class Kiosk {
+ public:
+  Kiosk(CheckInDesk& desk, store::Store& store, PinGuard pin, KioskSettings defaults, KioskTimeouts timeouts = {});
+
+  // Everything the kiosk serves, as sync (or the demo) delivered it; staff choose from it.
+  void set_schedule(Schedule schedule);
+  void set_languages(std::vector<std::pair<std::string, std::string>> languages) { languages_ = std::move(languages); }
+  void set_site_name(std::string name) { site_name_ = std::move(name); }
+
+  // A decoded code from any source: camera, scanner, script.
+  void on_scan(std::string_view code);
+  void on_intent(const ui::Intent& intent);
+  // Timers: screens that return to Ready, overdue shifts. Call every frame.
+  void tick();
+
+  ui::ViewState view() const;
+  Cue take_cue();
+  bool leave_requested() const { return leave_requested_; }
+  const KioskSettings& settings() const { return settings_; }
+  // When the next timer fires, so an idle main loop knows how long it may sleep.
+  Millis time_to_next_timer() const;
+
+  // Outcome of the last committed or refused scan, for logs and tests.
+  const std::optional<Decision>& last_decision() const { return last_decision_; }
+
+ private:
+  void show(const Decision& decision);
+  void go(ui::Screen screen);
+  void go_ready();
+  void touch() { last_interaction_ = desk_.clock().now(); }
+  void handle_admin(const ui::Intent& intent);
+  void handle_pin(const ui::Intent& intent);
+  void apply_served();
+  void save_settings();
+  void note_refusal(const Decision& decision);
+  void export_csv();
+  std::vector<ui::SessionCard> cards(const std::vector<const Session*>& sessions) const;
+  ui::SessionCard card(const Session& session) const;
+  std::string local_time(WallTime t) const;
+
+  CheckInDesk& desk_;
+  store::Store& store_;
+  PinGuard pin_;
+  KioskSettings settings_;
+  KioskTimeouts timeouts_;
+  Schedule full_schedule_;
+  std::vector<std::pair<std::string, std::string>> languages_;
+  std::string site_name_;
+
+  ui::Screen screen_ = ui::Screen::ready;
+  Instant screen_since_{};
+  Instant last_interaction_{};
+  std::string language_;              // the screens' language now (a participant may switch it)
+  std::optional<Decision> last_decision_;
+  ui::ResultView result_;
+  ui::ChooseView choose_;
+  ui::NoPassView no_pass_;
+  Id feedback_session_;               // kept apart from any person: feedback is anonymous
+  std::string pin_digits_;
+  bool pin_wrong_ = false;
+  ui::AdminView admin_;
+  std::deque<ui::RefusalNote> refusals_;
+  std::string store_fault_;
+  Cue cue_ = Cue::none;
+  bool leave_requested_ = false;
+  Instant last_shift_check_{};
+};
+
+}  // namespace checkin::app

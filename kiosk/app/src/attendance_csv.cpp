@@ -1,0 +1,88 @@
+#include "checkin/app/attendance_csv.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "checkin/core/clock.hpp"
+
+namespace checkin::app {
+
+std::string csv_field(std::string_view text) {
+  bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+  std::string cell = formula ? "'" : "";
+  cell += text;
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string attendance_csv(const std::vector<AttendanceEvent>& events, const Schedule& schedule, const Roster& roster,
+                           bool hide_all_names) {
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: Excel otherwise guesses a legacy encoding
+  out += "recorded_at_utc,event,program,session_start_utc,room,shift,name,person_id,event_id,device_id,device_seq,flags\r\n";
+  for (const auto& e : events) {
+    const Session* session = schedule.session(e.session_id);
+    const Program* program = session ? schedule.program(session->program_id) : nullptr;
+    const Shift* shift = schedule.shift(e.shift_id);
+    bool discreet = program && program->discreet;
+    std::string name;
+    if (!hide_all_names && !discreet) {
+      if (e.kind == EventKind::walk_in) name = e.walk_in_name;
+      else if (auto it = roster.people.find(e.person_id); it != roster.people.end()) name = it->second.preferred_name;
+    }
+    std::string program_name = program ? (discreet ? "(discreet program)" : program->name) : e.session_id;
+    std::vector<std::string> cells = {
+        format_utc(e.wall_time),
+        to_string(e.kind),
+        e.session_id.empty() ? "" : program_name,
+        session ? format_utc(session->start) : "",
+        session && !discreet ? session->room : "",
+        shift ? shift->role : e.shift_id,
+        name,
+        e.person_id,
+        e.event_id,
+        e.device_id,
+        std::to_string(e.seq),
+        flags_to_string(e.flags),
+    };
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(cells[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+Result<std::filesystem::path> write_attendance_csv(const std::filesystem::path& dir, const std::string& file_name,
+                                                   const std::string& csv) {
+  auto path = dir / file_name;
+  auto tmp = dir / (file_name + ".partial");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(Errc::io, fmt::format("cannot write to {}: {}", dir.string(), std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < csv.size()) {
+    ssize_t n = ::write(fd, csv.data() + done, csv.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  int err = done == csv.size() && ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    Errc code = err == ENOSPC ? Errc::storage_full : err == EROFS ? Errc::storage_readonly : Errc::io;
+    return fail(code, fmt::format("could not write {}: {}", path.string(), std::strerror(err)));
+  }
+  return path;
+}
+
+}  // namespace checkin::app

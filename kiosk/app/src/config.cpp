@@ -1,0 +1,140 @@
+#include "checkin/app/config.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <toml++/toml.h>
+
+namespace checkin::app {
+
+namespace {
+
+// Every key in one table: its setter parses text (from --set) or a TOML value.
+struct Key {
+  std::function<std::string(KioskConfig&, const std::string&)> set;  // returns an error or ""
+};
+
+std::string set_int(int& field, const std::string& text, int lo, int hi) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return fmt::format("'{}' is not a whole number", text);
+  if (value < lo || value > hi) return fmt::format("{} is outside {}..{}", value, lo, hi);
+  field = value;
+  return "";
+}
+
+std::string set_bool(bool& field, const std::string& text) {
+  if (text == "true") field = true;
+  else if (text == "false") field = false;
+  else return fmt::format("'{}' is not true or false", text);
+  return "";
+}
+
+template <class E>
+std::string set_enum(E& field, const std::string& text, std::initializer_list<std::pair<const char*, E>> names) {
+  std::string allowed;
+  for (auto& [name, value] : names) {
+    if (text == name) {
+      field = value;
+      return "";
+    }
+    allowed += allowed.empty() ? name : fmt::format(", {}", name);
+  }
+  return fmt::format("'{}' is not one of: {}", text, allowed);
+}
+
+const std::map<std::string, Key>& keys() {
+  using C = KioskConfig;
+  static const std::map<std::string, Key> table = {
+      {"kiosk.database", {[](C& c, const std::string& v) { c.database = v; return v.empty() ? "must not be empty" : ""; }}},
+      {"kiosk.language", {[](C& c, const std::string& v) {
+         c.language = v;
+         return v.size() >= 2 && v.size() <= 8 ? "" : "expected a language code such as en or es";
+       }}},
+      {"kiosk.result_seconds", {[](C& c, const std::string& v) { return set_int(c.result_seconds, v, 2, 60); }}},
+      {"kiosk.volume", {[](C& c, const std::string& v) { return set_int(c.volume, v, 0, 100); }}},
+      {"kiosk.high_contrast", {[](C& c, const std::string& v) { return set_bool(c.high_contrast, v); }}},
+      {"kiosk.discreet_mode", {[](C& c, const std::string& v) { return set_bool(c.discreet_mode, v); }}},
+      {"kiosk.admin_pin_hash", {[](C& c, const std::string& v) {
+         c.admin_pin_hash = v;
+         return v.empty() || v.starts_with("$argon2id$") ? "" : "expected an Argon2id hash from `checkin-kiosk --hash-pin`";
+       }}},
+      {"kiosk.export_dir", {[](C& c, const std::string& v) { c.export_dir = v; return ""; }}},
+      {"kiosk.assets_dir", {[](C& c, const std::string& v) { c.assets_dir = v; return ""; }}},
+      {"camera.source", {[](C& c, const std::string& v) {
+         return set_enum(c.camera, v, {{"v4l2", CameraSource::v4l2}, {"replay", CameraSource::replay}, {"none", CameraSource::none}});
+       }}},
+      {"camera.device", {[](C& c, const std::string& v) { c.camera_device = v; return ""; }}},
+      {"camera.width", {[](C& c, const std::string& v) { return set_int(c.camera_width, v, 160, 4096); }}},
+      {"camera.height", {[](C& c, const std::string& v) { return set_int(c.camera_height, v, 120, 4096); }}},
+      {"camera.replay_path", {[](C& c, const std::string& v) { c.replay_path = v; return ""; }}},
+      {"camera.replay_fps", {[](C& c, const std::string& v) { return set_int(c.replay_fps, v, 1, 60); }}},
+      {"display.mode", {[](C& c, const std::string& v) {
+         return set_enum(c.display, v, {{"fullscreen", DisplayMode::fullscreen}, {"windowed", DisplayMode::windowed},
+                                        {"headless", DisplayMode::headless}});
+       }}},
+      {"display.width", {[](C& c, const std::string& v) { return set_int(c.width, v, 320, 7680); }}},
+      {"display.height", {[](C& c, const std::string& v) { return set_int(c.height, v, 240, 7680); }}},
+      {"scanner.max_key_gap_ms", {[](C& c, const std::string& v) { return set_int(c.scanner_max_key_gap_ms, v, 5, 500); }}},
+      {"scanner.min_length", {[](C& c, const std::string& v) { return set_int(c.scanner_min_length, v, 1, 512); }}},
+  };
+  return table;
+}
+
+Result<void> apply(KioskConfig& config, const std::string& key, const std::string& value, const std::string& where) {
+  auto it = keys().find(key);
+  if (it == keys().end()) return fail(Errc::invalid_input, fmt::format("{}: unknown setting '{}'", where, key));
+  if (auto problem = it->second.set(config, value); !problem.empty())
+    return fail(Errc::invalid_input, fmt::format("{}: {}: {}", where, key, problem));
+  return {};
+}
+
+// TOML values as the text --set would give, so both paths share one parser per key.
+std::optional<std::string> as_text(const toml::node& node) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ConfigOverride> parse_override(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return fail(Errc::invalid_input, fmt::format("--set '{}': expected section.key=value", text));
+  return ConfigOverride{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+Result<KioskConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides) {
+  KioskConfig config;
+  if (!file.empty()) {
+    toml::table parsed;
+    try {
+      parsed = toml::parse_file(file.string());
+    } catch (const toml::parse_error& err) {
+      return fail(Errc::invalid_input, fmt::format("{} line {}: {}", file.string(), err.source().begin.line, err.description()));
+    }
+    for (auto&& [section, table] : parsed) {
+      auto* entries = table.as_table();
+      if (!entries)
+        return fail(Errc::invalid_input, fmt::format("{}: '{}' should be a [section]", file.string(), section.str()));
+      for (auto&& [name, node] : *entries) {
+        std::string key = fmt::format("{}.{}", section.str(), name.str());
+        std::string where = fmt::format("{} line {}", file.string(), node.source().begin.line);
+        auto text = as_text(node);
+        if (!text) return fail(Errc::invalid_input, fmt::format("{}: {}: expected a string, number or true/false", where, key));
+        if (auto ok = apply(config, key, *text, where); !ok) return std::unexpected(ok.error());
+      }
+    }
+  }
+  for (const auto& o : overrides)
+    if (auto ok = apply(config, o.key, o.value, "--set"); !ok) return std::unexpected(ok.error());
+  if (config.camera == CameraSource::replay && config.replay_path.empty())
+    return fail(Errc::invalid_input, "camera.source = \"replay\" needs camera.replay_path (an image or a folder of images)");
+  return config;
+}
+
+}  // namespace checkin::app

@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "checkin/app/config.hpp"
+#include "store_test_support.hpp"
+
+using namespace checkin;
+using namespace checkin::app;
+
+namespace {
+std::filesystem::path write(const checkin::testing::TempDir& dir, const std::string& text) {
+  auto path = dir.path() / "kiosk.toml";
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("the configuration file and --set overrides fill one validated struct") {
+  checkin::testing::TempDir dir;
+  auto file = write(dir, R"(
+[kiosk]
+database = "/tmp/k.db"
+language = "es"
+volume = 0
+high_contrast = true
+
+[camera]
+source = "replay"
+replay_path = "/tmp/frames"
+replay_fps = 10
+
+[display]
+mode = "windowed"
+width = 800
+height = 480
+)");
+  auto config = load_config(file, {{"display.width", "1024"}, {"camera.source", "none"}});
+  REQUIRE(config);
+  CHECK(config->database == "/tmp/k.db");
+  CHECK(config->language == "es");
+  CHECK(config->volume == 0);
+  CHECK(config->high_contrast);
+  CHECK(config->camera == CameraSource::none);
+  CHECK(config->replay_fps == 10);
+  CHECK(config->display == DisplayMode::windowed);
+  CHECK(config->width == 1024);
+  CHECK(config->height == 480);
+}
+
+TEST_CASE("the documented example configuration is valid") {
+  auto config = load_config(std::filesystem::path(CHECKIN_SOURCE_DIR) / "deploy" / "kiosk.example.toml", {});
+  INFO((config ? "" : config.error().message));
+  REQUIRE(config);
+  CHECK(config->camera == CameraSource::v4l2);
+}
+
+TEST_CASE("bad configuration is a clear message naming the key and line") {
+  checkin::testing::TempDir dir;
+  auto message = [&](const std::string& text, std::vector<ConfigOverride> overrides = {}) {
+    auto config = load_config(write(dir, text), overrides);
+    REQUIRE_FALSE(config);
+    return config.error().message;
+  };
+  CHECK_THAT(message("[kiosk]\nvolume = 300\n"), Catch::Contains("line 2") && Catch::Contains("kiosk.volume") &&
+                                                  Catch::Contains("outside 0..100"));
+  CHECK_THAT(message("[kiosk]\nvolum = 3\n"), Catch::Contains("unknown setting 'kiosk.volum'"));
+  CHECK_THAT(message("[camera]\nsource = \"webcam\"\n"), Catch::Contains("v4l2, replay, none"));
+  CHECK_THAT(message("[kiosk]\nhigh_contrast = \"yes\"\n"), Catch::Contains("not true or false"));
+  CHECK_THAT(message("[kiosk\nvolume = 3\n"), Catch::Contains("line 1"));
+  CHECK_THAT(message("volume = 3\n"), Catch::Contains("should be a [section]"));
+  CHECK_THAT(message("[camera]\nsource = \"replay\"\n"), Catch::Contains("camera.replay_path"));
+  CHECK_THAT(message("", {{"display.mode", "tiny"}}), Catch::Contains("--set") && Catch::Contains("display.mode"));
+  CHECK_THAT(message("[kiosk]\nadmin_pin_hash = \"1234\"\n"), Catch::Contains("Argon2id"));
+  CHECK_FALSE(load_config(dir.path() / "missing.toml", {}));
+  CHECK_FALSE(parse_override("no-equals-sign"));
+  CHECK(parse_override("kiosk.volume=3")->value == "3");
+}
