@@ -1,0 +1,37 @@
+#pragma once
+// Scripts for the headless kiosk (`checkin-kiosk --headless --script FILE --screenshots DIR`):
+// one step per line, each followed by a screenshot. Used by tests, the demo and anyone
+// checking a screen without a display.
+//
+//   # a comment
+//   scan CK1:...             a decoded code arrives (as from the camera or a scanner)
+//   scan-pass ana            the demo pass with that label (demo mode)
+//   replay path/to/photo.png an image goes through the camera path: decoded off the UI thread
+//   type CK1:... [gap 20ms]  a USB scanner types the text and Enter (keyboard wedge)
+//   tap no_pass              tap the button with that name
+//   advance 6s               the clock moves on (ms, s, min, h)
+//   language es              the screens' language, as the language button would
+//   shot name                only a screenshot, with this name
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checkin/core/clock.hpp"
+#include "checkin/core/error.hpp"
+
+namespace checkin::app {
+
+struct ScriptStep {
+  enum class Kind { scan, scan_pass, replay, type, tap, advance, language, shot };
+  Kind kind;
+  std::string argument;
+  Millis duration{0};  // advance; type: the gap between keys
+  int line = 0;
+};
+
+Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_view file_name = "script");
+Result<std::vector<ScriptStep>> load_script(const std::filesystem::path& file);
+Result<Millis> parse_duration(std::string_view text);  // "250ms", "6s", "2min", "1h"
+
+}  // namespace checkin::app

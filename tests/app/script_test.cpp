@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include "checkin/app/script.hpp"
+
+using namespace checkin;
+using namespace checkin::app;
+using Kind = ScriptStep::Kind;
+
+TEST_CASE("headless scripts: one step per line") {
+  auto steps = parse_script(
+      "# a morning\n"
+      "scan CK1:ABC DEF\n"
+      "\n"
+      "  tap no_pass\r\n"
+      "advance 6s\n"
+      "type CK1:XYZ gap 20ms\n"
+      "type CK1:XYZ\n"
+      "replay frames/a.png\n"
+      "language es\n"
+      "scan-pass ana\n"
+      "shot ready-es\n");
+  REQUIRE(steps);
+  REQUIRE(steps->size() == 9);
+  CHECK((*steps)[0].kind == Kind::scan);
+  CHECK((*steps)[0].argument == "CK1:ABC DEF");  // spaces are part of base45
+  CHECK((*steps)[0].line == 2);
+  CHECK((*steps)[1].kind == Kind::tap);
+  CHECK((*steps)[1].argument == "no_pass");
+  CHECK((*steps)[2].duration == Millis{6000});
+  CHECK((*steps)[3].argument == "CK1:XYZ");
+  CHECK((*steps)[3].duration == Millis{20});
+  CHECK((*steps)[4].duration == Millis{15});
+  CHECK((*steps)[5].kind == Kind::replay);
+  CHECK((*steps)[8].kind == Kind::shot);
+}
+
+TEST_CASE("a bad script is a clear error with its line") {
+  auto message = [](std::string_view text) {
+    auto steps = parse_script(text, "day.script");
+    REQUIRE_FALSE(steps);
+    return steps.error().message;
+  };
+  CHECK_THAT(message("tap a\njump 3\n"), Catch::Contains("day.script line 2") && Catch::Contains("unknown step 'jump'"));
+  CHECK_THAT(message("advance soon\n"), Catch::Contains("line 1") && Catch::Contains("not a duration"));
+  CHECK_THAT(message("advance 5 parsecs\n"), Catch::Contains("unit"));
+  CHECK_THAT(message("tap\n"), Catch::Contains("needs an argument"));
+  CHECK(parse_duration("2min") == Millis{120000});
+  CHECK(parse_duration("1h") == Millis{3600000});
+  CHECK_FALSE(parse_duration("-1s"));
+  CHECK_FALSE(load_script("/nonexistent/script"));
+}
