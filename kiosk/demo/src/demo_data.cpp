@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "checkin/qr/encode.hpp"
+#include "checkin/qr/image.hpp"
 
 namespace checkin::demo {
 
@@ -85,6 +86,45 @@ Result<void> write_demo_files(const DemoData& data, const std::filesystem::path&
     if (auto ok = write_file(dir / "passes" / (pass.label + ".svg"), qr::render_svg(*matrix, 8)); !ok) return ok;
   }
   return {};
+}
+
+Result<int> write_demo_camera_frames(const DemoData& data, const std::vector<std::string>& labels,
+                                     const std::filesystem::path& dir, int frames_per_pass, int empty_frames) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(Errc::io, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  constexpr int kWidth = 640, kHeight = 480;
+  int written = 0;
+  auto save = [&](const qr::GrayImage& frame) -> Result<void> {
+    return qr::save_png(frame.view(), dir / fmt::format("frame-{:03}.png", written++));
+  };
+  // A softly lit wall: a gentle gradient, so the frame looks like a camera's, not a page.
+  auto scene = [] {
+    qr::GrayImage frame(kWidth, kHeight);
+    for (int y = 0; y < kHeight; ++y)
+      for (int x = 0; x < kWidth; ++x) frame.at(x, y) = static_cast<std::uint8_t>(150 + x * 40 / kWidth - y * 30 / kHeight);
+    return frame;
+  };
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    auto matrix = qr::encode(data.pass(labels[i]).text);
+    if (!matrix) return std::unexpected(matrix.error());
+    auto code = qr::rasterize(*matrix, 5);
+    for (int f = 0; f < frames_per_pass; ++f) {
+      auto frame = scene();
+      // The pass drifts a little while it is held up, as a hand would move it.
+      int left = 170 + static_cast<int>(i % 3) * 20 + f * 3, top = (kHeight - code.height()) / 2 + f * 2;
+      for (int y = top - 18; y < top + code.height() + 30; ++y)  // phone bezel around the screen
+        for (int x = left - 12; x < left + code.width() + 12; ++x)
+          if (x >= 0 && y >= 0 && x < kWidth && y < kHeight) frame.at(x, y) = 30;
+      for (int y = 0; y < code.height(); ++y)
+        for (int x = 0; x < code.width(); ++x)
+          if (left + x < kWidth && top + y < kHeight) frame.at(left + x, top + y) = code.at(x, y) ? 235 : 25;
+      if (auto ok = save(frame); !ok) return std::unexpected(ok.error());
+    }
+    for (int f = 0; f < empty_frames; ++f)
+      if (auto ok = save(scene()); !ok) return std::unexpected(ok.error());
+  }
+  return written;
 }
 
 }  // namespace checkin::demo
