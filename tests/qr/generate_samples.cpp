@@ -2,7 +2,8 @@
 // beside a .txt file holding the exact text it encodes (zxing-cpp's layout), and a
 // `falsepositives` folder of code-free images. Deterministic: fixed seeds only.
 //
-//   qr_generate_samples <output-dir>
+//   qr_generate_samples <output-dir> [folder...]    (default: all folders)
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -57,19 +58,14 @@ class Folder {
  public:
   Folder(const fs::path& root, const std::string& name) : dir_(root / name) { fs::create_directories(dir_); }
 
-  // Large images go out as JPEG, as a phone would save them; the rest as lossless PNG.
-  void add(const GrayImage& image, const std::string& expected_text, bool as_jpeg = false) {
+  // Lossless PNG, or JPEG at the given quality (1..100) as a phone or webcam saves it.
+  void add(const GrayImage& image, const std::string& expected_text, int jpeg_quality = 0) {
     const std::string name = fmt::format("{:03}", count_++);
-    if (as_jpeg) {
-      const auto jpeg = encode_jpeg(image.view(), 88);
-      if (!jpeg) throw std::runtime_error(jpeg.error().message);
-      std::ofstream(dir_ / (name + ".jpg"), std::ios::binary)
-          .write(reinterpret_cast<const char*>(jpeg->data()), static_cast<std::streamsize>(jpeg->size()));
-    } else if (!save_png(image.view(), dir_ / (name + ".png"))) {
-      throw std::runtime_error("cannot write " + (dir_ / name).string());
-    }
-    if (!expected_text.empty())
-      std::ofstream(dir_ / (name + ".txt"), std::ios::binary) << expected_text;
+    auto bytes = jpeg_quality > 0 ? encode_jpeg(image.view(), jpeg_quality) : encode_png(image.view());
+    if (!bytes) throw std::runtime_error(bytes.error().message);
+    std::ofstream(dir_ / (name + (jpeg_quality > 0 ? ".jpg" : ".png")), std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+    if (!expected_text.empty()) std::ofstream(dir_ / (name + ".txt"), std::ios::binary) << expected_text;
   }
 
  private:
@@ -101,21 +97,21 @@ Document some_carrier(const QrMatrix& matrix, Random& random) {
 
 // --- folders --------------------------------------------------------------------------
 
-// Module sizes from below two pixels (a code far away) to 60 pixels (a photo filled by
-// the code), in images that grow with the code, up to phone-photo size.
+// Module sizes from below two pixels (a code far away) to 50 pixels (a phone photo
+// filled by the code, 4000x3000). Large ones are saved as JPEG, as phones do.
 void make_scale(Folder& folder, Random& random, PassIssuer& passes) {
   for (double module : {1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 10.0, 13.0, 16.0, 20.0, 25.0,
-                        32.0, 40.0, 50.0, 60.0}) {
+                        32.0, 40.0, 50.0}) {
     const std::string text = passes.next();
-    const QrMatrix matrix = encoded(text);
-    const Document document = code_document(matrix, 25, 230);
+    const Document document = code_document(encoded(text), 25, 230);
     const double code_size = document.width * module;
-    const int side = static_cast<int>(code_size * random.uniform(1.15, 1.6)) + 40;
-    const int width = module >= 20 ? side * 4 / 3 : side;
-    Canvas scene = cluttered_background(width, side, random);
+    const bool photo_sized = module >= 20;
+    const int height = static_cast<int>(code_size * (photo_sized ? random.uniform(1.05, 1.3) : random.uniform(1.15, 1.6))) + 40;
+    const int width = photo_sized ? height * 4 / 3 : height;
+    Canvas scene = cluttered_background(width, height, random);
     paint(scene, document, placed(document, code_size, random.uniform(-8, 8), centre_of(scene)), Sampling::area,
           module > 6 ? 2 : 4);
-    folder.add(camera(std::move(scene), random, 0.5 + 0.02 * module, 3), text, side > 2000);
+    folder.add(camera(std::move(scene), random, 0.5 + 0.02 * module, 3), text, photo_sized ? 88 : 0);
   }
 }
 
@@ -250,7 +246,7 @@ void make_moire(Folder& folder, Random& random, PassIssuer& passes) {
     const Quad quad = placed_by_code(document, code_size, random.uniform(-25, 25), centre_of(scene));
     paint(scene, document, tilted(quad, random.uniform(-20, 20), random.uniform(-20, 20)), Sampling::point);
     if (i % 2 == 1) interference(scene, random.uniform(6, 30), random.uniform(0, 180), static_cast<float>(random.uniform(10, 35)));
-    folder.add(jpeg_round_trip(camera(std::move(scene), random, 0.3, 3), random.integer(70, 92)), text);
+    folder.add(camera(std::move(scene), random, 0.3, 3), text, random.integer(70, 92));
   }
 }
 
@@ -265,7 +261,26 @@ void make_small_in_frame(Folder& folder, Random& random, PassIssuer& passes) {
     const Vec2 where{random.uniform(code_size, 1280 - code_size), random.uniform(code_size, 720 - code_size)};
     const Quad quad = placed_by_code(document, code_size, random.uniform(-35, 35), where);
     paint(scene, document, tilted(quad, random.uniform(-15, 15), random.uniform(-15, 15)), Sampling::area, 4);
-    folder.add(jpeg_round_trip(camera(std::move(scene), random, 0.5, 4), 85), text);
+    folder.add(camera(std::move(scene), random, 0.5, 4), text, 85);
+  }
+}
+
+// Held too close: the code fills the frame and its quiet zone is cut off by the frame
+// edge, or a dark table or hand crowds it.
+void make_close_up(Folder& folder, Random& random, PassIssuer& passes) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string text = passes.next();
+    const QrMatrix matrix = encoded(text);
+    const Document document = code_document(matrix, static_cast<float>(random.uniform(15, 50)), static_cast<float>(random.uniform(190, 245)));
+    const int width = i % 2 == 0 ? 640 : 960, height = width * 3 / 4;
+    Canvas scene(width, height, static_cast<float>(random.uniform(20, 90)));
+    add_value_noise(scene, random, width / 6.0, 25);
+    // Quiet zone left visible above/below the code, in modules (the document has 4).
+    const double margin = random.uniform(-0.2, 1.2);
+    const double module = height / (matrix.size + 2 * margin);
+    const Quad quad = placed(document, document.width * module, random.uniform(-4, 4), centre_of(scene));
+    paint(scene, document, tilted(quad, random.uniform(-10, 10), random.uniform(-10, 10), 4));
+    folder.add(camera(std::move(scene), random, 0.4 + 0.05 * module, 3), text);
   }
 }
 
@@ -299,24 +314,47 @@ void make_jpeg(Folder& folder, Random& random, PassIssuer& passes) {
     const Document document = some_carrier(encoded(text), random);
     Canvas scene = cluttered_background(640, 480, random);
     paint(scene, document, placed_by_code(document, 49 * random.uniform(2.2, 4), random.uniform(0, 360), centre_of(scene)));
-    folder.add(jpeg_round_trip(camera(std::move(scene), random), 5 + i * 2), text);
+    folder.add(camera(std::move(scene), random), text, 5 + i * 2);
   }
 }
 
-// Whole phone photos (12 megapixels) of a card or phone, at an angle, in a room with
-// uneven light, the code anywhere from small to filling the picture.
+// Whole phone photos, 12 and 3 megapixels, saved as JPEG: a card, a bare code or a
+// phone (its screen grid making moire) at an angle, anywhere from small to filling the
+// picture, each with two of the troubles of real photos.
 void make_photo(Folder& folder, Random& random, PassIssuer& passes) {
   for (int i = 0; i < 8; ++i) {
     const std::string text = passes.next();
-    const Document document = some_carrier(encoded(text), random);
-    const bool portrait = i % 2 == 1;
-    Canvas scene = cluttered_background(portrait ? 3000 : 4000, portrait ? 4000 : 3000, random);
-    const double code_size = 350 + 2300.0 * ((i * 5) % 8) / 7.0;
+    const QrMatrix matrix = encoded(text);
+    Document document = some_carrier(matrix, random);
+    const bool screen = i % 4 == 3;
+    if (screen) {
+      PhoneLook look;
+      look.screen_pixels_per_module = random.integer(6, 12);
+      look.pixel_gap = random.uniform(0.15, 0.3);
+      document = phone_document(matrix, look);
+    }
+    const bool large = i % 3 == 0;
+    const int long_side = large ? 4000 : 2000, short_side = long_side * 3 / 4;
+    const bool portrait = i % 3 == 1;
+    Canvas scene = cluttered_background(portrait ? short_side : long_side, portrait ? long_side : short_side, random);
+    const double code_size = short_side * (0.08 + 0.75 * ((i * 3) % 8) / 7.0);
     const Quad quad = placed_by_code(document, code_size, random.uniform(0, 360),
-                                     Vec2{scene.width * random.uniform(0.4, 0.6), scene.height * random.uniform(0.4, 0.6)});
-    paint(scene, document, tilted(quad, random.uniform(-35, 35), random.uniform(-35, 35)), Sampling::area, 2);
-    light_gradient(scene, random.uniform(0, 360), random.uniform(0.3, 0.7));
-    folder.add(camera(std::move(scene), random, random.uniform(1, 3), 5), text, true);
+                                     Vec2{scene.width * random.uniform(0.35, 0.65), scene.height * random.uniform(0.35, 0.65)});
+    paint(scene, document, tilted(quad, random.uniform(-40, 40), random.uniform(-40, 40)),
+          screen ? Sampling::point : Sampling::area, 2);
+    const Vec2 code_centre = scene_point(document, quad, document.code_centre);
+    for (int trouble : {i % 5, (i * 3 + 2) % 5}) {
+      switch (trouble) {
+        case 0: gaussian_blur(scene, code_size / 49 * random.uniform(0.3, 0.5)); break;
+        case 1: add_sensor_noise(scene, random, random.uniform(8, 16)); break;
+        case 2: light_gradient(scene, random.uniform(0, 360), random.uniform(0.15, 0.4)); break;
+        case 3: squeeze_range(scene, static_cast<float>(random.uniform(40, 90)), static_cast<float>(random.uniform(120, 170))); break;
+        default:
+          glare(scene, code_centre.x + code_size * random.uniform(-0.3, 0.3), code_centre.y + code_size * random.uniform(-0.3, 0.3),
+                code_size * 0.12, code_size * 0.1, random.uniform(150, 300));
+      }
+    }
+    folder.add(camera(std::move(scene), random, random.uniform(0.8, 2), 4), text, random.integer(75, 92));
   }
 }
 
@@ -505,6 +543,7 @@ const FolderRecipe kRecipes[] = {
     {"glare", make_glare},
     {"moire", make_moire},
     {"small_in_frame", make_small_in_frame},
+    {"close_up", make_close_up},
     {"inverted", make_inverted},
     {"jpeg", make_jpeg},
     {"photo", make_photo},
@@ -515,26 +554,32 @@ const FolderRecipe kRecipes[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s <output-dir>\n", argv[0]);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s <output-dir> [folder...]\n", argv[0]);
     return 2;
   }
   const fs::path root = argv[1];
-  std::error_code error;
-  fs::remove_all(root, error);
+  const std::vector<std::string> only(argv + 2, argv + argc);
+  auto wanted = [&](const char* name) { return only.empty() || std::find(only.begin(), only.end(), name) != only.end(); };
 
   // Folders are independent (each has its own seed), so two threads share them out.
   std::atomic<std::size_t> next_folder{0};
   std::atomic<bool> failed{false};
   auto worker = [&] {
     for (std::size_t i = next_folder++; i < std::size(kRecipes); i = next_folder++) {
+      if (!wanted(kRecipes[i].name)) continue;
       try {
+        const auto started = std::chrono::steady_clock::now();
+        std::error_code ignored;
+        fs::remove_all(root / kRecipes[i].name, ignored);
         Folder folder(root, kRecipes[i].name);
         // Seeds from the folder's name: adding or reordering folders changes no image.
         const std::uint64_t seed = fnv1a(kRecipes[i].name);
         Random random(seed);
         PassIssuer passes(seed + 1);
         kRecipes[i].make(folder, random, passes);
+        std::printf("%-16s %5.1f s\n", kRecipes[i].name,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: %s\n", kRecipes[i].name, e.what());
         failed = true;

@@ -329,23 +329,22 @@ inline void gaussian_blur(Canvas& canvas, double sigma) {
   float total = 0;
   for (int i = -radius; i <= radius; ++i) total += kernel[i + radius] = static_cast<float>(std::exp(-i * i / (2 * sigma * sigma)));
   for (float& k : kernel) k /= total;
-  std::vector<float> line;
-  for (int y = 0; y < canvas.height; ++y) {
-    line.assign(canvas.pixels.begin() + static_cast<std::ptrdiff_t>(y) * canvas.width,
-                canvas.pixels.begin() + static_cast<std::ptrdiff_t>(y + 1) * canvas.width);
-    for (int x = 0; x < canvas.width; ++x) {
+  const int width = canvas.width, height = canvas.height;
+  // Rows, then columns as weighted sums of whole rows (cache friendly).
+  Canvas rows(width, height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
       float sum = 0;
-      for (int k = -radius; k <= radius; ++k) sum += kernel[k + radius] * line[std::clamp(x + k, 0, canvas.width - 1)];
-      canvas.at(x, y) = sum;
+      for (int k = -radius; k <= radius; ++k) sum += kernel[k + radius] * canvas.at(std::clamp(x + k, 0, width - 1), y);
+      rows.at(x, y) = sum;
     }
-  }
-  for (int x = 0; x < canvas.width; ++x) {
-    line.resize(canvas.height);
-    for (int y = 0; y < canvas.height; ++y) line[y] = canvas.at(x, y);
-    for (int y = 0; y < canvas.height; ++y) {
-      float sum = 0;
-      for (int k = -radius; k <= radius; ++k) sum += kernel[k + radius] * line[std::clamp(y + k, 0, canvas.height - 1)];
-      canvas.at(x, y) = sum;
+  for (int y = 0; y < height; ++y) {
+    float* out = &canvas.at(0, y);
+    std::fill(out, out + width, 0.0f);
+    for (int k = -radius; k <= radius; ++k) {
+      const float* in = &rows.at(0, std::clamp(y + k, 0, height - 1));
+      const float weight = kernel[k + radius];
+      for (int x = 0; x < width; ++x) out[x] += weight * in[x];
     }
   }
 }
@@ -369,7 +368,15 @@ inline void motion_blur(Canvas& canvas, double length, double degrees) {
 }
 
 inline void add_sensor_noise(Canvas& canvas, Random& random, double sigma) {
-  for (float& p : canvas.pixels) p += static_cast<float>(random.normal() * sigma);
+  // Sum of four uniform 16-bit numbers from one draw: close enough to Gaussian for
+  // noise, and many times faster than Box-Muller on 12-megapixel images.
+  const float scale = static_cast<float>(sigma * std::sqrt(3.0) / 65536.0);
+  for (float& p : canvas.pixels) {
+    const std::uint64_t bits = random.next();
+    const int sum = static_cast<int>(bits & 0xFFFF) + static_cast<int>((bits >> 16) & 0xFFFF) +
+                    static_cast<int>((bits >> 32) & 0xFFFF) + static_cast<int>(bits >> 48);
+    p += scale * static_cast<float>(sum - 2 * 65536);
+  }
 }
 
 inline void add_salt_and_pepper(Canvas& canvas, Random& random, double fraction) {

@@ -74,6 +74,9 @@ std::array<int, 256> histogram_of(ImageView image) {
 void box_blur(const std::vector<std::uint16_t>& source, std::vector<std::uint16_t>& target, int width, int height,
               int radius) {
   const int window = 2 * radius + 1;
+  // Dividing by the window is a multiplication by its 16.16 fixed-point reciprocal.
+  const std::uint32_t reciprocal = (65536 + window / 2) / window;
+  auto average = [reciprocal](std::uint32_t sum) { return static_cast<std::uint16_t>((sum * reciprocal + 32768) >> 16); };
   std::vector<std::uint16_t> rows(source.size());
   for (int y = 0; y < height; ++y) {
     const std::uint16_t* in = source.data() + static_cast<std::size_t>(y) * width;
@@ -81,7 +84,7 @@ void box_blur(const std::vector<std::uint16_t>& source, std::vector<std::uint16_
     std::uint32_t sum = 0;
     for (int k = -radius; k <= radius; ++k) sum += in[std::clamp(k, 0, width - 1)];
     for (int x = 0; x < width; ++x) {
-      out[x] = static_cast<std::uint16_t>((sum + window / 2) / window);
+      out[x] = average(sum);
       sum += in[std::min(x + radius + 1, width - 1)];
       sum -= in[std::max(x - radius, 0)];
     }
@@ -98,7 +101,7 @@ void box_blur(const std::vector<std::uint16_t>& source, std::vector<std::uint16_
     const std::uint16_t* entering = row_of(y + radius + 1);
     const std::uint16_t* leaving = row_of(y - radius);
     for (int x = 0; x < width; ++x) {
-      out[x] = static_cast<std::uint16_t>((sums[x] + window / 2) / window);
+      out[x] = average(sums[x]);
       sums[x] += entering[x];
       sums[x] -= leaving[x];
     }
@@ -294,6 +297,29 @@ GrayImage blurred(ImageView image, int radius) {
   box_blur(b, a, width, height, radius);
   GrayImage result(width, height);
   for (std::size_t i = 0; i < a.size(); ++i) result.data()[i] = static_cast<std::uint8_t>((a[i] + 8) >> 4);
+  return result;
+}
+
+GrayImage sharpened(ImageView image, int radius, double amount) {
+  if (!image.valid()) return GrayImage{};
+  const GrayImage soft = blurred(image, radius);
+  const int gain = static_cast<int>(std::lround(amount * 256));
+  GrayImage result(image.width, image.height);
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    const std::uint8_t* blur = soft.row(y);
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < image.width; ++x)
+      out[x] = static_cast<std::uint8_t>(std::clamp(in[x] + ((gain * (in[x] - blur[x])) >> 8), 0, 255));
+  }
+  return result;
+}
+
+GrayImage padded(ImageView image, int border, std::uint8_t value) {
+  if (!image.valid()) return GrayImage{};
+  border = std::clamp(border, 0, 4096);
+  GrayImage result(image.width + 2 * border, image.height + 2 * border, value);
+  for (int y = 0; y < image.height; ++y) std::copy_n(image.row(y), image.width, result.row(y + border) + border);
   return result;
 }
 

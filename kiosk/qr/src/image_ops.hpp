@@ -25,4 +25,12 @@ GrayImage equalized_locally(ImageView image, int tile_size, double clip_limit);
 // and sensor noise that break module edges into speckles.
 GrayImage blurred(ImageView image, int radius);
 
+// Unsharp masking: adds `amount` times the difference from a blur of the given radius,
+// steepening module edges softened by focus or motion.
+GrayImage sharpened(ImageView image, int radius, double amount);
+
+// The image inside a border of `border` pixels of the given value. A code that touches
+// the frame's edge (held too close) gets back the quiet zone its finder patterns need.
+GrayImage padded(ImageView image, int border, std::uint8_t value);
+
 }  // namespace checkin::qr::detail

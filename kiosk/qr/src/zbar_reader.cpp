@@ -56,9 +56,11 @@ std::vector<DecodedCode> read_with_zbar(ImageView image) {
     if (zbar_symbol_get_type(symbol) != ZBAR_QRCODE) continue;
     DecodedCode code;
     code.text.assign(zbar_symbol_get_data(symbol), zbar_symbol_get_data_length(symbol));
-    const unsigned corner_count = zbar_symbol_get_loc_size(symbol);
-    for (unsigned i = 0; i < 4 && i < corner_count; ++i)
-      code.corners[i] = Point{zbar_symbol_get_loc_x(symbol, i), zbar_symbol_get_loc_y(symbol, i)};
+    // zbar lists a QR code's corners counter-clockwise from the top left; ours go clockwise.
+    constexpr unsigned kZbarCornerFor[4] = {0, 3, 2, 1};
+    if (zbar_symbol_get_loc_size(symbol) == 4)
+      for (int i = 0; i < 4; ++i)
+        code.corners[i] = Point{zbar_symbol_get_loc_x(symbol, kZbarCornerFor[i]), zbar_symbol_get_loc_y(symbol, kZbarCornerFor[i])};
     code.found_by = "zbar";
     codes.push_back(std::move(code));
   }

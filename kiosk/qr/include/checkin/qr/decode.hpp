@@ -21,7 +21,7 @@ struct DecodedCode {
   // Corners of the code in frame pixels: top-left, top-right, bottom-right, bottom-left
   // as the code is read. Approximate when found on a rescaled copy of the frame.
   std::array<Point, 4> corners{};
-  const char* found_by = "";  // pipeline stage that found it, for logs and diagnostics
+  std::string found_by;  // pipeline stage that found it, e.g. "zxing+equalized": for logs and diagnostics
 };
 
 // How hard to look before giving up on a frame that shows no readable code.

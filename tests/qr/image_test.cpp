@@ -1,0 +1,168 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "checkin/qr/image.hpp"
+
+using namespace checkin;
+using namespace checkin::qr;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh, empty directory for one test.
+fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("checkin_qr_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+GrayImage gradient(int width, int height) {
+  GrayImage image(width, height);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) image.at(x, y) = static_cast<std::uint8_t>((x * 7 + y * 13) % 256);
+  return image;
+}
+
+// A PNG signature and IHDR chunk claiming the given size, and nothing else.
+std::vector<std::uint8_t> png_header_only(std::uint32_t width, std::uint32_t height) {
+  std::vector<std::uint8_t> bytes = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  for (std::uint32_t value : {width, height})
+    for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<std::uint8_t>(value >> shift));
+  for (std::uint8_t b : {8, 0, 0, 0, 0, 0, 0, 0, 0}) bytes.push_back(b);  // depth, colour, ..., CRC
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("ImageView describes padded rows and crops within bounds", "[qr][image]") {
+  std::vector<std::uint8_t> buffer(10 * 4, 0);
+  buffer[2 * 10 + 3] = 42;  // x=3, y=2 with a row stride of 10
+  const ImageView view(buffer.data(), 6, 4, 10);
+  REQUIRE(view.valid());
+  CHECK(view.at(3, 2) == 42);
+
+  const ImageView crop = view.cropped(2, 1, 3, 10);  // taller than the view: clipped
+  CHECK(crop.width == 3);
+  CHECK(crop.height == 3);
+  CHECK(crop.at(1, 1) == 42);
+  CHECK_FALSE(view.cropped(10, 10, 5, 5).valid());
+
+  CHECK_FALSE(ImageView().valid());
+  CHECK_FALSE(ImageView(buffer.data(), 0, 4).valid());
+  CHECK_FALSE(ImageView(buffer.data(), 6, 4, 5).valid());  // stride shorter than a row
+  CHECK_FALSE(ImageView(nullptr, 6, 4).valid());
+}
+
+TEST_CASE("GrayImage copies a strided view into packed pixels", "[qr][image]") {
+  std::vector<std::uint8_t> buffer(8 * 3, 7);
+  buffer[1 * 8 + 2] = 99;
+  const GrayImage copy = GrayImage::copy_of(ImageView(buffer.data(), 5, 3, 8));
+  REQUIRE(copy.width() == 5);
+  REQUIRE(copy.height() == 3);
+  CHECK(copy.at(2, 1) == 99);
+  CHECK(copy.view().row_stride == 5);
+  CHECK(GrayImage::copy_of(ImageView()).empty());
+  CHECK(GrayImage(-3, 4).empty());
+}
+
+TEST_CASE("PNG saved and loaded again keeps every pixel", "[qr][image]") {
+  const fs::path dir = scratch_dir("png");
+  const GrayImage original = gradient(37, 23);
+  REQUIRE(save_png(original.view(), dir / "gradient.png"));
+
+  const auto loaded = load_image(dir / "gradient.png");
+  REQUIRE(loaded);
+  REQUIRE(loaded->width() == 37);
+  REQUIRE(loaded->height() == 23);
+  CHECK(std::equal(original.data(), original.data() + 37 * 23, loaded->data()));
+}
+
+TEST_CASE("PNG of a strided view saves only the visible pixels", "[qr][image]") {
+  const GrayImage big = gradient(20, 10);
+  const ImageView crop = big.view().cropped(5, 2, 6, 4);
+  const auto png = encode_png(crop);
+  REQUIRE(png);
+  const auto loaded = load_image_from_memory(*png);
+  REQUIRE(loaded);
+  REQUIRE(loaded->width() == 6);
+  CHECK(loaded->at(0, 0) == big.at(5, 2));
+  CHECK(loaded->at(5, 3) == big.at(10, 5));
+}
+
+TEST_CASE("JPEG encodes and decodes to nearly the same picture", "[qr][image]") {
+  GrayImage flat(64, 48, 180);
+  const auto jpeg = encode_jpeg(flat.view(), 90);
+  REQUIRE(jpeg);
+  const auto loaded = load_image_from_memory(*jpeg);
+  REQUIRE(loaded);
+  REQUIRE(loaded->width() == 64);
+  CHECK(std::abs(loaded->at(30, 20) - 180) <= 3);
+}
+
+TEST_CASE("binary PGM files load", "[qr][image]") {
+  const fs::path dir = scratch_dir("pgm");
+  std::vector<std::uint8_t> pgm = {'P', '5', '\n', '3', ' ', '2', '\n', '2', '5', '5', '\n', 0, 50, 100, 150, 200, 250};
+  write_file(dir / "tiny.pgm", pgm);
+  const auto loaded = load_image(dir / "tiny.pgm");
+  REQUIRE(loaded);
+  REQUIRE(loaded->width() == 3);
+  REQUIRE(loaded->height() == 2);
+  CHECK(loaded->at(2, 1) == 250);
+}
+
+TEST_CASE("bad image files are errors, never crashes", "[qr][image]") {
+  const fs::path dir = scratch_dir("bad");
+
+  SECTION("missing file") {
+    const auto result = load_image(dir / "nope.png");
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::io);
+    CHECK(result.error().message.find("nope.png") != std::string::npos);
+  }
+  SECTION("empty file") {
+    write_file(dir / "empty.png", {});
+    const auto result = load_image(dir / "empty.png");
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::invalid_input);
+  }
+  SECTION("not an image") {
+    write_file(dir / "text.png", {'h', 'e', 'l', 'l', 'o'});
+    CHECK_FALSE(load_image(dir / "text.png"));
+  }
+  SECTION("truncated PNG") {
+    auto png = encode_png(gradient(50, 50).view());
+    REQUIRE(png);
+    png->resize(png->size() / 2);
+    write_file(dir / "half.png", *png);
+    const auto result = load_image(dir / "half.png");
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::invalid_input);
+  }
+  SECTION("header claiming a gigantic image") {
+    const auto result = load_image_from_memory(png_header_only(20000, 20000));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::limit_exceeded);
+  }
+  SECTION("header claiming an absurd image") {
+    CHECK_FALSE(load_image_from_memory(png_header_only(0x7FFFFFFF, 0x7FFFFFFF)));
+  }
+  SECTION("a directory") {
+    CHECK_FALSE(load_image(dir));
+  }
+}
+
+TEST_CASE("saving fails cleanly for empty images and unwritable paths", "[qr][image]") {
+  CHECK_FALSE(encode_png(ImageView()));
+  CHECK_FALSE(encode_jpeg(ImageView(), 80));
+  CHECK_FALSE(save_png(gradient(4, 4).view(), "/nonexistent-dir/x.png"));
+}
