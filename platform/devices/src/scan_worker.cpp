@@ -102,8 +102,8 @@ void ScanWorker::run_once(std::unique_ptr<FrameSource>& source) {
         std::lock_guard lock(state_mutex_);
         ++stats_.source_failures;
       }
+      clear_preview();  // before the state changes, so whoever it wakes sees both
       set_camera(CameraStatus::missing, why);
-      clear_preview();
       pause(options_.retry_interval);
       return;
     }
@@ -137,8 +137,8 @@ void ScanWorker::run_once(std::unique_ptr<FrameSource>& source) {
       std::lock_guard lock(state_mutex_);
       ++stats_.source_failures;
     }
-    set_camera(CameraStatus::missing, why);
     clear_preview();
+    set_camera(CameraStatus::missing, why);
     pause(options_.retry_interval);
     return;
   }
@@ -186,17 +186,20 @@ void ScanWorker::handle_frame(Frame& frame) {
     return;
   }
 
-  std::uint64_t reported = 0;
+  std::vector<ScanEvent> fresh;
   for (auto& code : codes) {
     if (code.text.empty() || !repeat_filter_.should_report(code.text, at)) continue;
     // The text is a pass: log its size and where it was found, never its content.
     log_debug("scan", "frame {}: code of {} bytes ({})", frame.number, code.text.size(), code.found_by);
-    queue_.push(ScanEvent{std::move(code.text), ScanSource::camera, at, frame.number});
-    ++reported;
+    fresh.push_back(ScanEvent{std::move(code.text), ScanSource::camera, at, frame.number});
   }
-  std::lock_guard lock(state_mutex_);
-  ++stats_.frames_decoded;
-  stats_.scans_reported += reported;
+  {
+    // Counted before the scans are pushed, so whoever a scan wakes sees them counted.
+    std::lock_guard lock(state_mutex_);
+    ++stats_.frames_decoded;
+    stats_.scans_reported += fresh.size();
+  }
+  for (auto& event : fresh) queue_.push(std::move(event));
 }
 
 void ScanWorker::set_camera(CameraStatus status, std::string detail) {

@@ -20,7 +20,7 @@ struct ReplayOptions {
   bool loop = true;                // false: after the last image, no more frames
   // Monotonic time for pacing and frame stamps; monotonic_now() when empty. Tests pass
   // their own and call next_frame with a zero timeout, so nothing waits.
-  std::function<Millis()> now;
+  std::function<Millis()> now = {};
 };
 
 // Image files a replay of `folder` plays: .png, .jpg, .jpeg, .pgm, .ppm (any case), sorted

@@ -48,8 +48,8 @@ struct ScanWorkerOptions {
   int preview_max_width = 320;
   Millis preview_interval{100};     // at most ten preview pictures a second
   Millis repeat_gap{3000};          // see RepeatFilter; keep it above motion.idle_interval
-  MotionGateOptions motion;
-  FrameDecoder decoder;             // empty: decode_camera_frame
+  MotionGateOptions motion = {};
+  FrameDecoder decoder = {};        // empty: decode_camera_frame
 };
 
 struct ScanWorkerStats {
