@@ -165,6 +165,7 @@ void Kiosk::show(const Decision& d) {
 
   result_ = ui::ResultView{};
   result_.outcome = d.outcome;
+  result_.discreet = d.discreet || settings_.discreet_mode;
   result_.name = settings_.discreet_mode ? std::string{} : d.greeting_name;
   if (const Session* s = desk_.schedule().session(d.session_id); s && !d.discreet && !settings_.discreet_mode) {
     const Program* p = desk_.schedule().program(s->program_id);

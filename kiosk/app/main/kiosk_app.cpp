@@ -1,0 +1,494 @@
+#include "kiosk_app.hpp"
+
+#include <SDL.h>
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <thread>
+
+#include "checkin/app/demo_setup.hpp"
+#include "checkin/app/kiosk.hpp"
+#include "checkin/app/script.hpp"
+#include "checkin/core/ids.hpp"
+#include "checkin/core/log.hpp"
+#include "checkin/platform/display.hpp"
+#include "checkin/platform/replay_source.hpp"
+#include "checkin/platform/scan_worker.hpp"
+#include "checkin/platform/sound.hpp"
+#include "checkin/platform/system_clock.hpp"
+#include "checkin/platform/v4l2_camera.hpp"
+#include "checkin/platform/wedge_scanner.hpp"
+#include "checkin/qr/image.hpp"
+#include "checkin/ui/assets.hpp"
+#include "checkin/ui/screens.hpp"
+#include "checkin/ui/translator.hpp"
+#include "injected_frames.hpp"
+
+namespace checkin::app {
+
+namespace {
+
+using namespace std::chrono;
+using platform::monotonic_now;
+
+constexpr Millis kPreviewRedraw{500};  // the live preview refreshes twice a second at most
+constexpr int kFramesAfterInput = 3;   // ImGui needs a frame or two to settle after input
+
+platform::DisplayOptions display_options(const KioskConfig& config) {
+  platform::DisplayOptions o;
+  o.title = "Check-in";
+  o.mode = config.display == DisplayMode::headless   ? platform::DisplayMode::headless
+           : config.display == DisplayMode::windowed ? platform::DisplayMode::windowed
+                                                      : platform::DisplayMode::fullscreen;
+  o.width = config.width;
+  o.height = config.height;
+  return o;
+}
+
+ui::Fonts fonts_of(const platform::FontSet& f) { return ui::Fonts{f.small, f.body, f.button, f.large, f.huge}; }
+
+std::string file_safe(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 40)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return out;
+}
+
+// Everything the kiosk is made of, wired once. Member order is construction order.
+class KioskApp {
+ public:
+  KioskApp(KioskConfig config, const LaunchOptions& launch, std::unique_ptr<platform::Display> display,
+           ui::Translator translator, store::Store store, std::unique_ptr<Clock> clock, ManualClock* manual_clock,
+           std::optional<DemoSetup> demo)
+      : config_(std::move(config)), launch_(launch), display_(std::move(display)), translator_(std::move(translator)),
+        store_(std::move(store)), clock_(std::move(clock)), manual_clock_(manual_clock), demo_(std::move(demo)),
+        desk_(*clock_, store_, device_id()),
+        kiosk_(desk_, store_, PinGuard(config_.admin_pin_hash), settings_from(config_)),
+        wake_event_(SDL_RegisterEvents(1)),
+        queue_([this] { wake(); }),
+        wedge_({Millis{config_.scanner_max_key_gap_ms}, static_cast<std::size_t>(config_.scanner_min_length)}),
+        sound_(kiosk_.settings().volume) {
+    load_from_store();
+    start_camera();
+  }
+
+  int run() { return launch_.script.empty() ? run_loop() : run_script(); }
+
+ private:
+  static KioskSettings settings_from(const KioskConfig& c) {
+    KioskSettings s;
+    s.language = c.language;
+    s.volume = c.volume;
+    s.discreet_mode = c.discreet_mode;
+    s.high_contrast = c.high_contrast;
+    s.export_dir = c.export_dir.string();
+    return s;
+  }
+
+  // The id events carry. Until enrolment gives the kiosk a server id, a local one made once.
+  std::string device_id() {
+    if (auto id = store_.device_id(); id && *id) return **id;
+    if (auto local = store_.get_setting("local_device_id"); local && *local) return **local;
+    std::string id = "local-" + make_uuid_v7(clock_->now().wall);
+    if (auto ok = store_.set_setting("local_device_id", id); !ok) log::error("kiosk", "{}", ok.error().message);
+    return id;
+  }
+
+  void load_from_store() {
+    auto fail_soft = [](const Error& e) { log::error("store", "{}", e.message); };
+    if (auto roster = store_.load_roster()) desk_.set_roster(std::move(*roster)); else fail_soft(roster.error());
+    if (auto keys = store_.load_public_keys()) {
+      for (const auto& k : *keys)
+        if (auto key = PublicKey::from_hex(k.public_key_hex); !key || !desk_.verifier().keys().add(*key))
+          log::error("kiosk", "public key {} not usable", k.key_id_hex);
+    } else {
+      fail_soft(keys.error());
+    }
+    if (auto revoked = store_.revocations()) {
+      for (const auto& r : *revoked) desk_.verifier().revocations().insert(r.pass_id_hex);
+    } else {
+      fail_soft(revoked.error());
+    }
+    // Today's check-ins and open shifts, so a restart remembers who is already in.
+    if (auto history = store_.events_since(clock_->now().wall - 36h)) desk_.load_history(*history);
+    else fail_soft(history.error());
+    if (auto site = store_.get_setting("site_name"); site && *site) kiosk_.set_site_name(**site);
+    kiosk_.set_languages(translator_.languages());
+    if (auto schedule = store_.load_schedule()) kiosk_.set_schedule(std::move(*schedule));
+    else fail_soft(schedule.error());
+    log::info("kiosk", "ready: {} sessions, {} people on the roster, {} pass keys, {} events today",
+              desk_.schedule().sessions.size(), desk_.roster().people.size(), desk_.verifier().keys().keys().size(),
+              desk_.ledger().events().size());
+  }
+
+  void start_camera() {
+    platform::ScanWorkerOptions options;
+    platform::FrameSourceFactory factory;
+    if (!launch_.script.empty()) {
+      injected_ = std::make_shared<InjectedFrames>();
+      factory = [frames = injected_]() -> Result<std::unique_ptr<platform::FrameSource>> {
+        return std::make_unique<InjectedFrameSource>(frames);
+      };
+      options.motion.enabled = false;  // every scripted frame is decoded
+      options.repeat_gap = Millis{0};
+    } else if (config_.camera == CameraSource::replay) {
+      factory = platform::replay_factory(config_.replay_path, {.frames_per_second = double(config_.replay_fps)});
+    } else if (config_.camera == CameraSource::v4l2) {
+      platform::V4l2Options v4l2;
+      v4l2.device = config_.camera_device;
+      v4l2.format.sizes.insert(v4l2.format.sizes.begin(), {config_.camera_width, config_.camera_height});
+      factory = platform::v4l2_camera_factory(v4l2);
+    } else {
+      return;  // no camera: scanners only
+    }
+    worker_ = std::make_unique<platform::ScanWorker>(queue_, std::move(factory), options);
+  }
+
+  // From any thread: wake the UI thread's SDL_WaitEventTimeout.
+  void wake() {
+    SDL_Event e{};
+    e.type = wake_event_;
+    SDL_PushEvent(&e);
+  }
+
+  // ---- input ----
+
+  void handle_event(const SDL_Event& e) {
+    switch (e.type) {
+      case SDL_QUIT: quit_ = true; break;
+      case SDL_TEXTINPUT: wedge_.on_text(e.text.text, monotonic_now()); break;
+      case SDL_KEYDOWN:
+        if (e.key.repeat) wedge_.on_key_repeat(monotonic_now());
+        else if (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER)
+          if (auto code = wedge_.on_enter(monotonic_now())) queue_.push(*code, platform::ScanSource::wedge_scanner, monotonic_now());
+        break;
+      default: break;
+    }
+    if (e.type != wake_event_ && display_->process_event(e)) frames_to_draw_ = kFramesAfterInput;
+  }
+
+  void take_scans() {
+    for (auto& scan : queue_.take_all()) {
+      kiosk_.on_scan(scan.text);
+      frames_to_draw_ = kFramesAfterInput;
+      if (scan.source == platform::ScanSource::camera)
+        log::info("scan", "camera frame {} to decision in {} ms", scan.frame_number,
+                  (monotonic_now() - scan.seen_at).count());
+    }
+  }
+
+  void play_cue() {
+    sound_.set_volume(kiosk_.settings().volume);
+    switch (kiosk_.take_cue()) {
+      case Cue::success: sound_.play(platform::Cue::success); break;
+      case Cue::see_volunteer: sound_.play(platform::Cue::see_volunteer); break;
+      case Cue::none: break;
+    }
+  }
+
+  // ---- drawing ----
+
+  ui::ViewState current_view() {
+    auto view = kiosk_.view();
+    if (worker_) {
+      auto camera = worker_->camera();
+      view.ready.camera = camera.status == platform::CameraStatus::ok        ? ui::CameraState::ok
+                          : camera.status == platform::CameraStatus::starting ? ui::CameraState::starting
+                                                                              : ui::CameraState::missing;
+      if (auto newer = worker_->preview_newer_than(preview_.serial)) preview_ = std::move(*newer);
+      if (camera.status != platform::CameraStatus::ok) preview_ = {};
+    } else {
+      view.ready.camera = ui::CameraState::missing;
+    }
+    view.ready.preview = {preview_.image.empty() ? nullptr : preview_.image.data(), preview_.image.width(),
+                          preview_.image.height(), preview_.serial};
+    return view;
+  }
+
+  // Draws one frame; with `screenshot` set, writes it there. Handles what was tapped.
+  void draw_frame(const std::filesystem::path& screenshot = {}) {
+    auto view = current_view();
+    ImTextureID preview = nullptr;
+    if (view.screen == ui::Screen::ready && view.ready.preview.pixels)
+      preview = display_->update_preview(view.ready.preview.pixels, view.ready.preview.width,
+                                         view.ready.preview.height, view.ready.preview.width, view.ready.preview.serial);
+    std::vector<ui::Intent> intents;
+    display_->begin_frame();
+    try {
+      last_report_ = ui::draw(view, ui::DrawInput{translator_, fonts_of(display_->fonts()), preview}, intents);
+      display_->render();
+      if (!screenshot.empty())
+        if (auto ok = display_->save_screenshot(screenshot); !ok) log::error("kiosk", "{}", ok.error().message);
+      display_->present();
+    } catch (const std::exception& e) {
+      // A frame that throws is dropped, not the kiosk.
+      log::error("ui", "frame failed and was discarded: {}", e.what());
+      display_->discard_frame();
+      intents.clear();
+    }
+    last_drawn_ = monotonic_now();
+    last_screen_ = view.screen;
+    for (const auto& intent : intents) {
+      kiosk_.on_intent(intent);
+      frames_to_draw_ = kFramesAfterInput;
+    }
+    play_cue();
+  }
+
+  // ---- the interactive (and headless demo) loop ----
+
+  int run_loop() {
+    auto started = monotonic_now();
+    int shot = 0;
+    std::string last_shot_key;
+    while (!quit_ && !kiosk_.leave_requested()) {
+      Millis wait = frames_to_draw_ > 0 ? Millis{0} : std::min(kiosk_.time_to_next_timer(), Millis{1000});
+      bool live_preview = worker_ && kiosk_.view().screen == ui::Screen::ready;
+      if (live_preview) wait = std::min(wait, std::max(Millis{0}, kPreviewRedraw - (monotonic_now() - last_drawn_)));
+      SDL_Event e;
+      if (SDL_WaitEventTimeout(&e, static_cast<int>(wait.count()))) {
+        handle_event(e);
+        while (SDL_PollEvent(&e)) handle_event(e);
+      }
+      take_scans();
+      kiosk_.tick();
+      bool due = monotonic_now() - last_drawn_ >= (live_preview ? kPreviewRedraw : kiosk_.time_to_next_timer());
+      if (frames_to_draw_ > 0 || due || last_screen_ != kiosk_.view().screen) {
+        if (frames_to_draw_ > 0) --frames_to_draw_;
+        std::filesystem::path path;
+        // Headless demo: a screenshot whenever what the screen says changes.
+        if (!launch_.screenshots.empty()) {
+          auto v = kiosk_.view();
+          std::string key = fmt::format("{}-{}-{}", int(v.screen), int(v.result.outcome), v.result.name);
+          if (key != last_shot_key && frames_to_draw_ == 0) {
+            last_shot_key = key;
+            path = launch_.screenshots / fmt::format("{:03}-{}.png", shot++, screen_name(v));
+          }
+        }
+        draw_frame(path);
+      }
+      if (launch_.run_for_seconds > 0 &&
+          monotonic_now() - started >= duration_cast<Millis>(duration<double>(launch_.run_for_seconds)))
+        break;
+    }
+    return 0;
+  }
+
+  static std::string screen_name(const ui::ViewState& v) {
+    static const char* names[] = {"ready", "result", "choose-session", "no-pass", "feedback", "admin-pin", "admin"};
+    std::string name = names[static_cast<int>(v.screen)];
+    if (v.screen == ui::Screen::result) name += std::string("-") + to_string(v.result.outcome);
+    return name;
+  }
+
+  // ---- headless scripts ----
+
+  // Draws until taps and screen changes have settled.
+  void settle() {
+    for (int i = 0; i < 4 || display_->tap_pending(); ++i) {
+      draw_frame();
+      if (i > 20) break;
+    }
+  }
+
+  Result<void> run_step(const ScriptStep& step) {
+    auto where = [&] { return fmt::format("{} line {}", launch_.script.string(), step.line); };
+    switch (step.kind) {
+      case ScriptStep::Kind::scan: queue_.push(step.argument, platform::ScanSource::script, monotonic_now()); break;
+      case ScriptStep::Kind::scan_pass: {
+        if (!demo_) return fail(Errc::invalid_input, where() + ": scan-pass needs --demo");
+        auto it = std::ranges::find_if(demo_->data.passes, [&](const auto& p) { return p.label == step.argument; });
+        if (it == demo_->data.passes.end())
+          return fail(Errc::invalid_input, fmt::format("{}: no demo pass '{}'", where(), step.argument));
+        queue_.push(it->text, platform::ScanSource::script, monotonic_now());
+        break;
+      }
+      case ScriptStep::Kind::replay: {
+        auto image = qr::load_image(step.argument);
+        if (!image) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), image.error().message));
+        auto before = worker_->stats().frames_decoded;
+        injected_->inject(std::move(*image));
+        // The frame is decoded on the scan worker, as a camera's would be; wait for it.
+        for (int i = 0; i < 500 && worker_->stats().frames_decoded == before; ++i)
+          std::this_thread::sleep_for(10ms);
+        break;
+      }
+      case ScriptStep::Kind::type: {
+        Millis t = monotonic_now();
+        std::string_view text = step.argument;
+        for (std::size_t i = 0; i < text.size();) {
+          std::size_t len = 1;
+          while (i + len < text.size() && (static_cast<unsigned char>(text[i + len]) & 0xC0) == 0x80) ++len;
+          wedge_.on_text(text.substr(i, len), t);
+          t += step.duration;
+          i += len;
+        }
+        if (auto code = wedge_.on_enter(t)) queue_.push(*code, platform::ScanSource::wedge_scanner, t);
+        break;
+      }
+      case ScriptStep::Kind::tap: {
+        const auto* button = last_report_.button(step.argument);
+        if (!button) {
+          std::string names;
+          for (const auto& b : last_report_.buttons) names += " " + b.name;
+          return fail(Errc::invalid_input, fmt::format("{}: no button '{}' on this screen; there are:{}", where(),
+                                                       step.argument, names));
+        }
+        auto c = button->visible.center();
+        display_->tap(c.x, c.y);
+        break;
+      }
+      case ScriptStep::Kind::advance:
+        manual_clock_->advance(step.duration);
+        break;
+      case ScriptStep::Kind::language: kiosk_.on_intent(ui::Intent{ui::Intent::Kind::set_language, step.argument}); break;
+      case ScriptStep::Kind::shot: break;
+    }
+    take_scans();
+    kiosk_.tick();
+    return {};
+  }
+
+  int run_script() {
+    auto steps = load_script(launch_.script);
+    if (!steps) {
+      log::error("script", "{}", steps.error().message);
+      return 1;
+    }
+    std::filesystem::create_directories(launch_.screenshots);
+    settle();
+    draw_frame(launch_.screenshots / "000-start.png");
+    int n = 0;
+    for (const auto& step : *steps) {
+      ++n;
+      if (auto ok = run_step(step); !ok) {
+        log::error("script", "{}", ok.error().message);
+        return 1;
+      }
+      settle();
+      take_scans();
+      std::string label = step.kind == ScriptStep::Kind::shot ? step.argument : fmt::format("{}-{}", screen_name(kiosk_.view()), file_safe(step.argument));
+      draw_frame(launch_.screenshots / fmt::format("{:03}-{}.png", n, label));
+      log::info("script", "step {} (line {}): screen {}", n, step.line, screen_name(kiosk_.view()));
+    }
+    return 0;
+  }
+
+  KioskConfig config_;
+  const LaunchOptions& launch_;
+  std::unique_ptr<platform::Display> display_;
+  ui::Translator translator_;
+  store::Store store_;
+  std::unique_ptr<Clock> clock_;
+  ManualClock* manual_clock_;  // headless: the same clock, movable by scripts
+  std::optional<DemoSetup> demo_;
+  CheckInDesk desk_;
+  Kiosk kiosk_;
+  std::uint32_t wake_event_;
+  platform::ScanQueue queue_;
+  platform::WedgeScannerDetector wedge_;
+  platform::SoundPlayer sound_;
+  std::shared_ptr<InjectedFrames> injected_;
+  std::unique_ptr<platform::ScanWorker> worker_;  // last: its thread uses the queue
+  platform::PreviewFrame preview_;
+  ui::FrameReport last_report_;
+  ui::Screen last_screen_ = ui::Screen::ready;
+  Millis last_drawn_{0};
+  int frames_to_draw_ = kFramesAfterInput;
+  bool quit_ = false;
+};
+
+// When the kiosk cannot start (bad configuration, unusable database), it says so on its
+// screen as well as in the log, and waits for someone to fix it.
+int show_problem(platform::Display& display, const ui::Translator& translator, const std::string& language,
+                 const std::string& detail, const std::filesystem::path& screenshots) {
+  log::error("kiosk", "cannot start: {}", detail);
+  for (int frame = 0;; ++frame) {
+    display.begin_frame();
+    ui::draw_problem(detail, language, ui::DrawInput{translator, fonts_of(display.fonts()), nullptr});
+    display.render();
+    if (frame == 2 && !screenshots.empty()) {
+      std::filesystem::create_directories(screenshots);
+      (void)display.save_screenshot(screenshots / "problem.png");
+    }
+    display.present();
+    if (display.mode() == platform::DisplayMode::headless && frame >= 2) return 2;
+    SDL_Event e;
+    if (SDL_WaitEventTimeout(&e, 1000) && e.type == SDL_QUIT) return 2;
+    while (SDL_PollEvent(&e))
+      if (e.type == SDL_QUIT) return 2;
+    display.process_event(e);
+  }
+}
+
+}  // namespace
+
+int run_kiosk(const LaunchOptions& launch) {
+  auto config = load_config(launch.config_file, launch.overrides);
+  KioskConfig defaults;
+  if (launch.headless) defaults.display = DisplayMode::headless;
+  const KioskConfig& shown = config ? *config : defaults;
+
+  auto assets = ui::find_assets_dir(shown.assets_dir);
+  if (!assets) assets = ui::find_assets_dir();  // the built-in translations can still explain the problem
+  if (!assets) {
+    log::error("kiosk", "cannot start: {}", assets.error().message);
+    return 2;
+  }
+  auto translator = ui::Translator::load_dir(ui::i18n_dir(*assets));
+  if (!translator) {
+    log::error("kiosk", "cannot start: {}", translator.error().message);
+    return 2;
+  }
+  auto display = platform::Display::open(display_options(shown));
+  if (!display) {
+    log::error("kiosk", "cannot open the display: {}", display.error().message);
+    return 2;
+  }
+  if (!config) return show_problem(**display, *translator, shown.language, config.error().message, launch.screenshots);
+
+  std::unique_ptr<Clock> clock;
+  ManualClock* manual = nullptr;
+  if (config->display == DisplayMode::headless) {
+    WallTime start = time_point_cast<Millis>(system_clock::now());
+    if (!launch.start_time.empty() && !parse_utc(launch.start_time, start))
+      return show_problem(**display, *translator, config->language,
+                          fmt::format("--start-time '{}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", launch.start_time),
+                          launch.screenshots);
+    auto owned = std::make_unique<ManualClock>(start, platform::SystemClock().now().boot_id);
+    manual = owned.get();
+    clock = std::move(owned);
+  } else {
+    clock = std::make_unique<platform::SystemClock>();
+  }
+
+  if (!launch.demo_dir.empty()) {
+    std::filesystem::create_directories(launch.demo_dir);
+    bool database_set = std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "kiosk.database"; });
+    if (!database_set) config->database = launch.demo_dir / "kiosk.db";
+  }
+  if (auto dir = config->database.parent_path(); !dir.empty() && !std::filesystem::exists(dir))
+    return show_problem(**display, *translator, config->language,
+                        fmt::format("the database folder {} does not exist (kiosk.database)", dir.string()),
+                        launch.screenshots);
+  auto store = store::Store::open(config->database.string());
+  if (!store) return show_problem(**display, *translator, config->language, store.error().message, launch.screenshots);
+
+  std::optional<DemoSetup> demo;
+  if (!launch.demo_dir.empty()) {
+    auto setup = prepare_demo(launch.demo_dir, *store, clock->now().wall);
+    if (!setup) return show_problem(**display, *translator, config->language, setup.error().message, launch.screenshots);
+    if (launch.script.empty()) {
+      config->camera = CameraSource::replay;
+      config->replay_path = setup->frames_dir;
+    }
+    if (config->admin_pin_hash.empty()) config->admin_pin_hash = setup->pin_hash;
+    log::info("demo", "demo organisation in {}; staff PIN {}", launch.demo_dir.string(), kDemoPin);
+    demo = std::move(*setup);
+  }
+
+  KioskApp app(std::move(*config), launch, std::move(*display), std::move(*translator), std::move(*store),
+               std::move(clock), manual, std::move(demo));
+  return app.run();
+}
+
+}  // namespace checkin::app

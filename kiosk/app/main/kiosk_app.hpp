@@ -1,0 +1,26 @@
+#pragma once
+// The kiosk program's start-up and main loop.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checkin/app/config.hpp"
+
+namespace checkin::app {
+
+struct LaunchOptions {
+  std::filesystem::path config_file;
+  std::vector<ConfigOverride> overrides;
+  bool headless = false;
+  std::filesystem::path script;       // headless: steps to run, a screenshot after each
+  std::filesystem::path screenshots;  // headless: where screenshots go
+  double run_for_seconds = 0;         // > 0: stop after this long
+  std::filesystem::path demo_dir;     // demo mode
+  std::string start_time;             // headless: the clock's start (UTC)
+};
+
+// Returns the process exit status: 0 after a normal exit, 1 when a script step failed,
+// 2 for a configuration or start-up problem (also shown on screen).
+int run_kiosk(const LaunchOptions& launch);
+
+}  // namespace checkin::app
