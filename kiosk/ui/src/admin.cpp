@@ -1,0 +1,389 @@
+// The admin screen, behind the PIN: what this kiosk serves, sync, export and settings.
+// Staff see refusal reasons here, never on the public screens. Names of people checked in
+// appear only when asked for, and never for discreet programs or in discreet mode.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "canvas.hpp"
+
+namespace checkin::ui {
+
+namespace {
+
+// An on/off switch with the word "On" or "Off" beside it (never colour alone).
+void draw_switch(Canvas& c, ImVec2 at, float h, bool on, Color under) {
+  const Theme& th = c.theme;
+  const float w = h * 1.8f;
+  const Rect track{at.x, at.y, w, h};
+  c.fill(track, on ? th.selected : th.button, h / 2);
+  c.outline(track, on ? th.selected : th.text_muted, std::max(2.f, th.border_width), h / 2);
+  const float r = h / 2 - std::max(4.f, h * 0.12f);
+  const ImVec2 knob(on ? track.right() - h / 2 : track.x + h / 2, track.y + h / 2);
+  c.dl()->AddCircleFilled(knob, r, (on ? th.selected_text : th.text_muted).packed(), 24);
+  const std::string word = c.t(on ? "common.on" : "common.off");
+  c.text(c.fonts.button, word, ImVec2(track.right() + c.g, at.y + (h - c.px(c.fonts.button)) / 2),
+         c.measure(c.fonts.button, word).x + 1, th.text, under);
+}
+
+float switch_width(const Canvas& c, float h) {
+  return h * 1.8f + c.g + std::max(c.measure(c.fonts.button, c.t("common.on")).x,
+                                   c.measure(c.fonts.button, c.t("common.off")).x);
+}
+
+// A whole row that toggles a setting: words on the left, the switch on the right.
+bool toggle_row(Canvas& c, const std::string& name, Rect r, const std::string& label, const std::string& detail,
+                bool on) {
+  const Theme& th = c.theme;
+  const bool tapped = c.touch_area(name, r, label);
+  const Color face = c.last_pressed_look() ? th.button_pressed : th.surface;
+  c.fill(r, face);
+  c.outline(r, th.border, 1.f);
+  c.push_background(face);
+  const float pad = std::round(c.u * 0.5f);
+  const float sh = std::round(c.T * 0.55f);
+  const float sw = switch_width(c, sh);
+  draw_switch(c, ImVec2(r.right() - pad - sw, r.y + (r.h - sh) / 2), sh, on, face);
+  const float tw = r.w - 3 * pad - sw;
+  const float line1 = c.px(c.fonts.button) * 1.2f;
+  const float total = line1 + (detail.empty() ? 0 : c.measure(c.fonts.small, detail, tw).y);
+  float y = r.y + std::max(pad * 0.5f, (r.h - total) / 2);
+  c.text_in({c.fonts.button, c.fonts.small}, label, {r.x + pad, y, tw, line1}, th.surface_text, face);
+  y += line1;
+  if (!detail.empty()) c.text(c.fonts.small, detail, ImVec2(r.x + pad, y), tw, th.surface_muted, face);
+  c.pop_background();
+  return tapped;
+}
+
+float row_height(const Canvas& c, const std::string& detail, float text_w) {
+  const float pad = std::round(c.u * 0.5f);
+  const float h = c.px(c.fonts.button) * 1.2f + (detail.empty() ? 0 : c.measure(c.fonts.small, detail, text_w).y);
+  return std::max(c.T, std::round(h + 2 * pad));
+}
+
+float heading(Canvas& c, const std::string& title, const std::string& detail, float x, float y, float w) {
+  const Theme& th = c.theme;
+  const float y0 = y;
+  y += c.text(c.fonts.large, title, ImVec2(x, y), w, th.text, th.background);
+  if (!detail.empty()) y += c.g * 0.4f + c.text(c.fonts.small, detail, ImVec2(x, y), w, th.text_muted, th.background);
+  return y - y0 + c.g;
+}
+
+std::string outcome_words(const Canvas& c, const std::string& code) {
+  const std::string key = "outcome." + code;
+  const auto* english = c.translator.catalog("en");
+  if (english && english->contains(key)) return c.t(key);
+  return code;  // an outcome this build has no words for: the code is still useful to staff
+}
+
+float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  float y = o.y;
+  y += heading(c, c.t("admin.sessions.title"), c.t("admin.sessions.detail"), o.x, y, w);
+  if (admin.sessions.empty()) {
+    y += c.text(c.fonts.body, c.t("admin.sessions.none"), ImVec2(o.x, y), w, th.text, th.background) + c.g * 2;
+  }
+  const float pad = std::round(c.u * 0.5f);
+  const float sh = std::round(c.T * 0.55f);
+  const float sw = switch_width(c, sh) + 2 * pad;
+  const std::string names_label = c.t("admin.sessions.names");
+  const std::string hide_label = c.t("admin.sessions.hide_names");
+  const float names_w = std::max({c.T * 1.8f, c.measure(c.fonts.button, names_label).x + c.u * 1.5f,
+                                  std::min(w * 0.3f, c.measure(c.fonts.button, hide_label).x + c.u * 1.5f)});
+  for (const auto& card : admin.sessions) {
+    const bool names_allowed = !card.discreet && !admin.discreet_mode;
+    const std::string title = session_title(c, card);
+    const std::string count = c.f("admin.sessions.count", {{"count", std::to_string(card.checked_in)}});
+    const std::string details = session_details(c, card) + (session_details(c, card).empty() ? "" : " · ") + count;
+    const float text_w = w - sw - names_w - 4 * c.g;
+    const float rh = row_height(c, details, text_w);
+    const Rect row{o.x, y, w, rh};
+    c.fill(row, th.surface);
+    c.outline(row, th.border, 1.f);
+    c.push_background(th.surface);
+    const Rect toggle{row.x, row.y, sw, rh};
+    if (c.touch_area("served:" + card.id, toggle, c.t(card.served ? "common.on" : "common.off")))
+      c.emit({Intent::Kind::toggle_served, card.id});
+    draw_switch(c, ImVec2(toggle.x + pad, toggle.y + (rh - sh) / 2), sh, card.served, th.surface);
+    const float tx = toggle.right() + c.g;
+    float ty = row.y + pad;
+    ty += c.text_in({c.fonts.button, c.fonts.small}, title, {tx, ty, text_w, c.px(c.fonts.button) * 1.2f},
+                    th.surface_text, th.surface);
+    c.text(c.fonts.small, details, ImVec2(tx, ty + 2), text_w, th.surface_muted, th.surface);
+    c.pop_background();
+    const Rect names_r{row.right() - names_w - pad * 0.5f, row.y + (rh - c.T) / 2, names_w, c.T};
+    const bool showing = admin.names_session == card.id;
+    if (names_allowed) {
+      if (c.button("names:" + card.id, names_r, showing ? hide_label : names_label,
+                   showing ? ButtonStyle::selected : ButtonStyle::normal))
+        c.emit({Intent::Kind::show_names, showing ? std::string() : card.id});
+    }
+    y += rh + c.g * 0.6f;
+    if (showing && names_allowed) {
+      std::string names;
+      for (const auto& name : admin.names) names += (names.empty() ? "" : ", ") + name;
+      if (names.empty()) names = c.t("admin.sessions.no_names");
+      const float nh = c.measure(c.fonts.body, names, w - 2 * pad).y + 2 * pad;
+      const Rect box{o.x + c.u, y, w - c.u, nh};
+      c.fill(box, th.surface);
+      c.push_background(th.surface);
+      c.text(c.fonts.body, names, ImVec2(box.x + pad, box.y + pad), box.w - 2 * pad, th.surface_text, th.surface);
+      c.pop_background();
+      y += nh + c.g;
+    }
+  }
+  y += c.g * 2;
+  y += heading(c, c.t("admin.refusals.title"), c.t("admin.refusals.detail"), o.x, y, w);
+  if (admin.refusals.empty())
+    y += c.text(c.fonts.body, c.t("admin.refusals.none"), ImVec2(o.x, y), w, th.text, th.background) + c.g;
+  for (const auto& note : admin.refusals) {
+    const std::string line = note.time + " · " + outcome_words(c, note.outcome);
+    y += c.text(c.fonts.button, line, ImVec2(o.x, y), w, th.text, th.background);
+    if (!note.reason.empty())
+      y += c.text(c.fonts.small, note.reason, ImVec2(o.x + c.u, y), w - c.u, th.text_muted, th.background);
+    y += c.g;
+  }
+  return y - o.y;
+}
+
+Color dot_color(const Theme& th, SyncDot dot) {
+  switch (dot) {
+    case SyncDot::synced: return th.sync_ok;
+    case SyncDot::pending: return th.sync_pending;
+    case SyncDot::offline:
+    case SyncDot::not_enrolled: return th.sync_offline;
+    case SyncDot::needs_attention: return th.sync_attention;
+  }
+  return th.sync_offline;
+}
+
+const char* sync_key(SyncDot dot) {
+  switch (dot) {
+    case SyncDot::synced: return "admin.sync.state_synced";
+    case SyncDot::pending: return "admin.sync.state_pending";
+    case SyncDot::offline: return "admin.sync.state_offline";
+    case SyncDot::not_enrolled: return "admin.sync.state_not_enrolled";
+    case SyncDot::needs_attention: return "admin.sync.state_needs_attention";
+  }
+  return "admin.sync.state_offline";
+}
+
+float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  float y = o.y;
+  const float r = std::round(c.u * 0.4f);
+  c.dl()->AddCircleFilled(ImVec2(o.x + r, y + c.px(c.fonts.large) * 0.55f), r, dot_color(th, admin.sync).packed(), 24);
+  y += c.text(c.fonts.large, c.t(sync_key(admin.sync)), ImVec2(o.x + 2 * r + c.g, y), w - 2 * r - c.g, th.text,
+              th.background) +
+       c.g;
+  const std::string id = admin.device_id.empty() ? c.t("admin.sync.no_device")
+                                                 : c.f("admin.sync.device", {{"id", admin.device_id}});
+  const std::string last = admin.last_sync.empty() ? c.t("admin.sync.never")
+                                                   : c.f("admin.sync.last", {{"time", admin.last_sync}});
+  const std::string pending = c.f("admin.sync.pending", {{"count", std::to_string(admin.pending_events)}});
+  for (const auto& line : {id, last, pending})
+    y += c.text(c.fonts.body, line, ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
+  y += c.g * 2;
+  y += heading(c, c.t("admin.sync.dead_title"), c.t("admin.sync.dead_detail"), o.x, y, w);
+  if (admin.dead_letters.empty())
+    y += c.text(c.fonts.body, c.t("admin.sync.dead_none"), ImVec2(o.x, y), w, th.text, th.background) + c.g;
+  const std::string retry = c.t("admin.sync.retry");
+  const float retry_w = std::max(c.T * 1.8f, c.measure(c.fonts.button, retry).x + c.u * 1.5f);
+  const float pad = std::round(c.u * 0.5f);
+  for (const auto& letter : admin.dead_letters) {
+    // RefusalNote reused: time, outcome = the event id, reason = the server's answer.
+    const float text_w = w - retry_w - 3 * pad;
+    const std::string head = letter.time + " · " + letter.outcome;
+    const float rh = std::max(c.T + 2 * pad * 0.5f, pad * 2 + c.measure(c.fonts.small, head, text_w).y +
+                                                         c.measure(c.fonts.body, letter.reason, text_w).y);
+    const Rect row{o.x, y, w, rh};
+    c.fill(row, th.surface);
+    c.outline(row, th.border, 1.f);
+    c.push_background(th.surface);
+    float ty = row.y + pad;
+    ty += c.text(c.fonts.small, head, ImVec2(row.x + pad, ty), text_w, th.surface_muted, th.surface);
+    c.text(c.fonts.body, letter.reason, ImVec2(row.x + pad, ty), text_w, th.surface_text, th.surface);
+    c.pop_background();
+    if (c.button("retry:" + letter.outcome, {row.right() - pad * 0.5f - retry_w, row.y + (rh - c.T) / 2, retry_w, c.T},
+                 retry))
+      c.emit({Intent::Kind::retry_dead_letter, letter.outcome});
+    y += rh + c.g * 0.6f;
+  }
+  return y - o.y;
+}
+
+float draw_export_tab(Canvas& c, ImVec2 o, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  float y = o.y;
+  y += heading(c, c.t("admin.export.title"), c.t("admin.export.detail"), o.x, y, w);
+  y += c.text(c.fonts.button, c.t("admin.export.folder"), ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
+
+  // The folder: editable with a keyboard plugged in for staff; the app offers the USB
+  // stick's mount point by default.
+  std::array<char, 1024> buffer{};
+  std::strncpy(buffer.data(), admin.export_path.c_str(), buffer.size() - 1);
+  const float field_w = std::min(w, c.u * 28);
+  ImGui::SetCursorScreenPos(ImVec2(o.x, y));
+  ImGui::SetNextItemWidth(field_w);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(c.u * 0.5f, std::max(0.f, (c.T - c.u) / 2)));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, c.rounding * 0.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, th.border_width);
+  auto vec = [](Color col) { return ImGui::ColorConvertU32ToFloat4(col.packed()); };
+  ImGui::PushStyleColor(ImGuiCol_FrameBg, vec(th.surface));
+  ImGui::PushStyleColor(ImGuiCol_FrameBgHovered, vec(th.surface));
+  ImGui::PushStyleColor(ImGuiCol_FrameBgActive, vec(th.surface));
+  ImGui::PushStyleColor(ImGuiCol_Text, vec(th.surface_text));
+  ImGui::PushStyleColor(ImGuiCol_Border, vec(th.primary));
+  ImGui::PushStyleColor(ImGuiCol_TextSelectedBg, vec(th.key_pressed));
+  ImGui::PushFont(c.fonts.body);
+  if (ImGui::InputText("##export_path", buffer.data(), buffer.size()))
+    c.emit({Intent::Kind::set_export_path, std::string(buffer.data())});
+  const ImVec2 field_min = ImGui::GetItemRectMin(), field_max = ImGui::GetItemRectMax();
+  ImGui::PopFont();
+  ImGui::PopStyleColor(6);
+  ImGui::PopStyleVar(3);
+  // Recorded like any other text, so tests see the path and its place.
+  c.record_external_text(admin.export_path, {field_min.x, field_min.y, field_max.x - field_min.x, field_max.y - field_min.y},
+                         c.fonts.body, th.surface_text, th.surface);
+  y = field_max.y + c.g * 1.5f;
+
+  const std::string label = c.t("admin.export.button");
+  const float bw = std::max(c.T * 3, c.measure(c.fonts.button, label).x + c.u * 3);
+  if (c.button("export", {o.x, y, bw, c.T}, label, ButtonStyle::primary)) c.emit({Intent::Kind::export_csv});
+  y += c.T + c.g * 1.5f;
+  if (!admin.export_result.empty())
+    y += c.text(c.fonts.body, admin.export_result, ImVec2(o.x, y), w, th.text, th.background) + c.g;
+  return y - o.y;
+}
+
+float draw_settings_tab(Canvas& c, ImVec2 o, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  float y = o.y;
+
+  y += c.text(c.fonts.button, c.t("admin.settings.language"), ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
+  const auto languages = admin.languages.empty() ? c.translator.languages() : admin.languages;
+  float x = o.x;
+  for (const auto& [code, name] : languages) {
+    const float bw = std::max(c.T * 2, c.measure(c.fonts.button, name).x + c.u * 1.5f);
+    if (x + bw > o.x + w && x > o.x) {
+      x = o.x;
+      y += c.T + c.g;
+    }
+    const bool current = code == c.view.language;
+    if (c.button("language:" + code, {x, y, bw, c.T}, name, current ? ButtonStyle::selected : ButtonStyle::normal) &&
+        !current)
+      c.emit({Intent::Kind::set_language, code});
+    x += bw + c.g;
+  }
+  y += c.T + c.g * 2;
+
+  y += c.text(c.fonts.button, c.t("admin.settings.volume"), ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
+  const int volume = std::clamp(admin.volume_percent, 0, 100);
+  if (c.button("volume:down", {o.x, y, c.T * 1.2f, c.T}, "−", ButtonStyle::key, Icon::none, volume > 0))
+    c.emit({Intent::Kind::set_volume, {}, std::max(0, volume - 10)});
+  const std::string level = volume == 0 ? c.t("admin.settings.muted") : std::to_string(volume) + " %";
+  const float lw = std::max(c.u * 4, c.measure(c.fonts.large, level).x + c.g * 2);
+  c.text_in({c.fonts.large, c.fonts.body}, level, {o.x + c.T * 1.2f + c.g, y, lw, c.T}, th.text, th.background,
+            Align::center, true);
+  if (c.button("volume:up", {o.x + c.T * 1.2f + 2 * c.g + lw, y, c.T * 1.2f, c.T}, "+", ButtonStyle::key, Icon::none,
+               volume < 100))
+    c.emit({Intent::Kind::set_volume, {}, std::min(100, volume + 10)});
+  y += c.T + c.g * 2;
+
+  const float toggle_w = std::min(w, c.u * 30);
+  const auto toggle = [&](const std::string& name, const std::string& key, bool on, Intent::Kind kind) {
+    const std::string label = c.t("admin.settings." + key);
+    const std::string detail = c.t("admin.settings." + key + "_detail");
+    const float rh = row_height(c, detail, toggle_w - c.T * 3);
+    if (toggle_row(c, name, {o.x, y, toggle_w, rh}, label, detail, on)) c.emit({kind});
+    y += rh + c.g;
+  };
+  toggle("setting:discreet", "discreet", admin.discreet_mode, Intent::Kind::toggle_discreet_mode);
+  toggle("setting:high_contrast", "high_contrast", admin.high_contrast || c.view.high_contrast,
+         Intent::Kind::toggle_high_contrast);
+  y += c.g * 2;
+
+  const std::string leave = c.t("admin.settings.leave");
+  const float bw = std::max(c.T * 3, c.measure(c.fonts.button, leave).x + c.u * 3);
+  if (c.button("leave", {o.x, y, std::min(bw, w), c.T}, leave)) c.emit({Intent::Kind::leave_kiosk});
+  y += c.T + c.g * 0.5f;
+  y += c.text(c.fonts.small, c.t("admin.settings.leave_detail"), ImVec2(o.x, y), w, th.text_muted, th.background);
+  return y - o.y + c.g;
+}
+
+}  // namespace
+
+void draw_admin(Canvas& c) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  const float w = c.W - 2 * c.m;
+  float y = std::round(c.g * 0.8f);
+
+  // Header: what this is, and the way out.
+  const std::string done = c.t("common.done");
+  const float done_w = std::max(c.T * 2.2f, c.measure(c.fonts.button, done).x + c.u * 2);
+  if (c.button("dismiss", {c.W - c.m - done_w, y, done_w, c.T}, done, ButtonStyle::primary))
+    c.emit({Intent::Kind::dismiss});
+  std::string title = c.t("admin.title");
+  if (!c.view.clock_text.empty()) title += " · " + c.view.clock_text;
+  c.text_in({c.fonts.large, c.fonts.button, c.fonts.small}, title, {c.m, y, w - done_w - c.g, c.T}, th.text,
+            th.background, Align::left, true);
+  y += c.T + c.g;
+
+  // A storage fault is the most important thing on this screen.
+  if (!admin.store_fault.empty()) {
+    const float pad = std::round(c.u * 0.5f), icon = c.u * 1.6f;
+    const float tw = w - 3 * pad - icon;
+    const std::string head = c.t("admin.fault.title");
+    const float fh = 2 * pad + c.measure(c.fonts.button, head, tw).y + c.g * 0.3f +
+                     c.measure(c.fonts.small, admin.store_fault, tw).y;
+    const Rect box{c.m, y, w, std::max(fh, icon + 2 * pad)};
+    c.fill(box, th.fault);
+    c.outline(box, th.attention.icon, th.border_width * 1.5f);
+    c.push_background(th.fault);
+    c.icon(Icon::info, ImVec2(box.x + pad + icon / 2, box.y + box.h / 2), icon, th.fault_text);
+    float ty = box.y + pad;
+    ty += c.text(c.fonts.button, head, ImVec2(box.x + 2 * pad + icon, ty), tw, th.fault_text, th.fault) + c.g * 0.3f;
+    c.text(c.fonts.small, admin.store_fault, ImVec2(box.x + 2 * pad + icon, ty), tw, th.fault_text, th.fault);
+    c.pop_background();
+    y += box.h + c.g;
+  }
+
+  // Tabs.
+  static constexpr std::array<std::pair<AdminTab, const char*>, 4> kTabs = {{{AdminTab::sessions, "sessions"},
+                                                                              {AdminTab::sync, "sync"},
+                                                                              {AdminTab::export_data, "export"},
+                                                                              {AdminTab::settings, "settings"}}};
+  const float tab_w = (w - 3 * c.g) / 4;
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    const auto [tab, key] = kTabs[i];
+    const bool current = admin.tab == tab;
+    if (c.button(std::string("admin.tab:") + key, {c.m + static_cast<float>(i) * (tab_w + c.g), y, tab_w, c.T},
+                 c.t(std::string("admin.tab.") + key), current ? ButtonStyle::selected : ButtonStyle::normal) &&
+        !current)
+      c.emit({Intent::Kind::admin_tab, {}, static_cast<int>(tab)});
+  }
+  y += c.T + c.g;
+  c.dl()->AddLine(ImVec2(c.m, y - c.g * 0.5f), ImVec2(c.W - c.m, y - c.g * 0.5f), th.border.packed(), 1.f);
+
+  // The tab's content scrolls (drag with a finger); each tab its own list.
+  const Rect area{c.m, y, w, c.H - y - c.g};
+  c.begin_scroll(kTabs[static_cast<std::size_t>(admin.tab)].second, area);
+  const ImVec2 o = c.scroll_origin();
+  const float cw = w - std::max(14.f, c.u * 0.5f) - c.g;  // room for the scrollbar
+  float h = 0;
+  switch (admin.tab) {
+    case AdminTab::sessions: h = draw_sessions_tab(c, o, cw); break;
+    case AdminTab::sync: h = draw_sync_tab(c, o, cw); break;
+    case AdminTab::export_data: h = draw_export_tab(c, o, cw); break;
+    case AdminTab::settings: h = draw_settings_tab(c, o, cw); break;
+  }
+  c.end_scroll(h);
+}
+
+}  // namespace checkin::ui

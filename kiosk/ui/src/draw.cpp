@@ -1,0 +1,143 @@
+// The entry point: one borderless ImGui window over the whole screen, then the screen
+// the view state asks for.
+#include <algorithm>
+#include <cmath>
+
+#include "canvas.hpp"
+
+namespace checkin::ui {
+
+std::string session_title(const Canvas& c, const SessionCard& card) {
+  if (card.discreet || card.title.empty()) return c.t("common.group_session");
+  return card.title;
+}
+
+std::string session_details(const Canvas&, const SessionCard& card) {
+  std::string details = card.time_range;
+  if (!card.discreet && !card.room.empty()) details += (details.empty() ? "" : " · ") + card.room;
+  return details;
+}
+
+namespace {
+
+Color sync_color(const Theme& theme, SyncDot dot) {
+  switch (dot) {
+    case SyncDot::synced: return theme.sync_ok;
+    case SyncDot::pending: return theme.sync_pending;
+    case SyncDot::offline:
+    case SyncDot::not_enrolled: return theme.sync_offline;
+    case SyncDot::needs_attention: return theme.sync_attention;
+  }
+  return theme.sync_offline;
+}
+
+std::vector<std::pair<std::string, std::string>> offered_languages(const Canvas& c) {
+  if (!c.view.admin.languages.empty()) return c.view.admin.languages;
+  return c.translator.languages();
+}
+
+}  // namespace
+
+float draw_top_bar(Canvas& c, bool with_staff) {
+  const float top = std::round(c.g * 0.8f);
+  const float h = c.T;
+  float right = c.W - c.m;
+  if (with_staff) {
+    // Small and quiet, in the corner: for staff, not a call to action.
+    if (c.button("staff", {right - h, top, h, h}, "", ButtonStyle::quiet, Icon::lock))
+      c.emit({Intent::Kind::open_admin});
+    right -= h + c.g;
+    const float r = std::max(6.f, c.u * 0.22f);
+    c.dl()->AddCircleFilled(ImVec2(right - r, top + h / 2), r, sync_color(c.theme, c.view.ready.sync).packed(), 24);
+    right -= 2 * r + c.g * 1.5f;
+  }
+
+  // Language buttons, each labelled in its own language.
+  const auto languages = offered_languages(c);
+  std::vector<float> widths;
+  float total = 0;
+  for (const auto& [code, name] : languages) {
+    const float w = std::max(c.T * 1.4f, std::round(c.measure(c.fonts.button, name).x + c.u * 1.4f));
+    widths.push_back(w);
+    total += w + c.g;
+  }
+  const float site_min = std::min(c.W * 0.3f, c.u * 8);
+  if (languages.size() > 1) {
+    if (right - total - c.m >= site_min) {
+      for (std::size_t i = languages.size(); i-- > 0;) {
+        const auto& [code, name] = languages[i];
+        right -= widths[i];
+        const bool current = code == c.view.language;
+        if (c.button("language:" + code, {right, top, widths[i], h}, name,
+                     current ? ButtonStyle::selected : ButtonStyle::normal) &&
+            !current)
+          c.emit({Intent::Kind::set_language, code});
+        right -= c.g;
+      }
+    } else {
+      // Too many to show at once: one button that steps to the next language.
+      std::size_t now = 0;
+      for (std::size_t i = 0; i < languages.size(); ++i)
+        if (languages[i].first == c.view.language) now = i;
+      const auto& next = languages[(now + 1) % languages.size()];
+      const float w = *std::max_element(widths.begin(), widths.end());
+      right -= w;
+      if (c.button("language:next", {right, top, w, h}, next.second)) c.emit({Intent::Kind::set_language, next.first});
+      right -= c.g;
+    }
+  }
+
+  std::string place = c.view.site_name;
+  if (!c.view.clock_text.empty()) place += (place.empty() ? "" : " · ") + c.view.clock_text;
+  if (!place.empty())
+    c.text_in({c.fonts.body, c.fonts.small}, place, {c.m, top, right - c.m - c.g, h}, c.theme.text_muted,
+              c.theme.background, Align::left, true);
+  return top + h;
+}
+
+FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Intent>& intents) {
+  FrameReport report;
+  report.screen = view.screen;
+  const ImGuiIO& io = ImGui::GetIO();
+  report.width = io.DisplaySize.x;
+  report.height = io.DisplaySize.y;
+  if (!input.fonts.body || !input.fonts.small || !input.fonts.button || !input.fonts.large || !input.fonts.huge ||
+      !input.fonts.lead)
+    return report;  // no fonts yet: nothing sensible to draw
+
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.f);
+  constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                     ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground |
+                                     ImGuiWindowFlags_NoNav;
+  ImGui::Begin("##kiosk", nullptr, flags);
+  ImGui::PushFont(input.fonts.body);
+  // Each screen its own ID scope: a "cancel" held on one screen is not the next one's.
+  ImGui::PushID(static_cast<int>(view.screen));
+  {
+    Canvas c(view, input, report, intents);
+    c.fill({0, 0, c.W, c.H}, c.theme.background, 0);
+    switch (view.screen) {
+      case Screen::ready: draw_ready(c); break;
+      case Screen::result: draw_result(c); break;
+      case Screen::choose_session: draw_choose(c); break;
+      case Screen::no_pass: draw_no_pass(c); break;
+      case Screen::feedback: draw_feedback(c); break;
+      case Screen::admin_pin: draw_pin(c); break;
+      case Screen::admin: draw_admin(c); break;
+    }
+  }
+  ImGui::PopID();
+  ImGui::PopFont();
+  ImGui::End();
+  ImGui::PopStyleVar(5);
+  return report;
+}
+
+}  // namespace checkin::ui

@@ -1,0 +1,173 @@
+// Every screen, in English and Spanish, at 800x480, 1280x720, 1080x1920 (portrait) and
+// 1920x1080, rendered headless with the software renderer: layout rules, wording,
+// privacy. A PNG of each goes to <build>/tests/ui/screenshots/<size>/<language>/.
+#include <map>
+#include <set>
+
+#include "ui_test_support.hpp"
+
+using namespace ui_test;
+
+namespace {
+
+std::string tr(const std::string& language, const std::string& key) { return translator().text(language, key); }
+
+std::vector<std::string> texts_of(const FrameReport& report) {
+  std::vector<std::string> out;
+  for (const auto& t : report.texts) out.push_back(t.text);
+  return out;
+}
+
+void require_buttons(const FrameReport& report, std::initializer_list<std::string> names) {
+  for (const auto& name : names) {
+    INFO("button " << name);
+    CHECK(report.button(name) != nullptr);
+  }
+}
+
+void check_words(const Sample& s, const FrameReport& report, const std::string& lang) {
+  INFO(s.name << " [" << lang << "] texts:\n" << report.all_text());
+  // Privacy: a discreet program's name and room never appear, nor a discreet result's name.
+  CHECK_FALSE(report.has_text(kDiscreetProgram));
+  CHECK_FALSE(report.has_text(kDiscreetRoom));
+  CHECK_FALSE(report.has_text("Secret Name"));
+
+  const auto& v = s.view;
+  switch (v.screen) {
+    case Screen::ready: {
+      const bool missing = v.ready.camera == CameraState::missing;
+      CHECK(report.has_text(tr(lang, missing ? "ready.prompt_scanner" : "ready.prompt")));
+      CHECK(report.has_text(v.site_name));
+      require_buttons(report, {"staff", "language:en", "language:es"});
+      if (missing) {
+        CHECK(report.has_text(tr(lang, "ready.camera_missing")));
+        CHECK(report.has_text(tr(lang, "ready.use_scanner")));
+      }
+      if (v.ready.walk_in_available) require_buttons(report, {"no_pass"});
+      if (v.ready.anonymous_available) require_buttons(report, {"anonymous"});
+      if (!v.ready.walk_in_available) CHECK(report.button("no_pass") == nullptr);
+      if (v.ready.open_now.empty()) CHECK(report.has_text(tr(lang, "ready.nothing_open")));
+      else CHECK(report.has_text(tr(lang, "common.group_session")));
+      if (v.ready.open_now.size() > 3) CHECK(report.has_text(tr(lang, "ready.more_open").substr(0, 2)));
+      break;
+    }
+    case Screen::result: {
+      require_buttons(report, {"dismiss"});
+      CHECK(report.buttons.size() == 1);
+      CHECK(report.has_text(tr(lang, "result.tap_to_continue")));
+      CHECK(report.has_text(std::to_string(v.result.seconds_left)));
+      const bool named = !v.result.name.empty() && !v.result.discreet;
+      if (needs_volunteer(v.result.outcome)) {
+        CHECK(report.has_text(tr(lang, "result.see_volunteer.title")));
+        CHECK_FALSE(report.has_text(v.result.name.empty() ? "\x01" : v.result.name));
+        CHECK_FALSE(report.has_text("Community lunch"));
+      } else if (v.result.outcome == Outcome::checked_in) {
+        if (named)
+          CHECK(report.has_text(translator().format(lang, "result.checked_in.title_name", {{"name", v.result.name}})));
+        else
+          CHECK(report.has_text(tr(lang, "result.checked_in.title")));
+      } else if (v.result.outcome == Outcome::shift_started) {
+        CHECK(report.has_text("17:55"));
+      } else if (v.result.outcome == Outcome::shift_ended) {
+        CHECK(report.has_text("3 h 20 min"));
+      }
+      if (!v.result.discreet && !needs_volunteer(v.result.outcome) && !v.result.where.empty())
+        CHECK(report.has_text(v.result.where));
+      break;
+    }
+    case Screen::choose_session:
+      require_buttons(report, {"cancel"});
+      for (const auto& c : v.choose.choices) require_buttons(report, {"session:" + c.id});
+      CHECK(report.has_text(tr(lang, v.choose.purpose == ChoosePurpose::anonymous ? "choose.title_anonymous"
+                                                                                   : "choose.title")));
+      break;
+    case Screen::no_pass:
+      require_buttons(report, {"cancel"});
+      if (v.no_pass.sessions.empty()) {
+        CHECK(report.has_text(tr(lang, "no_pass.none_open")));
+        break;
+      }
+      require_buttons(report, {"confirm", "key:a", "key:ñ", "key:á", "key:é", "key:í", "key:ó", "key:ú", "key:ü",
+                               "key:space", "key:backspace", "key:shift"});
+      for (const auto& c : v.no_pass.sessions) require_buttons(report, {"session:" + c.id});
+      if (!v.no_pass.name.empty()) CHECK(report.has_text(v.no_pass.name));
+      else CHECK(report.has_text(tr(lang, "no_pass.name_placeholder")));
+      if (v.no_pass.shifted) CHECK(report.button("key:ñ")->label == "Ñ");
+      break;
+    case Screen::feedback:
+      require_buttons(report, {"feedback:1", "feedback:2", "feedback:3", "feedback:4", "feedback:5", "skip"});
+      CHECK(report.has_text(tr(lang, "feedback.anonymous_note")));
+      break;
+    case Screen::admin_pin:
+      require_buttons(report, {"pin:0", "pin:1", "pin:2", "pin:3", "pin:4", "pin:5", "pin:6", "pin:7", "pin:8",
+                               "pin:9", "pin:erase", "pin:ok", "cancel"});
+      if (v.pin.wrong) CHECK(report.has_text(tr(lang, "pin.wrong")));
+      if (v.pin.locked_seconds > 0) {
+        CHECK(report.has_text("42"));
+        CHECK_FALSE(report.button("pin:1")->enabled);
+      }
+      break;
+    case Screen::admin:
+      require_buttons(report, {"dismiss", "admin.tab:sessions", "admin.tab:sync", "admin.tab:export",
+                               "admin.tab:settings"});
+      if (!v.admin.store_fault.empty()) CHECK(report.has_text(v.admin.store_fault));
+      switch (v.admin.tab) {
+        case AdminTab::sessions:
+          require_buttons(report, {"served:s-recovery", "served:s-lunch", "served:s-art", "names:s-lunch"});
+          CHECK(report.button("names:s-recovery") == nullptr);  // discreet: no names, ever
+          CHECK(report.has_text("Ana, Bilal"));
+          CHECK(report.has_text("is on the revocation list"));
+          break;
+        case AdminTab::sync:
+          CHECK(report.has_text("kiosk-7f3c2a"));
+          require_buttons(report, {"retry:0190f3a2-7c4e-7b21-9d1a-2f4c8e9b0a11"});
+          break;
+        case AdminTab::export_data:
+          require_buttons(report, {"export"});
+          CHECK(report.has_text("/media/usb"));
+          break;
+        case AdminTab::settings:
+          require_buttons(report, {"language:en", "language:es", "volume:down", "volume:up", "setting:discreet",
+                                   "setting:high_contrast", "leave"});
+          break;
+      }
+      break;
+  }
+}
+
+void render_everything(int width, int height, const std::string& lang) {
+  auto display = open_headless(width, height);
+  REQUIRE(display->width() == width);
+  REQUIRE(display->height() == height);
+  FakeCamera camera;
+  const auto dir = std::filesystem::path(CHECKIN_UI_SCREENSHOT_DIR) / fmt::format("{}x{}", width, height) / lang;
+  std::map<std::string, std::vector<std::string>> refusal_words;
+  for (const auto& sample : all_samples(lang, camera)) {
+    const auto report = render(*display, sample.view, dir / (sample.name + ".png"));
+    const std::string what = fmt::format("{} at {}x{} in {}", sample.name, width, height, lang);
+    check_layout(report, what);
+    check_words(sample, report, lang);
+    if (sample.view.screen == Screen::result && needs_volunteer(sample.view.result.outcome) &&
+        !sample.view.high_contrast)
+      refusal_words[sample.name] = texts_of(report);
+  }
+  // Every refusal reads exactly the same: the reason is never on the public screen.
+  REQUIRE(refusal_words.size() == 7);
+  for (const auto& [name, words] : refusal_words) {
+    INFO(name);
+    CHECK(words == refusal_words.begin()->second);
+  }
+  // Every key the screens asked for exists in this language.
+  CHECK(translator().missing().empty());
+}
+
+}  // namespace
+
+TEST_CASE("every screen at 800x480 in English") { render_everything(800, 480, "en"); }
+TEST_CASE("every screen at 800x480 in Spanish") { render_everything(800, 480, "es"); }
+TEST_CASE("every screen at 1280x720 in English") { render_everything(1280, 720, "en"); }
+TEST_CASE("every screen at 1280x720 in Spanish") { render_everything(1280, 720, "es"); }
+TEST_CASE("every screen at 1080x1920 portrait in English") { render_everything(1080, 1920, "en"); }
+TEST_CASE("every screen at 1080x1920 portrait in Spanish") { render_everything(1080, 1920, "es"); }
+TEST_CASE("every screen at 1920x1080 in English") { render_everything(1920, 1080, "en"); }
+TEST_CASE("every screen at 1920x1080 in Spanish") { render_everything(1920, 1080, "es"); }

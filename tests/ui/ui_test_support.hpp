@@ -1,0 +1,364 @@
+#pragma once
+// Shared by the UI tests: a headless display, sample view states for every screen, and
+// the layout checks every rendered screen must pass.
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checkin/platform/display.hpp"
+#include "checkin/ui/assets.hpp"
+#include "checkin/ui/screens.hpp"
+#include "checkin/ui/translator.hpp"
+
+namespace ui_test {
+
+using namespace checkin;
+using namespace checkin::ui;
+
+inline const Translator& translator() {
+  static const Translator t = [] {
+    auto loaded = Translator::load_dir(i18n_dir(CHECKIN_TEST_ASSETS_DIR));
+    if (!loaded) throw std::runtime_error(loaded.error().message);
+    return *loaded;
+  }();
+  return t;
+}
+
+inline std::unique_ptr<platform::Display> open_headless(int width, int height) {
+  platform::DisplayOptions options;
+  options.mode = platform::DisplayMode::headless;
+  options.width = width;
+  options.height = height;
+  options.title = "ui tests";
+  auto display = platform::Display::open(options);
+  if (!display) FAIL("headless display: " << display.error().message);
+  return std::move(*display);
+}
+
+inline Fonts fonts_of(const platform::Display& d) {
+  const auto& f = d.fonts();
+  return {f.small, f.body, f.button, f.large, f.huge, f.lead};
+}
+
+// A calm grey picture standing in for the camera: soft gradient and a few blocks.
+struct FakeCamera {
+  int width = 320, height = 240;
+  std::vector<std::uint8_t> pixels;
+  FakeCamera() : pixels(static_cast<std::size_t>(320) * 240) {
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        int v = 70 + (x + y) / 6;
+        const bool card = x > 110 && x < 210 && y > 70 && y < 170;
+        if (card) v = (((x - 110) / 10 + (y - 70) / 10) % 2 == 0 || (x * 7 + y * 3) % 11 < 4) ? 235 : 40;
+        pixels[static_cast<std::size_t>(y) * width + x] = static_cast<std::uint8_t>(v);
+      }
+  }
+};
+
+// Program names used in samples. Discreet programs' names must never be drawn.
+inline const std::string kDiscreetProgram = "Tuesday Recovery Circle";
+inline const std::string kDiscreetRoom = "Room 4 upstairs";
+
+inline SessionCard card(std::string id, std::string title, std::string room, std::string time, bool discreet,
+                        bool anonymous, bool walk_ins) {
+  SessionCard c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.room = std::move(room);
+  c.time_range = std::move(time);
+  c.discreet = discreet;
+  c.anonymous_allowed = anonymous;
+  c.walk_ins_allowed = walk_ins;
+  return c;
+}
+
+inline std::vector<SessionCard> sample_sessions() {
+  // The discreet card carries its real title and room on purpose: the screens must not
+  // show them even if a caller forgot to blank them.
+  return {
+      card("s-recovery", kDiscreetProgram, kDiscreetRoom, "18:00–19:30", true, true, false),
+      card("s-lunch", "Community lunch", "Main hall", "12:00–13:30", false, true, true),
+      card("s-art", "Art and wellbeing workshop", "Room 2", "18:30–20:00", false, false, true),
+  };
+}
+
+inline ViewState base_view(const std::string& language) {
+  ViewState v;
+  v.language = language;
+  v.site_name = "Riverside Community Centre";
+  v.clock_text = "18:05";
+  v.ready.open_now = sample_sessions();
+  v.ready.camera = CameraState::ok;
+  v.ready.sync = SyncDot::synced;
+  v.ready.anonymous_available = true;
+  v.ready.walk_in_available = true;
+  return v;
+}
+
+struct Sample {
+  std::string name;  // also the screenshot's file name
+  ViewState view;
+};
+
+inline std::vector<Sample> all_samples(const std::string& language, const FakeCamera& camera) {
+  std::vector<Sample> samples;
+  auto add = [&](std::string name, ViewState v) { samples.push_back({std::move(name), std::move(v)}); };
+
+  {
+    auto v = base_view(language);
+    v.ready.preview = {camera.pixels.data(), camera.width, camera.height, 1};
+    add("ready", v);
+    v.high_contrast = true;
+    add("ready_high_contrast", v);
+  }
+  {
+    auto v = base_view(language);
+    v.ready.camera = CameraState::missing;
+    v.ready.sync = SyncDot::offline;
+    add("ready_camera_missing", v);
+  }
+  {
+    auto v = base_view(language);
+    v.ready.camera = CameraState::starting;
+    v.ready.open_now.clear();
+    v.ready.anonymous_available = v.ready.walk_in_available = false;
+    v.ready.sync = SyncDot::not_enrolled;
+    add("ready_nothing_open", v);
+  }
+  {
+    auto v = base_view(language);
+    v.ready.camera = CameraState::starting;
+    for (int i = 0; i < 6; ++i)
+      v.ready.open_now.push_back(card(fmt::format("s-extra{}", i), fmt::format("Drop-in coffee morning {}", i + 1),
+                                      "Café", "10:00–12:00", false, false, false));
+    add("ready_many_sessions", v);
+  }
+
+  const std::vector<Outcome> outcomes = {
+      Outcome::checked_in,     Outcome::checked_out,    Outcome::shift_started, Outcome::shift_ended,
+      Outcome::already_checked_in, Outcome::choose_session, Outcome::not_registered, Outcome::no_session_now,
+      Outcome::pass_expired,   Outcome::pass_revoked,   Outcome::not_our_code,  Outcome::session_full,
+      Outcome::not_recorded,
+  };
+  for (const auto outcome : outcomes) {
+    auto v = base_view(language);
+    v.screen = Screen::result;
+    v.result.outcome = outcome;
+    v.result.name = "María José";
+    v.result.where = "Community lunch · Main hall";
+    v.result.shift_started = "17:55";
+    v.result.shift_duration = std::chrono::minutes(3 * 60 + 20);
+    v.result.seconds_left = 5;
+    add(fmt::format("result_{}", to_string(outcome)), v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::result;
+    v.result.outcome = Outcome::checked_in;
+    v.result.seconds_left = 4;
+    add("result_checked_in_no_name", v);
+    v.result.name = "Secret Name";
+    v.result.where = kDiscreetProgram + " · " + kDiscreetRoom;
+    v.result.discreet = true;
+    add("result_checked_in_discreet", v);
+    v.result.outcome = Outcome::pass_revoked;
+    v.high_contrast = true;
+    add("result_refusal_high_contrast", v);
+    v.result.outcome = Outcome::checked_in;
+    add("result_checked_in_high_contrast", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::choose_session;
+    v.choose.purpose = ChoosePurpose::pass;
+    v.choose.choices = sample_sessions();
+    add("choose_session", v);
+    v.choose.purpose = ChoosePurpose::anonymous;
+    v.choose.choices = {sample_sessions()[0], sample_sessions()[1]};
+    v.choose.choices[1].full = true;
+    add("choose_anonymous", v);
+    v.choose.purpose = ChoosePurpose::pass;
+    v.choose.choices.clear();
+    for (int i = 0; i < 9; ++i)
+      v.choose.choices.push_back(card(fmt::format("s-many{}", i), fmt::format("Evening group {}", i + 1),
+                                      fmt::format("Room {}", i + 1), "19:00–20:30", i % 3 == 0, false, false));
+    add("choose_many", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::no_pass;
+    v.no_pass.sessions = {sample_sessions()[1], sample_sessions()[2]};
+    v.no_pass.selected = "s-lunch";
+    v.no_pass.name = "José";
+    add("no_pass", v);
+    v.no_pass.sessions = {sample_sessions()[2]};
+    v.no_pass.selected = "s-art";
+    v.no_pass.name.clear();
+    v.no_pass.shifted = true;
+    add("no_pass_one_session", v);
+    v.no_pass.sessions.clear();
+    v.no_pass.selected.clear();
+    add("no_pass_none_open", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::feedback;
+    add("feedback", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::admin_pin;
+    add("pin", v);
+    v.pin.digits_entered = 3;
+    v.pin.wrong = true;
+    add("pin_wrong", v);
+    v.pin.digits_entered = 0;
+    v.pin.wrong = false;
+    v.pin.locked_seconds = 42;
+    add("pin_locked", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::admin;
+    v.admin.sessions = sample_sessions();
+    v.admin.sessions[0].checked_in = 7;
+    v.admin.sessions[1].checked_in = 23;
+    v.admin.sessions[2].served = false;
+    v.admin.names_session = "s-lunch";
+    v.admin.names = {"Ana", "Bilal", "Chen", "Dorota", "Efua", "Fernando"};
+    v.admin.refusals = {{"17:42", "pass_revoked", "pass 3f2a… is on the revocation list"},
+                        {"17:58", "not_registered", "roster-only program, person p-1234 not registered"}};
+    v.admin.sync = SyncDot::pending;
+    v.admin.device_id = "kiosk-7f3c2a";
+    v.admin.last_sync = "17:50";
+    v.admin.pending_events = 4;
+    v.admin.dead_letters = {{"17:31", "0190f3a2-7c4e-7b21-9d1a-2f4c8e9b0a11", "unknown session id"}};
+    v.admin.export_path = "/media/usb";
+    v.admin.export_result = "Saved attendance-2026-11-26.csv (31 rows)";
+    v.admin.volume_percent = 40;
+    v.admin.languages = translator().languages();
+    v.admin.tab = AdminTab::sessions;
+    add("admin_sessions", v);
+    v.admin.store_fault = "disk full: nothing was recorded (storage_full)";
+    add("admin_store_fault", v);
+    v.admin.store_fault.clear();
+    v.admin.tab = AdminTab::sync;
+    add("admin_sync", v);
+    v.admin.tab = AdminTab::export_data;
+    add("admin_export", v);
+    v.admin.tab = AdminTab::settings;
+    add("admin_settings", v);
+    v.high_contrast = v.admin.high_contrast = true;
+    add("admin_settings_high_contrast", v);
+  }
+  return samples;
+}
+
+// Draws `view` for a few frames (the first lays out scrolling lists) and returns the last
+// frame's report; writes a PNG when `png` is not empty.
+inline FrameReport render(platform::Display& display, const ViewState& view, const std::filesystem::path& png,
+                          std::vector<Intent>* intents_out = nullptr, int frames = 2) {
+  FrameReport report;
+  std::vector<Intent> intents;
+  for (int frame = 0; frame < frames; ++frame) {
+    display.begin_frame();
+    ImTextureID preview = nullptr;
+    if (view.ready.preview.pixels)
+      preview = display.update_preview(view.ready.preview.pixels, view.ready.preview.width, view.ready.preview.height,
+                                       view.ready.preview.width, view.ready.preview.serial);
+    report = draw(view, DrawInput{translator(), fonts_of(display), preview}, intents);
+    display.render();
+    if (frame == frames - 1 && !png.empty()) {
+      auto saved = display.save_screenshot(png);
+      if (!saved) FAIL(saved.error().message);
+    }
+    display.present();
+  }
+  if (intents_out) *intents_out = intents;
+  return report;
+}
+
+inline std::string describe(const Rect& r) { return fmt::format("({:.0f},{:.0f} {:.0f}x{:.0f})", r.x, r.y, r.w, r.h); }
+
+// The layout rules every screen keeps, at every size, in every language.
+inline void check_layout(const FrameReport& report, const std::string& what) {
+  INFO(what);
+  const Rect window{0, 0, report.width, report.height};
+  constexpr float slack = 1.0f;
+  // Texts: inside the window (or, in a scrolling list, inside the list's width).
+  for (const auto& t : report.texts) {
+    INFO("text \"" << t.text << "\" at " << describe(t.rect));
+    CHECK(t.rect.x >= -slack);
+    CHECK(t.rect.right() <= report.width + slack);
+    CHECK(t.rect.x >= t.clip.x - slack);
+    CHECK(t.rect.right() <= t.clip.right() + slack);
+    if (!t.scrolls) {
+      CHECK(t.rect.y >= -slack);
+      CHECK(t.rect.bottom() <= report.height + slack);
+    }
+    CHECK(t.font_px >= 20.f);
+    // Contrast of every text against what it is drawn on.
+    INFO("contrast " << contrast_ratio(t.color, t.background));
+    CHECK(contrast_ratio(t.color, t.background) >= 7.0);
+  }
+  // Buttons: big enough, unique names, inside the window, not on top of each other.
+  for (std::size_t i = 0; i < report.buttons.size(); ++i) {
+    const auto& a = report.buttons[i];
+    INFO("button " << a.name << " at " << describe(a.rect));
+    CHECK(a.rect.w >= kMinTouchTarget - 0.01f);
+    CHECK(a.rect.h >= kMinTouchTarget - 0.01f);
+    CHECK(a.rect.x >= -slack);
+    CHECK(a.rect.right() <= report.width + slack);
+    if (a.visible.w > 0) {
+      CHECK(a.visible.y >= -slack);
+      CHECK(a.visible.bottom() <= report.height + slack);
+    }
+    for (std::size_t j = i + 1; j < report.buttons.size(); ++j) {
+      const auto& b = report.buttons[j];
+      INFO("and button " << b.name << " at " << describe(b.rect));
+      CHECK(a.name != b.name);
+      // What can be touched: the visible part (a scrolling list hides the rest).
+      const Rect inner_a{a.visible.x + slack, a.visible.y + slack, a.visible.w - 2 * slack, a.visible.h - 2 * slack};
+      if (a.visible.empty() || b.visible.empty()) continue;
+      CHECK_FALSE(inner_a.overlaps(b.visible));
+    }
+  }
+  // Text is either inside a button or clear of it (no label spilling over an edge),
+  // except the Result screen's whole-window "continue" area.
+  auto shown = [](const TextInfo& t) { return t.scrolls ? t.rect.intersect(t.clip) : t.rect; };
+  for (const auto& t : report.texts) {
+    const Rect tr = shown(t);
+    if (tr.empty()) continue;
+    for (const auto& b : report.buttons) {
+      if (b.name == "dismiss" && b.rect.w >= report.width - 1) continue;
+      if (b.visible.empty()) continue;
+      const Rect inner{tr.x + slack, tr.y + slack, tr.w - 2 * slack, tr.h - 2 * slack};
+      if (!inner.overlaps(b.visible)) continue;
+      INFO("text \"" << t.text << "\" at " << describe(t.rect) << " and button " << b.name << " at "
+                     << describe(b.rect));
+      const bool inside = tr.x >= b.visible.x - slack && tr.right() <= b.visible.right() + slack &&
+                          tr.y >= b.visible.y - slack && tr.bottom() <= b.visible.bottom() + slack;
+      CHECK(inside);
+    }
+  }
+  // Texts do not overlap one another.
+  for (std::size_t i = 0; i < report.texts.size(); ++i) {
+    for (std::size_t j = i + 1; j < report.texts.size(); ++j) {
+      const auto& a = report.texts[i];
+      const auto& b = report.texts[j];
+      const Rect ra = shown(a), rb = shown(b);
+      if (ra.empty() || rb.empty()) continue;
+      const Rect inner{ra.x + slack, ra.y + slack, ra.w - 2 * slack, ra.h - 2 * slack};
+      INFO("texts \"" << a.text << "\" " << describe(a.rect) << " and \"" << b.text << "\" " << describe(b.rect));
+      CHECK_FALSE(inner.overlaps(rb));
+    }
+  }
+  (void)window;
+}
+
+}  // namespace ui_test
