@@ -32,13 +32,10 @@ GrayImage make_frame(int width, int height, Difficulty difficulty, std::uint64_t
   if (difficulty != Difficulty::empty) {
     const auto matrix = encode(kPassLikeText);
     const bool hard = difficulty == Difficulty::hard;
-    const Document code = hard ? code_document(*matrix, 110, 140) : code_document(*matrix, 25, 230);
-    const double module = height / 160.0;  // a code about a third of the frame high
+    // Hard: a dim, faded code, 20 grey levels between dark and light modules.
+    const Document code = hard ? code_document(*matrix, 100, 120) : code_document(*matrix, 25, 230);
+    const double module = height / 110.0;  // a code about half the frame high
     paint(scene, code, placed(code, code.width * module, 17, Vec2{width * 0.55, height * 0.5}));
-    if (hard) {
-      gaussian_blur(scene, module * 0.35);
-      add_sensor_noise(scene, random, 10);
-    }
   }
   gaussian_blur(scene, 0.5);
   add_sensor_noise(scene, random, 3);

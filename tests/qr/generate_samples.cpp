@@ -117,7 +117,7 @@ void make_scale(Folder& folder, Random& random, PassIssuer& passes) {
 
 // Every angle, not just right angles, on paper, cards and phones.
 void make_rotation(Folder& folder, Random& random, PassIssuer& passes) {
-  for (int degrees = 0; degrees < 360; degrees += 10) {
+  for (int degrees = 0; degrees < 360; degrees += 15) {
     const std::string text = passes.next();
     const Document document = some_carrier(encoded(text), random);
     Canvas scene = cluttered_background(640, 480, random);
@@ -333,7 +333,7 @@ void make_photo(Folder& folder, Random& random, PassIssuer& passes) {
       look.pixel_gap = random.uniform(0.15, 0.3);
       document = phone_document(matrix, look);
     }
-    const bool large = i % 3 == 0;
+    const bool large = i % 4 == 0;
     const int long_side = large ? 4000 : 2000, short_side = long_side * 3 / 4;
     const bool portrait = i % 3 == 1;
     Canvas scene = cluttered_background(portrait ? short_side : long_side, portrait ? long_side : short_side, random);
@@ -345,7 +345,7 @@ void make_photo(Folder& folder, Random& random, PassIssuer& passes) {
     const Vec2 code_centre = scene_point(document, quad, document.code_centre);
     for (int trouble : {i % 5, (i * 3 + 2) % 5}) {
       switch (trouble) {
-        case 0: gaussian_blur(scene, code_size / 49 * random.uniform(0.3, 0.5)); break;
+        case 0: gaussian_blur(scene, code_size / 49 * random.uniform(0.2, 0.4)); break;  // out of focus
         case 1: add_sensor_noise(scene, random, random.uniform(8, 16)); break;
         case 2: light_gradient(scene, random.uniform(0, 360), random.uniform(0.15, 0.4)); break;
         case 3: squeeze_range(scene, static_cast<float>(random.uniform(40, 90)), static_cast<float>(random.uniform(120, 170))); break;

@@ -38,10 +38,6 @@ class Random {
     return low + static_cast<int>(next() % static_cast<std::uint64_t>(high - low + 1));
   }
   bool chance(double probability) { return uniform() < probability; }
-  double normal() {  // Box-Muller
-    const double u1 = std::max(uniform(), 1e-12), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-  }
 
  private:
   std::uint64_t state_;
@@ -127,7 +123,7 @@ enum class Sampling { area, point };
 // Paints `document` into `scene` so that its corners land on `placement`; pixels only
 // partly covered blend with what is already there.
 inline void paint(Canvas& scene, const Document& document, const Quad& placement, Sampling sampling = Sampling::area,
-                  int subsamples = 3) {
+                  int subsamples = 2) {
   const Homography scene_to_document = Homography::between(placement, corners_of(document));
   double min_x = placement[0].x, max_x = min_x, min_y = placement[0].y, max_y = min_y;
   for (const Vec2& p : placement) {
@@ -330,14 +326,19 @@ inline void gaussian_blur(Canvas& canvas, double sigma) {
   for (int i = -radius; i <= radius; ++i) total += kernel[i + radius] = static_cast<float>(std::exp(-i * i / (2 * sigma * sigma)));
   for (float& k : kernel) k /= total;
   const int width = canvas.width, height = canvas.height;
-  // Rows, then columns as weighted sums of whole rows (cache friendly).
+  // Rows, then columns as weighted sums of whole rows; tap by tap over whole rows so
+  // the loops vectorise.
   Canvas rows(width, height);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      float sum = 0;
-      for (int k = -radius; k <= radius; ++k) sum += kernel[k + radius] * canvas.at(std::clamp(x + k, 0, width - 1), y);
-      rows.at(x, y) = sum;
-    }
+  std::vector<float> padded(static_cast<std::size_t>(width) + 2 * radius);
+  for (int y = 0; y < height; ++y) {
+    const float* in = &canvas.at(0, y);
+    std::fill_n(padded.begin(), radius, in[0]);
+    std::copy_n(in, width, padded.begin() + radius);
+    std::fill_n(padded.begin() + radius + width, radius, in[width - 1]);
+    float* out = &rows.at(0, y);
+    for (int k = 0; k <= 2 * radius; ++k)
+      for (int x = 0; x < width; ++x) out[x] += kernel[k] * padded[x + k];
+  }
   for (int y = 0; y < height; ++y) {
     float* out = &canvas.at(0, y);
     std::fill(out, out + width, 0.0f);
@@ -445,14 +446,6 @@ inline void squeeze_range(Canvas& canvas, float low, float high) {
 inline void expose(Canvas& canvas, double gain, double gamma) {
   for (float& p : canvas.pixels)
     p = static_cast<float>(255 * std::pow(std::clamp(p * gain / 255.0, 0.0, 1.0), gamma));
-}
-
-// Saves and reloads through JPEG at the given quality, keeping its block artefacts.
-inline GrayImage jpeg_round_trip(const GrayImage& image, int quality) {
-  auto jpeg = encode_jpeg(image.view(), quality);
-  if (!jpeg) return image;
-  auto reloaded = load_image_from_memory(*jpeg);
-  return reloaded ? std::move(*reloaded) : image;
 }
 
 }  // namespace checkin::qr::synth

@@ -24,7 +24,7 @@ constexpr int kMinFrameSide = 21;
 // Photos are also searched at these sizes (long side, pixels): a code that fills a
 // 4000-pixel photo has modules tens of pixels wide, and averaging pixels down removes
 // sensor noise and screen moire along the way.
-constexpr int kPhotoWorkingSizes[] = {1600, 800};
+constexpr int kPhotoWorkingSizes[] = {1600, 800, 400};
 
 // zbar is slow on large images (about a second on 12 megapixels) and gains nothing from
 // the detail, so it reads copies no larger than this.
@@ -117,7 +117,7 @@ class Pipeline {
       case Preparation::inverted: result.owned = detail::inverted(source.view); break;
       case Preparation::sharpened: result.owned = detail::sharpened(source.view, 2, 1.5); break;
       case Preparation::padded: {
-        const int border = std::max(8, std::max(source.view.width, source.view.height) / 10);
+        const int border = std::max(8, std::max(source.view.width, source.view.height) / 16);
         result.owned = detail::padded(source.view, border, 255);
         result.offset = border;
         break;

@@ -68,46 +68,6 @@ std::array<int, 256> histogram_of(ImageView image) {
   return histogram;
 }
 
-// One box blur of the given radius, rows then columns, edges repeating the border
-// pixel so the image does not darken at its sides. Values are scaled by 16 going in
-// (see blurred) so the two passes lose no precision to rounding.
-void box_blur(const std::vector<std::uint16_t>& source, std::vector<std::uint16_t>& target, int width, int height,
-              int radius) {
-  const int window = 2 * radius + 1;
-  // Dividing by the window is a multiplication by its 16.16 fixed-point reciprocal.
-  const std::uint32_t reciprocal = (65536 + window / 2) / window;
-  auto average = [reciprocal](std::uint32_t sum) { return static_cast<std::uint16_t>((sum * reciprocal + 32768) >> 16); };
-  std::vector<std::uint16_t> rows(source.size());
-  for (int y = 0; y < height; ++y) {
-    const std::uint16_t* in = source.data() + static_cast<std::size_t>(y) * width;
-    std::uint16_t* out = rows.data() + static_cast<std::size_t>(y) * width;
-    std::uint32_t sum = 0;
-    for (int k = -radius; k <= radius; ++k) sum += in[std::clamp(k, 0, width - 1)];
-    for (int x = 0; x < width; ++x) {
-      out[x] = average(sum);
-      sum += in[std::min(x + radius + 1, width - 1)];
-      sum -= in[std::max(x - radius, 0)];
-    }
-  }
-  // Columns: one running sum per column, walking down the rows (cache friendly).
-  std::vector<std::uint32_t> sums(width, 0);
-  auto row_of = [&](int y) { return rows.data() + static_cast<std::size_t>(std::clamp(y, 0, height - 1)) * width; };
-  for (int k = -radius; k <= radius; ++k) {
-    const std::uint16_t* in = row_of(k);
-    for (int x = 0; x < width; ++x) sums[x] += in[x];
-  }
-  for (int y = 0; y < height; ++y) {
-    std::uint16_t* out = target.data() + static_cast<std::size_t>(y) * width;
-    const std::uint16_t* entering = row_of(y + radius + 1);
-    const std::uint16_t* leaving = row_of(y - radius);
-    for (int x = 0; x < width; ++x) {
-      out[x] = average(sums[x]);
-      sums[x] += entering[x];
-      sums[x] -= leaving[x];
-    }
-  }
-}
-
 // Exactly twice the size, bilinear: each output pixel is 3/4 of its nearest source
 // pixel and 1/4 of the next one along each axis. The common upscale, made fast.
 GrayImage doubled(ImageView image) {
@@ -278,39 +238,6 @@ GrayImage equalized_locally(ImageView image, int tile_size, double clip_limit) {
           (256 - column.far_weight) * bottom_luts[column.near][value] + column.far_weight * bottom_luts[column.far][value];
       out[x] = static_cast<std::uint8_t>(((256 - row.far_weight) * top + row.far_weight * bottom + (1 << 15)) >> 16);
     }
-  }
-  return result;
-}
-
-GrayImage blurred(ImageView image, int radius) {
-  if (!image.valid()) return GrayImage{};
-  if (radius <= 0) return GrayImage::copy_of(image);
-  radius = std::min(radius, 64);
-  const int width = image.width, height = image.height;
-  std::vector<std::uint16_t> a(static_cast<std::size_t>(width) * height), b(a.size());
-  for (int y = 0; y < height; ++y) {
-    const std::uint8_t* in = image.row(y);
-    std::uint16_t* out = a.data() + static_cast<std::size_t>(y) * width;
-    for (int x = 0; x < width; ++x) out[x] = static_cast<std::uint16_t>(in[x] << 4);
-  }
-  box_blur(a, b, width, height, radius);
-  box_blur(b, a, width, height, radius);
-  GrayImage result(width, height);
-  for (std::size_t i = 0; i < a.size(); ++i) result.data()[i] = static_cast<std::uint8_t>((a[i] + 8) >> 4);
-  return result;
-}
-
-GrayImage sharpened(ImageView image, int radius, double amount) {
-  if (!image.valid()) return GrayImage{};
-  const GrayImage soft = blurred(image, radius);
-  const int gain = static_cast<int>(std::lround(amount * 256));
-  GrayImage result(image.width, image.height);
-  for (int y = 0; y < image.height; ++y) {
-    const std::uint8_t* in = image.row(y);
-    const std::uint8_t* blur = soft.row(y);
-    std::uint8_t* out = result.row(y);
-    for (int x = 0; x < image.width; ++x)
-      out[x] = static_cast<std::uint8_t>(std::clamp(in[x] + ((gain * (in[x] - blur[x])) >> 8), 0, 255));
   }
   return result;
 }

@@ -36,9 +36,9 @@ enum class Effort {
 
 struct DecodeOptions {
   Effort effort = Effort::photo;
-  // Codes with more content bytes are dropped: our passes are short, and decoding input
-  // is hostile.
-  std::size_t max_text_bytes = 4096;
+  // Codes with more content bytes are dropped: passes and enrolment codes are a few
+  // hundred bytes at most, and decoding input is hostile.
+  std::size_t max_text_bytes = 1024;
 };
 
 // All distinct QR codes found (deduplicated by text), in the order found. Never throws
