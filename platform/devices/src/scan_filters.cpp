@@ -13,17 +13,19 @@ qr::GrayImage downscale_for_preview(qr::ImageView frame, int max_width) {
   const int width = frame.width / factor;
   const int height = std::max(frame.height / factor, 1);
   if (width < 1) return {};
+  // Two sample positions per block side: at a quarter and three quarters of the block
+  // (for a factor of 2, that is every pixel).
+  const int near = factor / 4;
+  const int far = std::max(near + 1, (3 * factor) / 4);
   qr::GrayImage small(width, height);
-  const int rows = std::min(factor, frame.height);
-  const int area = rows * factor;
   for (int y = 0; y < height; ++y) {
+    const std::uint8_t* top = frame.row(std::min(y * factor + near, frame.height - 1));
+    const std::uint8_t* bottom = frame.row(std::min(y * factor + far, frame.height - 1));
+    std::uint8_t* out = small.row(y);
     for (int x = 0; x < width; ++x) {
-      int sum = 0;
-      for (int dy = 0; dy < rows; ++dy) {
-        const std::uint8_t* in = frame.row(std::min(y * factor + dy, frame.height - 1)) + x * factor;
-        for (int dx = 0; dx < factor; ++dx) sum += in[dx];
-      }
-      small.at(x, y) = static_cast<std::uint8_t>((sum + area / 2) / area);
+      const int left = x * factor + near;
+      const int right = x * factor + far;
+      out[x] = static_cast<std::uint8_t>((top[left] + top[right] + bottom[left] + bottom[right] + 2) / 4);
     }
   }
   return small;
@@ -63,36 +65,51 @@ bool MotionGate::should_decode(qr::ImageView frame, Millis at) {
   if (!frame.valid()) return false;
 
   auto cells = grid_signature(frame);
-  if (previous_.empty() || frame.width != previous_width_ || frame.height != previous_height_) {
-    moving_ = true;
+  if (baseline_.empty() || frame.width != baseline_width_ || frame.height != baseline_height_) {
+    changed_ = true;
   } else {
-    std::size_t changed = 0;
+    std::size_t differing = 0;
     for (std::size_t i = 0; i < cells.size(); ++i)
-      if (std::abs(cells[i] - previous_[i]) > options_.cell_threshold) ++changed;
-    moving_ = static_cast<double>(changed) >= options_.changed_fraction * static_cast<double>(cells.size());
+      if (std::abs(cells[i] - baseline_[i]) > options_.cell_threshold) ++differing;
+    changed_ = static_cast<double>(differing) >= options_.changed_fraction * static_cast<double>(cells.size());
   }
-  previous_ = std::move(cells);
-  previous_width_ = frame.width;
-  previous_height_ = frame.height;
-  if (moving_) last_motion_ = at;
+  if (changed_) last_change_ = at;
 
-  const bool active = last_motion_ && at - *last_motion_ <= options_.active_hold;
+  const bool active = last_change_ && at - *last_change_ <= options_.active_hold;
   const bool idle_turn = !last_decode_ || at - *last_decode_ >= options_.idle_interval;
   if (!active && !idle_turn) return false;
+  baseline_ = std::move(cells);
+  baseline_width_ = frame.width;
+  baseline_height_ = frame.height;
   last_decode_ = at;
   return true;
 }
 
-bool RepeatFilter::should_report(std::string_view text, Millis at) {
-  // Forget codes out of sight for longer than the gap, so the map stays small.
-  std::erase_if(last_seen_, [&](const auto& entry) { return at - entry.second > gap_; });
-  auto found = last_seen_.find(text);
-  if (found != last_seen_.end()) {
-    found->second = at;
-    return false;
+std::vector<std::string> RepeatFilter::new_in_sight(std::vector<std::string> texts, Millis at) {
+  auto in_frame = [&](const std::string& text) { return std::find(texts.begin(), texts.end(), text) != texts.end(); };
+  // Codes not in this frame: their absence starts now, or goes on; forget the long gone.
+  for (auto it = known_.begin(); it != known_.end();) {
+    auto& missing_since = it->second.missing_since;
+    if (!in_frame(it->first) && !missing_since) missing_since = at;
+    if (missing_since && !in_frame(it->first) && at - *missing_since >= gap_)
+      it = known_.erase(it);
+    else
+      ++it;
   }
-  last_seen_.emplace(std::string(text), at);
-  return true;
+  std::vector<std::string> fresh;
+  for (auto& text : texts) {
+    auto found = known_.find(text);
+    if (found == known_.end()) {
+      known_.emplace(text, Sighting{});
+      fresh.push_back(std::move(text));
+      continue;
+    }
+    auto& missing_since = found->second.missing_since;
+    const bool back_after_gap = missing_since && at - *missing_since >= gap_;
+    missing_since.reset();
+    if (back_after_gap) fresh.push_back(std::move(text));
+  }
+  return fresh;
 }
 
 }  // namespace checkin::platform

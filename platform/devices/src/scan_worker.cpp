@@ -186,12 +186,14 @@ void ScanWorker::handle_frame(Frame& frame) {
     return;
   }
 
+  std::vector<std::string> texts;
+  for (auto& code : codes)
+    if (!code.text.empty()) texts.push_back(std::move(code.text));
   std::vector<ScanEvent> fresh;
-  for (auto& code : codes) {
-    if (code.text.empty() || !repeat_filter_.should_report(code.text, at)) continue;
-    // The text is a pass: log its size and where it was found, never its content.
-    log_debug("scan", "frame {}: code of {} bytes ({})", frame.number, code.text.size(), code.found_by);
-    fresh.push_back(ScanEvent{std::move(code.text), ScanSource::camera, at, frame.number});
+  for (auto& text : repeat_filter_.new_in_sight(std::move(texts), at)) {
+    // The text is a pass: log its size, never its content.
+    log_debug("scan", "frame {}: a new code of {} bytes", frame.number, text.size());
+    fresh.push_back(ScanEvent{std::move(text), ScanSource::camera, at, frame.number});
   }
   {
     // Counted before the scans are pushed, so whoever a scan wakes sees them counted.

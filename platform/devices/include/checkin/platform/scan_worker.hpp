@@ -47,7 +47,7 @@ struct ScanWorkerOptions {
   Millis min_frame_interval{0};     // take at most one frame per interval; 0: as the source delivers
   int preview_max_width = 320;
   Millis preview_interval{100};     // at most ten preview pictures a second
-  Millis repeat_gap{3000};          // see RepeatFilter; keep it above motion.idle_interval
+  Millis repeat_gap{3000};          // see RepeatFilter
   MotionGateOptions motion = {};
   FrameDecoder decoder = {};        // empty: decode_camera_frame
 };

@@ -16,7 +16,7 @@ namespace checkin::platform {
 struct V4l2Options {
   std::string device = {};  // e.g. "/dev/video0"; empty: the first capture device found
   FormatPreferences format = {};
-  int frames_per_second = 15;  // asked of the camera where it lets us choose; fewer = less CPU
+  int frames_per_second = 10;  // asked of the camera where it lets us choose; fewer = less CPU
   int buffer_count = 4;        // mmap buffers (2..16)
 };
 
