@@ -151,6 +151,14 @@ void render_everything(int width, int height, const std::string& lang) {
         !sample.view.high_contrast)
       refusal_words[sample.name] = texts_of(report);
   }
+  {
+    const std::string detail = "/etc/checkin/kiosk.toml:12: display.width: must be between 320 and 7680";
+    const auto report = render_problem(*display, detail, lang, dir / "problem.png");
+    check_layout(report, fmt::format("problem at {}x{} in {}", width, height, lang));
+    CHECK(report.has_text(tr(lang, "problem.title")));
+    CHECK(report.has_text(detail));
+    CHECK(report.buttons.empty());
+  }
   // Every refusal reads exactly the same: the reason is never on the public screen.
   REQUIRE(refusal_words.size() == 7);
   for (const auto& [name, words] : refusal_words) {

@@ -283,6 +283,22 @@ inline FrameReport render(platform::Display& display, const ViewState& view, con
   return report;
 }
 
+inline FrameReport render_problem(platform::Display& display, std::string_view detail, const std::string& language,
+                                  const std::filesystem::path& png) {
+  FrameReport report;
+  for (int frame = 0; frame < 2; ++frame) {
+    display.begin_frame();
+    report = draw_problem(detail, language, DrawInput{translator(), fonts_of(display), nullptr});
+    display.render();
+    if (frame == 1 && !png.empty()) {
+      auto saved = display.save_screenshot(png);
+      if (!saved) FAIL(saved.error().message);
+    }
+    display.present();
+  }
+  return report;
+}
+
 inline std::string describe(const Rect& r) { return fmt::format("({:.0f},{:.0f} {:.0f}x{:.0f})", r.x, r.y, r.w, r.h); }
 
 // The layout rules every screen keeps, at every size, in every language.

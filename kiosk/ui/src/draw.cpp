@@ -95,15 +95,28 @@ float draw_top_bar(Canvas& c, bool with_staff) {
   return top + h;
 }
 
-FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Intent>& intents) {
+namespace {
+
+Fonts complete(Fonts f) {
+  if (!f.small) f.small = f.body;
+  if (!f.button) f.button = f.body;
+  if (!f.large) f.large = f.button;
+  if (!f.huge) f.huge = f.large;
+  if (!f.lead) f.lead = f.body;
+  return f;
+}
+
+// One borderless window over the whole screen; `screen` draws into it.
+template <class Screen>
+FrameReport in_kiosk_window(const ViewState& view, const DrawInput& raw_input, std::vector<Intent>& intents,
+                            Screen&& screen) {
   FrameReport report;
   report.screen = view.screen;
   const ImGuiIO& io = ImGui::GetIO();
   report.width = io.DisplaySize.x;
   report.height = io.DisplaySize.y;
-  if (!input.fonts.body || !input.fonts.small || !input.fonts.button || !input.fonts.large || !input.fonts.huge ||
-      !input.fonts.lead)
-    return report;  // no fonts yet: nothing sensible to draw
+  if (!raw_input.fonts.body) return report;  // no fonts yet: nothing sensible to draw
+  const DrawInput input{raw_input.translator, complete(raw_input.fonts), raw_input.preview_texture};
 
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -123,6 +136,39 @@ FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Inte
   {
     Canvas c(view, input, report, intents);
     c.fill({0, 0, c.W, c.H}, c.theme.background, 0);
+    screen(c);
+  }
+  ImGui::PopID();
+  ImGui::PopFont();
+  ImGui::End();
+  ImGui::PopStyleVar(5);
+  return report;
+}
+
+void draw_problem_screen(Canvas& c, std::string_view detail) {
+  const Theme& th = c.theme;
+  const float w = std::min(c.W - 2 * c.m, c.u * 30);
+  const float x = (c.W - w) / 2;
+  const std::string title = c.t("problem.title");
+  const std::string words = c.t("problem.detail");
+  const std::string staff = c.t("problem.for_staff");
+  const float radius = std::round(std::min(c.u * 1.8f, c.H * 0.1f));
+  const ImFont* big = c.pick_font({c.fonts.huge, c.fonts.large}, title, w, 3);
+  const float block = 2 * radius + c.g * 2 + c.measure(big, title, w).y + c.g + c.measure(c.fonts.lead, words, w).y +
+                      c.g * 3 + c.measure(c.fonts.small, staff, w).y + c.measure(c.fonts.small, detail, w).y;
+  float y = std::max(c.m, (c.H - block) / 2);
+  c.icon_disc(Icon::info, ImVec2(c.W / 2, y + radius), radius, th.attention.icon, th.attention.icon_mark);
+  y += 2 * radius + c.g * 2;
+  y += c.text(big, title, ImVec2(x, y), w, th.text, th.background, Align::center) + c.g;
+  y += c.text(c.fonts.lead, words, ImVec2(x, y), w, th.text, th.background, Align::center) + c.g * 3;
+  y += c.text(c.fonts.small, staff, ImVec2(x, y), w, th.text_muted, th.background, Align::center);
+  c.text_in({c.fonts.small}, detail, {x, y, w, c.H - c.m - y}, th.text_muted, th.background, Align::center);
+}
+
+}  // namespace
+
+FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Intent>& intents) {
+  return in_kiosk_window(view, input, intents, [&](Canvas& c) {
     switch (view.screen) {
       case Screen::ready: draw_ready(c); break;
       case Screen::result: draw_result(c); break;
@@ -132,12 +178,14 @@ FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Inte
       case Screen::admin_pin: draw_pin(c); break;
       case Screen::admin: draw_admin(c); break;
     }
-  }
-  ImGui::PopID();
-  ImGui::PopFont();
-  ImGui::End();
-  ImGui::PopStyleVar(5);
-  return report;
+  });
+}
+
+FrameReport draw_problem(std::string_view detail, const std::string& language, const DrawInput& input) {
+  ViewState view;
+  view.language = language;
+  std::vector<Intent> ignored;
+  return in_kiosk_window(view, input, ignored, [&](Canvas& c) { draw_problem_screen(c, detail); });
 }
 
 }  // namespace checkin::ui

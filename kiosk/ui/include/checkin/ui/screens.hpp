@@ -17,7 +17,8 @@
 namespace checkin::ui {
 
 // The fonts to draw with, built by the display for the window size (see
-// platform::FontSet, which has the same members).
+// platform::FontSet, which has the same members). Only `body` is required: a missing
+// one is drawn with its nearest relative (lead -> body, huge -> large -> button -> body).
 struct Fonts {
   ImFont* small = nullptr;   // hints, footers
   ImFont* body = nullptr;    // body text
@@ -79,6 +80,10 @@ struct DrawInput {
 };
 
 FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Intent>& intents);
+
+// The screen of a kiosk that cannot start (a bad configuration, an unusable database):
+// a calm "this kiosk needs attention" for everyone and `detail` for staff. No buttons.
+FrameReport draw_problem(std::string_view detail, const std::string& language, const DrawInput& input);
 
 // The smallest touch target, in pixels, on any screen and at any window size.
 inline constexpr float kMinTouchTarget = 64.f;
