@@ -429,7 +429,8 @@ inline void glare(Canvas& canvas, double cx, double cy, double radius_x, double 
     }
 }
 
-// Interference stripes as seen when filming a refreshing or pixel-gridded screen.
+// Banding stripes: a screen's refresh or mains-powered lights beating with the camera's
+// rolling shutter.
 inline void interference(Canvas& canvas, double period, double degrees, float amplitude) {
   const double dx = std::cos(degrees * std::numbers::pi / 180), dy = std::sin(degrees * std::numbers::pi / 180);
   for (int y = 0; y < canvas.height; ++y)
@@ -440,12 +441,6 @@ inline void interference(Canvas& canvas, double period, double degrees, float am
 // Squeezes the range 0..255 into low..high, as a dim room or a faded print does.
 inline void squeeze_range(Canvas& canvas, float low, float high) {
   for (float& p : canvas.pixels) p = low + (high - low) * std::clamp(p, 0.0f, 255.0f) / 255.0f;
-}
-
-// Gamma/exposure as a phone camera's auto-exposure would apply it.
-inline void expose(Canvas& canvas, double gain, double gamma) {
-  for (float& p : canvas.pixels)
-    p = static_cast<float>(255 * std::pow(std::clamp(p * gain / 255.0, 0.0, 1.0), gamma));
 }
 
 }  // namespace checkin::qr::synth

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -195,7 +196,11 @@ bool decodable_size(ImageView frame) {
 
 std::vector<DecodedCode> decode(ImageView frame, const DecodeOptions& options) {
   if (!decodable_size(frame)) return {};
-  return Pipeline(frame, options).run();
+  try {
+    return Pipeline(frame, options).run();
+  } catch (const std::bad_alloc&) {
+    return {};  // a huge frame on a small device: no code found, and the scan thread lives on
+  }
 }
 
 std::vector<DecodedCode> decode_with_zxing_only(ImageView frame) {

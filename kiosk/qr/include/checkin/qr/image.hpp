@@ -56,9 +56,9 @@ class GrayImage {
   std::vector<std::uint8_t> pixels_;
 };
 
-// Limits on what load_image accepts: a 48-megapixel phone photo fits, a decompression
+// Limits on what load_image accepts: a 108-megapixel phone photo fits, a decompression
 // bomb does not.
-inline constexpr std::int64_t kMaxImagePixels = 64LL * 1000 * 1000;
+inline constexpr std::int64_t kMaxImagePixels = 128LL * 1000 * 1000;
 inline constexpr std::int64_t kMaxImageFileBytes = 256LL * 1024 * 1024;
 
 // PNG, JPEG or binary PGM/PPM, converted to gray. A missing, unreadable, corrupt or
