@@ -424,6 +424,8 @@ int show_problem(platform::Display& display, const ui::Translator& translator, c
 
 int run_kiosk(const LaunchOptions& launch) {
   auto config = load_config(launch.config_file, launch.overrides);
+  // A headless kiosk has no speakers to look for.
+  if (launch.headless) setenv("SDL_AUDIODRIVER", "dummy", /*overwrite=*/0);
   KioskConfig defaults;
   if (launch.headless) defaults.display = DisplayMode::headless;
   const KioskConfig& shown = config ? *config : defaults;

@@ -209,6 +209,7 @@ void Kiosk::on_intent(const Intent& intent) {
     case Intent::Kind::open_no_pass: {
       no_pass_ = {};
       no_pass_.sessions = cards(allows(&Program::walk_ins_allowed));
+      no_pass_.shifted = true;  // a name starts with a capital
       if (no_pass_.sessions.size() == 1) no_pass_.selected = no_pass_.sessions.front().id;
       if (!no_pass_.sessions.empty()) go(Screen::no_pass);
       break;
@@ -234,7 +235,10 @@ void Kiosk::on_intent(const Intent& intent) {
       if (no_pass_.name.size() + intent.text.size() <= kMaxNameBytes) no_pass_.name += intent.text;
       no_pass_.shifted = false;
       break;
-    case Intent::Kind::erase_text: erase_last_code_point(no_pass_.name); break;
+    case Intent::Kind::erase_text:
+      erase_last_code_point(no_pass_.name);
+      if (no_pass_.name.empty()) no_pass_.shifted = true;
+      break;
     case Intent::Kind::toggle_shift: no_pass_.shifted = !no_pass_.shifted; break;
     case Intent::Kind::confirm_walk_in:
       if (screen_ == Screen::no_pass && !no_pass_.selected.empty()) {
