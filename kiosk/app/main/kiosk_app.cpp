@@ -429,6 +429,10 @@ int run_kiosk(const LaunchOptions& launch) {
   KioskConfig defaults;
   if (launch.headless) defaults.display = DisplayMode::headless;
   const KioskConfig& shown = config ? *config : defaults;
+  if (!launch.start_time.empty() && launch.script.empty()) {
+    log::error("kiosk", "--start-time needs --script");
+    return 2;
+  }
 
   auto assets = ui::find_assets_dir(shown.assets_dir);
   if (!assets) assets = ui::find_assets_dir();  // the built-in translations can still explain the problem
@@ -450,7 +454,7 @@ int run_kiosk(const LaunchOptions& launch) {
 
   std::unique_ptr<Clock> clock;
   ManualClock* manual = nullptr;
-  if (config->display == DisplayMode::headless) {
+  if (!launch.script.empty()) {  // scripts move time themselves ("advance 6s")
     WallTime start = time_point_cast<Millis>(system_clock::now());
     if (!launch.start_time.empty() && !parse_utc(launch.start_time, start))
       return show_problem(**display, *translator, config->language,

@@ -38,6 +38,6 @@ Result<void> write_demo_files(const DemoData& data, const std::filesystem::path&
 // 640x480 gray scene for a moment (slightly off-centre, on a phone-like dark bezel), with
 // empty frames between people. Writes frame-NNN.png into `dir`; returns how many.
 Result<int> write_demo_camera_frames(const DemoData& data, const std::vector<std::string>& labels,
-                                     const std::filesystem::path& dir, int frames_per_pass = 6, int empty_frames = 14);
+                                     const std::filesystem::path& dir, int frames_per_pass = 6, int empty_frames = 34);
 
 }  // namespace checkin::demo
