@@ -9,7 +9,7 @@ packages=(
   # libraries (see ../shared/STACK.md for why each one is here)
   libsodium-dev libqrencode-dev libzxing-dev libzbar-dev libsqlite3-dev sqlite3
   libstb-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
-  libsdl2-dev libimgui-dev libcairo2-dev
+  libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
   fonts-dejavu-core
   # tests
   catch2

@@ -274,8 +274,11 @@ bool Canvas::button(const std::string& name, Rect r, std::string_view label, But
     bg_stack_.pop_back();
   } else if (!label.empty()) {
     bg_stack_.push_back(face);
-    if (style == ButtonStyle::key)
+    const bool one_character = !label.empty() && ImTextCountCharsFromUtf8(label.data(), label.data() + label.size()) == 1;
+    if (style == ButtonStyle::key && one_character)
       text_in({font, fonts.button}, label, inner, ink, face, Align::center, true);
+    else if (style == ButtonStyle::key)
+      text_in({fonts.button, fonts.small}, label, inner, ink, face, Align::center, true);
     else
       text_in({font, fonts.small}, label, inner, ink, face, Align::center, true);
     bg_stack_.pop_back();

@@ -71,33 +71,35 @@ void draw_no_pass(Canvas& c) {
   const std::string cancel = c.t("common.cancel");
   const std::string confirm = c.t("no_pass.confirm");
   const float icon_room = std::min(c.u * 1.3f, c.T * 0.6f) + c.g;
-  const float button_w = std::max({c.T * 2.2f, c.measure(c.fonts.button, cancel).x + c.u * 2,
-                                   c.measure(c.fonts.button, confirm).x + icon_room + c.u * 2});
+  const float cancel_w = std::max(c.T * 2.f, c.measure(c.fonts.button, cancel).x + c.u * 2);
+  const float confirm_w = std::max(c.T * 2.5f, c.measure(c.fonts.button, confirm).x + icon_room + c.u * 2);
 
   if (np.sessions.empty()) {
     float y = c.m * 2;
     y += c.text(c.fonts.large, c.t("no_pass.title"), ImVec2(x0, y), w, th.text, th.background);
     y += c.g;
     c.text(c.fonts.body, c.t("no_pass.none_open"), ImVec2(x0, y), w, th.text, th.background);
-    if (c.button("cancel", {x0, c.H - c.m - c.T, button_w, c.T}, cancel)) c.emit({Intent::Kind::dismiss});
+    if (c.button("cancel", {x0, c.H - c.m - c.T, cancel_w, c.T}, cancel)) c.emit({Intent::Kind::dismiss});
     return;
   }
 
   // Session chips: as many per row as fit at a comfortable width.
   const float chip_h = session_button_height(c);
   const std::size_t n = np.sessions.size();
-  const std::size_t per_row = std::clamp<std::size_t>(static_cast<std::size_t>((w + c.g) / (c.u * 11 + c.g)), 1, n);
+  const std::size_t per_row =
+      c.portrait ? 1 : std::clamp<std::size_t>(static_cast<std::size_t>((w + c.g) / (c.u * 11 + c.g)), 1, n);
   const std::size_t chip_rows = (n + per_row - 1) / per_row;
   const float chips_h = static_cast<float>(chip_rows) * (chip_h + c.g) - c.g;
 
   // Name field and the two actions: one row in landscape, two in portrait.
-  const bool stacked = c.portrait || w - 2 * (button_w + c.g) < c.u * 8;
+  const bool stacked = c.portrait || w - (cancel_w + confirm_w + 2 * c.g) < c.u * 8;
   const float name_rows_h = stacked ? 2 * c.T + c.g : c.T;
 
   // The keyboard takes the height that is left, within sensible key sizes.
   const float fixed = 2 * mv + chips_h + c.g + name_rows_h + c.g * 1.5f;
-  const float key_h =
-      std::floor(std::clamp((c.H - fixed - 3 * kgap) / 4, kMinTouchTarget, std::max(kMinTouchTarget, std::min(key_w * 0.85f, c.T * 1.3f))));
+  const float key_h_max = c.portrait ? std::min(key_w, c.T * 1.6f) : std::min(key_w * 0.85f, c.T * 1.3f);
+  const float key_h = std::floor(
+      std::clamp((c.H - fixed - 3 * kgap) / 4, kMinTouchTarget, std::max(kMinTouchTarget, key_h_max)));
   const float kb_h = 4 * key_h + 3 * kgap;
 
   // A heading and a hint when there is room for them (not on 800x480).
@@ -116,7 +118,7 @@ void draw_no_pass(Canvas& c) {
   if (show_title) y += c.text(c.fonts.large, title, ImVec2(x0, y), w, th.text, th.background, align) + c.g;
   if (show_hint) y += c.text(c.fonts.body, hint, ImVec2(x0, y), w, th.text_muted, th.background, align) + c.g;
 
-  const float chip_w = std::min(c.u * 18, (w - static_cast<float>(per_row - 1) * c.g) / static_cast<float>(per_row));
+  const float chip_w = c.portrait ? w : std::min(c.u * 18, (w - static_cast<float>(per_row - 1) * c.g) / static_cast<float>(per_row));
   for (std::size_t i = 0; i < n; ++i) {
     const auto& card = np.sessions[i];
     const float col = static_cast<float>(i % per_row), row = static_cast<float>(i / per_row);
@@ -127,7 +129,7 @@ void draw_no_pass(Canvas& c) {
   y += chips_h + c.g;
 
   // The name typed so far, or what to type.
-  const float field_w = stacked ? w : w - 2 * (button_w + c.g);
+  const float field_w = stacked ? w : w - (cancel_w + confirm_w + 2 * c.g);
   const Rect field{x0, y, field_w, c.T};
   c.fill(field, th.surface);
   c.outline(field, th.primary, th.border_width * 1.5f);
@@ -148,9 +150,11 @@ void draw_no_pass(Canvas& c) {
 
   const float by = stacked ? y + c.T + c.g : y;
   const float bx = stacked ? x0 : field.right() + c.g;
-  const float bw = stacked ? (w - c.g) / 2 : button_w;
-  if (c.button("cancel", {bx, by, bw, c.T}, cancel)) c.emit({Intent::Kind::dismiss});
-  if (c.button("confirm", {bx + bw + c.g, by, bw, c.T}, confirm, ButtonStyle::primary, Icon::check, !np.selected.empty()))
+  const float cw = stacked ? (w - c.g) / 2 : cancel_w;
+  const float fw = stacked ? (w - c.g) / 2 : confirm_w;
+  if (c.button("cancel", {bx, by, cw, c.T}, cancel)) c.emit({Intent::Kind::dismiss});
+  if (c.button("confirm", {bx + cw + c.g, by, fw, c.T}, confirm, ButtonStyle::primary, Icon::check,
+               !np.selected.empty()))
     c.emit({Intent::Kind::confirm_walk_in});
   y = by + c.T + c.g * 1.5f;
 

@@ -216,9 +216,13 @@ void draw_ready(Canvas& c) {
 
   // Portrait: prompt, camera, sessions, and the ways in at the bottom (within reach
   // from a wheelchair).
-  const float bottom = c.H - c.m - (ways > 0 ? c.T + c.g : 0);
-  if (ways > 0) draw_ways_in(c, {c.m, c.H - c.m - c.T, c.W - 2 * c.m, c.T}, false);
   const float w = c.W - 2 * c.m;
+  const float ways_h = static_cast<float>(ways) * (c.T + c.g);
+  const float bottom = c.H - c.m - ways_h;
+  if (ways > 0) {
+    const float bw = std::min(w, c.u * 18);
+    draw_ways_in(c, {c.m + (w - bw) / 2, c.H - c.m - ways_h + c.g, bw, ways_h}, true);
+  }
   float y = top + c.g;
   const ImFont* big = c.pick_font({c.fonts.huge, c.fonts.large}, prompt, w, 3);
   y += c.text(big, prompt, ImVec2(c.m, y), w, th.text, th.background, Align::center);

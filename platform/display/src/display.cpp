@@ -2,7 +2,6 @@
 
 #include <SDL.h>
 #include <fmt/core.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +13,7 @@
 #include "imgui_impl_sdl.h"
 #include "imgui_impl_sdlrenderer.h"
 #include "imgui_internal.h"
+#include "png_writer.hpp"
 
 namespace checkin::platform {
 
@@ -28,6 +28,7 @@ const ImWchar kGlyphRanges[] = {
     0x2030, 0x203A,  // per mille, primes, angle quotes
     0x20AC, 0x20AC,  // euro
     0x2190, 0x2193,  // arrows
+    0x2212, 0x2212,  // minus sign
     0,
 };
 
@@ -326,12 +327,15 @@ void Display::end_frame() {
 
 void Display::discard_frame() {
   if (!impl_->in_frame) return;
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  // ImGui 1.86's recovery does not unwind fonts, and End() asserts on a font left pushed:
+  // nothing pushes a font across frames, so all of them go first.
+  if (g.FontStack.Size > 0) log_recovery(nullptr, "%d font(s) left pushed", g.FontStack.Size);
+  while (g.FontStack.Size > 0) ImGui::PopFont();
   ImGui::ErrorCheckEndFrameRecover(log_recovery, nullptr);
   // What was pushed outside any window (ErrorCheckEndFrameRecover only unwinds windows).
-  ImGuiContext& g = *ImGui::GetCurrentContext();
   if (g.ColorStack.Size > 0) ImGui::PopStyleColor(g.ColorStack.Size);
   if (g.StyleVarStack.Size > 0) ImGui::PopStyleVar(g.StyleVarStack.Size);
-  while (g.FontStack.Size > 0) ImGui::PopFont();
   ImGui::EndFrame();
   impl_->in_frame = false;
   impl_->rendered = false;
@@ -355,12 +359,7 @@ Result<void> Display::save_screenshot(const std::filesystem::path& png_path) {
   if (!image) return std::unexpected(image.error());
   std::error_code ignored;
   if (png_path.has_parent_path()) std::filesystem::create_directories(png_path.parent_path(), ignored);
-  // Screenshots are for people and tests to look at, not for archiving: favour speed.
-  stbi_write_png_compression_level = 2;
-  if (!stbi_write_png(png_path.string().c_str(), image->width, image->height, 4, image->pixels.data(),
-                      image->width * 4))
-    return fail(Errc::io, fmt::format("could not write {}", png_path.string()));
-  return {};
+  return write_png_rgba(png_path, image->width, image->height, image->pixels.data());
 }
 
 void Display::tap(float x, float y) { impl_->taps.push_back({ImVec2(x, y), 0}); }
