@@ -69,7 +69,7 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       } else if (v.result.outcome == Outcome::shift_started) {
         CHECK(report.has_text("17:55"));
       } else if (v.result.outcome == Outcome::shift_ended) {
-        CHECK(report.has_text("3 h 20 min"));
+        CHECK(report.has_text(translator().format(lang, "duration.hours_minutes", {{"hours", "3"}, {"minutes", "20"}})));
       }
       if (!v.result.discreet && !needs_volunteer(v.result.outcome) && !v.result.where.empty())
         CHECK(report.has_text(v.result.where));

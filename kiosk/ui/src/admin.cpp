@@ -374,7 +374,7 @@ void draw_admin(Canvas& c) {
   // The tab's content scrolls (drag with a finger); each tab its own list.
   const Rect area{c.m, y, w, c.H - y - c.g};
   c.begin_scroll(kTabs[static_cast<std::size_t>(admin.tab)].second, area);
-  const ImVec2 o = c.scroll_origin();
+  const ImVec2 o(c.scroll_origin().x, c.scroll_origin().y + std::round(c.g * 0.6f));
   const float cw = w - std::max(14.f, c.u * 0.5f) - c.g;  // room for the scrollbar
   float h = 0;
   switch (admin.tab) {
@@ -383,7 +383,7 @@ void draw_admin(Canvas& c) {
     case AdminTab::export_data: h = draw_export_tab(c, o, cw); break;
     case AdminTab::settings: h = draw_settings_tab(c, o, cw); break;
   }
-  c.end_scroll(h);
+  c.end_scroll(h + std::round(c.g * 0.6f));
 }
 
 }  // namespace checkin::ui

@@ -1,6 +1,7 @@
 // Icons drawn with ImGui's draw list: no image files, crisp at every size, and coloured
 // by the theme. Each fits a square of side `size` centred on `center`.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -63,12 +64,20 @@ void Canvas::icon(Icon kind, ImVec2 center, float size, Color color, Color cutou
       p.line(0, 0, 0, -0.22f, 0.08f);
       p.line(0, 0, 0.16f, 0.09f, 0.08f);
       break;
-    case Icon::heart:
-      p.disc(-0.18f, -0.1f, 0.2f);
-      p.disc(0.18f, -0.1f, 0.2f);
-      p.dl->AddTriangleFilled(p.at(-0.375f, -0.03f), p.at(0.375f, -0.03f), p.at(0, 0.36f), p.col);
-      p.dl->AddRectFilled(p.at(-0.2f, -0.1f), p.at(0.2f, 0.05f), p.col);
+    case Icon::heart: {
+      // The classic heart curve, as a fan from the cleft at the top (it is star-shaped
+      // from there, so the fan covers it exactly).
+      constexpr int n = 64;
+      std::array<ImVec2, n> points;
+      for (int i = 0; i < n; ++i) {
+        const float t = 2 * pi * static_cast<float>(i) / n;
+        const float x = 16 * std::pow(std::sin(t), 3.f);
+        const float y = 13 * std::cos(t) - 5 * std::cos(2 * t) - 2 * std::cos(3 * t) - std::cos(4 * t);
+        points[static_cast<std::size_t>(i)] = p.at(x / 40.f, -(y + 2.5f) / 40.f);
+      }
+      p.dl->AddConvexPolyFilled(points.data(), n, p.col);
       break;
+    }
     case Icon::hand:  // an open, raised palm: "please see a volunteer"
       p.box(-0.22f, -0.04f, 0.25f, 0.4f, 0.13f);
       p.line(-0.165f, 0.02f, -0.165f, -0.26f, 0.1f);
