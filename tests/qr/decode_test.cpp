@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -94,6 +95,23 @@ TEST_CASE("light-on-dark codes decode, which ZXing alone misses", "[qr][decode]"
   REQUIRE(codes.size() == 1);
   CHECK(codes.front().text == kPassText);
   CHECK(codes.front().found_by == "zxing+inverted");
+}
+
+TEST_CASE("a mirror-image code decodes at photo effort, with corners in the frame", "[qr][decode]") {
+  const GrayImage code = code_image(kPassText, 4);
+  GrayImage frame(640, 480, 255);
+  paste(frame, code, 100, 50);
+  for (int y = 0; y < frame.height(); ++y) std::reverse(frame.row(y), frame.row(y) + frame.width());
+  const auto codes = decode(frame.view());
+  REQUIRE(codes.size() == 1);
+  CHECK(codes.front().text == kPassText);
+  // The code now spans x = 640 - 100 - 196 .. 640 - 100 (minus the quiet zones).
+  for (const Point& corner : codes.front().corners) {
+    CHECK(corner.x >= 640 - 100 - code.width() - 4);
+    CHECK(corner.x <= 640 - 100 + 4);
+    CHECK(corner.y >= 50);
+    CHECK(corner.y <= 50 + code.height());
+  }
 }
 
 TEST_CASE("a code touching the frame edge decodes once given back its quiet zone", "[qr][decode]") {

@@ -307,6 +307,21 @@ void make_inverted(Folder& folder, Random& random, PassIssuer& passes) {
   }
 }
 
+// Mirror images: selfie cameras and mirrored webcam previews. ZXing 1.4 cannot read
+// them; zbar can.
+void make_mirrored(Folder& folder, Random& random, PassIssuer& passes) {
+  for (int i = 0; i < 8; ++i) {
+    const std::string text = passes.next();
+    const Document document = some_carrier(encoded(text), random);
+    Canvas scene = cluttered_background(640, 480, random);
+    Quad quad = placed_by_code(document, 49 * random.uniform(3, 5), random.uniform(0, 360), centre_of(scene));
+    std::swap(quad[0], quad[1]);  // left and right exchanged: the document seen mirrored
+    std::swap(quad[2], quad[3]);
+    paint(scene, document, tilted(quad, random.uniform(-20, 20), random.uniform(-20, 20)));
+    folder.add(camera(std::move(scene), random), text);
+  }
+}
+
 // Heavily compressed frames (cheap webcams, messaging apps).
 void make_jpeg(Folder& folder, Random& random, PassIssuer& passes) {
   for (int i = 0; i < 16; ++i) {
@@ -545,6 +560,7 @@ const FolderRecipe kRecipes[] = {
     {"small_in_frame", make_small_in_frame},
     {"close_up", make_close_up},
     {"inverted", make_inverted},
+    {"mirrored", make_mirrored},
     {"jpeg", make_jpeg},
     {"photo", make_photo},
     {"content", make_content},

@@ -42,6 +42,7 @@ enum class Preparation {
   inverted,           // light modules on dark
   sharpened,          // unsharp mask: soft focus, motion
   padded,             // white border: a code held so close that it touches the frame edge
+  mirrored,           // left-right flip: selfie cameras, mirrored previews
   doubled,            // 2x bilinear: small modules; smooths noise; finer local thresholds
 };
 
@@ -52,7 +53,8 @@ struct ScaledImage {
   GrayImage owned;  // empty when `view` is the frame itself
   ImageView view;
   double to_frame = 1.0;
-  int offset = 0;  // border added around the scaled frame, in this image's pixels
+  int offset = 0;         // border added around the scaled frame, in this image's pixels
+  bool mirrored = false;  // left and right exchanged
 };
 
 class Pipeline {
@@ -80,6 +82,7 @@ class Pipeline {
     if (attempt("zxing+sharpened", 0, Preparation::sharpened, Reader::zxing)) return take_found();
     if (frame_side <= kDoubleMaxSide && attempt("zxing+doubled", 0, Preparation::doubled, Reader::zxing))
       return take_found();
+    if (attempt("zxing+mirrored", 0, Preparation::mirrored, Reader::zxing)) return take_found();
 
     // zbar, a second opinion with a different detector, at a size it reads quickly.
     const int zbar_scale = frame_side > kZbarMaxSide ? add_scale(kZbarMaxSide) : 0;
@@ -116,6 +119,10 @@ class Pipeline {
       case Preparation::equalized: result.owned = detail::equalized_locally(source.view, 64, 3.0); break;
       case Preparation::smoothed: result.owned = detail::blurred(source.view, 1); break;
       case Preparation::inverted: result.owned = detail::inverted(source.view); break;
+      case Preparation::mirrored:
+        result.owned = detail::mirrored(source.view);
+        result.mirrored = true;
+        break;
       case Preparation::sharpened: result.owned = detail::sharpened(source.view, 2, 1.5); break;
       case Preparation::padded: {
         const int border = std::max(8, std::max(source.view.width, source.view.height) / 16);
@@ -168,9 +175,11 @@ class Pipeline {
     for (DecodedCode& code : codes) {
       if (code.text.size() > options_.max_text_bytes) continue;
       if (std::any_of(found_.begin(), found_.end(), [&](const DecodedCode& f) { return f.text == code.text; })) continue;
-      for (Point& corner : code.corners)
-        corner = Point{static_cast<int>(std::lround((corner.x - image.offset) * image.to_frame)),
+      for (Point& corner : code.corners) {
+        const int x = image.mirrored ? image.view.width - 1 - corner.x : corner.x;
+        corner = Point{static_cast<int>(std::lround((x - image.offset) * image.to_frame)),
                        static_cast<int>(std::lround((corner.y - image.offset) * image.to_frame))};
+      }
       code.found_by = stage;
       found_.push_back(std::move(code));
       added = true;

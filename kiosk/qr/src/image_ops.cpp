@@ -142,32 +142,10 @@ GrayImage inverted(ImageView image) {
   return result;
 }
 
-GrayImage stretched_contrast(ImageView image, double low_percent, double high_percent) {
+GrayImage mirrored(ImageView image) {
   if (!image.valid()) return GrayImage{};
-  const auto histogram = histogram_of(image);
-  const double total = static_cast<double>(image.width) * image.height;
-  auto percentile = [&](double percent) {
-    double seen = 0;
-    for (int value = 0; value < 256; ++value) {
-      seen += histogram[value];
-      if (seen >= total * percent / 100.0) return value;
-    }
-    return 255;
-  };
-  const int low = percentile(low_percent);
-  const int high = percentile(high_percent);
-
-  std::array<std::uint8_t, 256> lut{};
-  for (int value = 0; value < 256; ++value)
-    lut[value] = high <= low ? static_cast<std::uint8_t>(value)
-                             : to_pixel(255.0f * static_cast<float>(value - low) / static_cast<float>(high - low));
-
   GrayImage result(image.width, image.height);
-  for (int y = 0; y < image.height; ++y) {
-    const std::uint8_t* in = image.row(y);
-    std::uint8_t* out = result.row(y);
-    for (int x = 0; x < image.width; ++x) out[x] = lut[in[x]];
-  }
+  for (int y = 0; y < image.height; ++y) std::reverse_copy(image.row(y), image.row(y) + image.width, result.row(y));
   return result;
 }
 

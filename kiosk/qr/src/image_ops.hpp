@@ -12,8 +12,8 @@ GrayImage resized(ImageView image, int width, int height);
 // Light on dark becomes dark on light.
 GrayImage inverted(ImageView image);
 
-// Maps the low_percent / high_percent percentiles of the histogram to black / white.
-GrayImage stretched_contrast(ImageView image, double low_percent, double high_percent);
+// Left and right exchanged: undoes a selfie camera's or a webcam preview's mirroring.
+GrayImage mirrored(ImageView image);
 
 // Contrast-limited adaptive histogram equalisation (CLAHE): equalises each tile of
 // about tile_size pixels, with the histogram clipped at clip_limit times its mean so

@@ -10,8 +10,9 @@
 //      edge), local contrast equalisation (shadows, dim or faded codes), a light blur
 //      with a global threshold (noise, moire), inversion (light-on-dark codes).
 //      Camera frames stop here;
-//   4. photos only: ZXing after sharpening (soft focus) and at twice the size (small
-//      codes); then zbar, a second opinion, plain, smoothed and equalised.
+//   4. photos only: ZXing after sharpening (soft focus), at twice the size (small
+//      codes) and mirrored (selfie cameras); then zbar, a second opinion, plain,
+//      smoothed and equalised.
 //
 // tests/qr/blackbox_runner.cpp measures what each stage adds; decode_bench what it costs.
 #include <array>
