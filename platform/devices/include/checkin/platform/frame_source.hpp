@@ -16,7 +16,7 @@ namespace checkin::platform {
 struct Frame {
   qr::GrayImage image;       // 8-bit luma
   Millis captured_at{0};     // monotonic_now() when the frame arrived
-  std::uint64_t number = 0;  // counts up from 1 for each source
+  std::uint64_t number = 0;  // counts up from 1 in each opened source
 };
 
 class FrameSource {
