@@ -149,6 +149,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> only(argv + 3, argv + argc);
 
   bool all_passed = true;
+  int totals[decoder_count] = {};  // over the folders with codes in them
+  std::size_t total_images = 0;
   std::printf("%-16s %6s | %11s %11s %15s %15s | %9s\n", "folder", "images", kDecoderNames[0], kDecoderNames[1],
               kDecoderNames[2], kDecoderNames[3], "threshold");
   for (const Threshold& threshold : thresholds) {
@@ -171,6 +173,10 @@ int main(int argc, char** argv) {
         seconds[d] += outcome.seconds[d];
         if (d == photo_effort && !outcome.found_by.empty()) ++stages[outcome.found_by];
       }
+    if (threshold.folder != kFalsePositivesFolder) {
+      for (int d = 0; d < decoder_count; ++d) totals[d] += passes[d];
+      total_images += samples.size();
+    }
     const bool folder_passed = passes[photo_effort] >= threshold.min_passes;
     all_passed = all_passed && folder_passed;
     std::printf("%-16s %6zu | %11d %11d %15d %15d | %6d %s\n", threshold.folder.c_str(), samples.size(),
@@ -187,5 +193,8 @@ int main(int argc, char** argv) {
         std::printf("%-16s %6s   not passed: %s (%s)\n", "", "", samples[i].image.filename().string().c_str(),
                     outcomes[i].problem.c_str());
   }
+  if (total_images > 0)
+    std::printf("%-16s %6zu | %11d %11d %15d %15d |  (all folders with codes)\n", "TOTAL", total_images,
+                totals[zxing_alone], totals[zbar_alone], totals[camera_effort], totals[photo_effort]);
   return all_passed ? 0 : 1;
 }

@@ -67,8 +67,9 @@ class Pipeline {
 
     const bool photo = options_.effort == Effort::photo;
     const int frame_side = std::max(frame_.width, frame_.height);
-    // A large photo first at smaller working sizes: several times cheaper than its full
-    // size, and where codes that fill much of a photo are read best.
+    // Photos next at smaller working sizes: several times cheaper than the full size,
+    // and averaging pixels down reads large, noisy, blurred and moire-striped codes best.
+    // Sharpening is tried only here: at full size it found nothing the others missed.
     if (photo)
       for (int size : kPhotoWorkingSizes)
         if (frame_side >= size * 3 / 2 && attempt_all_preparations(add_scale(size), "downscaled")) return take_found();
@@ -79,15 +80,14 @@ class Pipeline {
     if (attempt_cheap_preparations(0, "")) return take_found();
     if (!photo) return take_found();
 
-    if (attempt("zxing+sharpened", 0, Preparation::sharpened, Reader::zxing)) return take_found();
     if (frame_side <= kDoubleMaxSide && attempt("zxing+doubled", 0, Preparation::doubled, Reader::zxing))
       return take_found();
+    // zbar reads mirror images too, but ZXing on a flipped copy does it many times faster.
     if (attempt("zxing+mirrored", 0, Preparation::mirrored, Reader::zxing)) return take_found();
 
     // zbar, a second opinion with a different detector, at a size it reads quickly.
     const int zbar_scale = frame_side > kZbarMaxSide ? add_scale(kZbarMaxSide) : 0;
     if (attempt("zbar", zbar_scale, Preparation::none, Reader::zbar)) return take_found();
-    if (attempt("zbar+smoothed", zbar_scale, Preparation::smoothed, Reader::zbar)) return take_found();
     if (attempt("zbar+equalized", zbar_scale, Preparation::equalized, Reader::zbar)) return take_found();
     return take_found();
   }

@@ -4,15 +4,14 @@
 //
 //   1. ZXing on the frame as it is (reads nearly every clean code in a millisecond);
 //   2. photos only: ZXing on copies at smaller working sizes (long side 1600, 800 and
-//      400; averaging pixels down helps with large codes, noise and screen moire), plain
-//      and with the fixes of stages 3 and 4;
+//      400; averaging pixels down helps with large codes, noise, blur and screen moire),
+//      plain, with the fixes of stage 3 and sharpened (soft focus);
 //   3. ZXing after cheap fixes at full size: a white border (codes touching the frame
 //      edge), local contrast equalisation (shadows, dim or faded codes), a light blur
 //      with a global threshold (noise, moire), inversion (light-on-dark codes).
 //      Camera frames stop here;
-//   4. photos only: ZXing after sharpening (soft focus), at twice the size (small
-//      codes) and mirrored (selfie cameras); then zbar, a second opinion, plain,
-//      smoothed and equalised.
+//   4. photos only: ZXing at twice the size (small codes) and mirrored (selfie
+//      cameras); then zbar, a second opinion, plain and equalised.
 //
 // tests/qr/blackbox_runner.cpp measures what each stage adds; decode_bench what it costs.
 #include <array>
