@@ -1,27 +1,47 @@
 #pragma once
-// Logging to stderr, one line per entry (journald adds the time on a device, the line
-// carries UTC time for everywhere else). Log ids, never names: attendance is sensitive.
+// Logging to stderr, where journald collects it. One line per message:
+//   2026-11-26T18:30:00.123Z warn camera: /dev/video0 disconnected (No such device)
+// Log ids (pass ids, event ids, device paths), never a person's name.
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include <fmt/format.h>
 
-#include <string_view>
+#include "checkin/core/clock.hpp"
 
-namespace checkin::log {
+namespace checkin::platform {
 
-enum class Level { info, warning, error };
+enum class LogLevel { debug, info, warn, error };
 
-void write(Level level, std::string_view component, std::string_view message);
+const char* to_string(LogLevel level);
+
+// The line as written, without the trailing newline. Pure, for tests.
+std::string format_log_line(LogLevel level, std::string_view component, std::string_view message,
+                            WallTime at);
+
+// Writes one line to stderr in a single write, so lines from different threads do not
+// interleave. Debug lines are dropped unless CHECKIN_LOG_LEVEL=debug is set.
+void log_message(LogLevel level, std::string_view component, std::string_view message);
+
+bool log_enabled(LogLevel level);
 
 template <class... Args>
-void info(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
-  write(Level::info, component, fmt::format(format, std::forward<Args>(args)...));
+void log_debug(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
+  if (log_enabled(LogLevel::debug))
+    log_message(LogLevel::debug, component, fmt::format(format, std::forward<Args>(args)...));
 }
 template <class... Args>
-void warning(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
-  write(Level::warning, component, fmt::format(format, std::forward<Args>(args)...));
+void log_info(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
+  log_message(LogLevel::info, component, fmt::format(format, std::forward<Args>(args)...));
 }
 template <class... Args>
-void error(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
-  write(Level::error, component, fmt::format(format, std::forward<Args>(args)...));
+void log_warn(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
+  log_message(LogLevel::warn, component, fmt::format(format, std::forward<Args>(args)...));
+}
+template <class... Args>
+void log_error(std::string_view component, fmt::format_string<Args...> format, Args&&... args) {
+  log_message(LogLevel::error, component, fmt::format(format, std::forward<Args>(args)...));
 }
 
-}  // namespace checkin::log
+}  // namespace checkin::platform

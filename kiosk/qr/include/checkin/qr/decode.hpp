@@ -3,9 +3,10 @@
 // pipeline that stops at the first stage that finds something:
 //
 //   1. ZXing on the frame as it is (reads nearly every clean code in a millisecond);
-//   2. photos only: ZXing on copies at smaller working sizes (long side 1600, 800 and
-//      400; averaging pixels down helps with large codes, noise, blur and screen moire),
-//      plain, with the fixes of stage 3 and sharpened (soft focus);
+//   2. ZXing on copies at smaller working sizes (averaging pixels down helps with large
+//      codes, noise, blur and screen moire): for camera frames at half size, plain,
+//      equalised and smoothed; for photos at long sides 1600, 800 and 400, plain, with
+//      every fix of stage 3 and sharpened (soft focus);
 //   3. ZXing after cheap fixes at full size: a white border (codes touching the frame
 //      edge), local contrast equalisation (shadows, dim or faded codes), a light blur
 //      with a global threshold (noise, moire), inversion (light-on-dark codes).
@@ -38,8 +39,8 @@ struct DecodedCode {
 
 // How hard to look before giving up on a frame that shows no readable code.
 enum class Effort {
-  // Live camera frames: stages 1 and 3, since the next frame comes in tens of
-  // milliseconds anyway. On this project's reference machine about 10 ms for an empty
+  // Live camera frames: stages 1 to 3, the cheap ones, since the next frame comes in
+  // tens of milliseconds anyway. On this project's reference machine about 10 ms for an empty
   // 640x480 frame and 35 ms for 1280x720 (ZXing alone: 1 and 4.5 ms).
   camera_frame,
   // A single photo (`checkin decode photo.jpg`): every stage, every working size.
