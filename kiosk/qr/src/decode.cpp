@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <new>
 #include <string>
 #include <string_view>
@@ -118,15 +117,15 @@ class Pipeline {
     return static_cast<int>(scales_.size() - 1);
   }
 
-  // The prepared image for a scale, made once and kept for the later stages.
-  const ScaledImage& prepared(int scale, Preparation preparation) {
-    const auto key = std::pair(scale, preparation);
-    if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
+  // The image a stage reads: a scale of the frame, prepared. Made afresh for each stage
+  // and dropped after it, so a large photo never holds more than one prepared copy.
+  ScaledImage prepared(int scale, Preparation preparation) const {
     const ScaledImage& source = scales_[scale];
     ScaledImage result;
+    result.view = source.view;
     result.to_frame = source.to_frame;
     switch (preparation) {
-      case Preparation::none: return source;
+      case Preparation::none: return result;
       case Preparation::equalized: result.owned = detail::equalized_locally(source.view, 64, 3.0); break;
       case Preparation::smoothed: result.owned = detail::blurred(source.view, 1); break;
       case Preparation::inverted: result.owned = detail::inverted(source.view); break;
@@ -147,7 +146,7 @@ class Pipeline {
         break;
     }
     result.view = result.owned.view();
-    return prepared_.emplace(key, std::move(result)).first->second;
+    return result;
   }
 
   bool attempt_cheap_preparations(int scale, const std::string& tag) {
@@ -173,7 +172,7 @@ class Pipeline {
 
   // Runs one stage; true when it found something new.
   bool attempt(const std::string& stage, int scale, Preparation preparation, Reader reader) {
-    const ScaledImage& image = prepared(scale, preparation);
+    const ScaledImage image = prepared(scale, preparation);
     std::vector<DecodedCode> codes;
     switch (reader) {
       case Reader::zxing: codes = detail::read_with_zxing(image.view, ZxingSettings{}); break;
@@ -203,7 +202,6 @@ class Pipeline {
   ImageView frame_;
   DecodeOptions options_;
   std::vector<ScaledImage> scales_{ScaledImage{GrayImage{}, frame_, 1.0}};
-  std::map<std::pair<int, Preparation>, ScaledImage> prepared_;
   std::vector<DecodedCode> found_;
 };
 

@@ -15,36 +15,41 @@ GrayImage blurred(ImageView image, int radius) {
   if (radius <= 0) return GrayImage::copy_of(image);
   radius = std::min(radius, 16);
   // A box blur applied twice is one pass of a triangular kernel: weights 1, 2, ...,
-  // 2r+1, ..., 2, 1 over 4r+1 pixels. Rows first, then columns as weighted sums of
-  // whole rows; edges repeat the border pixel so the image does not darken at its sides.
-  // Floats, tap by tap over whole rows: the loops vectorise on any x86-64 or ARM64.
-  const int reach = 2 * radius;
+  // 2r+1, ..., 2, 1 over 4r+1 pixels. Rows are filtered into a ring of the 4r+1 rows
+  // that the current output row needs (little memory even for a 100-megapixel photo),
+  // columns as weighted sums of those rows. Edges repeat the border pixel so the image
+  // does not darken at its sides. Floats, tap by tap over whole rows: the loops vectorise.
+  const int reach = 2 * radius, taps = 2 * reach + 1;
   const float normalise = 1.0f / static_cast<float>((2 * radius + 1) * (2 * radius + 1));
-  std::vector<float> weights(2 * reach + 1);
+  std::vector<float> weights(taps);
   for (int k = -reach; k <= reach; ++k) weights[k + reach] = static_cast<float>(2 * radius + 1 - std::abs(k)) * normalise;
 
   const int width = image.width, height = image.height;
-  std::vector<float> rows(static_cast<std::size_t>(width) * height, 0.0f);
+  std::vector<float> ring(static_cast<std::size_t>(taps) * width);
   std::vector<float> padded_row(static_cast<std::size_t>(width) + 2 * reach);
-  for (int y = 0; y < height; ++y) {
+  auto ring_row = [&](int y) { return ring.data() + static_cast<std::size_t>(y % taps) * width; };
+  auto filter_row = [&](int y) {
     const std::uint8_t* in = image.row(y);
     std::fill_n(padded_row.begin(), reach, static_cast<float>(in[0]));
     for (int x = 0; x < width; ++x) padded_row[reach + x] = in[x];
     std::fill_n(padded_row.begin() + reach + width, reach, static_cast<float>(in[width - 1]));
-    float* out = rows.data() + static_cast<std::size_t>(y) * width;
-    for (int k = 0; k <= 2 * reach; ++k) {
+    float* out = ring_row(y);
+    std::fill_n(out, width, 0.0f);
+    for (int k = 0; k < taps; ++k) {
       const float weight = weights[k];
       const float* shifted = padded_row.data() + k;
       for (int x = 0; x < width; ++x) out[x] += weight * shifted[x];
     }
-  }
+  };
 
   GrayImage result(width, height);
   std::vector<float> sums(width);
+  for (int y = 0; y < std::min(reach, height); ++y) filter_row(y);
   for (int y = 0; y < height; ++y) {
+    if (y + reach < height) filter_row(y + reach);
     std::fill(sums.begin(), sums.end(), 0.5f);  // rounds on truncation below
     for (int k = -reach; k <= reach; ++k) {
-      const float* in = rows.data() + static_cast<std::size_t>(std::clamp(y + k, 0, height - 1)) * width;
+      const float* in = ring_row(std::clamp(y + k, 0, height - 1));
       const float weight = weights[k + reach];
       for (int x = 0; x < width; ++x) sums[x] += weight * in[x];
     }
