@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 
-#include "checkin/platform/log.hpp"
 #include "checkin/platform/system_clock.hpp"
 #include "platform_test_support.hpp"
 
@@ -66,20 +65,4 @@ TEST_CASE("monotonic time never goes back") {
     REQUIRE(now >= previous);
     previous = now;
   }
-}
-
-TEST_CASE("log lines carry UTC time with milliseconds, level and component on one line") {
-  WallTime at;
-  REQUIRE(parse_utc("2026-11-26T18:30:00.123Z", at));
-  CHECK(format_log_line(LogLevel::warn, "camera", "camera lost: /dev/video0", at) ==
-        "2026-11-26T18:30:00.123Z warn camera: camera lost: /dev/video0");
-  CHECK(format_log_line(LogLevel::info, "scan", "two\nlines\r", at) == "2026-11-26T18:30:00.123Z info scan: two lines ");
-  CHECK(format_log_line(LogLevel::error, "x", "", at) == "2026-11-26T18:30:00.123Z error x: ");
-}
-
-TEST_CASE("debug logging is off unless asked for; other levels are on") {
-  CHECK(log_enabled(LogLevel::info));
-  CHECK(log_enabled(LogLevel::warn));
-  CHECK(log_enabled(LogLevel::error));
-  log_info("test", "a log line from the platform tests ({})", 42);  // must not crash or throw
 }

@@ -12,6 +12,7 @@
 #include "checkin/core/ids.hpp"
 #include "checkin/core/log.hpp"
 #include "checkin/platform/display.hpp"
+#include "checkin/platform/frame_feed.hpp"
 #include "checkin/platform/replay_source.hpp"
 #include "checkin/platform/scan_worker.hpp"
 #include "checkin/platform/sound.hpp"
@@ -22,7 +23,6 @@
 #include "checkin/ui/assets.hpp"
 #include "checkin/ui/screens.hpp"
 #include "checkin/ui/translator.hpp"
-#include "injected_frames.hpp"
 
 namespace checkin::app {
 
@@ -89,17 +89,17 @@ class KioskApp {
     if (auto id = store_.device_id(); id && *id) return **id;
     if (auto local = store_.get_setting("local_device_id"); local && *local) return **local;
     std::string id = "local-" + make_uuid_v7(clock_->now().wall);
-    if (auto ok = store_.set_setting("local_device_id", id); !ok) log::error("kiosk", "{}", ok.error().message);
+    if (auto ok = store_.set_setting("local_device_id", id); !ok) log_error("kiosk", "{}", ok.error().message);
     return id;
   }
 
   void load_from_store() {
-    auto fail_soft = [](const Error& e) { log::error("store", "{}", e.message); };
+    auto fail_soft = [](const Error& e) { log_error("store", "{}", e.message); };
     if (auto roster = store_.load_roster()) desk_.set_roster(std::move(*roster)); else fail_soft(roster.error());
     if (auto keys = store_.load_public_keys()) {
       for (const auto& k : *keys)
         if (auto key = PublicKey::from_hex(k.public_key_hex); !key || !desk_.verifier().keys().add(*key))
-          log::error("kiosk", "public key {} not usable", k.key_id_hex);
+          log_error("kiosk", "public key {} not usable", k.key_id_hex);
     } else {
       fail_soft(keys.error());
     }
@@ -115,7 +115,7 @@ class KioskApp {
     kiosk_.set_languages(translator_.languages());
     if (auto schedule = store_.load_schedule()) kiosk_.set_schedule(std::move(*schedule));
     else fail_soft(schedule.error());
-    log::info("kiosk", "ready: {} sessions, {} people on the roster, {} pass keys, {} events today",
+    log_info("kiosk", "ready: {} sessions, {} people on the roster, {} pass keys, {} events today",
               desk_.schedule().sessions.size(), desk_.roster().people.size(), desk_.verifier().keys().keys().size(),
               desk_.ledger().events().size());
   }
@@ -124,10 +124,8 @@ class KioskApp {
     platform::ScanWorkerOptions options;
     platform::FrameSourceFactory factory;
     if (!launch_.script.empty()) {
-      injected_ = std::make_shared<InjectedFrames>();
-      factory = [frames = injected_]() -> Result<std::unique_ptr<platform::FrameSource>> {
-        return std::make_unique<InjectedFrameSource>(frames);
-      };
+      script_camera_ = platform::FrameFeed::create("camera of the script");
+      factory = script_camera_->factory();
       options.motion.enabled = false;  // every scripted frame is decoded
       options.repeat_gap = Millis{0};
     } else if (config_.camera == CameraSource::replay) {
@@ -171,7 +169,7 @@ class KioskApp {
       kiosk_.on_scan(scan.text);
       frames_to_draw_ = kFramesAfterInput;
       if (scan.source == platform::ScanSource::camera)
-        log::info("scan", "camera frame {} to decision in {} ms", scan.frame_number,
+        log_info("scan", "camera frame {} to decision in {} ms", scan.frame_number,
                   (monotonic_now() - scan.seen_at).count());
     }
   }
@@ -217,11 +215,11 @@ class KioskApp {
       last_report_ = ui::draw(view, ui::DrawInput{translator_, fonts_of(display_->fonts()), preview}, intents);
       display_->render();
       if (!screenshot.empty())
-        if (auto ok = display_->save_screenshot(screenshot); !ok) log::error("kiosk", "{}", ok.error().message);
+        if (auto ok = display_->save_screenshot(screenshot); !ok) log_error("kiosk", "{}", ok.error().message);
       display_->present();
     } catch (const std::exception& e) {
       // A frame that throws is dropped, not the kiosk.
-      log::error("ui", "frame failed and was discarded: {}", e.what());
+      log_error("ui", "frame failed and was discarded: {}", e.what());
       display_->discard_frame();
       intents.clear();
     }
@@ -306,7 +304,7 @@ class KioskApp {
         auto image = qr::load_image(step.argument);
         if (!image) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), image.error().message));
         auto before = worker_->stats().frames_decoded;
-        injected_->inject(std::move(*image));
+        script_camera_->show(std::move(*image));
         // The frame is decoded on the scan worker, as a camera's would be; wait for it.
         for (int i = 0; i < 500 && worker_->stats().frames_decoded == before; ++i)
           std::this_thread::sleep_for(10ms);
@@ -351,7 +349,7 @@ class KioskApp {
   int run_script() {
     auto steps = load_script(launch_.script);
     if (!steps) {
-      log::error("script", "{}", steps.error().message);
+      log_error("script", "{}", steps.error().message);
       return 1;
     }
     std::filesystem::create_directories(launch_.screenshots);
@@ -361,14 +359,14 @@ class KioskApp {
     for (const auto& step : *steps) {
       ++n;
       if (auto ok = run_step(step); !ok) {
-        log::error("script", "{}", ok.error().message);
+        log_error("script", "{}", ok.error().message);
         return 1;
       }
       settle();
       take_scans();
       std::string label = step.kind == ScriptStep::Kind::shot ? step.argument : fmt::format("{}-{}", screen_name(kiosk_.view()), file_safe(step.argument));
       draw_frame(launch_.screenshots / fmt::format("{:03}-{}.png", n, label));
-      log::info("script", "step {} (line {}): screen {}", n, step.line, screen_name(kiosk_.view()));
+      log_info("script", "step {} (line {}): screen {}", n, step.line, screen_name(kiosk_.view()));
     }
     return 0;
   }
@@ -387,7 +385,7 @@ class KioskApp {
   platform::ScanQueue queue_;
   platform::WedgeScannerDetector wedge_;
   platform::SoundPlayer sound_;
-  std::shared_ptr<InjectedFrames> injected_;
+  std::shared_ptr<platform::FrameFeed> script_camera_;
   std::unique_ptr<platform::ScanWorker> worker_;  // last: its thread uses the queue
   platform::PreviewFrame preview_;
   ui::FrameReport last_report_;
@@ -401,7 +399,7 @@ class KioskApp {
 // screen as well as in the log, and waits for someone to fix it.
 int show_problem(platform::Display& display, const ui::Translator& translator, const std::string& language,
                  const std::string& detail, const std::filesystem::path& screenshots) {
-  log::error("kiosk", "cannot start: {}", detail);
+  log_error("kiosk", "cannot start: {}", detail);
   for (int frame = 0;; ++frame) {
     display.begin_frame();
     ui::draw_problem(detail, language, ui::DrawInput{translator, fonts_of(display.fonts()), nullptr});
@@ -430,24 +428,24 @@ int run_kiosk(const LaunchOptions& launch) {
   if (launch.headless) defaults.display = DisplayMode::headless;
   const KioskConfig& shown = config ? *config : defaults;
   if (!launch.start_time.empty() && launch.script.empty()) {
-    log::error("kiosk", "--start-time needs --script");
+    log_error("kiosk", "--start-time needs --script");
     return 2;
   }
 
   auto assets = ui::find_assets_dir(shown.assets_dir);
   if (!assets) assets = ui::find_assets_dir();  // the built-in translations can still explain the problem
   if (!assets) {
-    log::error("kiosk", "cannot start: {}", assets.error().message);
+    log_error("kiosk", "cannot start: {}", assets.error().message);
     return 2;
   }
   auto translator = ui::Translator::load_dir(ui::i18n_dir(*assets));
   if (!translator) {
-    log::error("kiosk", "cannot start: {}", translator.error().message);
+    log_error("kiosk", "cannot start: {}", translator.error().message);
     return 2;
   }
   auto display = platform::Display::open(display_options(shown));
   if (!display) {
-    log::error("kiosk", "cannot open the display: {}", display.error().message);
+    log_error("kiosk", "cannot open the display: {}", display.error().message);
     return 2;
   }
   if (!config) return show_problem(**display, *translator, shown.language, config.error().message, launch.screenshots);
@@ -488,7 +486,7 @@ int run_kiosk(const LaunchOptions& launch) {
       config->replay_path = setup->frames_dir;
     }
     if (config->admin_pin_hash.empty()) config->admin_pin_hash = setup->pin_hash;
-    log::info("demo", "demo organisation in {}; staff PIN {}", launch.demo_dir.string(), kDemoPin);
+    log_info("demo", "demo organisation in {}; staff PIN {}", launch.demo_dir.string(), kDemoPin);
     demo = std::move(*setup);
   }
 

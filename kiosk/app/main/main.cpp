@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
     return app::run_kiosk(launch);
   } catch (const std::exception& e) {
     // Start-up failures that leave nothing to show; the service manager restarts us.
-    log::error("kiosk", "fatal: {}", e.what());
+    log_error("kiosk", "fatal: {}", e.what());
     return 1;
   }
 }

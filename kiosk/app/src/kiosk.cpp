@@ -108,7 +108,7 @@ void Kiosk::save_settings() {
   for (const auto& [key, value] : values)
     if (auto ok = store_.set_setting(key, value); !ok) {
       store_fault_ = ok.error().message;
-      log::error("kiosk", "saving setting {} failed: {}", key, ok.error().message);
+      log_error("kiosk", "saving setting {} failed: {}", key, ok.error().message);
       return;
     }
 }
@@ -147,7 +147,7 @@ void Kiosk::show(const Decision& d) {
   std::string events;
   for (const auto& e : d.events) events += fmt::format(" event={} seq={}", e.event_id, e.seq);
   // Ids only: the log never carries a name.
-  log::info("scan", "outcome={} pass={} session={} shift={}{}{}", to_string(d.outcome), d.pass_id.substr(0, 8),
+  log_info("scan", "outcome={} pass={} session={} shift={}{}{}", to_string(d.outcome), d.pass_id.substr(0, 8),
             d.session_id, d.shift_id, events, d.reason.empty() ? "" : " reason=\"" + d.reason + "\"");
   if (d.outcome == Outcome::not_recorded) store_fault_ = d.reason;
   else if (!d.events.empty()) store_fault_.clear();
@@ -252,7 +252,7 @@ void Kiosk::on_intent(const Intent& intent) {
       if (screen_ == Screen::feedback && intent.number >= 1 && intent.number <= 5) {
         if (auto ok = store_.record_feedback(Feedback{feedback_session_, intent.number}, now.wall); !ok) {
           store_fault_ = ok.error().message;
-          log::error("feedback", "not stored: {}", ok.error().message);
+          log_error("feedback", "not stored: {}", ok.error().message);
         }
         feedback_session_.clear();
         go(Screen::result);
@@ -286,14 +286,14 @@ void Kiosk::handle_pin(const Intent& intent) {
       auto verdict = pin_.check(pin_digits_, desk_.clock().now());
       pin_digits_.clear();
       if (verdict == PinGuard::Verdict::accepted) {
-        log::info("admin", "staff signed in");
+        log_info("admin", "staff signed in");
         admin_ = ui::AdminView{};
         go(Screen::admin);
         tick();
       } else {
         pin_wrong_ = verdict == PinGuard::Verdict::wrong || verdict == PinGuard::Verdict::not_set;
-        if (verdict == PinGuard::Verdict::wrong) log::warning("admin", "wrong staff PIN ({} in a row)", pin_.failures());
-        if (verdict == PinGuard::Verdict::not_set) log::warning("admin", "no staff PIN is configured (kiosk.admin_pin_hash)");
+        if (verdict == PinGuard::Verdict::wrong) log_warn("admin", "wrong staff PIN ({} in a row)", pin_.failures());
+        if (verdict == PinGuard::Verdict::not_set) log_warn("admin", "no staff PIN is configured (kiosk.admin_pin_hash)");
       }
       save_settings();  // keeps the count of wrong tries across restarts
       break;
@@ -337,7 +337,7 @@ void Kiosk::handle_admin(const Intent& intent) {
       save_settings();
       break;
     case Intent::Kind::leave_kiosk:
-      log::info("admin", "leaving kiosk mode");
+      log_info("admin", "leaving kiosk mode");
       leave_requested_ = true;
       break;
     case Intent::Kind::dismiss: go_ready(); break;
@@ -362,13 +362,13 @@ void Kiosk::export_csv() {
   if (!written) {
     admin_.export_state = ui::AdminView::ExportState::failed;
     admin_.export_result = written.error().message;
-    log::error("export", "{}", written.error().message);
+    log_error("export", "{}", written.error().message);
     return;
   }
   admin_.export_state = ui::AdminView::ExportState::done;
   admin_.export_file = written->string();
   admin_.export_rows = static_cast<int>(events->size());
-  log::info("export", "{} events written to {}", events->size(), written->string());
+  log_info("export", "{} events written to {}", events->size(), written->string());
 }
 
 // ---- timers ----
@@ -404,7 +404,7 @@ void Kiosk::tick() {
       store_fault_ = closed.error().message;
     } else {
       for (const auto& e : *closed)
-        log::info("shift", "auto-closed shift={} person={} event={} (needs review)", e.shift_id, e.person_id, e.event_id);
+        log_info("shift", "auto-closed shift={} person={} event={} (needs review)", e.shift_id, e.person_id, e.event_id);
     }
   }
   if (screen_ == Screen::admin) {

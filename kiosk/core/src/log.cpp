@@ -1,4 +1,4 @@
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 
 #include <fmt/chrono.h>
 
-namespace checkin::platform {
+namespace checkin {
 
 const char* to_string(LogLevel level) {
   switch (level) {
@@ -57,4 +57,4 @@ void log_message(LogLevel level, std::string_view component, std::string_view me
   }
 }
 
-}  // namespace checkin::platform
+}  // namespace checkin

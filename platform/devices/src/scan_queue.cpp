@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 
 namespace checkin::platform {
 

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 #include "checkin/platform/system_clock.hpp"
 
 namespace checkin::platform {

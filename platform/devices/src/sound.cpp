@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 
 namespace checkin::platform {
 

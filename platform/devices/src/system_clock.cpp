@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 
 namespace checkin::platform {
 

@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-#include "checkin/platform/log.hpp"
+#include "checkin/core/log.hpp"
 #include "checkin/platform/system_clock.hpp"
 
 namespace checkin::platform {

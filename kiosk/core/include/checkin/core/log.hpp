@@ -10,7 +10,7 @@
 
 #include "checkin/core/clock.hpp"
 
-namespace checkin::platform {
+namespace checkin {
 
 enum class LogLevel { debug, info, warn, error };
 
@@ -44,4 +44,4 @@ void log_error(std::string_view component, fmt::format_string<Args...> format, A
   log_message(LogLevel::error, component, fmt::format(format, std::forward<Args>(args)...));
 }
 
-}  // namespace checkin::platform
+}  // namespace checkin
