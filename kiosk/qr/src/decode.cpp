@@ -21,10 +21,12 @@ using detail::ZxingSettings;
 // 21 modules of one pixel).
 constexpr int kMinFrameSide = 21;
 
-// Photos are also searched at these sizes (long side, pixels): a code that fills a
-// 4000-pixel photo has modules tens of pixels wide, and averaging pixels down removes
-// sensor noise and screen moire along the way.
-constexpr int kPhotoWorkingSizes[] = {1600, 800, 400};
+// Photos are also searched at these sizes (long side, pixels), each used when the
+// photo is at least half as large again: a code that fills a 4000-pixel photo has
+// modules tens of pixels wide, and averaging pixels down removes sensor noise and
+// screen moire along the way. Smallest first: cheapest, and codes in photos are
+// usually large.
+constexpr int kPhotoWorkingSizes[] = {400, 800, 1600, 3200};
 
 // Camera frames at least this large (long side) are also searched at half size.
 constexpr int kCameraHalvingMinSide = 600;
