@@ -179,3 +179,27 @@ TEST_CASE("every screen at 1080x1920 portrait in English") { render_everything(1
 TEST_CASE("every screen at 1080x1920 portrait in Spanish") { render_everything(1080, 1920, "es"); }
 TEST_CASE("every screen at 1920x1080 in English") { render_everything(1920, 1080, "en"); }
 TEST_CASE("every screen at 1920x1080 in Spanish") { render_everything(1920, 1080, "es"); }
+
+TEST_CASE("with more languages than fit the top bar - one button steps through them") {
+  Translator many = translator();
+  for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+           {"fr", "Français"}, {"pt", "Português"}, {"pl", "Polski"}, {"ro", "Română"}, {"de", "Deutsch"}}) {
+    Catalog catalog = *translator().catalog("en");
+    catalog["language_name"] = name;
+    many.add(code, catalog);
+  }
+  auto display = open_headless(800, 480);
+  auto view = base_view("pl");
+  FrameReport report;
+  std::vector<Intent> intents;
+  for (int frame = 0; frame < 2; ++frame) {
+    display->begin_frame();
+    report = draw(view, DrawInput{many, fonts_of(*display), nullptr}, intents);
+    display->end_frame();
+  }
+  check_layout(report, "ready with seven languages at 800x480");
+  const auto* next = report.button("language:next");
+  REQUIRE(next != nullptr);
+  CHECK(next->label == "Português");  // after Polski (pl) comes pt: English first, then by code
+  CHECK(report.button("language:en") == nullptr);
+}

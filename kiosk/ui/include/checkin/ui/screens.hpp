@@ -5,6 +5,20 @@
 // check sizes, overlaps, clipping and wording). No I/O, no state of its own.
 //
 // Call it between Display::begin_frame() and end_frame(), once per frame.
+//
+// Button names (stable; scripts tap them, tests measure them):
+//   Ready          staff, language:<code> (or language:next when they do not all fit),
+//                  no_pass, anonymous
+//   Result         dismiss (the whole window)
+//   Choose session session:<id>, cancel
+//   No pass?       session:<id>, key:<letter> (q..p, a..ñ, z..m, á é í ó ú ü - '),
+//                  key:space, key:backspace, key:shift, cancel, confirm
+//   Feedback       feedback:1 .. feedback:5, skip
+//   PIN pad        pin:0 .. pin:9, pin:erase, pin:ok, cancel
+//   Admin          dismiss, admin.tab:sessions|sync|export|settings,
+//                  served:<id>, names:<id>, retry:<event id>, export,
+//                  language:<code>, volume:down, volume:up, setting:discreet,
+//                  setting:high_contrast, leave
 #include <string>
 #include <string_view>
 #include <vector>
