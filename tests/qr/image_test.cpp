@@ -56,6 +56,7 @@ TEST_CASE("ImageView describes padded rows and crops within bounds", "[qr][image
   CHECK(crop.height == 3);
   CHECK(crop.at(1, 1) == 42);
   CHECK_FALSE(view.cropped(10, 10, 5, 5).valid());
+  CHECK(view.cropped(1, 1, 2147483647, 2147483647).width == 5);  // clipped, no overflow
 
   CHECK_FALSE(ImageView().valid());
   CHECK_FALSE(ImageView(buffer.data(), 0, 4).valid());
@@ -159,6 +160,30 @@ TEST_CASE("bad image files are errors, never crashes", "[qr][image]") {
   SECTION("a directory") {
     CHECK_FALSE(load_image(dir));
   }
+}
+
+TEST_CASE("randomly damaged PNG and JPEG files load or fail, never crash", "[qr][image]") {
+  const GrayImage original = gradient(64, 48);
+  const auto png = encode_png(original.view());
+  const auto jpeg = encode_jpeg(original.view(), 75);
+  REQUIRE(png);
+  REQUIRE(jpeg);
+  std::uint64_t state = 12345;  // fixed seed: the same damage every run
+  auto next = [&state] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  int loaded = 0;
+  for (const auto* file : {&*png, &*jpeg})
+    for (int attempt = 0; attempt < 300; ++attempt) {
+      std::vector<std::uint8_t> damaged = *file;
+      for (int flips = 1 + static_cast<int>(next() >> 61); flips > 0; --flips)
+        damaged[(next() >> 33) % damaged.size()] = static_cast<std::uint8_t>(next() >> 56);
+      if (attempt % 3 == 0) damaged.resize((next() >> 33) % damaged.size());
+      const auto result = load_image_from_memory(damaged);
+      if (result) {
+        ++loaded;
+        CHECK(result->width() > 0);
+      }
+    }
+  CHECK(loaded > 0);  // some damage is harmless (JPEG is forgiving)
 }
 
 TEST_CASE("saving fails cleanly for empty images and unwritable paths", "[qr][image]") {

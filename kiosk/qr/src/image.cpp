@@ -15,8 +15,9 @@ namespace checkin::qr {
 ImageView ImageView::cropped(int left, int top, int crop_width, int crop_height) const {
   const int x0 = std::clamp(left, 0, width);
   const int y0 = std::clamp(top, 0, height);
-  const int x1 = std::clamp(left + std::max(crop_width, 0), x0, width);
-  const int y1 = std::clamp(top + std::max(crop_height, 0), y0, height);
+  // 64-bit sums: a caller's INT_MAX-sized rectangle must clip, not overflow.
+  const int x1 = static_cast<int>(std::clamp<std::int64_t>(std::int64_t{left} + std::max(crop_width, 0), x0, width));
+  const int y1 = static_cast<int>(std::clamp<std::int64_t>(std::int64_t{top} + std::max(crop_height, 0), y0, height));
   if (x1 == x0 || y1 == y0) return ImageView{};
   return ImageView(row(y0) + x0, x1 - x0, y1 - y0, row_stride);
 }
