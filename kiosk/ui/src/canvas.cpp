@@ -255,8 +255,10 @@ bool Canvas::button(const std::string& name, Rect r, std::string_view label, But
     ink = theme.text_muted;
   }
   fill(r, face);
-  if (style != ButtonStyle::primary && style != ButtonStyle::selected)
-    outline(r, edge, enabled ? theme.border_width : 1.f);
+  if (!enabled)
+    outline(r, theme.border, 1.f);
+  else if (style != ButtonStyle::primary && style != ButtonStyle::selected)
+    outline(r, edge, theme.border_width);
 
   const float pad = std::round(std::min(u * 0.6f, r.h * 0.2f));
   Rect inner{r.x + pad, r.y + 2, r.w - 2 * pad, r.h - 4};
