@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <fstream>
 #include <thread>
 
 #include "checkin/app/demo_setup.hpp"
@@ -364,8 +365,13 @@ class KioskApp {
       }
       settle();
       take_scans();
-      std::string label = step.kind == ScriptStep::Kind::shot ? step.argument : fmt::format("{}-{}", screen_name(kiosk_.view()), file_safe(step.argument));
-      draw_frame(launch_.screenshots / fmt::format("{:03}-{}.png", n, label));
+      std::string label = step.kind == ScriptStep::Kind::shot
+                              ? step.argument
+                              : fmt::format("{}-{}", screen_name(kiosk_.view()), file_safe(step.argument));
+      auto shot = launch_.screenshots / fmt::format("{:03}-{}.png", n, label);
+      draw_frame(shot);
+      // Beside each screenshot, the words on it: tests read them, people can grep them.
+      std::ofstream(std::filesystem::path(shot).replace_extension(".txt")) << last_report_.all_text();
       log_info("script", "step {} (line {}): screen {}", n, step.line, screen_name(kiosk_.view()));
     }
     return 0;
