@@ -125,6 +125,12 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
         case AdminTab::export_data:
           require_buttons(report, {"export"});
           CHECK(report.has_text("/media/usb"));
+          if (v.admin.export_state == AdminView::ExportState::done) {
+            CHECK(report.has_text(v.admin.export_file));
+            CHECK(report.has_text("31"));
+          }
+          if (v.admin.export_state == AdminView::ExportState::failed)
+            CHECK(report.has_text("No space left on device"));
           break;
         case AdminTab::settings:
           require_buttons(report, {"language:en", "language:es", "volume:down", "volume:up", "setting:discreet",

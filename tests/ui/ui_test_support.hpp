@@ -240,7 +240,9 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.pending_events = 4;
     v.admin.dead_letters = {{"17:31", "0190f3a2-7c4e-7b21-9d1a-2f4c8e9b0a11", "unknown session id"}};
     v.admin.export_path = "/media/usb";
-    v.admin.export_result = "Saved attendance-2026-11-26.csv (31 rows)";
+    v.admin.export_state = AdminView::ExportState::done;
+    v.admin.export_file = "/media/usb/attendance-kiosk-7f3c2a-20261126-1805.csv";
+    v.admin.export_rows = 31;
     v.admin.volume_percent = 40;
     v.admin.languages = translator().languages();
     v.admin.tab = AdminTab::sessions;
@@ -252,6 +254,9 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     add("admin_sync", v);
     v.admin.tab = AdminTab::export_data;
     add("admin_export", v);
+    v.admin.export_state = AdminView::ExportState::failed;
+    v.admin.export_result = "/media/usb: No space left on device";
+    add("admin_export_failed", v);
     v.admin.tab = AdminTab::settings;
     add("admin_settings", v);
     v.high_contrast = v.admin.high_contrast = true;

@@ -226,7 +226,10 @@ float draw_export_tab(Canvas& c, ImVec2 o, float w) {
   // stick's mount point by default.
   std::array<char, 1024> buffer{};
   std::strncpy(buffer.data(), admin.export_path.c_str(), buffer.size() - 1);
-  const float field_w = std::min(w, c.u * 28);
+  // The folder and the button on one row, so the outcome shows without scrolling.
+  const std::string label = c.t("admin.export.button");
+  const float bw = std::max(c.T * 3, c.measure(c.fonts.button, label).x + c.u * 3);
+  const float field_w = std::min(w - bw - c.g, c.u * 28);
   ImGui::SetCursorScreenPos(ImVec2(o.x, y));
   ImGui::SetNextItemWidth(field_w);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(c.u * 0.5f, std::max(0.f, (c.T - c.u) / 2)));
@@ -249,14 +252,28 @@ float draw_export_tab(Canvas& c, ImVec2 o, float w) {
   // Recorded like any other text, so tests see the path and its place.
   c.record_external_text(admin.export_path, {field_min.x, field_min.y, field_max.x - field_min.x, field_max.y - field_min.y},
                          c.fonts.body, th.surface_text, th.surface);
-  y = field_max.y + c.g * 1.5f;
-
-  const std::string label = c.t("admin.export.button");
-  const float bw = std::max(c.T * 3, c.measure(c.fonts.button, label).x + c.u * 3);
-  if (c.button("export", {o.x, y, bw, c.T}, label, ButtonStyle::primary)) c.emit({Intent::Kind::export_csv});
-  y += c.T + c.g * 1.5f;
-  if (!admin.export_result.empty())
-    y += c.text(c.fonts.body, admin.export_result, ImVec2(o.x, y), w, th.text, th.background) + c.g;
+  if (c.button("export", {field_max.x + c.g, field_min.y, bw, std::max(c.T, field_max.y - field_min.y)}, label,
+               ButtonStyle::primary))
+    c.emit({Intent::Kind::export_csv});
+  y = std::max(field_max.y, field_min.y + c.T) + c.g * 1.5f;
+  if (admin.export_state == AdminView::ExportState::done) {
+    const std::string done = c.f("admin.export.done", {{"file", admin.export_file},
+                                                       {"rows", std::to_string(admin.export_rows)}});
+    const float icon = c.u * 1.1f;
+    c.icon(Icon::check, ImVec2(o.x + icon / 2, y + c.px(c.fonts.body) * 0.55f), icon, th.text);
+    y += c.text(c.fonts.body, done, ImVec2(o.x + icon + c.g, y), w - icon - c.g, th.text, th.background) + c.g;
+  } else if (admin.export_state == AdminView::ExportState::failed) {
+    const std::string failed = c.f("admin.export.failed", {{"reason", admin.export_result}});
+    const float pad = std::round(c.u * 0.5f), icon = c.u * 1.2f;
+    const float tw = w - 3 * pad - icon;
+    const Rect box{o.x, y, w, c.measure(c.fonts.body, failed, tw).y + 2 * pad};
+    c.fill(box, th.notice);
+    c.push_background(th.notice);
+    c.icon(Icon::info, ImVec2(box.x + pad + icon / 2, box.y + box.h / 2), icon, th.notice_text);
+    c.text(c.fonts.body, failed, ImVec2(box.x + 2 * pad + icon, box.y + pad), tw, th.notice_text, th.notice);
+    c.pop_background();
+    y += box.h + c.g;
+  }
   return y - o.y;
 }
 
