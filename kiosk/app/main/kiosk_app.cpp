@@ -46,7 +46,7 @@ platform::DisplayOptions display_options(const KioskConfig& config) {
   return o;
 }
 
-ui::Fonts fonts_of(const platform::FontSet& f) { return ui::Fonts{f.small, f.body, f.button, f.large, f.huge}; }
+ui::Fonts fonts_of(const platform::FontSet& f) { return ui::Fonts{f.small, f.body, f.button, f.large, f.huge, f.lead}; }
 
 std::string file_safe(std::string_view text) {
   std::string out;

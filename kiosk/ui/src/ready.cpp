@@ -46,8 +46,9 @@ void draw_camera(Canvas& c, Rect box) {
     const ImVec2 a(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2);
     c.dl()->AddImageRounded(c.preview_texture, a, ImVec2(a.x + w, a.y + h), ImVec2(1, 0), ImVec2(0, 1),
                             IM_COL32_WHITE, c.rounding);
-    // Corner marks: where to hold the code.
-    const float len = std::min(w, h) * 0.14f, inset = std::min(w, h) * 0.14f, thick = std::max(3.f, c.u * 0.14f);
+    // Corner marks framing the picture. They stay near its edges so they never cross a
+    // code held up close (the screen's preview must stay readable, for people and tests).
+    const float len = std::min(w, h) * 0.12f, inset = std::min(w, h) * 0.03f, thick = std::max(3.f, c.u * 0.14f);
     const ImU32 mark = IM_COL32(255, 255, 255, 210);
     const ImVec2 p0(a.x + inset, a.y + inset), p1(a.x + w - inset, a.y + h - inset);
     auto corner = [&](ImVec2 p, float dx, float dy) {
