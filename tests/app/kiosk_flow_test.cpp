@@ -240,7 +240,7 @@ TEST_CASE("admin: choose sessions, names on request (never discreet), export CSV
   f.enter_pin(kPin);
   auto v = f.view();
   REQUIRE(v.screen == Screen::admin);
-  REQUIRE(v.admin.sessions.size() == 4);  // three sessions and the shift
+  REQUIRE(v.admin.sessions.size() == 3);  // today's two sessions (not tomorrow's) and the shift
   CHECK(v.admin.pending_events == 3);
 
   f.tap(K::show_names, "sess-lunch");

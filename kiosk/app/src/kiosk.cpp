@@ -505,8 +505,16 @@ ui::ViewState Kiosk::view() const {
   v.admin.high_contrast = settings_.high_contrast;
   v.admin.languages = languages_;
   if (screen_ == Screen::admin) {
+    // Today's sessions (by the kiosk's local date), and any still open from yesterday.
+    auto local_day = [](WallTime t) {
+      std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
+      std::tm tm{};
+      localtime_r(&tt, &tm);
+      return tm.tm_year * 400 + tm.tm_yday;
+    };
     std::vector<const Session*> all;
-    for (const auto& s : full_schedule_.sessions) all.push_back(&s);
+    for (const auto& s : full_schedule_.sessions)
+      if (local_day(s.start) == local_day(now.wall) || s.window_contains(now.wall)) all.push_back(&s);
     std::ranges::sort(all, [](const Session* a, const Session* b) { return a->start < b->start; });
     v.admin.sessions = cards(all);
     for (const auto& shift : full_schedule_.shifts) {
