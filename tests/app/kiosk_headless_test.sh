@@ -102,6 +102,15 @@ for lang in en es; do
   done
 done
 
+# No camera (none on this machine): Ready says so, and a USB scanner still checks people in.
+printf 'advance 3s\ntype-pass ben\n' >"$tmp/nocam.script"
+"$kiosk" --headless --demo "$tmp/nocam" --script "$tmp/nocam.script" --screenshots "$tmp/nocam-shots" \
+  --set camera.source=v4l2 --set camera.device=/dev/video-none >"$tmp/nocam.log" 2>&1
+check "no camera" 0 $?
+says "no camera: Ready says so" "$(shot "$tmp/nocam-shots" 1)" "You can still use the scanner"
+says "no camera: the scanner works" "$(shot "$tmp/nocam-shots" 2)" "Welcome, Ben"
+says "no camera is logged" "$tmp/nocam.log" "camera missing"
+
 # Bad configuration: a clear message on screen and in the log, exit status 2.
 printf '[kiosk]\nvolume = 300\n' >"$tmp/bad.toml"
 "$kiosk" --headless --config "$tmp/bad.toml" --screenshots "$tmp/problem" >"$tmp/problem.log" 2>&1

@@ -124,7 +124,10 @@ class KioskApp {
   void start_camera() {
     platform::ScanWorkerOptions options;
     platform::FrameSourceFactory factory;
-    if (!launch_.script.empty()) {
+    // Scripts show images through their own camera, unless told to use another one
+    // (--set camera.source=v4l2 shows what happens without a camera).
+    bool camera_chosen = std::ranges::any_of(launch_.overrides, [](const auto& o) { return o.key == "camera.source"; });
+    if (!launch_.script.empty() && !camera_chosen) {
       script_camera_ = platform::FrameFeed::create("camera of the script");
       factory = script_camera_->factory();
       options.motion.enabled = false;  // every scripted frame is decoded
@@ -289,19 +292,28 @@ class KioskApp {
     }
   }
 
+  Result<std::string> demo_pass(const ScriptStep& step) const {
+    if (!demo_)
+      return fail(Errc::invalid_input, fmt::format("{} line {}: needs --demo", launch_.script.string(), step.line));
+    auto it = std::ranges::find_if(demo_->data.passes, [&](const auto& p) { return p.label == step.argument; });
+    if (it == demo_->data.passes.end())
+      return fail(Errc::invalid_input,
+                  fmt::format("{} line {}: no demo pass '{}'", launch_.script.string(), step.line, step.argument));
+    return it->text;
+  }
+
   Result<void> run_step(const ScriptStep& step) {
     auto where = [&] { return fmt::format("{} line {}", launch_.script.string(), step.line); };
     switch (step.kind) {
       case ScriptStep::Kind::scan: queue_.push(step.argument, platform::ScanSource::script, monotonic_now()); break;
       case ScriptStep::Kind::scan_pass: {
-        if (!demo_) return fail(Errc::invalid_input, where() + ": scan-pass needs --demo");
-        auto it = std::ranges::find_if(demo_->data.passes, [&](const auto& p) { return p.label == step.argument; });
-        if (it == demo_->data.passes.end())
-          return fail(Errc::invalid_input, fmt::format("{}: no demo pass '{}'", where(), step.argument));
-        queue_.push(it->text, platform::ScanSource::script, monotonic_now());
+        auto text = demo_pass(step);
+        if (!text) return std::unexpected(text.error());
+        queue_.push(*text, platform::ScanSource::script, monotonic_now());
         break;
       }
       case ScriptStep::Kind::replay: {
+        if (!script_camera_) return fail(Errc::invalid_input, where() + ": replay needs the script's camera (no camera.source)");
         auto image = qr::load_image(step.argument);
         if (!image) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), image.error().message));
         auto before = worker_->stats().frames_decoded;
@@ -311,13 +323,16 @@ class KioskApp {
           std::this_thread::sleep_for(10ms);
         break;
       }
-      case ScriptStep::Kind::type: {
+      case ScriptStep::Kind::type:
+      case ScriptStep::Kind::type_pass: {
+        auto text = step.kind == ScriptStep::Kind::type ? Result<std::string>(step.argument) : demo_pass(step);
+        if (!text) return std::unexpected(text.error());
+        // Key by key at scanner speed, through the same detector as real key events.
         Millis t = monotonic_now();
-        std::string_view text = step.argument;
-        for (std::size_t i = 0; i < text.size();) {
+        for (std::size_t i = 0; i < text->size();) {
           std::size_t len = 1;
-          while (i + len < text.size() && (static_cast<unsigned char>(text[i + len]) & 0xC0) == 0x80) ++len;
-          wedge_.on_text(text.substr(i, len), t);
+          while (i + len < text->size() && (static_cast<unsigned char>((*text)[i + len]) & 0xC0) == 0x80) ++len;
+          wedge_.on_text(std::string_view(*text).substr(i, len), t);
           t += step.duration;
           i += len;
         }

@@ -25,7 +25,8 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
   using Kind = ScriptStep::Kind;
   static const std::pair<std::string_view, Kind> kVerbs[] = {
       {"scan", Kind::scan},     {"scan-pass", Kind::scan_pass}, {"replay", Kind::replay},     {"type", Kind::type},
-      {"tap", Kind::tap},       {"advance", Kind::advance},     {"language", Kind::language}, {"shot", Kind::shot},
+      {"type-pass", Kind::type_pass}, {"tap", Kind::tap},         {"advance", Kind::advance},
+      {"language", Kind::language}, {"shot", Kind::shot},
   };
   std::vector<ScriptStep> steps;
   int number = 0;
@@ -43,8 +44,8 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
     auto where = [&] { return fmt::format("{} line {}", file_name, number); };
     const auto* known = std::ranges::find_if(kVerbs, [&](const auto& v) { return v.first == verb; });
     if (known == std::end(kVerbs))
-      return fail(Errc::invalid_input, fmt::format("{}: unknown step '{}' (scan, scan-pass, replay, type, tap, advance, "
-                                                   "language, shot)", where(), verb));
+      return fail(Errc::invalid_input, fmt::format("{}: unknown step '{}' (scan, scan-pass, replay, type, "
+                                                   "type-pass, tap, advance, language, shot)", where(), verb));
     ScriptStep step{known->second, std::string(argument), Millis{0}, number};
     if (step.argument.empty())
       return fail(Errc::invalid_input, fmt::format("{}: '{}' needs an argument", where(), verb));
@@ -53,7 +54,7 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
       if (!d) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), d.error().message));
       step.duration = *d;
     }
-    if (step.kind == Kind::type) {
+    if (step.kind == Kind::type || step.kind == Kind::type_pass) {
       step.duration = Millis{15};  // a typical scanner's key interval
       if (auto gap = step.argument.rfind(" gap "); gap != std::string::npos) {
         auto d = parse_duration(std::string_view(step.argument).substr(gap + 5));

@@ -8,6 +8,7 @@
 //   scan-pass ana            the demo pass with that label (demo mode)
 //   replay path/to/photo.png an image goes through the camera path: decoded off the UI thread
 //   type CK1:... [gap 20ms]  a USB scanner types the text and Enter (keyboard wedge)
+//   type-pass vic            a USB scanner types that demo pass (demo mode)
 //   tap no_pass              tap the button with that name
 //   advance 6s               the clock moves on (ms, s, min, h)
 //   language es              the screens' language, as the language button would
@@ -23,7 +24,7 @@
 namespace checkin::app {
 
 struct ScriptStep {
-  enum class Kind { scan, scan_pass, replay, type, tap, advance, language, shot };
+  enum class Kind { scan, scan_pass, replay, type, type_pass, tap, advance, language, shot };
   Kind kind;
   std::string argument;
   Millis duration{0};  // advance; type: the gap between keys
