@@ -4,6 +4,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/build.sh"
-"$root/build/tests/bench/decode_bench"
+bench="$root/build/tests/bench"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$bench/decode_bench"
 echo
-"$root/build/tests/bench/store_bench" "$(mktemp -d)"
+"$bench/store_bench" 2000 "$work"
+echo
+"$bench/kiosk_bench" 200 "$work/kiosk" 2>/dev/null
+echo
+bash "$root/tests/bench/kiosk_idle.sh" "$root/build/kiosk/app/checkin-kiosk" "$work/kiosk/empty-scene" 30

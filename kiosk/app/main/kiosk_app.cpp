@@ -198,6 +198,7 @@ class KioskApp {
                                                                               : ui::CameraState::missing;
       if (auto newer = worker_->preview_newer_than(preview_.serial)) preview_ = std::move(*newer);
       if (camera.status != platform::CameraStatus::ok) preview_ = {};
+      camera_status_ = camera.status;
     } else {
       view.ready.camera = ui::CameraState::missing;
     }
@@ -229,11 +230,36 @@ class KioskApp {
     }
     last_drawn_ = monotonic_now();
     last_screen_ = view.screen;
+    if (!first_frame_logged_) {
+      first_frame_logged_ = true;
+      log_info("kiosk", "ready screen drawn {} ms after start",
+               duration_cast<milliseconds>(steady_clock::now() - launch_.process_start).count());
+    }
     for (const auto& intent : intents) {
       kiosk_.on_intent(intent);
       frames_to_draw_ = kFramesAfterInput;
     }
     play_cue();
+  }
+
+  // A camera watching an empty hallway sends the same picture all day; redrawing it is
+  // most of an idle kiosk's CPU. Redraw only when the picture (or the camera state) changed.
+  bool preview_changed() {
+    auto camera = worker_->camera().status;
+    if (camera != camera_status_) return true;
+    auto newer = worker_->preview_newer_than(drawn_preview_.serial);
+    if (!newer) return false;
+    const auto& a = newer->image;
+    const auto& b = drawn_preview_.image;
+    bool changed = a.width() != b.width() || a.height() != b.height();
+    if (!changed) {
+      long long diff = 0, samples = 0;
+      for (int y = 0; y < a.height(); y += 3)
+        for (int x = 0; x < a.width(); x += 3, ++samples) diff += std::abs(int(a.at(x, y)) - int(b.at(x, y)));
+      changed = samples > 0 && diff > samples * 2;  // more than sensor noise
+    }
+    if (changed) drawn_preview_ = std::move(*newer);
+    return changed;
   }
 
   // ---- the interactive (and headless demo) loop ----
@@ -245,15 +271,23 @@ class KioskApp {
     while (!quit_ && !kiosk_.leave_requested()) {
       Millis wait = frames_to_draw_ > 0 ? Millis{0} : std::min(kiosk_.time_to_next_timer(), Millis{1000});
       bool live_preview = worker_ && kiosk_.view().screen == ui::Screen::ready;
-      if (live_preview) wait = std::min(wait, std::max(Millis{0}, kPreviewRedraw - (monotonic_now() - last_drawn_)));
+      if (live_preview) wait = std::min(wait, std::max(Millis{0}, kPreviewRedraw - (monotonic_now() - last_polled_)));
       SDL_Event e;
-      if (SDL_WaitEventTimeout(&e, static_cast<int>(wait.count()))) {
+      if (display_->mode() == platform::DisplayMode::headless) {
+        // No input without a screen: sleep until a scan, a camera change or a timer.
+        queue_.wait(wait);
+        while (SDL_PollEvent(&e)) handle_event(e);
+      } else if (SDL_WaitEventTimeout(&e, static_cast<int>(wait.count()))) {
         handle_event(e);
         while (SDL_PollEvent(&e)) handle_event(e);
       }
       take_scans();
       kiosk_.tick();
-      bool due = monotonic_now() - last_drawn_ >= (live_preview ? kPreviewRedraw : kiosk_.time_to_next_timer());
+      bool due = monotonic_now() - last_drawn_ >= kiosk_.time_to_next_timer();
+      if (live_preview && monotonic_now() - last_polled_ >= kPreviewRedraw) {
+        last_polled_ = monotonic_now();
+        due = due || preview_changed();
+      }
       if (frames_to_draw_ > 0 || due || last_screen_ != kiosk_.view().screen) {
         if (frames_to_draw_ > 0) --frames_to_draw_;
         std::filesystem::path path;
@@ -408,12 +442,16 @@ class KioskApp {
   platform::SoundPlayer sound_;
   std::shared_ptr<platform::FrameFeed> script_camera_;
   std::unique_ptr<platform::ScanWorker> worker_;  // last: its thread uses the queue
-  platform::PreviewFrame preview_;
+  platform::PreviewFrame preview_;        // the newest picture from the camera
+  platform::PreviewFrame drawn_preview_;  // the picture on screen, to tell when it changed
+  platform::CameraStatus camera_status_ = platform::CameraStatus::starting;
+  Millis last_polled_{0};
   ui::FrameReport last_report_;
   ui::Screen last_screen_ = ui::Screen::ready;
   Millis last_drawn_{0};
   int frames_to_draw_ = kFramesAfterInput;
   bool quit_ = false;
+  bool first_frame_logged_ = false;
 };
 
 // When the kiosk cannot start (bad configuration, unusable database), it says so on its
@@ -502,7 +540,8 @@ int run_kiosk(const LaunchOptions& launch) {
   if (!launch.demo_dir.empty()) {
     auto setup = prepare_demo(launch.demo_dir, *store, clock->now().wall);
     if (!setup) return show_problem(**display, *translator, config->language, setup.error().message, launch.screenshots);
-    if (launch.script.empty()) {
+    bool camera_chosen = std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "camera.source"; });
+    if (launch.script.empty() && !camera_chosen) {
       config->camera = CameraSource::replay;
       config->replay_path = setup->frames_dir;
     }

@@ -1,5 +1,6 @@
 #pragma once
 // The kiosk program's start-up and main loop.
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct LaunchOptions {
   double run_for_seconds = 0;         // > 0: stop after this long
   std::filesystem::path demo_dir;     // demo mode
   std::string start_time;             // headless: the clock's start (UTC)
+  std::chrono::steady_clock::time_point process_start = std::chrono::steady_clock::now();
 };
 
 // Returns the process exit status: 0 after a normal exit, 1 when a script step failed,

@@ -45,8 +45,10 @@ int hash_pin() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  auto process_start = std::chrono::steady_clock::now();
   CLI::App cli{"checkin-kiosk: the check-in kiosk for community programs"};
   app::LaunchOptions launch;
+  launch.process_start = process_start;
   std::vector<std::string> sets;
   std::string windowed;
   bool want_hash_pin = false;
