@@ -4,23 +4,7 @@
 set -uo pipefail
 checkin=$1
 make_qr_png=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-
-check() {  # check NAME EXPECTED_STATUS ACTUAL_STATUS
-  if [ "$2" = "$3" ]; then passes=$((passes + 1)); else
-    echo "FAIL: $1: exit status $3, expected $2"; failures=$((failures + 1)); fi
-}
-contains() {  # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then passes=$((passes + 1)); else
-    echo "FAIL: $1: '$3' not in output:"; sed 's/^/    /' "$2"; failures=$((failures + 1)); fi
-}
-lacks() {  # lacks NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then
-    echo "FAIL: $1: '$3' must not appear:"; sed 's/^/    /' "$2"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
-}
+source "$(dirname "$0")/../support/checks.sh"
 
 cd "$tmp"
 
@@ -97,9 +81,8 @@ contains "demo" out "Thanks for volunteering, Vic!"
 contains "demo" out "You volunteered 3 h"
 contains "demo" out "ignored"
 contains "demo" out "integrity ok"
-lacks "demo hides the discreet program" out "Tuesday peer support"
-lacks "demo hides Ana's name" out "Welcome, Ana"
+lacks "demo hides the discreet program" "Tuesday peer support" out
+lacks "demo hides Ana's name" "Welcome, Ana" out
 [ -f demo/passes/ana.png ] && [ -f demo/kiosk.db ]; check "demo files" 0 $?
 
-echo "$passes passed, $failures failed"
-[ "$failures" = 0 ]
+report
