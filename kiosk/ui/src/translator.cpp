@@ -1,5 +1,7 @@
 #include "checkin/ui/translator.hpp"
 
+#include "checkin/core/log.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -150,9 +152,8 @@ std::string Translator::text(std::string_view language, std::string_view key) co
   {
     std::scoped_lock lock(missing_mutex_);
     if (missing_.insert(fmt::format("{}/{}", language, key)).second) {
-      std::fprintf(stderr, "i18n: \"%.*s\" has no %.*s text; showing %s\n", static_cast<int>(key.size()), key.data(),
-                   static_cast<int>(language.size()), language.data(),
-                   english && found != english->end() ? "the English one" : "the key");
+      log_warn("i18n", "\"{}\" has no {} text; showing {}", key, language,
+               english && found != english->end() ? "the English one" : "the key");
     }
   }
   if (english && found != english->end()) return found->second;

@@ -1,5 +1,7 @@
 #include "checkin/platform/display.hpp"
 
+#include "checkin/core/log.hpp"
+
 #include <SDL.h>
 #include <fmt/core.h>
 
@@ -38,7 +40,7 @@ void log_recovery(void*, const char* format, ...) {
   va_start(args, format);
   std::vsnprintf(buffer, sizeof buffer, format, args);
   va_end(args);
-  std::fprintf(stderr, "display: recovering a failed frame: %s\n", buffer);
+  log_warn("display", "recovering a failed frame: {}", buffer);
 }
 
 }  // namespace
@@ -173,7 +175,7 @@ struct Display::Impl {
     const bool size_changed = std::abs(wanted.body - fonts.sizes.body) >= std::max(2.f, fonts.sizes.body * 0.06f);
     if (!scale_changed && !size_changed) return;
     if (auto built = build_fonts(wanted, fb_scale); !built)
-      std::fprintf(stderr, "display: %s; keeping the previous fonts\n", built.error().message.c_str());
+      log_warn("display", "{}; keeping the previous fonts", built.error().message);
   }
 };
 
@@ -225,15 +227,15 @@ Result<std::unique_ptr<Display>> Display::open(const DisplayOptions& options) {
   if (!software && options.vsync) renderer_flags |= SDL_RENDERER_PRESENTVSYNC;
   impl->renderer = SDL_CreateRenderer(impl->window, -1, renderer_flags);
   if (!impl->renderer && !software) {
-    std::fprintf(stderr, "display: no accelerated renderer (%s); using the software renderer\n", SDL_GetError());
+    log_warn("display", "no accelerated renderer ({}); using the software renderer", SDL_GetError());
     impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_SOFTWARE);
   }
   if (!impl->renderer) return fail(Errc::io, fmt::format("could not create a renderer: {}", SDL_GetError()));
   SDL_RendererInfo info;
   if (SDL_GetRendererInfo(impl->renderer, &info) == 0) {
     impl->max_texture = std::min(info.max_texture_width, info.max_texture_height);
-    std::fprintf(stderr, "display: %s renderer, %s\n", info.name,
-                 headless ? "headless" : options.mode == DisplayMode::fullscreen ? "fullscreen" : "windowed");
+    log_info("display", "{} renderer, {}", info.name,
+             headless ? "headless" : options.mode == DisplayMode::fullscreen ? "fullscreen" : "windowed");
   }
 
   const bool hide_cursor = options.cursor == DisplayOptions::Cursor::hidden ||
@@ -377,7 +379,7 @@ ImTextureID Display::update_preview(const std::uint8_t* gray, int width, int hei
   if (!d.preview) {
     d.preview = SDL_CreateTexture(d.renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING, width, height);
     if (!d.preview) {
-      std::fprintf(stderr, "display: could not create the preview texture: %s\n", SDL_GetError());
+      log_error("display", "could not create the preview texture: {}", SDL_GetError());
       return nullptr;
     }
     d.preview_w = width;
