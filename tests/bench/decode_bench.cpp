@@ -1,7 +1,8 @@
 // Decode time per frame: ZXing alone against our pipeline, measured in the same run.
-// Frames at the kiosk camera's sizes (640x480, 1280x720): a clean code, a hard one
-// (dim, noisy, soft: ZXing alone often misses it) and an empty frame, which is what
-// the camera sees most of the time and where the pipeline spends its whole budget.
+// Frames at the kiosk camera's sizes (640x480, 1280x720): a clean code, a hard one (a
+// faded code, 20 grey levels between dark and light, which ZXing alone misses) and an
+// empty frame, which is what the camera sees most of the time and where the pipeline
+// spends its whole budget. No assertions: it prints, deploy/bench.sh collects.
 //
 //   decode_bench [iterations]     (default 60 per case)
 #include <algorithm>

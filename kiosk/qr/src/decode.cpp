@@ -21,15 +21,21 @@ using detail::ZxingSettings;
 // 21 modules of one pixel).
 constexpr int kMinFrameSide = 21;
 
-// Photos are also searched at these sizes (long side, pixels), each used when the
-// photo is at least half as large again: a code that fills a 4000-pixel photo has
+// Frames are also searched at these smaller sizes (long side, pixels), each used when
+// the frame is at least half as large again: a code that fills a 4000-pixel photo has
 // modules tens of pixels wide, and averaging pixels down removes sensor noise and
-// screen moire along the way. Smallest first: cheapest, and codes in photos are
-// usually large.
-constexpr int kPhotoWorkingSizes[] = {400, 800, 1600, 3200};
+// screen moire along the way. Photos try them all, smallest first (cheapest, and codes
+// in photos are usually large); camera frames only the largest that applies.
+constexpr int kWorkingSizes[] = {400, 800, 1600, 3200};
 
-// Camera frames at least this large (long side) are also searched at half size.
-constexpr int kCameraHalvingMinSide = 600;
+bool applies(int working_size, int frame_side) { return frame_side >= working_size * 3 / 2; }
+
+int camera_working_size(int frame_side) {
+  int chosen = 0;  // none
+  for (int size : kWorkingSizes)
+    if (applies(size, frame_side)) chosen = size;
+  return chosen;
+}
 
 // zbar is slow on large images (about a second on 12 megapixels) and gains nothing from
 // the detail, so it reads copies no larger than this.
@@ -73,16 +79,16 @@ class Pipeline {
     const int frame_side = std::max(frame_.width, frame_.height);
     // Smaller working sizes next: several times cheaper than the full size, and
     // averaging pixels down reads large, noisy, blurred and moire-striped codes best.
-    // Camera frames get one, half size; photos three, with every preparation.
+    // Camera frames get one, with the cheap preparations; photos all, with every one.
     // Sharpening is tried only here: at full size it found nothing the others missed.
     if (photo) {
-      for (int size : kPhotoWorkingSizes)
-        if (frame_side >= size * 3 / 2 && attempt_all_preparations(add_scale(size), "downscaled")) return take_found();
-    } else if (frame_side >= kCameraHalvingMinSide) {
-      const int half = add_scale(frame_side / 2);
-      if (attempt("zxing+halved", half, Preparation::none, Reader::zxing) ||
-          attempt("zxing+halved+equalized", half, Preparation::equalized, Reader::zxing) ||
-          attempt("zxing-global+halved+smoothed", half, Preparation::smoothed, Reader::zxing_global_threshold))
+      for (int size : kWorkingSizes)
+        if (applies(size, frame_side) && attempt_all_preparations(add_scale(size), "downscaled")) return take_found();
+    } else if (const int size = camera_working_size(frame_side); size > 0) {
+      const int scale = add_scale(size);
+      if (attempt("zxing+downscaled", scale, Preparation::none, Reader::zxing) ||
+          attempt("zxing+downscaled+equalized", scale, Preparation::equalized, Reader::zxing) ||
+          attempt("zxing-global+downscaled+smoothed", scale, Preparation::smoothed, Reader::zxing_global_threshold))
         return take_found();
     }
 

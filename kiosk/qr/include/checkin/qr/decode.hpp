@@ -3,10 +3,11 @@
 // pipeline that stops at the first stage that finds something:
 //
 //   1. ZXing on the frame as it is (reads nearly every clean code in a millisecond);
-//   2. ZXing on copies at smaller working sizes (averaging pixels down helps with large
-//      codes, noise, blur and screen moire): for camera frames at half size, plain,
-//      equalised and smoothed; for photos at long sides 400, 800, 1600 and 3200, plain, with
-//      every fix of stage 3 and sharpened (soft focus);
+//   2. ZXing on copies at smaller working sizes, long side 400, 800, 1600 or 3200, each
+//      used when the frame is at least half as large again (averaging pixels down helps
+//      with large codes, noise, blur and screen moire): camera frames at the largest
+//      such size only, plain, equalised and smoothed; photos at every such size, plain,
+//      with every fix of stage 3 and sharpened (soft focus);
 //   3. ZXing after cheap fixes at full size: a white border (codes touching the frame
 //      edge), local contrast equalisation (shadows, dim or faded codes), a light blur
 //      with a global threshold (noise, moire), inversion (light-on-dark codes).
