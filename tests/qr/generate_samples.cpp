@@ -140,6 +140,19 @@ void make_perspective(Folder& folder, Random& random, PassIssuer& passes) {
   }
 }
 
+// Curved: cards curled in a hand, codes on bottles and curved screens.
+void make_curved(Folder& folder, Random& random, PassIssuer& passes) {
+  for (int i = 0; i < 12; ++i) {
+    const std::string text = passes.next();
+    const Document flat = some_carrier(encoded(text), random);
+    const Document document = bent(flat, flat.code_width * (3.0 - 2.0 * i / 11));  // tighter through the folder
+    Canvas scene = cluttered_background(800, 600, random);
+    const Quad quad = placed_by_code(document, 49 * random.uniform(4, 6), random.uniform(-30, 30), centre_of(scene));
+    paint(scene, document, tilted(quad, random.uniform(-15, 15), random.uniform(-15, 15)));
+    folder.add(camera(std::move(scene), random), text);
+  }
+}
+
 // Out of focus and shaken: Gaussian blur up to ~0.7 modules, motion blur up to 1.5.
 void make_blur(Folder& folder, Random& random, PassIssuer& passes) {
   for (int i = 0; i < 24; ++i) {
@@ -550,6 +563,7 @@ const FolderRecipe kRecipes[] = {
     {"scale", make_scale},
     {"rotation", make_rotation},
     {"perspective", make_perspective},
+    {"curved", make_curved},
     {"blur", make_blur},
     {"noise", make_noise},
     {"low_contrast", make_low_contrast},

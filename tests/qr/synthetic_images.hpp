@@ -222,6 +222,22 @@ inline Document phone_document(const QrMatrix& matrix, const PhoneLook& look) {
                   Vec2{code_left + code_side / 2, code_top + code_side / 2}, code_side};
 }
 
+// The document bent around a vertical cylinder of the given radius (document units),
+// seen from the front: a card curled in a hand, a phone's curved screen edge.
+inline Document bent(const Document& flat, double radius) {
+  const double half = flat.width / 2;
+  const double apparent_half = radius * std::sin(std::min(half / radius, std::numbers::pi / 2));
+  Document curved = flat;
+  curved.width = 2 * apparent_half;
+  curved.shade = [flat, radius, half, apparent_half](double x, double v) {
+    const double arc = radius * std::asin(std::clamp((x - apparent_half) / radius, -1.0, 1.0));
+    return flat.shade(std::clamp(half + arc, 0.0, flat.width - 1e-9), v);
+  };
+  const double code_arc = flat.code_centre.x - half;
+  curved.code_centre.x = apparent_half + radius * std::sin(std::clamp(code_arc / radius, -std::numbers::pi / 2, std::numbers::pi / 2));
+  return curved;
+}
+
 // --- placements -----------------------------------------------------------------------
 
 // The document's corners after scaling it to `size` pixels wide and rotating it by
