@@ -13,6 +13,9 @@ namespace checkin::qr {
 
 Result<QrMatrix> encode(std::string_view text) {
   if (text.empty()) return fail(Errc::invalid_input, "cannot encode empty text as a QR code");
+  // The most any QR code holds (7089 digits); longer text need not reach libqrencode.
+  if (text.size() > 7089)
+    return fail(Errc::limit_exceeded, fmt::format("text of {} bytes does not fit in a QR code", text.size()));
 
   // QRcode_encodeString splits the text into the cheapest modes (alphanumeric for a
   // base45 pass) but takes a C string; text with NUL bytes goes in as raw 8-bit data.
