@@ -12,7 +12,7 @@ using namespace checkin::platform;
 using namespace std::chrono_literals;
 
 TEST_CASE("boot id is read from the kernel file and trimmed") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   {
     std::ofstream out(dir / "boot_id");
     out << "76881d4c-71b8-441b-a60b-d9abb477eeab\n";

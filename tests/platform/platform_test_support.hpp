@@ -8,28 +8,10 @@
 
 #include "checkin/qr/encode.hpp"
 #include "checkin/qr/image.hpp"
+#include "temp_dir.hpp"
 
-namespace checkin::platform::testing {
+namespace checkin::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "checkin-platform-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A QR code of `text` on a white camera-sized frame, the code in the middle.
 inline qr::GrayImage qr_frame(const std::string& text, int width = 640, int height = 480) {
@@ -51,4 +33,4 @@ inline void write_png(const qr::GrayImage& image, const std::filesystem::path& p
   if (!saved) throw std::runtime_error(saved.error().message);
 }
 
-}  // namespace checkin::platform::testing
+}  // namespace checkin::testing

@@ -40,7 +40,7 @@ int width_of(const Result<std::optional<Frame>>& frame) {
 }  // namespace
 
 TEST_CASE("a folder replays its images sorted by name, in a loop") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   testing::write_png(qr::GrayImage(20, 10, 50), dir / "b.png");
   write_pgm(dir / "a.pgm", 10, 10, 10);
   write_jpeg(dir / "c.JPG", 30, 10);
@@ -69,7 +69,7 @@ TEST_CASE("a folder replays its images sorted by name, in a loop") {
 }
 
 TEST_CASE("without looping, a replay ends after the last image") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   testing::write_png(qr::GrayImage(12, 12, 0), dir / "only.png");
   ManualTime time;
   auto source = open_replay(dir / "only.png", {.frames_per_second = 0, .loop = false, .now = time.function()});
@@ -134,7 +134,7 @@ TEST_CASE("interrupt ends a wait for a frame, also when it comes first") {
 }
 
 TEST_CASE("replay errors name the path") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
 
   auto missing = open_replay(dir / "nowhere");
   REQUIRE_FALSE(missing);
@@ -153,7 +153,7 @@ TEST_CASE("replay errors name the path") {
 }
 
 TEST_CASE("a replay factory loads the images once") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   testing::write_png(qr::GrayImage(8, 8, 0), dir / "a.png");
   auto factory = replay_factory(dir.path(), {.frames_per_second = 0});
   auto first = factory();

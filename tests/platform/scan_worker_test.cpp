@@ -134,7 +134,7 @@ std::vector<ScanEvent> take_scans(ScanQueue& queue, std::size_t count) {
 }  // namespace
 
 TEST_CASE("codes the camera sees reach the queue once each, decoded on the worker thread") {
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   testing::write_png(testing::qr_frame("CK1:FIRST-PASS"), dir / "1.png");
   testing::write_png(testing::qr_frame("CK1:SECOND-PASS"), dir / "2.png");
 

@@ -33,7 +33,7 @@ TEST_CASE("a device or file that is not a camera is refused by name") {
   REQUIRE_FALSE(camera);
   CHECK(camera.error().message == "/dev/null is not a V4L2 camera");
 
-  testing::TempDir dir;
+  checkin::testing::TempDir dir;
   const auto file = dir / "video0";
   std::ofstream(file) << "not a camera";
   options.device = file.string();

@@ -12,31 +12,9 @@
 #include <vector>
 
 #include "checkin/core/domain.hpp"
+#include "temp_dir.hpp"
 
 namespace checkin::testing {
-
-// A new empty directory, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    auto base = std::filesystem::temp_directory_path() / "checkin-store-XXXXXX";
-    std::string pattern = base.string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline WallTime at_utc(int year, unsigned month, unsigned day, int hour = 0, int minute = 0) {
   using namespace std::chrono;
