@@ -377,3 +377,18 @@ TEST_CASE("repeat sightings within a few seconds are ignored") {
   clock.reboot("boot-2");  // nor do sightings from before a reboot
   CHECK_FALSE(filter.suppress("CODE-A", clock.now()));
 }
+
+TEST_CASE("the ledger forgets old days but not shifts still open") {
+  Runner r;
+  r.go_to("10:00");
+  for (const auto& who : {"ben", "vic"}) {
+    auto d = decide_scan(r.world.verifier.verify(r.world.codes[who], r.clock.now().wall), r.ctx());
+    for (const auto& e : d.events) r.ledger.apply(e);
+  }
+  REQUIRE(r.ledger.events().size() == 2);
+  r.ledger.forget_before(at("11:00"));
+  CHECK(r.ledger.events().size() == 1);  // Vic's shift start stays: the shift is still open
+  CHECK(r.ledger.attendance_count("s-morning") == 0);
+  REQUIRE(r.ledger.open_shift_of("vic"));
+  CHECK(r.ledger.open_shift_of("vic")->shift_id == "sh-day");
+}

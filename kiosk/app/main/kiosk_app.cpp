@@ -110,7 +110,7 @@ class KioskApp {
       fail_soft(revoked.error());
     }
     // Today's check-ins and open shifts, so a restart remembers who is already in.
-    if (auto history = store_.events_since(clock_->now().wall - 36h)) desk_.load_history(*history);
+    if (auto history = store_.events_since(clock_->now().wall - kLedgerMemory)) desk_.load_history(*history);
     else fail_soft(history.error());
     if (auto site = store_.get_setting("site_name"); site && *site) kiosk_.set_site_name(**site);
     kiosk_.set_languages(translator_.languages());

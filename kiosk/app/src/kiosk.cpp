@@ -400,6 +400,7 @@ void Kiosk::tick() {
   }
   if (now.monotonic - last_shift_check_.monotonic >= kShiftCheckEvery || now.boot_id != last_shift_check_.boot_id) {
     last_shift_check_ = now;
+    desk_.forget_before(now.wall - kLedgerMemory);
     if (auto closed = desk_.close_overdue_shifts(); !closed) {
       store_fault_ = closed.error().message;
     } else {

@@ -57,6 +57,14 @@ void Ledger::apply(const AttendanceEvent& event) {
   }
 }
 
+void Ledger::forget_before(WallTime cutoff) {
+  std::unordered_map<std::string, bool> keep;
+  for (const auto& [_, open] : open_shifts_) keep[open.start_event_id] = true;
+  auto before = events_.size();
+  std::erase_if(events_, [&](const AttendanceEvent& e) { return e.wall_time < cutoff && !keep.contains(e.event_id); });
+  if (events_.size() != before) rebuild();
+}
+
 void Ledger::rebuild() {
   sessions_.clear();
   open_shifts_.clear();

@@ -16,6 +16,10 @@
 
 namespace checkin::app {
 
+// How much history the kiosk keeps in memory, and reloads from the store at start:
+// today's check-ins and open shifts, with room for a session across midnight.
+inline constexpr Millis kLedgerMemory = std::chrono::hours{36};
+
 // Sound cues; the platform plays them.
 enum class Cue { none, success, see_volunteer };
 

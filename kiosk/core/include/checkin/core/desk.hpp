@@ -25,6 +25,8 @@ class CheckInDesk {
   PassVerifier& verifier() { return verifier_; }
   // Replays events already in the store, e.g. at start-up, without recording them again.
   void load_history(const std::vector<AttendanceEvent>& events);
+  // Forgets events recorded before `cutoff` (see Ledger::forget_before).
+  void forget_before(WallTime cutoff) { ledger_.forget_before(cutoff); }
 
   // A decoded code from any source (camera, scanner, typed). nullopt: the same code was
   // seen a moment ago and is ignored.

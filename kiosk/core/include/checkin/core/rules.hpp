@@ -66,6 +66,9 @@ class Ledger {
   };
 
   void apply(const AttendanceEvent& event);
+  // Drops events recorded before `cutoff`, keeping the starts of shifts still open, so a
+  // kiosk that runs for months does not hold every event it ever saw.
+  void forget_before(WallTime cutoff);
 
   const Stay* stay(const Id& session_id, const std::string& pass_id) const;
   int present_count(const Id& session_id) const;     // in the room now: counts against capacity
