@@ -66,6 +66,19 @@ std::optional<EventKind> event_kind_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::string> flag_names(std::uint32_t flags) {
+  std::vector<std::string> out;
+  for (auto& [f, name] : kFlags)
+    if (flags & f) out.emplace_back(name);
+  return out;
+}
+
+std::optional<EventFlag> event_flag_from_string(std::string_view name) {
+  for (auto& [f, n] : kFlags)
+    if (name == n) return f;
+  return std::nullopt;
+}
+
 std::string flags_to_string(std::uint32_t flags) {
   std::string out;
   for (auto& [f, name] : kFlags) {

@@ -102,6 +102,8 @@ enum EventFlag : std::uint32_t {
 };
 
 std::string flags_to_string(std::uint32_t flags);  // "forced,clock_unsynced"
+std::vector<std::string> flag_names(std::uint32_t flags);
+std::optional<EventFlag> event_flag_from_string(std::string_view name);
 
 // An append-only fact made on a kiosk. Never updated; corrections are new events (undo).
 struct AttendanceEvent {

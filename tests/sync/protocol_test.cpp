@@ -1,0 +1,131 @@
+#include <catch2/catch.hpp>
+
+#include "checkin/core/ids.hpp"
+#include "checkin/sync/events.hpp"
+
+using namespace checkin;
+using namespace checkin::sync;
+using namespace std::chrono;
+
+namespace {
+
+AttendanceEvent event(EventKind kind, std::int64_t seq) {
+  AttendanceEvent e;
+  e.wall_time = sys_days{2026y / November / 26} + 18h + 30min + 5s + 123ms;
+  e.event_id = make_uuid_v7(e.wall_time);
+  e.device_id = "kiosk-1";
+  e.seq = seq;
+  e.kind = kind;
+  e.monotonic = Millis{987654};
+  e.boot_id = "boot-1";
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("an event batch survives the wire, field by field") {
+  EventBatch batch{"kiosk-1", {}};
+  auto checkin = event(EventKind::checkin, 1);
+  checkin.session_id = "sess-1";
+  checkin.pass_id = "00112233445566778899aabbccddeeff";
+  checkin.person_id = "person-1";
+  checkin.flags = flag_clock_unsynced | flag_forced;
+  auto shift_end = event(EventKind::shift_end, 2);
+  shift_end.shift_id = "shift-1";
+  shift_end.shift_duration = 3h + 5min;
+  shift_end.flags = flag_auto_closed;
+  auto walk_in = event(EventKind::walk_in, 3);
+  walk_in.session_id = "sess-1";
+  walk_in.walk_in_name = "José \"Pepe\" '; DROP TABLE events; --";
+  auto undo = event(EventKind::undo, 4);
+  undo.undoes_event_id = checkin.event_id;
+  batch.events = {checkin, shift_end, walk_in, undo};
+
+  auto parsed = parse_event_batch(to_json(batch));
+  REQUIRE(parsed);
+  CHECK(parsed->device_id == "kiosk-1");
+  REQUIRE(parsed->events.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& a = batch.events[i];
+    const auto& b = parsed->events[i];
+    CHECK(a.event_id == b.event_id);
+    CHECK(a.device_id == b.device_id);
+    CHECK(a.seq == b.seq);
+    CHECK(a.kind == b.kind);
+    CHECK(a.session_id == b.session_id);
+    CHECK(a.shift_id == b.shift_id);
+    CHECK(a.pass_id == b.pass_id);
+    CHECK(a.person_id == b.person_id);
+    CHECK(a.walk_in_name == b.walk_in_name);
+    CHECK(a.undoes_event_id == b.undoes_event_id);
+    CHECK(a.shift_duration == b.shift_duration);
+    CHECK(a.wall_time == b.wall_time);  // to the millisecond
+    CHECK(a.monotonic == b.monotonic);
+    CHECK(a.boot_id == b.boot_id);
+    CHECK(a.flags == b.flags);
+  }
+}
+
+TEST_CASE("unknown fields and flags from newer peers are ignored") {
+  auto body = R"({"protocol":1,"device_id":"k","future":{"x":1},"events":[
+    {"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z",
+     "flags":["clock_unsynced","teleported"],"mood":"sunny"}]})";
+  auto batch = parse_event_batch(body);
+  REQUIRE(batch);
+  REQUIRE(batch->events.size() == 1);
+  CHECK(batch->events[0].flags == flag_clock_unsynced);
+}
+
+TEST_CASE("malformed bodies are clear errors naming the field") {
+  auto error = [](std::string_view body) {
+    auto batch = parse_event_batch(body);
+    REQUIRE_FALSE(batch);
+    return batch.error().message;
+  };
+  const std::string ok_event =
+      R"({"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"})";
+  CHECK_THAT(error("{not json"), Catch::Contains("not valid JSON"));
+  CHECK_THAT(error("[1,2]"), Catch::Contains("JSON object"));
+  CHECK_THAT(error(R"({"device_id":"k","events":[]})"), Catch::Contains("protocol: missing"));
+  CHECK_THAT(error(R"({"protocol":2,"device_id":"k","events":[]})"), Catch::Contains("protocol 2"));
+  CHECK_THAT(error(R"({"protocol":"1","device_id":"k","events":[]})"), Catch::Contains("protocol: expected a whole number"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":{}})"), Catch::Contains("events: expected an array"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[)" + ok_event + R"(,{"event_id":"e2","device_id":"k","seq":"2","kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
+             Catch::Contains("events[1].seq: expected a whole number"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"teleport","wall_time":"2026-11-26T18:30:05Z"}]})"),
+             Catch::Contains("events[0].kind"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"yesterday"}]})"),
+             Catch::Contains("events[0].wall_time"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
+             Catch::Contains("events[0].event_id: missing"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":0,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
+             Catch::Contains("seq: must be 1 or more"));
+  std::string many = R"({"protocol":1,"device_id":"k","events":[)";
+  for (std::size_t i = 0; i <= kMaxEventsPerBatch; ++i) many += (i ? "," : "") + ok_event;
+  auto too_many = parse_event_batch(many + "]}");
+  REQUIRE_FALSE(too_many);
+  CHECK(too_many.error().code == Errc::limit_exceeded);
+  auto huge = parse_event_batch(std::string(kMaxBodyBytes + 1, ' '));
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().code == Errc::limit_exceeded);
+}
+
+TEST_CASE("per-event results and error bodies survive the wire") {
+  BatchResult result{{{"e1", EventStatus::accepted, ""}, {"e2", EventStatus::duplicate, ""},
+                      {"e3", EventStatus::rejected, "unknown session"}},
+                     sys_days{2026y / November / 26} + 18h + 1ms};
+  auto parsed = parse_batch_result(to_json(result));
+  REQUIRE(parsed);
+  REQUIRE(parsed->results.size() == 3);
+  CHECK(parsed->results[1].status == EventStatus::duplicate);
+  CHECK(parsed->results[2].status == EventStatus::rejected);
+  CHECK(parsed->results[2].reason == "unknown session");
+  CHECK(parsed->server_time == result.server_time);
+  CHECK_FALSE(parse_batch_result(R"({"protocol":1,"server_time":"2026-11-26T18:00:00Z","results":[{"event_id":"e1","status":"maybe"}]})"));
+
+  auto error = parse_protocol_error(to_json(ProtocolError{"bad_request", "events[0].seq: expected a whole number"}));
+  REQUIRE(error);
+  CHECK(error->code == "bad_request");
+  CHECK(error->message == "events[0].seq: expected a whole number");
+  CHECK_FALSE(parse_protocol_error("{}"));
+}
