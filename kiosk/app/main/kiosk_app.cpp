@@ -48,6 +48,11 @@ platform::DisplayOptions display_options(const KioskConfig& config) {
 
 ui::Fonts fonts_of(const platform::FontSet& f) { return ui::Fonts{f.small, f.body, f.button, f.large, f.huge, f.lead}; }
 
+// The command line picked a camera: demo and script modes then leave it alone.
+bool camera_chosen(const LaunchOptions& launch) {
+  return std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "camera.source"; });
+}
+
 std::string file_safe(std::string_view text) {
   std::string out;
   for (char c : text.substr(0, 40)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
@@ -126,8 +131,7 @@ class KioskApp {
     platform::FrameSourceFactory factory;
     // Scripts show images through their own camera, unless told to use another one
     // (--set camera.source=v4l2 shows what happens without a camera).
-    bool camera_chosen = std::ranges::any_of(launch_.overrides, [](const auto& o) { return o.key == "camera.source"; });
-    if (!launch_.script.empty() && !camera_chosen) {
+    if (!launch_.script.empty() && !camera_chosen(launch_)) {
       script_camera_ = platform::FrameFeed::create("camera of the script");
       factory = script_camera_->factory();
       options.motion.enabled = false;  // every scripted frame is decoded
@@ -540,8 +544,7 @@ int run_kiosk(const LaunchOptions& launch) {
   if (!launch.demo_dir.empty()) {
     auto setup = prepare_demo(launch.demo_dir, *store, clock->now().wall);
     if (!setup) return show_problem(**display, *translator, config->language, setup.error().message, launch.screenshots);
-    bool camera_chosen = std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "camera.source"; });
-    if (launch.script.empty() && !camera_chosen) {
+    if (launch.script.empty() && !camera_chosen(launch)) {
       config->camera = CameraSource::replay;
       config->replay_path = setup->frames_dir;
     }
