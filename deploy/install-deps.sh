@@ -11,8 +11,10 @@ packages=(
   libstb-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
   fonts-dejavu-core
-  # tests
-  catch2
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libpqxx-dev
+  # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
+  # for throwaway TLS certificates
+  catch2 postgresql openssl
 )
 
 missing=()

@@ -12,6 +12,10 @@ const char* to_string(Errc code) {
     case Errc::storage_io: return "storage error";
     case Errc::storage_corrupt: return "storage corrupt";
     case Errc::io: return "i/o error";
+    case Errc::unauthorized: return "unauthorized";
+    case Errc::forbidden: return "forbidden";
+    case Errc::conflict: return "conflict";
+    case Errc::unavailable: return "unavailable";
   }
   return "unknown error";
 }

@@ -14,6 +14,10 @@ enum class Errc {
   storage_io,        // any other storage failure
   storage_corrupt,
   io,                // files outside the store (images, key files)
+  unauthorized,      // credentials missing, wrong, expired or revoked (re-enrol the kiosk)
+  forbidden,         // authenticated, but not allowed to do or see this
+  conflict,          // the request clashes with what is stored (a name taken, a state changed)
+  unavailable,       // a peer is down, busy or unreachable: try again later
 };
 
 struct Error {

@@ -1,0 +1,176 @@
+#pragma once
+// The organisation's data on the server: sites, programs, sessions, shifts, people and
+// their registrations, pass-signing keys, passes and revocations, kiosks (devices), and
+// the attendance they upload. Written once over sql::Connection, so it runs the same on
+// SQLite and PostgreSQL, with numbered migrations for both.
+//
+// Stateless apart from the database: every method leases a connection and does its work
+// in one transaction, so several server processes can share one PostgreSQL. Time is a
+// parameter (`now`), never read from a clock here: tests move it.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checkin/core/domain.hpp"
+#include "checkin/core/error.hpp"
+#include "checkin/core/pass.hpp"
+#include "checkin/server/sql.hpp"
+#include "checkin/sync/changes.hpp"
+#include "checkin/sync/enrolment.hpp"
+#include "checkin/sync/events.hpp"
+#include "checkin/sync/feedback.hpp"
+
+namespace checkin::server {
+
+inline constexpr Millis kEnrolmentTokenLife = std::chrono::minutes{15};
+inline constexpr Millis kRosterHorizon = std::chrono::hours{48};
+
+// A person as the organisation knows them. Still minimal: no surname is needed.
+struct PersonRecord {
+  Id id;
+  std::string preferred_name;
+  std::string language;
+  std::vector<Id> registered_programs;
+};
+
+struct SigningKeyInfo {
+  std::string key_id;
+  std::string public_key;  // hex
+  WallTime created_at{};
+  std::optional<WallTime> retired_at;  // retired keys no longer sign nor verify
+};
+
+struct PassRecord {
+  std::string pass_id;  // hex
+  Id person_id;
+  std::string key_id;
+  WallTime issued_at{};
+  WallTime expires{};
+  std::optional<WallTime> revoked_at;
+};
+
+// A pass just issued: its text is what the QR code holds. Only the issuer sees it.
+struct IssuedPass {
+  PassRecord record;
+  std::string text;  // "CK1:..."
+};
+
+struct EnrolmentToken {
+  std::string token;  // shown once; only its hash is stored
+  Id site_id;
+  WallTime expires{};
+};
+
+struct Device {
+  Id id;
+  Id site_id;
+  std::string name;
+  WallTime enrolled_at{};
+  std::optional<WallTime> last_seen;      // last authenticated request
+  std::optional<WallTime> last_upload;    // last events:batch that committed
+  std::optional<Millis> clock_offset;     // device wall clock minus server clock, at last contact
+  std::int64_t last_seq = 0;              // highest device sequence number received
+  std::optional<WallTime> revoked_at;
+};
+
+// An event as the server keeps it: the kiosk's fact plus what the server made of it.
+struct StoredEvent {
+  AttendanceEvent event;
+  Id resolved_person_id;           // the person whose pass it was, when the server knows
+  bool counted = true;             // false: another kiosk had already checked this person in
+  WallTime received_at{};
+};
+
+class ServerStore {
+ public:
+  // Opens `url` ("postgresql://..." or a SQLite file path) with `connections` pooled
+  // connections and runs the migrations this build knows. A database written by a newer
+  // version is refused (Errc::storage_io, with the versions in the message).
+  static Result<std::unique_ptr<ServerStore>> open(const std::string& url, std::size_t connections = 4);
+  static int schema_version();
+  sql::Backend backend() const;
+
+  // --- organisation; an empty id is assigned (UUIDv7). Every change is stamped with the
+  // change counter that the kiosks' cursors follow. ---
+  Result<Site> create_site(Site site);
+  Result<std::vector<Site>> sites();
+  Result<Program> create_program(Program program);
+  Result<void> update_program(const Program& program);
+  Result<std::vector<Program>> programs();
+  Result<Session> create_session(Session session);  // not_found for an unknown program or site
+  Result<void> update_session(const Session& session);
+  Result<void> cancel_session(const Id& session_id);  // kiosks remove it
+  Result<std::vector<Session>> sessions(const Id& site_id, WallTime from, WallTime to);
+  Result<Shift> create_shift(Shift shift);  // with its assignments
+  Result<void> update_shift(const Shift& shift);
+  Result<void> delete_shift(const Id& shift_id);
+  Result<std::vector<Shift>> shifts(const Id& site_id, WallTime from, WallTime to);
+  Result<PersonRecord> create_person(PersonRecord person);
+  Result<void> update_person(const PersonRecord& person);  // registrations replaced too
+  Result<std::optional<PersonRecord>> person(const Id& person_id);
+  Result<std::vector<PersonRecord>> people();
+
+  // --- pass-signing keys: rotation keeps up to three active; the newest signs ---
+  Result<SigningKeyInfo> create_signing_key(WallTime now);  // limit_exceeded with three active
+  Result<void> retire_signing_key(std::string_view key_id, WallTime now);
+  Result<std::vector<SigningKeyInfo>> signing_keys();  // active ones first, newest first
+
+  // --- passes ---
+  // Issues a pass for the person with the newest active key. Reissuing is issuing again:
+  // the person's earlier passes are revoked in the same transaction.
+  Result<IssuedPass> issue_pass(const Id& person_id, WallTime expires, WallTime now);
+  Result<void> revoke_pass(std::string_view pass_id, WallTime now);
+  Result<std::vector<PassRecord>> passes_of(const Id& person_id);
+
+  // --- devices ---
+  Result<EnrolmentToken> create_enrolment_token(const Id& site_id, WallTime now);
+  // Exchanges a token (single use, 15 minutes) for a device id and token: unauthorized
+  // for an unknown, used or expired token.
+  Result<sync::EnrolResponse> enrol(const sync::EnrolRequest& request, WallTime now);
+  // unauthorized for a wrong token, a revoked device or an unknown id.
+  Result<Device> authenticate(std::string_view device_id, std::string_view bearer_token);
+  Result<std::string> roll_device_token(const Id& device_id, WallTime now);
+  Result<void> revoke_device(const Id& device_id, WallTime now);
+  Result<std::vector<Device>> devices();
+  // Every authenticated request: last seen, and the clock offset when the device said
+  // what its clock read.
+  Result<void> note_contact(const Id& device_id, WallTime now, std::optional<WallTime> device_time);
+
+  // --- sync ---
+  // Commits the batch in one transaction, then answers per event: accepted, duplicate
+  // (the event id is already stored, from any device, forever) or rejected with a reason
+  // (an event that cannot be a fact: a check-in without a session, another enrolled
+  // device's id, ...). Events keep the device id they were recorded with: a kiosk's events
+  // from before its enrolment carry its "local-..." id and are accepted from it.
+  // A second device's check-in of a person already checked in to the session is accepted,
+  // kept and flagged (counted = false).
+  Result<std::vector<sync::EventResult>> ingest(const Device& device, std::span<const AttendanceEvent> events,
+                                                 WallTime now);
+  Result<sync::FeedbackResult> ingest_feedback(const Device& device, std::span<const sync::FeedbackItem> items,
+                                               WallTime now);
+  // One page of the changes feed for this device (see sync/changes.hpp).
+  Result<sync::ChangesPage> changes(const Device& device, std::string_view cursor, WallTime now,
+                                    std::size_t max_items = sync::kMaxItemsPerPage);
+
+  // --- attendance as stored (reports build on these) ---
+  // People in the session: check-ins, walk-ins and anonymous check-ins that were not
+  // undone, each person counted once whichever kiosks saw them.
+  Result<std::int64_t> attendance_count(const Id& session_id);
+  Result<std::vector<StoredEvent>> events_of_device(const Id& device_id);
+  Result<std::int64_t> event_count();
+
+  ServerStore(const ServerStore&) = delete;
+  ServerStore& operator=(const ServerStore&) = delete;
+  ~ServerStore();
+
+ private:
+  struct Impl;
+  explicit ServerStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace checkin::server
