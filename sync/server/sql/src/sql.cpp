@@ -1,0 +1,157 @@
+#include <fmt/format.h>
+
+#include <charconv>
+#include <stdexcept>
+#include <utility>
+
+#include "backends.hpp"
+#include "checkin/server/sql.hpp"
+
+namespace checkin::sql {
+
+// --- Row ---
+
+std::int64_t Row::integer(std::size_t i) const {
+  const Value& value = values.at(i);
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return *number;
+  if (std::holds_alternative<std::nullptr_t>(value)) return 0;
+  // PostgreSQL returns numeric results (SUM of integers) as text: accept integral text.
+  const auto& text = std::get<std::string>(value);
+  std::int64_t number = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc{} || end != text.data() + text.size())
+    throw std::logic_error(fmt::format("column {} is not an integer: \"{}\"", i, text));
+  return number;
+}
+
+std::string Row::text(std::size_t i) const {
+  const Value& value = values.at(i);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return fmt::to_string(*number);
+  return {};
+}
+
+// --- connect ---
+
+namespace {
+
+bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+  for (auto prefix : prefixes)
+    if (text.starts_with(prefix)) return true;
+  return false;
+}
+
+}  // namespace
+
+Backend backend_of(const std::string& url) {
+  return starts_with_any(url, {"postgresql://", "postgres://"}) ? Backend::postgresql : Backend::sqlite;
+}
+
+Result<std::unique_ptr<Connection>> connect(const std::string& url) {
+  if (backend_of(url) == Backend::postgresql) return detail::open_postgres(url);
+  std::string path = url;
+  if (path.starts_with("sqlite://")) path.erase(0, 9);  // sqlite:///var/lib/x.db
+  else if (path.starts_with("sqlite:")) path.erase(0, 7);
+  if (path.empty()) return fail(Errc::invalid_input, fmt::format("no SQLite file named in database URL \"{}\"", url));
+  return detail::open_sqlite(path);
+}
+
+namespace detail {
+
+std::string redacted(std::string_view url) {
+  std::string result(url);
+  auto scheme_end = result.find("://");
+  if (scheme_end != std::string::npos) {
+    auto authority_start = scheme_end + 3;
+    auto authority_end = result.find_first_of("/?", authority_start);
+    if (authority_end == std::string::npos) authority_end = result.size();
+    auto at = result.rfind('@', authority_end);
+    if (at != std::string::npos && at >= authority_start) {
+      auto colon = result.find(':', authority_start);
+      if (colon != std::string::npos && colon < at) result.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // libpq also takes the password as a query parameter.
+  for (auto key = result.find("password="); key != std::string::npos; key = result.find("password=", key + 1)) {
+    if (key != 0 && result[key - 1] != '?' && result[key - 1] != '&') continue;
+    auto value_start = key + 9;
+    auto value_end = result.find('&', value_start);
+    if (value_end == std::string::npos) value_end = result.size();
+    result.replace(value_start, value_end - value_start, "***");
+  }
+  return result;
+}
+
+Result<void> check_parameters(std::span<const Value> params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto* text = std::get_if<std::string>(&params[i]);
+    if (text && text->find('\0') != std::string::npos)
+      return fail(Errc::invalid_input, fmt::format("parameter ${} contains a NUL character", i + 1));
+  }
+  return {};
+}
+
+}  // namespace detail
+
+// --- Transaction ---
+
+Result<Transaction> Transaction::begin(Connection& connection, bool write) {
+  if (auto begun = connection.begin(write); !begun) return std::unexpected(begun.error());
+  return Transaction(connection);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : connection_(std::exchange(other.connection_, nullptr)) {}
+
+Transaction::~Transaction() {
+  if (connection_) (void)connection_->rollback();
+}
+
+Result<void> Transaction::commit() {
+  if (!connection_) return fail(Errc::storage_io, "commit of a transaction that is already finished");
+  // A failed COMMIT leaves connection_ set: the destructor rolls back what may still be open.
+  if (auto committed = connection_->commit(); !committed) return committed;
+  connection_ = nullptr;
+  return {};
+}
+
+// --- Pool ---
+
+Result<std::unique_ptr<Pool>> Pool::open(const std::string& url, std::size_t size) {
+  if (size == 0) return fail(Errc::invalid_input, "a database pool needs at least one connection");
+  auto pool = std::make_unique<Pool>();
+  pool->backend_ = backend_of(url);
+  pool->idle_.reserve(size);
+  for (std::size_t i = 0; i < size; ++i) {
+    auto connection = connect(url);
+    if (!connection)
+      return fail(connection.error().code, fmt::format("opening database connection {} of {} to {}: {}", i + 1, size,
+                                                       detail::redacted(url), connection.error().message));
+    pool->idle_.push_back(std::move(*connection));
+  }
+  return pool;
+}
+
+Pool::Lease Pool::lease() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [this] { return !idle_.empty(); });
+  auto connection = std::move(idle_.back());
+  idle_.pop_back();
+  return Lease(*this, std::move(connection));
+}
+
+void Pool::give_back(std::unique_ptr<Connection> connection) {
+  // A request that returned early may have left a transaction open; the next one must not
+  // inherit it (or its locks).
+  (void)connection->rollback();
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+  }
+  available_.notify_one();
+}
+
+Pool::Lease::~Lease() {
+  if (connection_) pool_->give_back(std::move(connection_));
+}
+
+}  // namespace checkin::sql
