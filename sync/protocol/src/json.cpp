@@ -3,13 +3,22 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "checkin/sync/events.hpp"
 
 namespace checkin::sync::wire {
 
-namespace {
 std::string at(const std::string& path, const char* name) { return path.empty() ? name : path + "." + name; }
-}  // namespace
+std::string at(const std::string& path, const char* name, std::size_t index) {
+  return fmt::format("{}[{}]", at(path, name), index);
+}
+
+bool is_hex(std::string_view text) {
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
+}
 
 Result<nlohmann::json> parse_body(std::string_view body, std::size_t max_bytes) {
   if (body.size() > max_bytes)
@@ -70,6 +79,110 @@ Result<const nlohmann::json*> array(const nlohmann::json& object, const char* na
   if (!m) return std::unexpected(m.error());
   if (!(*m)->is_array()) return fail(Errc::invalid_input, fmt::format("{}: expected an array", at(path, name)));
   return *m;
+}
+
+Result<bool> boolean(const nlohmann::json& object, const char* name, const std::string& path) {
+  auto m = member(object, name, path);
+  if (!m) return std::unexpected(m.error());
+  if (!(*m)->is_boolean()) return fail(Errc::invalid_input, fmt::format("{}: expected true or false", at(path, name)));
+  return (*m)->get<bool>();
+}
+
+Result<const nlohmann::json*> object(const nlohmann::json& object, const char* name, const std::string& path) {
+  auto m = member(object, name, path);
+  if (!m) return std::unexpected(m.error());
+  if (!(*m)->is_object()) return fail(Errc::invalid_input, fmt::format("{}: expected an object", at(path, name)));
+  return *m;
+}
+
+Result<std::vector<std::string>> strings(const nlohmann::json& object, const char* name, const std::string& path) {
+  auto items = array(object, name, path);
+  if (!items) return std::unexpected(items.error());
+  std::vector<std::string> out;
+  out.reserve((*items)->size());
+  for (std::size_t i = 0; i < (*items)->size(); ++i) {
+    const auto& item = (**items)[i];
+    if (!item.is_string()) return fail(Errc::invalid_input, fmt::format("{}: expected a string", at(path, name, i)));
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Result<std::string> hex(const nlohmann::json& object, const char* name, const std::string& path) {
+  auto value = text(object, name, path);
+  if (!value) return std::unexpected(value.error());
+  if (value->empty() || !is_hex(*value))
+    return fail(Errc::invalid_input, fmt::format("{}: expected hex digits", at(path, name)));
+  for (auto& c : *value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value;
+}
+
+Reader::Reader(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {
+  if (!object_.is_object())
+    error_ = Error{Errc::invalid_input, fmt::format("{}: expected an object", path_.empty() ? "body" : path_)};
+}
+
+Reader& Reader::failed(Error error) {
+  if (!error_) error_ = std::move(error);
+  return *this;
+}
+
+Reader& Reader::text(const char* name, std::string& out) {
+  if (error_) return *this;
+  auto value = wire::text(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = std::move(*value);
+  return *this;
+}
+
+Reader& Reader::integer(const char* name, std::int64_t& out) {
+  if (error_) return *this;
+  auto value = wire::integer(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = *value;
+  return *this;
+}
+
+Reader& Reader::time(const char* name, WallTime& out) {
+  if (error_) return *this;
+  auto value = wire::time(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = *value;
+  return *this;
+}
+
+Reader& Reader::boolean(const char* name, bool& out) {
+  if (error_) return *this;
+  auto value = wire::boolean(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = *value;
+  return *this;
+}
+
+Reader& Reader::strings(const char* name, std::vector<std::string>& out) {
+  if (error_) return *this;
+  auto value = wire::strings(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = std::move(*value);
+  return *this;
+}
+
+Reader& Reader::hex(const char* name, std::string& out) {
+  if (error_) return *this;
+  auto value = wire::hex(object_, name, path_);
+  if (!value) return failed(value.error());
+  out = std::move(*value);
+  return *this;
+}
+
+Reader& Reader::require(bool holds, const char* name, std::string_view problem) {
+  if (error_ || holds) return *this;
+  return failed(Error{Errc::invalid_input, fmt::format("{}: {}", at(path_, name), problem)});
+}
+
+Result<void> Reader::done() const {
+  if (error_) return std::unexpected(*error_);
+  return {};
 }
 
 std::string format_time(WallTime t) {
