@@ -55,6 +55,85 @@ Result<void> insert_revocations(Connection& db, std::span<const Revocation> revo
   return {};
 }
 
+// The writers below run inside the caller's transaction, so apply_download can put
+// them all in one.
+Result<void> write_schedule(Connection& db, const Schedule& schedule, std::string_view doing) {
+  for (auto sql : {"DELETE FROM shift_assignments", "DELETE FROM shifts", "DELETE FROM sessions",
+                   "DELETE FROM programs"})
+    if (auto cleared = db.run(sql, doing); !cleared) return cleared;
+
+  for (const Program& program : schedule.programs) {
+    auto added = db.run(
+        "INSERT INTO programs (id, name, discreet, anonymous_allowed, walk_ins_allowed, registration, "
+        "tracks_checkout, feedback_enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        doing, program.id, program.name, program.discreet, program.anonymous_allowed, program.walk_ins_allowed,
+        std::string_view(to_text(program.registration)), program.tracks_checkout, program.feedback_enabled);
+    if (!added) return added;
+  }
+  for (const Session& session : schedule.sessions) {
+    auto added = db.run(
+        "INSERT INTO sessions (id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, "
+        "window_closes_ms, capacity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        doing, session.id, session.program_id, session.site_id, session.room, to_millis(session.start),
+        to_millis(session.end), to_millis(session.window_opens), to_millis(session.window_closes),
+        optional_int64(session.capacity));
+    if (!added) return added;
+  }
+  for (const Shift& shift : schedule.shifts) {
+    auto added = db.run("INSERT INTO shifts (id, site_id, role, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        doing, shift.id, shift.site_id, shift.role, to_millis(shift.start), to_millis(shift.end));
+    if (!added) return added;
+    for (const Id& person_id : shift.assigned_people) {
+      auto assigned = db.run(
+          "INSERT INTO shift_assignments (shift_id, person_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", doing,
+          shift.id, person_id);
+      if (!assigned) return assigned;
+    }
+  }
+  return {};
+}
+
+Result<void> write_roster(Connection& db, const Roster& roster, std::string_view doing) {
+  for (auto sql : {"DELETE FROM passes", "DELETE FROM registrations", "DELETE FROM people"})
+    if (auto cleared = db.run(sql, doing); !cleared) return cleared;
+
+  for (const auto& [person_id, person] : roster.people) {
+    auto added = db.run("INSERT INTO people (id, preferred_name, language) VALUES (?1, ?2, ?3)", doing, person_id,
+                        person.preferred_name, person.language);
+    if (!added) return added;
+    for (const Id& program_id : person.registered_programs) {
+      auto registered = db.run(
+          "INSERT INTO registrations (person_id, program_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", doing,
+          person_id, program_id);
+      if (!registered) return registered;
+    }
+  }
+  for (const auto& [pass_id, person_id] : roster.person_by_pass) {
+    auto added = db.run("INSERT INTO passes (pass_id_hex, person_id) VALUES (?1, ?2)", doing, pass_id, person_id);
+    if (!added) return added;  // a pass of a person not in the roster fails the foreign key
+  }
+  return {};
+}
+
+Result<void> write_public_keys(Connection& db, std::span<const PublicKeyRecord> keys, std::string_view doing) {
+  for (const auto& key : keys)
+    if (!is_hex(key.key_id_hex) || !is_hex(key.public_key_hex))
+      return fail(Errc::invalid_input, fmt::format("{} failed: key '{}' is not hex", doing, key.key_id_hex));
+  if (auto cleared = db.run("DELETE FROM public_keys", doing); !cleared) return cleared;
+  for (const auto& key : keys) {
+    auto saved = db.run("INSERT INTO public_keys (key_id_hex, public_key_hex) VALUES (?1, ?2)", doing,
+                        lower_case(key.key_id_hex), lower_case(key.public_key_hex));
+    if (!saved) return saved;
+  }
+  return {};
+}
+
+Result<void> write_setting(Connection& db, std::string_view key, std::string_view value, std::string_view doing) {
+  return db.run(
+      "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      doing, key, value);
+}
+
 }  // namespace
 
 // --- schedule ---
@@ -63,41 +142,7 @@ Result<void> Store::replace_schedule(const Schedule& schedule) {
   if (!impl_) return closed_store();
   Connection& db = impl_->db;
   constexpr std::string_view doing = "replacing the schedule";
-  return sqlite::in_transaction(db, doing, [&]() -> Result<void> {
-    for (auto sql : {"DELETE FROM shift_assignments", "DELETE FROM shifts", "DELETE FROM sessions",
-                     "DELETE FROM programs"})
-      if (auto cleared = db.run(sql, doing); !cleared) return cleared;
-
-    for (const Program& program : schedule.programs) {
-      auto added = db.run(
-          "INSERT INTO programs (id, name, discreet, anonymous_allowed, walk_ins_allowed, registration, "
-          "tracks_checkout, feedback_enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-          doing, program.id, program.name, program.discreet, program.anonymous_allowed, program.walk_ins_allowed,
-          std::string_view(to_text(program.registration)), program.tracks_checkout, program.feedback_enabled);
-      if (!added) return added;
-    }
-    for (const Session& session : schedule.sessions) {
-      auto added = db.run(
-          "INSERT INTO sessions (id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, "
-          "window_closes_ms, capacity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-          doing, session.id, session.program_id, session.site_id, session.room, to_millis(session.start),
-          to_millis(session.end), to_millis(session.window_opens), to_millis(session.window_closes),
-          optional_int64(session.capacity));
-      if (!added) return added;
-    }
-    for (const Shift& shift : schedule.shifts) {
-      auto added = db.run("INSERT INTO shifts (id, site_id, role, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                          doing, shift.id, shift.site_id, shift.role, to_millis(shift.start), to_millis(shift.end));
-      if (!added) return added;
-      for (const Id& person_id : shift.assigned_people) {
-        auto assigned = db.run(
-            "INSERT INTO shift_assignments (shift_id, person_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", doing,
-            shift.id, person_id);
-        if (!assigned) return assigned;
-      }
-    }
-    return {};
-  });
+  return sqlite::in_transaction(db, doing, [&] { return write_schedule(db, schedule, doing); });
 }
 
 Result<Schedule> Store::load_schedule() {
@@ -174,27 +219,7 @@ Result<void> Store::replace_roster(const Roster& roster) {
   if (!impl_) return closed_store();
   Connection& db = impl_->db;
   constexpr std::string_view doing = "replacing the roster";
-  return sqlite::in_transaction(db, doing, [&]() -> Result<void> {
-    for (auto sql : {"DELETE FROM passes", "DELETE FROM registrations", "DELETE FROM people"})
-      if (auto cleared = db.run(sql, doing); !cleared) return cleared;
-
-    for (const auto& [person_id, person] : roster.people) {
-      auto added = db.run("INSERT INTO people (id, preferred_name, language) VALUES (?1, ?2, ?3)", doing, person_id,
-                          person.preferred_name, person.language);
-      if (!added) return added;
-      for (const Id& program_id : person.registered_programs) {
-        auto registered = db.run(
-            "INSERT INTO registrations (person_id, program_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", doing,
-            person_id, program_id);
-        if (!registered) return registered;
-      }
-    }
-    for (const auto& [pass_id, person_id] : roster.person_by_pass) {
-      auto added = db.run("INSERT INTO passes (pass_id_hex, person_id) VALUES (?1, ?2)", doing, pass_id, person_id);
-      if (!added) return added;  // a pass of a person not in the roster fails the foreign key
-    }
-    return {};
-  });
+  return sqlite::in_transaction(db, doing, [&] { return write_roster(db, roster, doing); });
 }
 
 Result<Roster> Store::load_roster() {
@@ -270,21 +295,9 @@ Result<bool> Store::is_revoked(std::string_view pass_id_hex) {
 
 Result<void> Store::save_public_keys(std::span<const PublicKeyRecord> keys) {
   if (!impl_) return closed_store();
-  for (const auto& key : keys)
-    if (!is_hex(key.key_id_hex) || !is_hex(key.public_key_hex))
-      return fail(Errc::invalid_input,
-                  fmt::format("saving public keys failed: key '{}' is not hex", key.key_id_hex));
   Connection& db = impl_->db;
   constexpr std::string_view doing = "saving public keys";
-  return sqlite::in_transaction(db, doing, [&]() -> Result<void> {
-    if (auto cleared = db.run("DELETE FROM public_keys", doing); !cleared) return cleared;
-    for (const auto& key : keys) {
-      auto saved = db.run("INSERT INTO public_keys (key_id_hex, public_key_hex) VALUES (?1, ?2)", doing,
-                          lower_case(key.key_id_hex), lower_case(key.public_key_hex));
-      if (!saved) return saved;
-    }
-    return {};
-  });
+  return sqlite::in_transaction(db, doing, [&] { return write_public_keys(db, keys, doing); });
 }
 
 Result<std::vector<PublicKeyRecord>> Store::load_public_keys() {
@@ -297,6 +310,36 @@ Result<std::vector<PublicKeyRecord>> Store::load_public_keys() {
                                      });
   if (!read) return std::unexpected(read.error());
   return keys;
+}
+
+// --- one download round ---
+
+Result<void> Store::apply_download(const DownloadedChanges& changes) {
+  if (!impl_) return closed_store();
+  Connection& db = impl_->db;
+  constexpr std::string_view doing = "applying downloaded changes";
+  return sqlite::in_transaction(db, doing, [&]() -> Result<void> {
+    if (auto written = write_schedule(db, changes.schedule, doing); !written) return written;
+    if (changes.roster)
+      if (auto written = write_roster(db, *changes.roster, doing); !written) return written;
+    if (changes.replace_revocations)
+      if (auto cleared = db.run("DELETE FROM revocations", doing); !cleared) return cleared;
+    if (auto added = insert_revocations(db, changes.revocations, doing); !added) return added;
+    if (changes.public_keys)
+      if (auto written = write_public_keys(db, *changes.public_keys, doing); !written) return written;
+    if (changes.central_settings) {
+      if (auto cleared = db.run("DELETE FROM settings WHERE substr(key, 1, length(?1)) = ?1", doing,
+                                kCentralSettingPrefix);
+          !cleared)
+        return cleared;
+      for (const auto& [key, value] : *changes.central_settings)
+        if (auto written = write_setting(db, fmt::format("{}{}", kCentralSettingPrefix, key), value, doing); !written)
+          return written;
+    }
+    if (changes.site_name)
+      if (auto written = write_setting(db, kSiteNameSetting, *changes.site_name, doing); !written) return written;
+    return write_setting(db, kSyncCursorSetting, changes.cursor, doing);
+  });
 }
 
 // --- settings and device ---

@@ -80,6 +80,26 @@ struct StoredFeedback {
   std::string day;      // "YYYY-MM-DD" (UTC)
 };
 
+// Everything one sync download round brings, for apply_download: it lands all together or
+// not at all, so a power cut mid-apply leaves the old caches and the old cursor (and the
+// round is simply asked again).
+struct DownloadedChanges {
+  Schedule schedule;                 // the merged schedule: replaces the cached one
+  std::optional<Roster> roster;      // replaces the roster when set (an empty one clears it)
+  std::vector<Revocation> revocations;
+  bool replace_revocations = false;  // full resync: the list replaces the kiosk's instead of adding
+  std::optional<std::vector<PublicKeyRecord>> public_keys;  // replaces the keys when set
+  // Settings coordinators set centrally; when set they replace every "central.<key>"
+  // setting, so they never collide with the kiosk's own settings.
+  std::optional<std::map<std::string, std::string>> central_settings;
+  std::optional<std::string> site_name;  // setting "site_name"
+  std::string cursor;                    // setting "sync_cursor"
+};
+
+inline constexpr std::string_view kCentralSettingPrefix = "central.";
+inline constexpr std::string_view kSyncCursorSetting = "sync_cursor";
+inline constexpr std::string_view kSiteNameSetting = "site_name";
+
 class Store final : public EventStore {
  public:
   // The schema version this build creates and expects (PRAGMA user_version).
@@ -147,6 +167,9 @@ class Store final : public EventStore {
   // Replaces the set of known keys (sync always sends the whole active set).
   Result<void> save_public_keys(std::span<const PublicKeyRecord> keys);
   Result<std::vector<PublicKeyRecord>> load_public_keys();
+
+  // One download round, in one transaction (see DownloadedChanges).
+  Result<void> apply_download(const DownloadedChanges& changes);
 
   Result<std::optional<std::string>> get_setting(std::string_view key);
   Result<void> set_setting(std::string_view key, std::string_view value);
