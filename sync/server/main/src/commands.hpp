@@ -1,0 +1,40 @@
+#pragma once
+// checkin-server's subcommands. Each registers itself on the CLI11 app; its callback only
+// records what to run (the global options are complete once parsing is), and main runs it.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server_config.hpp"
+
+namespace checkin::server {
+
+// Exit statuses: 0 done; 1 the operation failed (unknown id, database down, a clash);
+// 2 bad usage or configuration.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+// The options every subcommand shares.
+struct GlobalOptions {
+  std::filesystem::path config_file;
+  std::vector<std::string> set;
+  std::string db, listen, tls_cert, tls_key;
+  bool allow_plain_http = false;
+  std::filesystem::path port_file;
+  bool quiet = false;
+
+  Result<ServerConfig> load() const;
+};
+
+using Action = std::function<int(const ServerConfig&)>;
+
+int serve(const ServerConfig& config, const GlobalOptions& options);
+// Registers the coordinator commands (site, program, session, shift, person, keys, pass,
+// enrol-token, device); the chosen one is stored in `action`.
+void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+
+}  // namespace checkin::server

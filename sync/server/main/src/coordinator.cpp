@@ -1,0 +1,405 @@
+// The coordinator's commands, for scripts until the dashboard lands. All go through
+// ServerStore. A command that makes something prints its id alone on the first line, then
+// details as "name value" lines (none with --quiet); list commands print tab-separated
+// rows under a header line.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+
+#include "checkin/core/domain.hpp"
+#include "checkin/qr/encode.hpp"
+#include "checkin/server/http.hpp"
+#include "checkin/server/store.hpp"
+#include "checkin/sync/enrolment.hpp"
+#include "commands.hpp"
+
+namespace checkin::server {
+
+namespace {
+
+WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
+
+int report(const Error& error, std::string_view command) {
+  fmt::print(stderr, "checkin-server {}: {}\n", command, error.message);
+  return error.code == Errc::invalid_input ? kExitUsage : kExitFailed;
+}
+
+std::unique_ptr<ServerStore> open_store(const ServerConfig& config, std::string_view command, int& status) {
+  auto store = ServerStore::open(config.database, 1);
+  if (!store) {
+    status = report(store.error(), command);
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+// A cell of a tab-separated row: tabs and line breaks in free text would split it.
+std::string cell(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
+std::string time_cell(const std::optional<WallTime>& t) { return t ? format_utc(*t) : "-"; }
+
+// "2027-06-30" (to the end of that day, UTC) or "2027-06-30T18:00:00Z".
+bool parse_expiry(const std::string& text, WallTime& out) {
+  if (parse_utc(text, out)) return true;
+  if (text.size() == 10 && parse_utc(text + "T00:00:00Z", out)) {
+    out += std::chrono::days{1};
+    return true;
+  }
+  return false;
+}
+
+Result<void> write_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out.flush()) return fail(Errc::io, fmt::format("cannot write {}", path.string()));
+  return {};
+}
+
+Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg) {
+  if (png.empty() && svg.empty()) return {};
+  auto matrix = qr::encode(text);
+  if (!matrix) return std::unexpected(matrix.error());
+  if (!png.empty())
+    if (auto ok = qr::render_png(*matrix, png, 8); !ok) return ok;
+  if (!svg.empty())
+    if (auto ok = write_file(svg, qr::render_svg(*matrix, 8)); !ok) return ok;
+  return {};
+}
+
+// Runs `body` with an open store; the wrapper every command shares.
+template <class Body>
+Action with_store(std::string command, Body body) {
+  return [command = std::move(command), body](const ServerConfig& config) -> int {
+    int status = kExitOk;
+    auto store = open_store(config, command, status);
+    if (!store) return status;
+    return body(*store, config);
+  };
+}
+
+struct Printer {
+  const GlobalOptions& options;
+  void id(std::string_view id) const { fmt::print("{}\n", id); }
+  template <class... Args>
+  void detail(fmt::format_string<Args...> format, Args&&... args) const {
+    if (!options.quiet) fmt::print("{}\n", fmt::format(format, std::forward<Args>(args)...));
+  }
+};
+
+}  // namespace
+
+void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action) {
+  Printer out{options};
+
+  // --- sites ---
+  auto* site = app.add_subcommand("site", "Sites: the places kiosks stand");
+  site->require_subcommand(1);
+  {
+    auto* add = site->add_subcommand("add", "Add a site; prints its id");
+    auto name = std::make_shared<std::string>();
+    add->add_option("NAME", *name, "The site's name")->required();
+    add->callback([&action, out, name] {
+      action = with_store("site add", [out, name](ServerStore& store, const ServerConfig&) {
+        auto made = store.create_site(Site{{}, *name});
+        if (!made) return report(made.error(), "site add");
+        out.id(made->id);
+        return kExitOk;
+      });
+    });
+    auto* list = site->add_subcommand("list", "List sites: id, name");
+    list->callback([&action] {
+      action = with_store("site list", [](ServerStore& store, const ServerConfig&) {
+        auto sites = store.sites();
+        if (!sites) return report(sites.error(), "site list");
+        fmt::print("id\tname\n");
+        for (const auto& s : *sites) fmt::print("{}\t{}\n", s.id, cell(s.name));
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- programs ---
+  auto* program = app.add_subcommand("program", "Programs: what runs in sessions");
+  program->require_subcommand(1);
+  {
+    auto* add = program->add_subcommand("add", "Add a program; prints its id");
+    auto p = std::make_shared<Program>();
+    auto registration = std::make_shared<std::string>("open");
+    add->add_option("--name", p->name, "The program's name")->required();
+    add->add_flag("--discreet", p->discreet, "Never show the program's or a person's name");
+    add->add_flag("--anonymous", p->anonymous_allowed, "Allow anonymous check-ins (counted, not identified)");
+    add->add_flag("--walk-ins", p->walk_ins_allowed, "Allow people without a pass");
+    add->add_option("--registration", *registration, "open (any valid pass) or roster (registered people only)")
+        ->check(CLI::IsMember({"open", "roster"}));
+    add->add_flag("--checkout", p->tracks_checkout, "A later scan checks out");
+    add->add_flag("--feedback", p->feedback_enabled, "Ask for a one-tap rating at check-out");
+    add->callback([&action, out, p, registration] {
+      p->registration = *registration == "roster" ? Registration::roster : Registration::open;
+      action = with_store("program add", [out, p](ServerStore& store, const ServerConfig&) {
+        auto made = store.create_program(*p);
+        if (!made) return report(made.error(), "program add");
+        out.id(made->id);
+        return kExitOk;
+      });
+    });
+    auto* list = program->add_subcommand("list", "List programs: id, name, flags");
+    list->callback([&action] {
+      action = with_store("program list", [](ServerStore& store, const ServerConfig&) {
+        auto programs = store.programs();
+        if (!programs) return report(programs.error(), "program list");
+        fmt::print("id\tname\tregistration\tdiscreet\tanonymous\twalk_ins\tcheckout\tfeedback\n");
+        for (const auto& p : *programs)
+          fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", p.id, cell(p.name),
+                     p.registration == Registration::roster ? "roster" : "open", p.discreet, p.anonymous_allowed,
+                     p.walk_ins_allowed, p.tracks_checkout, p.feedback_enabled);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- sessions ---
+  auto* session = app.add_subcommand("session", "Sessions: one occurrence of a program at a site");
+  session->require_subcommand(1);
+  {
+    auto* add = session->add_subcommand("add", "Add a session (UTC times like 2026-11-26T18:00:00Z); prints its id");
+    struct Args {
+      std::string program, site, start, end, room;
+      std::optional<int> capacity;
+    };
+    auto a = std::make_shared<Args>();
+    add->add_option("--program", a->program, "Program id")->required();
+    add->add_option("--site", a->site, "Site id")->required();
+    add->add_option("--start", a->start, "Start, UTC")->required();
+    add->add_option("--end", a->end, "End, UTC")->required();
+    add->add_option("--room", a->room, "Room");
+    add->add_option("--capacity", a->capacity, "Places; none: no limit")->check(CLI::Range(1, 100000));
+    add->callback([&action, out, a] {
+      action = with_store("session add", [out, a](ServerStore& store, const ServerConfig&) {
+        Session s;
+        s.program_id = a->program;
+        s.site_id = a->site;
+        s.room = a->room;
+        s.capacity = a->capacity;
+        if (!parse_utc(a->start, s.start) || !parse_utc(a->end, s.end))
+          return report(Error{Errc::invalid_input, "--start and --end are UTC times like 2026-11-26T18:00:00Z"}, "session add");
+        if (s.end <= s.start) return report(Error{Errc::invalid_input, "--end must be after --start"}, "session add");
+        auto made = store.create_session(with_default_window(s));
+        if (!made) return report(made.error(), "session add");
+        out.id(made->id);
+        out.detail("window {} {}", format_utc(made->window_opens), format_utc(made->window_closes));
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- shifts ---
+  auto* shift = app.add_subcommand("shift", "Volunteer shifts");
+  shift->require_subcommand(1);
+  {
+    auto* add = shift->add_subcommand("add", "Add a shift (UTC times) with its assigned people; prints its id");
+    struct Args {
+      std::string site, role, start, end;
+      std::vector<std::string> assign;
+    };
+    auto a = std::make_shared<Args>();
+    add->add_option("--site", a->site, "Site id")->required();
+    add->add_option("--role", a->role, "Role, e.g. greeter")->required();
+    add->add_option("--start", a->start, "Start, UTC")->required();
+    add->add_option("--end", a->end, "End, UTC")->required();
+    add->add_option("--assign", a->assign, "Person id assigned (repeatable)");
+    add->callback([&action, out, a] {
+      action = with_store("shift add", [out, a](ServerStore& store, const ServerConfig&) {
+        Shift s;
+        s.site_id = a->site;
+        s.role = a->role;
+        s.assigned_people = a->assign;
+        if (!parse_utc(a->start, s.start) || !parse_utc(a->end, s.end))
+          return report(Error{Errc::invalid_input, "--start and --end are UTC times like 2026-11-26T18:00:00Z"}, "shift add");
+        if (s.end <= s.start) return report(Error{Errc::invalid_input, "--end must be after --start"}, "shift add");
+        auto made = store.create_shift(s);
+        if (!made) return report(made.error(), "shift add");
+        out.id(made->id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- people ---
+  auto* person = app.add_subcommand("person", "People (a preferred name only; no surname needed)");
+  person->require_subcommand(1);
+  {
+    auto* add = person->add_subcommand("add", "Add a person; prints their id");
+    auto p = std::make_shared<PersonRecord>();
+    add->add_option("--name", p->preferred_name, "Preferred name (may be empty)")->required();
+    add->add_option("--language", p->language, "Language code, e.g. en or es");
+    add->add_option("--register", p->registered_programs, "Register for a program id (repeatable)");
+    add->callback([&action, out, p] {
+      action = with_store("person add", [out, p](ServerStore& store, const ServerConfig&) {
+        auto made = store.create_person(*p);
+        if (!made) return report(made.error(), "person add");
+        out.id(made->id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- pass-signing keys ---
+  auto* keys = app.add_subcommand("keys", "Pass-signing keys (up to three active, the newest signs)");
+  keys->require_subcommand(1);
+  {
+    keys->add_subcommand("new", "Create a signing key; prints its key id")->callback([&action, out] {
+      action = with_store("keys new", [out](ServerStore& store, const ServerConfig&) {
+        auto made = store.create_signing_key(now_utc());
+        if (!made) return report(made.error(), "keys new");
+        out.id(made->key_id);
+        out.detail("public_key {}", made->public_key);
+        return kExitOk;
+      });
+    });
+    keys->add_subcommand("list", "List keys: key id, public key, created, retired")->callback([&action] {
+      action = with_store("keys list", [](ServerStore& store, const ServerConfig&) {
+        auto all = store.signing_keys();
+        if (!all) return report(all.error(), "keys list");
+        fmt::print("key_id\tpublic_key\tcreated\tretired\n");
+        for (const auto& k : *all)
+          fmt::print("{}\t{}\t{}\t{}\n", k.key_id, k.public_key, format_utc(k.created_at), time_cell(k.retired_at));
+        return kExitOk;
+      });
+    });
+    auto* retire = keys->add_subcommand("retire", "Retire a key: it no longer signs nor verifies");
+    auto id = std::make_shared<std::string>();
+    retire->add_option("ID", *id, "Key id")->required();
+    retire->callback([&action, out, id] {
+      action = with_store("keys retire", [out, id](ServerStore& store, const ServerConfig&) {
+        if (auto ok = store.retire_signing_key(*id, now_utc()); !ok) return report(ok.error(), "keys retire");
+        out.id(*id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- passes ---
+  auto* pass = app.add_subcommand("pass", "Passes: issue (reissuing revokes the earlier ones) and revoke");
+  pass->require_subcommand(1);
+  {
+    auto* issue = pass->add_subcommand("issue", "Issue a pass for a person; prints the pass id, writes its QR code");
+    struct Args {
+      std::string person, expires;
+      std::filesystem::path png, svg;
+    };
+    auto a = std::make_shared<Args>();
+    issue->add_option("PERSON", a->person, "Person id")->required();
+    issue->add_option("--expires", a->expires, "Expiry: YYYY-MM-DD (to the end of that day) or a UTC time; default in 365 days");
+    issue->add_option("--png", a->png, "Write the QR code as PNG");
+    issue->add_option("--svg", a->svg, "Write the QR code as SVG");
+    issue->callback([&action, out, a] {
+      action = with_store("pass issue", [out, a](ServerStore& store, const ServerConfig&) {
+        WallTime now = now_utc();
+        WallTime expires = now + std::chrono::days{365};
+        if (!a->expires.empty() && !parse_expiry(a->expires, expires))
+          return report(Error{Errc::invalid_input, fmt::format("--expires '{}' is not YYYY-MM-DD or a UTC time", a->expires)},
+                        "pass issue");
+        if (expires <= now) return report(Error{Errc::invalid_input, "--expires is in the past"}, "pass issue");
+        auto issued = store.issue_pass(a->person, expires, now);
+        if (!issued) return report(issued.error(), "pass issue");
+        if (auto ok = write_qr(issued->text, a->png, a->svg); !ok) return report(ok.error(), "pass issue");
+        out.id(issued->record.pass_id);
+        out.detail("person {}", issued->record.person_id);
+        out.detail("expires {}", format_utc(issued->record.expires));
+        out.detail("text {}", issued->text);
+        return kExitOk;
+      });
+    });
+    auto* revoke = pass->add_subcommand("revoke", "Revoke a pass; kiosks learn it at their next sync");
+    auto id = std::make_shared<std::string>();
+    revoke->add_option("PASS_ID", *id, "Pass id (hex)")->required();
+    revoke->callback([&action, out, id] {
+      action = with_store("pass revoke", [out, id](ServerStore& store, const ServerConfig&) {
+        if (auto ok = store.revoke_pass(*id, now_utc()); !ok) return report(ok.error(), "pass revoke");
+        out.id(*id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- enrolment ---
+  auto* enrol = app.add_subcommand("enrol-token", "Enrolment tokens: how a kiosk joins");
+  enrol->require_subcommand(1);
+  {
+    auto* create = enrol->add_subcommand(
+        "create", "Create a single-use token (15 minutes) for a site; prints the enrolment code a kiosk scans");
+    struct Args {
+      std::string site, url;
+      std::filesystem::path png, svg;
+    };
+    auto a = std::make_shared<Args>();
+    create->add_option("--site", a->site, "Site id")->required();
+    create->add_option("--url", a->url, "The server's URL as kiosks reach it (default: server.public_url)");
+    create->add_option("--png", a->png, "Write the enrolment QR code as PNG");
+    create->add_option("--svg", a->svg, "Write the enrolment QR code as SVG");
+    create->callback([&action, out, a] {
+      action = with_store("enrol-token create", [out, a](ServerStore& store, const ServerConfig& config) {
+        sync::EnrolmentCode code;
+        code.server_url = a->url.empty() ? config.public_url : a->url;
+        if (code.server_url.empty())
+          return report(Error{Errc::invalid_input, "--url (or server.public_url) is needed: the URL kiosks reach"},
+                        "enrol-token create");
+        if (!config.tls_cert.empty()) {
+          auto pin = certificate_public_key_sha256(config.tls_cert);
+          if (!pin) return report(pin.error(), "enrol-token create");
+          code.cert_sha256 = *pin;
+        }
+        auto token = store.create_enrolment_token(a->site, now_utc());
+        if (!token) return report(token.error(), "enrol-token create");
+        code.token = token->token;
+        auto text = sync::to_text(code);
+        if (auto ok = write_qr(text, a->png, a->svg); !ok) return report(ok.error(), "enrol-token create");
+        out.id(text);
+        out.detail("site {}", token->site_id);
+        out.detail("expires {}", format_utc(token->expires));
+        out.detail("sha256 {}", code.cert_sha256.empty() ? "-" : code.cert_sha256);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- devices ---
+  auto* device = app.add_subcommand("device", "Enrolled kiosks");
+  device->require_subcommand(1);
+  {
+    device->add_subcommand("list", "List kiosks: id, site, name, last seen, lag, clock offset, revoked")->callback([&action] {
+      action = with_store("device list", [](ServerStore& store, const ServerConfig&) {
+        auto devices = store.devices();
+        if (!devices) return report(devices.error(), "device list");
+        auto now = now_utc();
+        fmt::print("id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\n");
+        for (const auto& d : *devices) {
+          std::string lag = d.last_seen ? std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - *d.last_seen).count()) : "-";
+          std::string offset = d.clock_offset ? std::to_string(d.clock_offset->count()) : "-";
+          fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", d.id, d.site_id, cell(d.name), time_cell(d.last_seen), lag, offset,
+                     time_cell(d.revoked_at));
+        }
+        return kExitOk;
+      });
+    });
+    auto* revoke = device->add_subcommand("revoke", "Revoke a kiosk: its token stops working at once");
+    auto id = std::make_shared<std::string>();
+    revoke->add_option("ID", *id, "Device id")->required();
+    revoke->callback([&action, out, id] {
+      action = with_store("device revoke", [out, id](ServerStore& store, const ServerConfig&) {
+        if (auto ok = store.revoke_device(*id, now_utc()); !ok) return report(ok.error(), "device revoke");
+        out.id(*id);
+        return kExitOk;
+      });
+    });
+  }
+}
+
+}  // namespace checkin::server

@@ -1,0 +1,45 @@
+// checkin-server: the central server (sync API for kiosks) and the coordinator's commands.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+
+using namespace checkin::server;
+
+int main(int argc, char** argv) {
+  CLI::App app{"checkin-server: the central server of the community check-in kiosks.\n"
+               "Without a subcommand it serves (like `serve`)."};
+  app.require_subcommand(0, 1);
+  app.fallthrough();  // global options may come after the subcommand too
+  GlobalOptions options;
+  app.add_option("--config", options.config_file, "TOML configuration file (see deploy/server.example.toml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--set", options.set, "Override a configuration key: section.key=value (repeatable)");
+  app.add_option("--db", options.db, "Database: a SQLite file path or postgresql://... (database.url)");
+  app.add_option("--listen", options.listen, "Listen address HOST:PORT; port 0 picks a free one (server.listen)");
+  app.add_option("--tls-cert", options.tls_cert, "PEM certificate for HTTPS (server.tls_cert)");
+  app.add_option("--tls-key", options.tls_key, "PEM private key for HTTPS (server.tls_key)");
+  app.add_flag("--allow-plain-http", options.allow_plain_http,
+               "serve: allow plain HTTP on a non-loopback address, behind a TLS reverse proxy (server.allow_plain_http)");
+  app.add_option("--port-file", options.port_file, "serve: write the port listened on to this file");
+  app.add_flag("-q,--quiet", options.quiet, "Print only the new id (or the enrolment code), one line, for scripts");
+
+  Action action;
+  auto* serve_command = app.add_subcommand("serve", "Serve the kiosks' sync API (the default)");
+  serve_command->callback([&] { action = nullptr; });
+  add_coordinator_commands(app, options, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  auto config = options.load();
+  if (!config) {
+    fmt::print(stderr, "checkin-server: {}\n", config.error().message);
+    return kExitUsage;
+  }
+  if (!action) return serve(*config, options);
+  return action(*config);
+}
