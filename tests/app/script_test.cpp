@@ -49,3 +49,15 @@ TEST_CASE("a bad script is a clear error with its line") {
   CHECK_FALSE(parse_duration("-1s"));
   CHECK_FALSE(load_script("/nonexistent/script"));
 }
+
+TEST_CASE("wait-sync: an optional longest wait, 30 s when not given") {
+  auto steps = parse_script("wait-sync\nwait-sync 2min\n");
+  REQUIRE(steps);
+  REQUIRE(steps->size() == 2);
+  CHECK((*steps)[0].kind == Kind::wait_sync);
+  CHECK((*steps)[0].duration == kDefaultWaitSync);
+  CHECK((*steps)[1].duration == Millis{120000});
+  auto bad = parse_script("wait-sync soon\n", "e2e.script");
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::Contains("e2e.script line 1") && Catch::Contains("not a duration"));
+}

@@ -7,9 +7,13 @@
 #include <map>
 #include <toml++/toml.h>
 
+#include "checkin/app/kiosk.hpp"
+
 namespace checkin::app {
 
 namespace {
+
+constexpr int kMinKeepUploadedHours = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(kLedgerMemory).count());
 
 // Every key in one table: its setter parses text (from --set) or a TOML value.
 struct Key {
@@ -79,6 +83,22 @@ const std::map<std::string, Key>& keys() {
       {"display.height", {[](C& c, const std::string& v) { return set_int(c.height, v, 240, 7680); }}},
       {"scanner.max_key_gap_ms", {[](C& c, const std::string& v) { return set_int(c.scanner_max_key_gap_ms, v, 5, 500); }}},
       {"scanner.min_length", {[](C& c, const std::string& v) { return set_int(c.scanner_min_length, v, 1, 512); }}},
+      {"sync.enabled", {[](C& c, const std::string& v) { return set_bool(c.sync_enabled, v); }}},
+      {"sync.interval_seconds", {[](C& c, const std::string& v) { return set_int(c.sync_interval_seconds, v, 5, 86'400); }}},
+      {"sync.request_timeout_seconds",
+       {[](C& c, const std::string& v) { return set_int(c.sync_request_timeout_seconds, v, 1, 600); }}},
+      {"sync.batch_size", {[](C& c, const std::string& v) { return set_int(c.sync_batch_size, v, 1, 1000); }}},
+      // Never less than the kiosk's in-memory ledger: a restart reloads "already checked
+      // in" from the store, so purging sooner would let a pass check in twice.
+      {"sync.keep_uploaded_hours", {[](C& c, const std::string& v) {
+         auto problem = set_int(c.sync_keep_uploaded_hours, v, 0, 24 * 90);
+         if (problem.empty() && c.sync_keep_uploaded_hours < kMinKeepUploadedHours)
+           problem = fmt::format("{} is less than {}: the kiosk remembers {} hours of check-ins and reloads them "
+                                 "from its database after a restart",
+                                 c.sync_keep_uploaded_hours, kMinKeepUploadedHours, kMinKeepUploadedHours);
+         return problem;
+       }}},
+      {"sync.ca_file", {[](C& c, const std::string& v) { c.sync_ca_file = v; return ""; }}},
   };
   return table;
 }
@@ -132,6 +152,10 @@ Result<KioskConfig> load_config(const std::filesystem::path& file, const std::ve
   }
   for (const auto& o : overrides)
     if (auto ok = apply(config, o.key, o.value, "--set"); !ok) return std::unexpected(ok.error());
+  if (config.sync_enabled && !config.sync_ca_file.empty() && !std::filesystem::is_regular_file(config.sync_ca_file))
+    return fail(Errc::invalid_input,
+                fmt::format("sync.ca_file: {} is not a readable file (a PEM bundle of CA certificates)",
+                            config.sync_ca_file.string()));
   if (config.camera == CameraSource::replay && config.replay_path.empty())
     return fail(Errc::invalid_input, "camera.source = \"replay\" needs camera.replay_path (an image or a folder of images)");
   return config;

@@ -8,6 +8,7 @@
 
 #include "checkin/app/attendance_csv.hpp"
 #include "checkin/core/log.hpp"
+#include "checkin/sync/enrolment.hpp"
 
 namespace checkin::app {
 
@@ -54,6 +55,17 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
+bool is_enrolled(sync::SyncState state) {
+  return state != sync::SyncState::not_enrolled && state != sync::SyncState::needs_enrolment;
+}
+
+// What the screens show of a status (caches_version only drives reloading).
+bool same_for_screens(const sync::SyncStatus& a, const sync::SyncStatus& b) {
+  return a.state == b.state && a.device_id == b.device_id && a.server_url == b.server_url &&
+         a.last_success == b.last_success && a.clock_offset == b.clock_offset && a.last_error == b.last_error &&
+         a.pending == b.pending && a.dead_letters == b.dead_letters && a.next_attempt == b.next_attempt;
+}
+
 Cue cue_for(Outcome outcome) {
   if (outcome == Outcome::choose_session) return Cue::none;
   return needs_volunteer(outcome) ? Cue::see_volunteer : Cue::success;
@@ -81,6 +93,108 @@ Kiosk::Kiosk(CheckInDesk& desk, store::Store& store, PinGuard pin, KioskSettings
   }
   language_ = settings_.language;
   screen_since_ = last_interaction_ = last_shift_check_ = desk_.clock().now();
+}
+
+void Kiosk::set_sync(SyncLink* sync) {
+  sync_ = sync;
+  sync_changed_ = true;
+  poll_sync();
+}
+
+void Kiosk::load_caches() {
+  auto fail_soft = [](const Error& e) { log_error("store", "{}", e.message); };
+  if (auto roster = store_.load_roster()) desk_.set_roster(std::move(*roster));
+  else fail_soft(roster.error());
+  // Keys and revocations are replaced whole: a key rotated out stops being trusted.
+  if (auto keys = store_.load_public_keys()) {
+    KeyRing ring;
+    for (const auto& k : *keys)
+      if (auto key = PublicKey::from_hex(k.public_key_hex); !key || !ring.add(*key))
+        log_error("kiosk", "public key {} not usable", k.key_id_hex);
+    desk_.verifier().keys() = std::move(ring);
+  } else {
+    fail_soft(keys.error());
+  }
+  if (auto revoked = store_.revocations()) {
+    Revocations ids;
+    for (const auto& r : *revoked) ids.insert(r.pass_id_hex);
+    desk_.verifier().revocations() = std::move(ids);
+  } else {
+    fail_soft(revoked.error());
+  }
+  if (auto site = store_.get_setting("site_name"); site && *site) site_name_ = **site;
+  if (auto schedule = store_.load_schedule()) set_schedule(std::move(*schedule));
+  else fail_soft(schedule.error());
+  // After enrolment the store holds the server's id for this kiosk; new events carry it.
+  if (auto id = store_.device_id(); id && *id && **id != desk_.device_id()) {
+    log_info("kiosk", "device id is now {}", **id);
+    desk_.set_device_id(**id);
+  }
+  caches_device_id_ = desk_.device_id();
+  log_info("kiosk", "loaded: {} sessions, {} people on the roster, {} pass keys, {} revoked passes",
+           desk_.schedule().sessions.size(), desk_.roster().people.size(), desk_.verifier().keys().keys().size(),
+           desk_.verifier().revocations().size());
+}
+
+void Kiosk::load_history() {
+  if (auto history = store_.events_since(desk_.clock().now().wall - kLedgerMemory)) desk_.load_history(*history);
+  else log_error("store", "{}", history.error().message);
+  log_info("kiosk", "{} events of the last {} h remembered", desk_.ledger().events().size(),
+           duration_cast<hours>(kLedgerMemory).count());
+}
+
+void Kiosk::nudge_sync() {
+  if (sync_) sync_->nudge();
+}
+
+void Kiosk::poll_sync() {
+  if (!sync_) return;
+  auto s = sync_->status();
+  if (!same_for_screens(s, sync_status_)) sync_changed_ = true;
+  // The worker wrote new caches (or enrolment a new device id) through its own connection.
+  if (s.caches_version != caches_version_ || (!s.device_id.empty() && s.device_id != caches_device_id_)) {
+    caches_version_ = s.caches_version;
+    load_caches();
+    caches_device_id_ = s.device_id.empty() ? caches_device_id_ : s.device_id;
+    sync_changed_ = true;
+  }
+  if (admin_.enrol == ui::EnrolStep::enrolling) {
+    const bool joined = (!is_enrolled(enrol_before_.state) && is_enrolled(s.state)) ||
+                        (!s.device_id.empty() && s.device_id != enrol_before_.device_id);
+    if (joined) {
+      admin_.enrol = ui::EnrolStep::enrolled;
+      log_info("sync", "enrolled as device {}", s.device_id);
+    } else if (!s.last_error.empty() && s.last_error != enrol_before_.last_error) {
+      admin_.enrol = ui::EnrolStep::failed;
+      admin_.enrol_detail = s.last_error;
+      log_warn("sync", "enrolment failed: {}", s.last_error);
+    }
+    if (joined || admin_.enrol == ui::EnrolStep::failed) sync_changed_ = true;
+  }
+  sync_status_ = std::move(s);
+}
+
+void Kiosk::on_enrolment_scan(std::string_view code) {
+  touch();
+  if (!sync::looks_like_enrolment_code(code)) {
+    admin_.enrol_note = ui::EnrolNote::pass_ignored;
+    admin_.enrol_detail.clear();
+    return;
+  }
+  auto parsed = sync::parse_enrolment_code(code);
+  if (!parsed) {
+    // The message is for staff on this screen; the log gets no part of the code (it holds a token).
+    admin_.enrol_note = ui::EnrolNote::malformed_code;
+    admin_.enrol_detail = parsed.error().message;
+    log_warn("sync", "an enrolment code could not be read ({})", to_string(parsed.error().code));
+    return;
+  }
+  log_info("sync", "enrolment code scanned: enrolling with {}", parsed->server_url);
+  enrol_before_ = sync_->status();
+  admin_.enrol = ui::EnrolStep::enrolling;
+  admin_.enrol_note = ui::EnrolNote::none;
+  admin_.enrol_detail.clear();
+  sync_->enrol(std::move(*parsed));
 }
 
 void Kiosk::set_schedule(Schedule schedule) {
@@ -131,10 +245,22 @@ void Kiosk::go_ready() {
 // ---- scans and their results ----
 
 void Kiosk::on_scan(std::string_view code) {
-  // Staff screens are not for check-ins; a pass shown there is ignored.
-  if (screen_ == Screen::admin || screen_ == Screen::admin_pin) return;
+  // Staff screens are not for check-ins; a pass shown there is ignored. Only there, in
+  // enrol mode, does an enrolment code enrol the kiosk.
+  if (screen_ == Screen::admin) {
+    if (admin_.enrol == ui::EnrolStep::waiting_for_code && sync_) on_enrolment_scan(code);
+    return;
+  }
+  if (screen_ == Screen::admin_pin) return;
   auto decision = desk_.scan(code);
-  if (decision) show(*decision);
+  if (!decision) return;
+  if (sync::looks_like_enrolment_code(code)) {
+    // Anyone can hold a code up to the public screen; enrolling takes the staff PIN. The
+    // code carries a secret token: the log says only that one was seen.
+    log_info("scan", "an enrolment code was shown on the public screen and ignored");
+    decision->reason = "an enrolment code: only the admin screen (Sync tab) enrols this kiosk";
+  }
+  show(*decision);
 }
 
 void Kiosk::note_refusal(const Decision& d) {
@@ -151,6 +277,7 @@ void Kiosk::show(const Decision& d) {
             d.session_id, d.shift_id, events, d.reason.empty() ? "" : " reason=\"" + d.reason + "\"");
   if (d.outcome == Outcome::not_recorded) store_fault_ = d.reason;
   else if (!d.events.empty()) store_fault_.clear();
+  if (!d.events.empty()) nudge_sync();
   if (needs_volunteer(d.outcome)) note_refusal(d);
   cue_ = cue_for(d.outcome);
 
@@ -253,6 +380,8 @@ void Kiosk::on_intent(const Intent& intent) {
         if (auto ok = store_.record_feedback(Feedback{feedback_session_, intent.number}, now.wall); !ok) {
           store_fault_ = ok.error().message;
           log_error("feedback", "not stored: {}", ok.error().message);
+        } else {
+          nudge_sync();
         }
         feedback_session_.clear();
         go(Screen::result);
@@ -314,6 +443,27 @@ void Kiosk::handle_admin(const Intent& intent) {
     case Intent::Kind::show_names: admin_.names_session = intent.text; break;
     case Intent::Kind::retry_dead_letter:
       if (auto ok = store_.requeue_dead_letter(intent.text); !ok) store_fault_ = ok.error().message;
+      else nudge_sync();
+      break;
+    case Intent::Kind::sync_now:
+      if (sync_) {
+        log_info("sync", "staff asked for a sync now");
+        sync_->nudge();
+      }
+      break;
+    case Intent::Kind::start_enrolment:
+      if (sync_) {
+        admin_.tab = ui::AdminTab::sync;
+        admin_.enrol = ui::EnrolStep::waiting_for_code;
+        admin_.enrol_note = ui::EnrolNote::none;
+        admin_.enrol_detail.clear();
+      }
+      break;
+    case Intent::Kind::cancel_enrolment:
+      // An enrolment already handed to the worker finishes anyway; its result shows in the status.
+      admin_.enrol = ui::EnrolStep::none;
+      admin_.enrol_note = ui::EnrolNote::none;
+      admin_.enrol_detail.clear();
       break;
     case Intent::Kind::export_csv: export_csv(); break;
     case Intent::Kind::set_export_path:
@@ -406,8 +556,10 @@ void Kiosk::tick() {
     } else {
       for (const auto& e : *closed)
         log_info("shift", "auto-closed shift={} person={} event={} (needs review)", e.shift_id, e.person_id, e.event_id);
+      if (!closed->empty()) nudge_sync();
     }
   }
+  poll_sync();
   if (screen_ == Screen::admin) {
     if (auto counts = store_.outbox_counts()) admin_.pending_events = static_cast<int>(counts->pending);
     if (auto dead = store_.dead_letters()) {
@@ -445,6 +597,14 @@ Cue Kiosk::take_cue() { return std::exchange(cue_, Cue::none); }
 std::string Kiosk::local_time(WallTime t) const {
   std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
   return fmt::format("{:%H:%M}", fmt::localtime(tt));
+}
+
+std::string Kiosk::local_date_time(WallTime t) const {
+  std::time_t then = system_clock::to_time_t(floor<seconds>(t));
+  std::time_t now = system_clock::to_time_t(floor<seconds>(desk_.clock().now().wall));
+  const auto a = fmt::localtime(then), b = fmt::localtime(now);
+  if (a.tm_year == b.tm_year && a.tm_yday == b.tm_yday) return fmt::format("{:%H:%M}", a);
+  return fmt::format("{:%Y-%m-%d %H:%M}", a);
 }
 
 ui::SessionCard Kiosk::card(const Session& s) const {
@@ -505,6 +665,20 @@ ui::ViewState Kiosk::view() const {
   v.admin.discreet_mode = settings_.discreet_mode;
   v.admin.high_contrast = settings_.high_contrast;
   v.admin.languages = languages_;
+  v.ready.sync_shown = sync_ != nullptr;
+  if (sync_) {
+    const auto& s = sync_status_;
+    v.ready.sync = v.admin.sync = sync_dot(s);
+    v.admin.sync_phase = sync_phase(s.state);
+    v.admin.server_url = s.server_url;
+    v.admin.last_sync = s.last_success ? local_date_time(*s.last_success) : std::string{};
+    v.admin.next_attempt = s.next_attempt && s.state != sync::SyncState::synced ? local_date_time(*s.next_attempt)
+                                                                                : std::string{};
+    v.admin.clock_offset_minutes = clock_offset_minutes(s.clock_offset);
+    v.admin.last_error = s.last_error;
+  } else {
+    v.admin.sync_phase = ui::SyncPhase::disabled;
+  }
   if (screen_ == Screen::admin) {
     // Today's sessions (by the kiosk's local date), and any still open from yesterday.
     auto local_day = [](WallTime t) {

@@ -26,7 +26,7 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
   static const std::pair<std::string_view, Kind> kVerbs[] = {
       {"scan", Kind::scan},     {"scan-pass", Kind::scan_pass}, {"replay", Kind::replay},     {"type", Kind::type},
       {"type-pass", Kind::type_pass}, {"tap", Kind::tap},         {"advance", Kind::advance},
-      {"language", Kind::language}, {"shot", Kind::shot},
+      {"language", Kind::language}, {"shot", Kind::shot},           {"wait-sync", Kind::wait_sync},
   };
   std::vector<ScriptStep> steps;
   int number = 0;
@@ -45,8 +45,18 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
     const auto* known = std::ranges::find_if(kVerbs, [&](const auto& v) { return v.first == verb; });
     if (known == std::end(kVerbs))
       return fail(Errc::invalid_input, fmt::format("{}: unknown step '{}' (scan, scan-pass, replay, type, "
-                                                   "type-pass, tap, advance, language, shot)", where(), verb));
+                                                   "type-pass, tap, advance, language, shot, wait-sync)", where(), verb));
     ScriptStep step{known->second, std::string(argument), Millis{0}, number};
+    if (step.kind == Kind::wait_sync) {
+      step.duration = kDefaultWaitSync;
+      if (!step.argument.empty()) {
+        auto d = parse_duration(argument);
+        if (!d) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), d.error().message));
+        step.duration = *d;
+      }
+      steps.push_back(std::move(step));
+      continue;
+    }
     if (step.argument.empty())
       return fail(Errc::invalid_input, fmt::format("{}: '{}' needs an argument", where(), verb));
     if (step.kind == Kind::advance) {

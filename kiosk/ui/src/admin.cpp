@@ -148,44 +148,140 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
   return y - o.y;
 }
 
-Color dot_color(const Theme& th, SyncDot dot) {
-  switch (dot) {
-    case SyncDot::synced: return th.sync_ok;
-    case SyncDot::pending: return th.sync_pending;
-    case SyncDot::offline:
-    case SyncDot::not_enrolled: return th.sync_offline;
-    case SyncDot::needs_attention: return th.sync_attention;
+const char* phase_key(SyncPhase phase) {
+  switch (phase) {
+    case SyncPhase::disabled: return "admin.sync.state_disabled";
+    case SyncPhase::not_enrolled: return "admin.sync.state_not_enrolled";
+    case SyncPhase::syncing: return "admin.sync.state_syncing";
+    case SyncPhase::synced: return "admin.sync.state_synced";
+    case SyncPhase::retrying: return "admin.sync.state_retrying";
+    case SyncPhase::needs_enrolment: return "admin.sync.state_needs_enrolment";
   }
-  return th.sync_offline;
+  return "admin.sync.state_not_enrolled";
 }
 
-const char* sync_key(SyncDot dot) {
-  switch (dot) {
-    case SyncDot::synced: return "admin.sync.state_synced";
-    case SyncDot::pending: return "admin.sync.state_pending";
-    case SyncDot::offline: return "admin.sync.state_offline";
-    case SyncDot::not_enrolled: return "admin.sync.state_not_enrolled";
-    case SyncDot::needs_attention: return "admin.sync.state_needs_attention";
+// A calm panel with an icon: the enrolment steps.
+float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::string& detail, float x, float y,
+               float w, Color face, Color ink) {
+  const float pad = std::round(c.u * 0.5f), icon = c.u * 1.3f;
+  const float tw = w - 3 * pad - icon;
+  const float th_ = c.measure(c.fonts.button, head, tw).y + (detail.empty() ? 0 : c.g * 0.3f + c.measure(c.fonts.body, detail, tw).y);
+  const Rect box{x, y, w, std::max(th_, icon) + 2 * pad};
+  c.fill(box, face);
+  c.push_background(face);
+  c.icon(icon_kind, ImVec2(box.x + pad + icon / 2, box.y + box.h / 2), icon, ink);
+  float ty = box.y + pad;
+  ty += c.text(c.fonts.button, head, ImVec2(box.x + 2 * pad + icon, ty), tw, ink, face);
+  if (!detail.empty()) c.text(c.fonts.body, detail, ImVec2(box.x + 2 * pad + icon, ty + c.g * 0.3f), tw, ink, face);
+  c.pop_background();
+  return box.h;
+}
+
+float draw_enrolment(Canvas& c, float x, float y, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  const float y0 = y;
+  switch (admin.enrol) {
+    case EnrolStep::none: return 0;
+    case EnrolStep::waiting_for_code: {
+      std::string detail = c.t("admin.enrol.waiting_detail");
+      if (admin.enrol_note == EnrolNote::pass_ignored) detail = c.t("admin.enrol.pass_ignored");
+      if (admin.enrol_note == EnrolNote::malformed_code)
+        detail = c.f("admin.enrol.malformed", {{"reason", admin.enrol_detail}});
+      const std::string cancel = c.t("common.cancel");
+      const float bw = std::max(c.T * 2, c.measure(c.fonts.button, cancel).x + c.u * 2);
+      const bool beside = w - bw - c.g >= c.u * 14;
+      const float box_w = beside ? w - bw - c.g : w;
+      const float h = note_box(c, Icon::camera, c.t("admin.enrol.waiting"), detail, x, y, box_w, th.notice, th.notice_text);
+      const Rect cancel_r = beside ? Rect{x + box_w + c.g, y + (h - c.T) / 2, bw, c.T} : Rect{x, y + h + c.g, bw, c.T};
+      if (c.button("enrol:cancel", cancel_r, cancel)) c.emit({Intent::Kind::cancel_enrolment});
+      y += beside ? std::max(h, c.T) : h + c.g + c.T;
+      break;
+    }
+    case EnrolStep::enrolling:
+      y += note_box(c, Icon::clock, c.t("admin.enrol.enrolling"), admin.server_url, x, y, w, th.surface, th.surface_text);
+      break;
+    case EnrolStep::enrolled:
+      y += note_box(c, Icon::check, c.f("admin.enrol.enrolled", {{"id", admin.device_id}}), "", x, y, w, th.surface,
+                    th.surface_text);
+      break;
+    case EnrolStep::failed:
+      y += note_box(c, Icon::info, c.f("admin.enrol.failed", {{"reason", admin.enrol_detail}}), "", x, y, w, th.notice,
+                    th.notice_text);
+      break;
   }
-  return "admin.sync.state_offline";
+  return y - y0 + c.g;
 }
 
 float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
   const Theme& th = c.theme;
   const auto& admin = c.view.admin;
+  const bool enabled = admin.sync_phase != SyncPhase::disabled;
   float y = o.y;
+
+  // The state in words, with the same mark as the Ready screen.
   const float r = std::round(c.u * 0.4f);
-  c.dl()->AddCircleFilled(ImVec2(o.x + r, y + c.px(c.fonts.large) * 0.55f), r, dot_color(th, admin.sync).packed(), 24);
-  y += c.text(c.fonts.large, c.t(sync_key(admin.sync)), ImVec2(o.x + 2 * r + c.g, y), w - 2 * r - c.g, th.text,
-              th.background) +
-       c.g;
-  const std::string id = admin.device_id.empty() ? c.t("admin.sync.no_device")
-                                                 : c.f("admin.sync.device", {{"id", admin.device_id}});
-  const std::string last = admin.last_sync.empty() ? c.t("admin.sync.never")
-                                                   : c.f("admin.sync.last", {{"time", admin.last_sync}});
-  const std::string pending = c.f("admin.sync.pending", {{"count", std::to_string(admin.pending_events)}});
-  for (const auto& line : {id, last, pending})
+  const float title_w = w - 2 * r - c.g;
+  if (enabled) draw_sync_mark(c, ImVec2(o.x + r * 1.2f, y + c.px(c.fonts.large) * 0.55f), r, admin.sync);
+  const float tx = enabled ? o.x + 2 * r + c.g * 1.2f : o.x;
+  y += c.text(c.fonts.large, c.t(phase_key(admin.sync_phase)), ImVec2(tx, y), enabled ? title_w : w, th.text,
+              th.background);
+  std::string detail;
+  if (admin.sync_phase == SyncPhase::disabled) detail = c.t("admin.sync.state_disabled_detail");
+  if (admin.sync_phase == SyncPhase::not_enrolled) detail = c.t("admin.sync.state_not_enrolled_detail");
+  if (admin.sync_phase == SyncPhase::needs_enrolment) detail = c.t("admin.sync.state_needs_enrolment_detail");
+  if (!detail.empty()) y += c.g * 0.4f + c.text(c.fonts.small, detail, ImVec2(o.x, y), w, th.text_muted, th.background);
+  y += c.g;
+
+  // What staff can do: sync now (once enrolled), enrol (again).
+  if (enabled) {
+    float x = o.x;
+    const auto action = [&](const std::string& name, const std::string& label, Intent::Kind kind, bool on,
+                            ButtonStyle style) {
+      const float bw = std::min(w, std::max(c.T * 3, c.measure(c.fonts.button, label).x + c.u * 2));
+      if (x + bw > o.x + w && x > o.x) {
+        x = o.x;
+        y += c.T + c.g;
+      }
+      if (c.button(name, {x, y, bw, c.T}, label, style, Icon::none, on)) c.emit({kind});
+      x += bw + c.g;
+    };
+    const bool enrolled = !admin.device_id.empty() && admin.sync_phase != SyncPhase::not_enrolled;
+    const bool enrolling = admin.enrol == EnrolStep::waiting_for_code || admin.enrol == EnrolStep::enrolling;
+    action("sync_now", c.t("admin.sync.sync_now"), Intent::Kind::sync_now, enrolled && !enrolling,
+           ButtonStyle::primary);
+    if (admin.enrol != EnrolStep::waiting_for_code)
+      action("enrol", c.t(enrolled ? "admin.sync.enrol_again" : "admin.sync.enrol"), Intent::Kind::start_enrolment,
+             admin.enrol != EnrolStep::enrolling, enrolled ? ButtonStyle::normal : ButtonStyle::primary);
+    y += c.T + c.g;
+    y += draw_enrolment(c, o.x, y, w);
+  }
+
+  // The facts, one per line.
+  std::vector<std::string> lines;
+  if (!admin.server_url.empty()) lines.push_back(c.f("admin.sync.server", {{"url", admin.server_url}}));
+  if (!c.view.site_name.empty()) lines.push_back(c.f("admin.sync.site", {{"name", c.view.site_name}}));
+  lines.push_back(admin.device_id.empty() ? c.t("admin.sync.no_device")
+                                          : c.f("admin.sync.device", {{"id", admin.device_id}}));
+  if (enabled)
+    lines.push_back(admin.last_sync.empty() ? c.t("admin.sync.never")
+                                            : c.f("admin.sync.last", {{"time", admin.last_sync}}));
+  lines.push_back(c.f("admin.sync.pending", {{"count", std::to_string(admin.pending_events)}}));
+  if (!admin.dead_letters.empty())
+    lines.push_back(c.f("admin.sync.dead_count", {{"count", std::to_string(admin.dead_letters.size())}}));
+  if (enabled && !admin.next_attempt.empty()) lines.push_back(c.f("admin.sync.next", {{"time", admin.next_attempt}}));
+  if (admin.clock_offset_minutes != 0) {
+    const Millis offset = std::chrono::minutes(std::abs(admin.clock_offset_minutes));
+    lines.push_back(c.f(admin.clock_offset_minutes > 0 ? "admin.sync.clock_ahead" : "admin.sync.clock_behind",
+                        {{"duration", duration_words(c, offset)}}));
+  }
+  for (const auto& line : lines)
     y += c.text(c.fonts.body, line, ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
+  if (enabled && !admin.last_error.empty())
+    y += c.text(c.fonts.small, c.f("admin.sync.last_error", {{"error", admin.last_error}}), ImVec2(o.x, y), w,
+                th.text_muted, th.background) +
+         c.g * 0.5f;
+
   y += c.g * 2;
   y += heading(c, c.t("admin.sync.dead_title"), c.t("admin.sync.dead_detail"), o.x, y, w);
   if (admin.dead_letters.empty())

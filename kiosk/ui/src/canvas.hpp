@@ -115,6 +115,10 @@ class Canvas {
 // The top bar: site name and clock on the left; language buttons on the right, then
 // (Ready only) the sync dot and the discreet staff button. Returns its bottom edge.
 float draw_top_bar(Canvas& c, bool with_staff);
+// The sync state's small mark (Ready's top bar, the admin Sync tab): colour and shape.
+void draw_sync_mark(Canvas& c, ImVec2 center, float radius, SyncDot dot);
+// "3 h 20 min", "45 min", translated; never split over two lines.
+std::string duration_words(const Canvas& c, Millis duration);
 // "A group session" for discreet programs, else the title; never the room of a discreet one.
 std::string session_title(const Canvas& c, const SessionCard& card);
 std::string session_details(const Canvas& c, const SessionCard& card);  // "18:00–19:30 · Main hall"

@@ -18,7 +18,12 @@ std::string session_details(const Canvas&, const SessionCard& card) {
   return details;
 }
 
-namespace {
+std::string duration_words(const Canvas& c, Millis worked) {
+  const auto minutes_total = std::max<long long>(0, std::chrono::duration_cast<std::chrono::minutes>(worked).count());
+  const auto hours = minutes_total / 60, minutes = minutes_total % 60;
+  if (hours == 0) return c.f("duration.minutes", {{"minutes", std::to_string(minutes)}});
+  return c.f("duration.hours_minutes", {{"hours", std::to_string(hours)}, {"minutes", std::to_string(minutes)}});
+}
 
 Color sync_color(const Theme& theme, SyncDot dot) {
   switch (dot) {
@@ -30,6 +35,38 @@ Color sync_color(const Theme& theme, SyncDot dot) {
   }
   return theme.sync_offline;
 }
+
+// Shape as well as colour, so the state reads without colour vision; small and soft,
+// never a warning sign.
+void draw_sync_mark(Canvas& c, ImVec2 center, float r, SyncDot dot) {
+  const ImU32 col = sync_color(c.theme, dot).packed();
+  const float line = std::max(2.f, r * 0.32f);
+  switch (dot) {
+    case SyncDot::synced:  // a full dot: all sent
+      c.dl()->AddCircleFilled(center, r, col, 24);
+      break;
+    case SyncDot::pending:  // a ring around a small dot: something on its way
+      c.dl()->AddCircle(center, r - line / 2, col, 24, line);
+      c.dl()->AddCircleFilled(center, r * 0.38f, col, 16);
+      break;
+    case SyncDot::offline:  // an empty ring: kept here for now
+      c.dl()->AddCircle(center, r - line / 2, col, 24, line);
+      break;
+    case SyncDot::not_enrolled: {  // a short dash: not connected to anything yet
+      const float h = line;
+      c.dl()->AddRectFilled(ImVec2(center.x - r, center.y - h / 2), ImVec2(center.x + r, center.y + h / 2), col, h / 2);
+      break;
+    }
+    case SyncDot::needs_attention: {  // a soft diamond: staff should look
+      const float d = r * 1.15f;
+      c.dl()->AddQuadFilled(ImVec2(center.x, center.y - d), ImVec2(center.x + d, center.y),
+                            ImVec2(center.x, center.y + d), ImVec2(center.x - d, center.y), col);
+      break;
+    }
+  }
+}
+
+namespace {
 
 std::vector<std::pair<std::string, std::string>> offered_languages(const Canvas& c) {
   if (!c.view.admin.languages.empty()) return c.view.admin.languages;
@@ -47,9 +84,11 @@ float draw_top_bar(Canvas& c, bool with_staff) {
     if (c.button("staff", {right - h, top, h, h}, "", ButtonStyle::quiet, Icon::lock))
       c.emit({Intent::Kind::open_admin});
     right -= h + c.g;
-    const float r = std::max(6.f, c.u * 0.22f);
-    c.dl()->AddCircleFilled(ImVec2(right - r, top + h / 2), r, sync_color(c.theme, c.view.ready.sync).packed(), 24);
-    right -= 2 * r + c.g * 1.5f;
+    if (c.view.ready.sync_shown) {
+      const float r = std::max(6.f, c.u * 0.22f);
+      draw_sync_mark(c, ImVec2(right - r, top + h / 2), r, c.view.ready.sync);
+      right -= 2 * r + c.g * 1.5f;
+    }
   }
 
   // Language buttons, each labelled in its own language.

@@ -16,13 +16,6 @@ struct Look {
   std::string detail;
 };
 
-std::string duration_words(const Canvas& c, Millis worked) {
-  const auto minutes_total = std::max<long long>(0, std::chrono::duration_cast<std::chrono::minutes>(worked).count());
-  const auto hours = minutes_total / 60, minutes = minutes_total % 60;
-  if (hours == 0) return c.f("duration.minutes", {{"minutes", std::to_string(minutes)}});
-  return c.f("duration.hours_minutes", {{"hours", std::to_string(hours)}, {"minutes", std::to_string(minutes)}});
-}
-
 Look look_for(const Canvas& c, const ResultView& r) {
   const Theme& th = c.theme;
   // A discreet program never shows a name, whatever the caller passed.

@@ -41,6 +41,14 @@ struct KioskConfig {
   // [scanner] keyboard-wedge barcode scanners
   int scanner_max_key_gap_ms = 35;
   int scanner_min_length = 6;
+
+  // [sync] with the central server (see sync/client)
+  bool sync_enabled = true;              // false: never talks to a network (a standalone kiosk, CSV export)
+  int sync_interval_seconds = 60;        // between passes when all is well
+  int sync_request_timeout_seconds = 20;
+  int sync_batch_size = 200;             // events per upload request
+  int sync_keep_uploaded_hours = 36;     // uploaded events stay this long, then are purged
+  std::filesystem::path sync_ca_file;    // extra CA bundle for the server certificate; empty: the system's
 };
 
 // One "section.key=value" override, as given with --set.

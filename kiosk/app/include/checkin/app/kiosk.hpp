@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checkin/app/pin_guard.hpp"
+#include "checkin/app/sync_link.hpp"
 #include "checkin/core/desk.hpp"
 #include "checkin/store/store.hpp"
 #include "checkin/ui/view.hpp"
@@ -51,6 +52,16 @@ class Kiosk {
   void set_schedule(Schedule schedule);
   void set_languages(std::vector<std::pair<std::string, std::string>> languages) { languages_ = std::move(languages); }
   void set_site_name(std::string name) { site_name_ = std::move(name); }
+  // Sync, or nullptr when it is turned off. The flow nudges it after every recorded event,
+  // shows its status, enrols through it (admin screen only), and reloads the caches when
+  // a sync pass changed them.
+  void set_sync(SyncLink* sync);
+
+  // What sync (or the demo) left in the store: roster, pass keys, revocations, schedule,
+  // site name and the enrolled device id. Called at start and whenever sync changed them.
+  void load_caches();
+  // The ledger's memory (today's check-ins, open shifts) from the store; once, at start.
+  void load_history();
 
   // A decoded code from any source: camera, scanner, script.
   void on_scan(std::string_view code);
@@ -68,6 +79,12 @@ class Kiosk {
   // Outcome of the last committed or refused scan, for logs and tests.
   const std::optional<Decision>& last_decision() const { return last_decision_; }
 
+  // The sync status as last polled by tick(), and whether what the screens show of it
+  // changed since the last call (the main loop redraws then).
+  const sync::SyncStatus& sync_status() const { return sync_status_; }
+  bool take_sync_change() { return std::exchange(sync_changed_, false); }
+  ui::EnrolStep enrol_step() const { return admin_.enrol; }
+
  private:
   void show(const Decision& decision);
   void go(ui::Screen screen);
@@ -79,9 +96,13 @@ class Kiosk {
   void save_settings();
   void note_refusal(const Decision& decision);
   void export_csv();
+  void poll_sync();
+  void nudge_sync();
+  void on_enrolment_scan(std::string_view code);
   std::vector<ui::SessionCard> cards(const std::vector<const Session*>& sessions) const;
   ui::SessionCard card(const Session& session) const;
   std::string local_time(WallTime t) const;
+  std::string local_date_time(WallTime t) const;  // the time alone when it is today
 
   CheckInDesk& desk_;
   store::Store& store_;
@@ -109,6 +130,12 @@ class Kiosk {
   Cue cue_ = Cue::none;
   bool leave_requested_ = false;
   Instant last_shift_check_{};
+  SyncLink* sync_ = nullptr;
+  sync::SyncStatus sync_status_;
+  sync::SyncStatus enrol_before_;     // the status when an enrolment code was handed over
+  std::uint64_t caches_version_ = 0;  // of the caches loaded last
+  std::string caches_device_id_;
+  bool sync_changed_ = false;
 };
 
 }  // namespace checkin::app

@@ -13,6 +13,9 @@
 //   advance 6s               the clock moves on (ms, s, min, h)
 //   language es              the screens' language, as the language button would
 //   shot name                only a screenshot, with this name
+//   wait-sync [30s]          wait (real time) until sync is idle: enrolled, the last pass
+//                            done and nothing waiting to be sent; fails with the sync
+//                            state and its last error when it is not within the time
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -24,15 +27,17 @@
 namespace checkin::app {
 
 struct ScriptStep {
-  enum class Kind { scan, scan_pass, replay, type, type_pass, tap, advance, language, shot };
+  enum class Kind { scan, scan_pass, replay, type, type_pass, tap, advance, language, shot, wait_sync };
   Kind kind;
   std::string argument;
-  Millis duration{0};  // advance; type: the gap between keys
+  Millis duration{0};  // advance; type: the gap between keys; wait-sync: the most to wait
   int line = 0;
 };
 
 Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_view file_name = "script");
 Result<std::vector<ScriptStep>> load_script(const std::filesystem::path& file);
 Result<Millis> parse_duration(std::string_view text);  // "250ms", "6s", "2min", "1h"
+
+inline constexpr Millis kDefaultWaitSync = std::chrono::seconds{30};
 
 }  // namespace checkin::app

@@ -22,6 +22,9 @@ class CheckInDesk {
   // What the kiosk knows; replaced as sync brings news.
   void set_schedule(Schedule schedule) { schedule_ = std::move(schedule); }
   void set_roster(Roster roster) { roster_ = std::move(roster); }
+  // Enrolment gives the kiosk its server-issued id: events recorded from then on carry it.
+  void set_device_id(std::string device_id) { device_id_ = std::move(device_id); }
+  const std::string& device_id() const { return device_id_; }
   PassVerifier& verifier() { return verifier_; }
   // Replays events already in the store, e.g. at start-up, without recording them again.
   void load_history(const std::vector<AttendanceEvent>& events);

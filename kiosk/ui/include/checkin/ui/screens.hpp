@@ -16,7 +16,8 @@
 //   Feedback       feedback:1 .. feedback:5, skip
 //   PIN pad        pin:0 .. pin:9, pin:erase, pin:ok, cancel
 //   Admin          dismiss, admin.tab:sessions|sync|export|settings,
-//                  served:<id>, names:<id>, retry:<event id>, export,
+//                  served:<id>, names:<id>, retry:<event id>, sync_now, enrol,
+//                  enrol:cancel, export,
 //                  language:<code>, volume:down, volume:up, setting:discreet,
 //                  setting:high_contrast, leave
 #include <string>

@@ -30,7 +30,13 @@ struct SessionCard {
   int checked_in = 0;
 };
 
+// The Ready screen's small sync mark: colour and shape, never alarming words.
 enum class SyncDot { synced, pending, offline, not_enrolled, needs_attention };
+// Sync as the admin screen words it.
+enum class SyncPhase { disabled, not_enrolled, syncing, synced, retrying, needs_enrolment };
+// The admin screen's "Enrol this kiosk" mode.
+enum class EnrolStep { none, waiting_for_code, enrolling, enrolled, failed };
+enum class EnrolNote { none, pass_ignored, malformed_code };
 enum class CameraState { ok, starting, missing };
 
 // A gray camera frame for the small live preview. The pixels belong to the app and stay
@@ -47,6 +53,7 @@ struct ReadyView {
   CameraState camera = CameraState::starting;
   Preview preview;
   SyncDot sync = SyncDot::not_enrolled;
+  bool sync_shown = true;            // false: sync is turned off on this kiosk (no dot at all)
   bool anonymous_available = false;  // some open session allows anonymous check-in
   bool walk_in_available = false;    // some open session allows walk-ins
 };
@@ -100,10 +107,18 @@ struct AdminView {
   std::string store_fault;             // last storage error; empty when healthy
   // Sync
   SyncDot sync = SyncDot::not_enrolled;
+  SyncPhase sync_phase = SyncPhase::not_enrolled;
+  std::string server_url;              // empty until enrolled
   std::string device_id;               // empty until enrolled
-  std::string last_sync;               // "18:05" or empty
+  std::string last_sync;               // "18:05" (today) or "2026-11-25 18:05"; empty: never
+  std::string next_attempt;            // "18:07"; empty: none planned
   int pending_events = 0;
+  int clock_offset_minutes = 0;        // kiosk clock minus the server's; 0: close enough to say nothing
+  std::string last_error;              // the last sync failure, for staff
   std::vector<RefusalNote> dead_letters;  // time, event id, server's reason
+  EnrolStep enrol = EnrolStep::none;
+  EnrolNote enrol_note = EnrolNote::none;  // while waiting for a code: what was shown instead
+  std::string enrol_detail;            // failed or malformed_code: why
   // Export
   std::string export_path;             // where the CSV goes (a USB stick's mount point)
   enum class ExportState { none, done, failed } export_state = ExportState::none;
@@ -154,6 +169,9 @@ struct Intent {
     toggle_served,           // text = session id
     show_names,              // text = session id (empty hides them)
     retry_dead_letter,       // text = event id
+    sync_now,
+    start_enrolment,         // "Enrol this kiosk": the next enrolment code scanned enrols it
+    cancel_enrolment,
     export_csv,
     set_export_path,         // text = path
     set_volume,              // number = 0..100
