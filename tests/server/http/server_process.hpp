@@ -1,0 +1,49 @@
+#pragma once
+// The real checkin-server for these tests: its command line run to completion, and its
+// `serve` started on 127.0.0.1 with a free port (--listen 127.0.0.1:0 --port-file).
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+
+namespace checkin::testing {
+
+struct Command {
+  int status = -1;     // exit status; -1 when it did not exit normally
+  std::string out;     // stdout
+  std::string err;     // stderr
+};
+
+// Runs argv[0] with the arguments (no shell), capturing its output in `work`.
+Command run(const std::vector<std::string>& argv, const std::filesystem::path& work);
+// checkin-server ARGS... --db DATABASE
+Command server_cli(const std::string& database, std::vector<std::string> args, const std::filesystem::path& work);
+// The first line of a command's stdout (what commands that make something print: the id).
+std::string first_line(const std::string& text);
+
+class ServerProcess {
+ public:
+  // Starts `checkin-server serve --db DATABASE --listen 127.0.0.1:0 --port-file ... EXTRA...`;
+  // throws std::runtime_error (with its log) when it does not come up.
+  ServerProcess(std::string database, std::filesystem::path work, std::vector<std::string> extra = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  httplib::Client client() const;
+  // SIGTERM, then waits: the exit status (0 when it stopped cleanly).
+  int stop();
+  std::string log() const;  // what it wrote to stderr
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace checkin::testing
