@@ -47,6 +47,9 @@ struct ClientOptions {
   // after a restart), then are purged: local data does not outlive its use.
   Millis keep_uploaded{std::chrono::hours{36}};
   std::filesystem::path ca_file;  // extra CA bundle for the server certificate; empty: system
+  // When set and true, a request in flight is abandoned (as unavailable) and no new one is
+  // started: how SyncWorker stops promptly. Must outlive the client.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Exchanges the code's token for credentials, saves them and the pass keys in the store,
@@ -123,6 +126,9 @@ struct WorkerOptions {
   ClientOptions client;
   Millis interval{std::chrono::seconds{60}};  // between passes when all is well
   std::string device_name;                   // sent at enrolment
+  // After nudge(), wait this long for more events before the pass, so a queue of people
+  // checking in makes one upload, not one per person.
+  Millis nudge_delay{std::chrono::seconds{2}};
 };
 
 // The sync thread. Opens its own Store on the kiosk's database file. Never blocks the
