@@ -8,6 +8,7 @@
 // in one transaction, so several server processes can share one PostgreSQL. Time is a
 // parameter (`now`), never read from a clock here: tests move it.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -113,6 +114,12 @@ class ServerStore {
   Result<void> update_person(const PersonRecord& person);  // registrations replaced too
   Result<std::optional<PersonRecord>> person(const Id& person_id);
   Result<std::vector<PersonRecord>> people();
+
+  // --- kiosk settings ("result_seconds", ...): an empty site id sets the value for every
+  // site; a site's own value overrides it. Kiosks receive them on every round's first page.
+  Result<void> set_kiosk_setting(const Id& site_id, std::string_view name, std::string_view value);
+  Result<void> clear_kiosk_setting(const Id& site_id, std::string_view name);
+  Result<std::map<std::string, std::string>> kiosk_settings(const Id& site_id);  // as a kiosk there sees them
 
   // --- pass-signing keys: rotation keeps up to three active; the newest signs ---
   Result<SigningKeyInfo> create_signing_key(WallTime now);  // limit_exceeded with three active

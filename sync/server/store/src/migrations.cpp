@@ -1,0 +1,261 @@
+// Numbered schema migrations, the same text on SQLite 3.40 and PostgreSQL 15: TEXT and
+// BIGINT columns, booleans as 0/1, times as BIGINT milliseconds since the epoch (UTC).
+// Append new steps at the end; never edit a step that has shipped. The version lives in
+// the one-row table schema_version; a database from a newer build is refused, never
+// "downgraded".
+#include <fmt/format.h>
+
+#include <array>
+
+#include "store_internal.hpp"
+
+namespace checkin::server::detail {
+
+namespace {
+
+struct Migration {
+  const char* description;
+  const char* sql;  // DDL only, no values from outside
+};
+
+constexpr std::array kMigrations{
+    Migration{
+        "initial schema",
+        R"sql(
+-- One row. Every transaction that changes what kiosks download bumps it first and stamps
+-- the rows it changes (change_seq); kiosks' cursors follow it.
+CREATE TABLE change_counter (
+  singleton BIGINT PRIMARY KEY CHECK (singleton = 1),
+  value BIGINT NOT NULL
+);
+INSERT INTO change_counter (singleton, value) VALUES (1, 0);
+
+CREATE TABLE sites (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  change_seq BIGINT NOT NULL
+);
+
+CREATE TABLE programs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  discreet BIGINT NOT NULL,
+  anonymous_allowed BIGINT NOT NULL,
+  walk_ins_allowed BIGINT NOT NULL,
+  registration TEXT NOT NULL CHECK (registration IN ('open', 'roster')),
+  tracks_checkout BIGINT NOT NULL,
+  feedback_enabled BIGINT NOT NULL,
+  change_seq BIGINT NOT NULL
+);
+CREATE INDEX programs_change ON programs (change_seq, id);
+
+-- A cancelled session stays as a tombstone so that kiosks learn of the removal.
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  program_id TEXT NOT NULL REFERENCES programs (id),
+  site_id TEXT NOT NULL REFERENCES sites (id),
+  room TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  window_opens_ms BIGINT NOT NULL,
+  window_closes_ms BIGINT NOT NULL,
+  capacity BIGINT,
+  cancelled BIGINT NOT NULL DEFAULT 0,
+  change_seq BIGINT NOT NULL
+);
+CREATE INDEX sessions_site_change ON sessions (site_id, change_seq, id);
+CREATE INDEX sessions_site_start ON sessions (site_id, start_ms);
+CREATE INDEX sessions_program ON sessions (program_id);
+
+CREATE TABLE people (
+  id TEXT PRIMARY KEY,
+  preferred_name TEXT NOT NULL,
+  language TEXT NOT NULL,
+  change_seq BIGINT NOT NULL
+);
+
+CREATE TABLE registrations (
+  person_id TEXT NOT NULL REFERENCES people (id),
+  program_id TEXT NOT NULL REFERENCES programs (id),
+  change_seq BIGINT NOT NULL,
+  PRIMARY KEY (person_id, program_id)
+);
+CREATE INDEX registrations_program ON registrations (program_id);
+
+-- A deleted shift stays as a tombstone so that kiosks learn of the removal.
+CREATE TABLE shifts (
+  id TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL REFERENCES sites (id),
+  role TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  deleted BIGINT NOT NULL DEFAULT 0,
+  change_seq BIGINT NOT NULL
+);
+CREATE INDEX shifts_site_change ON shifts (site_id, change_seq, id);
+CREATE INDEX shifts_site_start ON shifts (site_id, start_ms);
+
+CREATE TABLE shift_assignments (
+  shift_id TEXT NOT NULL REFERENCES shifts (id),
+  person_id TEXT NOT NULL REFERENCES people (id),
+  change_seq BIGINT NOT NULL,
+  PRIMARY KEY (shift_id, person_id)
+);
+CREATE INDEX shift_assignments_person ON shift_assignments (person_id);
+
+-- seed_text is the Ed25519 seed (SigningKey::to_text()): whoever reads this table can
+-- sign passes. Protect the database (file permissions, PostgreSQL roles, backups) like
+-- a key file.
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  seed_text TEXT NOT NULL,
+  generation BIGINT NOT NULL,  -- the change counter at creation: orders keys by age
+  created_at_ms BIGINT NOT NULL,
+  retired_at_ms BIGINT,
+  change_seq BIGINT NOT NULL
+);
+
+CREATE TABLE passes (
+  pass_id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL REFERENCES people (id),
+  key_id TEXT NOT NULL REFERENCES signing_keys (key_id),
+  issued_at_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  revoked_at_ms BIGINT,
+  change_seq BIGINT NOT NULL
+);
+CREATE INDEX passes_person ON passes (person_id);
+
+CREATE TABLE revocations (
+  pass_id TEXT PRIMARY KEY,
+  revoked_at_ms BIGINT NOT NULL,
+  change_seq BIGINT NOT NULL
+);
+CREATE INDEX revocations_change ON revocations (change_seq, pass_id);
+
+-- Settings coordinators set for kiosks; scope '' is every site, else a site id that
+-- overrides the global value.
+CREATE TABLE kiosk_settings (
+  scope TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  change_seq BIGINT NOT NULL,
+  PRIMARY KEY (scope, name)
+);
+
+-- Only a hash of the device token is stored: a copy of the database cannot act as a kiosk.
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL REFERENCES sites (id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  enrolled_at_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT,
+  last_upload_ms BIGINT,
+  clock_offset_ms BIGINT,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  revoked_at_ms BIGINT
+);
+
+CREATE TABLE enrolment_tokens (
+  token_hash TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL REFERENCES sites (id),
+  created_at_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  used_at_ms BIGINT,
+  device_id TEXT
+);
+
+-- Attendance as the kiosks recorded it (append-only), plus what the server made of it.
+-- attendee_key is who the event counts as: 'person:<id>', 'pass:<id>' or, for anonymous
+-- check-ins and walk-ins without a pass, 'event:<id>' (each counts on its own).
+CREATE TABLE events (
+  event_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('checkin', 'checkout', 'shift_start', 'shift_end',
+                                     'anonymous_checkin', 'walk_in', 'undo')),
+  session_id TEXT NOT NULL,
+  shift_id TEXT NOT NULL,
+  pass_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  walk_in_name TEXT NOT NULL,
+  undoes_event_id TEXT NOT NULL,
+  shift_duration_ms BIGINT NOT NULL,
+  wall_time_ms BIGINT NOT NULL,
+  monotonic_ms BIGINT NOT NULL,
+  boot_id TEXT NOT NULL,
+  flags BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL REFERENCES devices (id),
+  received_at_ms BIGINT NOT NULL,
+  resolved_person_id TEXT NOT NULL,
+  attendee_key TEXT NOT NULL,
+  counted BIGINT NOT NULL
+);
+CREATE INDEX events_uploaded_by ON events (uploaded_by, device_id, seq);
+CREATE INDEX events_session ON events (session_id, kind);
+CREATE INDEX events_undoes ON events (undoes_event_id);
+
+-- The first counted check-in of an attendee per session. Its primary key makes "counted
+-- once" race-free when two uploads of the same person commit at once on PostgreSQL.
+CREATE TABLE attendance_keys (
+  session_id TEXT NOT NULL,
+  attendee_key TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (session_id, attendee_key)
+);
+
+-- Check-out ratings: no person, no time of day. The kiosk's row id makes retries idempotent.
+CREATE TABLE feedback (
+  device_id TEXT NOT NULL REFERENCES devices (id),
+  kiosk_row_id BIGINT NOT NULL,
+  session_id TEXT NOT NULL,
+  rating BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (device_id, kiosk_row_id)
+);
+CREATE INDEX feedback_session ON feedback (session_id);
+)sql"},
+};
+
+}  // namespace
+
+int known_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Result<void> migrate(sql::Connection& connection) {
+  auto transaction = sql::Transaction::begin(connection, true);
+  if (!transaction) return std::unexpected(transaction.error());
+  // Two server processes starting together on one PostgreSQL must not both migrate.
+  // (SQLite's write transaction already excludes the other.)
+  if (connection.backend() == sql::Backend::postgresql) {
+    STORE_CHECK(run(connection, "SELECT pg_advisory_xact_lock(727465)"));
+  }
+  STORE_CHECK(connection.execute_script(
+      "CREATE TABLE IF NOT EXISTS schema_version (\n"
+      "  singleton BIGINT PRIMARY KEY CHECK (singleton = 1),\n"
+      "  version BIGINT NOT NULL\n"
+      ");"));
+  STORE_TRY(rows, run(connection, "SELECT version FROM schema_version WHERE singleton = 1"));
+  const std::int64_t current = rows.empty() ? 0 : rows.front().integer(0);
+  const std::int64_t known = known_schema_version();
+  if (current > known)
+    return fail(Errc::storage_io,
+                fmt::format("the database has schema version {}, newer than this server's {}: use a newer "
+                            "checkin-server",
+                            current, known));
+  for (std::int64_t step = current; step < known; ++step) {
+    if (auto applied = connection.execute_script(kMigrations[static_cast<std::size_t>(step)].sql); !applied)
+      return fail(applied.error().code, fmt::format("migration {} ({}) failed: {}", step + 1,
+                                                    kMigrations[static_cast<std::size_t>(step)].description,
+                                                    applied.error().message));
+  }
+  if (rows.empty()) {
+    STORE_CHECK(run(connection, "INSERT INTO schema_version (singleton, version) VALUES (1, $1)", {integer(known)}));
+  } else if (current != known) {
+    STORE_CHECK(run(connection, "UPDATE schema_version SET version = $1 WHERE singleton = 1", {integer(known)}));
+  }
+  return transaction->commit();
+}
+
+}  // namespace checkin::server::detail
