@@ -53,6 +53,50 @@ TEST_CASE("the documented example configuration is valid") {
   INFO((config ? "" : config.error().message));
   REQUIRE(config);
   CHECK(config->camera == CameraSource::v4l2);
+  CHECK(config->sync_enabled);
+  CHECK(config->sync_interval_seconds == 60);
+  CHECK(config->sync_request_timeout_seconds == 20);
+  CHECK(config->sync_batch_size == 200);
+  CHECK(config->sync_keep_uploaded_hours == 36);
+  CHECK(config->sync_ca_file.empty());
+}
+
+TEST_CASE("[sync]: from the file and from --set") {
+  checkin::testing::TempDir dir;
+  auto ca = dir.path() / "ca.pem";
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
+  auto file = write(dir, "[sync]\nenabled = false\ninterval_seconds = 300\nbatch_size = 50\nkeep_uploaded_hours = 48\n");
+  auto config = load_config(file, {{"sync.request_timeout_seconds", "5"}, {"sync.ca_file", ca.string()}});
+  REQUIRE(config);
+  CHECK_FALSE(config->sync_enabled);
+  CHECK(config->sync_interval_seconds == 300);
+  CHECK(config->sync_request_timeout_seconds == 5);
+  CHECK(config->sync_batch_size == 50);
+  CHECK(config->sync_keep_uploaded_hours == 48);
+  CHECK(config->sync_ca_file == ca);
+  CHECK(load_config({}, {{"sync.enabled", "true"}})->sync_enabled);
+}
+
+TEST_CASE("[sync]: bad values name the key") {
+  checkin::testing::TempDir dir;
+  auto message = [&](std::vector<ConfigOverride> overrides) {
+    auto config = load_config({}, overrides);
+    REQUIRE_FALSE(config);
+    return config.error().message;
+  };
+  // Purging sooner than the kiosk remembers would let a pass check in twice after a restart.
+  CHECK_THAT(message({{"sync.keep_uploaded_hours", "12"}}),
+             Catch::Contains("sync.keep_uploaded_hours") && Catch::Contains("less than 36"));
+  CHECK(load_config({}, {{"sync.keep_uploaded_hours", "36"}}));
+  CHECK_THAT(message({{"sync.interval_seconds", "0"}}), Catch::Contains("sync.interval_seconds"));
+  CHECK_THAT(message({{"sync.batch_size", "5000"}}), Catch::Contains("sync.batch_size") && Catch::Contains("1..1000"));
+  CHECK_THAT(message({{"sync.request_timeout_seconds", "soon"}}), Catch::Contains("not a whole number"));
+  CHECK_THAT(message({{"sync.enabled", "yes"}}), Catch::Contains("sync.enabled") && Catch::Contains("true or false"));
+  CHECK_THAT(message({{"sync.ca_file", (dir.path() / "missing.pem").string()}}),
+             Catch::Contains("sync.ca_file") && Catch::Contains("missing.pem"));
+  CHECK_THAT(message({{"sync.server", "x"}}), Catch::Contains("unknown setting 'sync.server'"));
+  // A standalone kiosk never reads the CA file.
+  CHECK(load_config({}, {{"sync.enabled", "false"}, {"sync.ca_file", (dir.path() / "missing.pem").string()}}));
 }
 
 TEST_CASE("bad configuration is a clear message naming the key and line") {

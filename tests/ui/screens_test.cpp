@@ -118,10 +118,67 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
           CHECK(report.has_text("Ana, Bilal"));
           CHECK(report.has_text("is on the revocation list"));
           break;
-        case AdminTab::sync:
-          CHECK(report.has_text("kiosk-7f3c2a"));
-          require_buttons(report, {"retry:0190f3a2-7c4e-7b21-9d1a-2f4c8e9b0a11"});
+        case AdminTab::sync: {
+          const auto& a = v.admin;
+          static const std::map<SyncPhase, std::string> kPhase = {
+              {SyncPhase::disabled, "state_disabled"},   {SyncPhase::not_enrolled, "state_not_enrolled"},
+              {SyncPhase::syncing, "state_syncing"},     {SyncPhase::synced, "state_synced"},
+              {SyncPhase::retrying, "state_retrying"},   {SyncPhase::needs_enrolment, "state_needs_enrolment"}};
+          const bool waiting = a.sync_phase == SyncPhase::synced && a.pending_events > 0;
+          CHECK(report.has_text(tr(lang, waiting ? "admin.sync.state_pending" : "admin.sync." + kPhase.at(a.sync_phase))));
+          CHECK(report.has_text(a.device_id.empty() ? tr(lang, "admin.sync.no_device") : a.device_id));
+          if (!a.server_url.empty()) CHECK(report.has_text(a.server_url));
+          CHECK(report.has_text(v.site_name));
+          CHECK(report.has_text(std::to_string(a.pending_events)));
+          for (const auto& letter : a.dead_letters) {
+            require_buttons(report, {"retry:" + letter.outcome});
+            CHECK(report.has_text(letter.reason));
+          }
+          if (a.dead_letters.empty()) CHECK(report.has_text(tr(lang, "admin.sync.dead_none")));
+          if (a.sync_phase == SyncPhase::disabled) {
+            CHECK(report.button("sync_now") == nullptr);
+            CHECK(report.button("enrol") == nullptr);
+            break;
+          }
+          if (!a.device_id.empty() && a.sync_phase != SyncPhase::not_enrolled &&
+              a.sync_phase != SyncPhase::needs_enrolment) {
+            require_buttons(report, {"sync_now"});
+            CHECK(report.button("sync_now")->enabled ==
+                  (a.enrol != EnrolStep::enrolling && a.enrol != EnrolStep::waiting_for_code));
+          } else {
+            CHECK(report.button("sync_now") == nullptr);  // nothing to sync with yet
+          }
+          if (a.enrol == EnrolStep::waiting_for_code) {
+            require_buttons(report, {"enrol:cancel"});
+            CHECK(report.button("enrol") == nullptr);
+            CHECK(report.has_text(tr(lang, "admin.enrol.waiting")));
+          } else {
+            require_buttons(report, {"enrol"});
+          }
+          if (a.enrol_note == EnrolNote::pass_ignored) CHECK(report.has_text(tr(lang, "admin.enrol.pass_ignored")));
+          if (!a.enrol_detail.empty()) CHECK(report.has_text(a.enrol_detail));
+          if (a.enrol == EnrolStep::enrolling) CHECK(report.has_text(tr(lang, "admin.enrol.enrolling")));
+          if (a.enrol == EnrolStep::enrolled)
+            CHECK(report.has_text(translator().format(lang, "admin.enrol.enrolled", {{"id", a.device_id}})));
+          if (!a.last_error.empty()) CHECK(report.has_text(a.last_error));
+          if (!a.next_attempt.empty()) CHECK(report.has_text(a.next_attempt));
+          if (!a.last_sync.empty()) CHECK(report.has_text(a.last_sync));
+          if (a.clock_offset_minutes == 60)
+            CHECK(report.has_text(translator().format(
+                lang, "admin.sync.clock_ahead",
+                {{"duration", translator().format(lang, "duration.hours_minutes", {{"hours", "1"}, {"minutes", "0"}})}})));
+          if (a.clock_offset_minutes == -135)
+            CHECK(report.has_text(translator().format(
+                lang, "admin.sync.clock_behind",
+                {{"duration", translator().format(lang, "duration.hours_minutes", {{"hours", "2"}, {"minutes", "15"}})}})));
+          if (a.clock_offset_minutes == 0) {  // close enough: not a word about the clock
+            for (const char* key : {"admin.sync.clock_ahead", "admin.sync.clock_behind"}) {
+              const std::string words = translator().format(lang, key, {{"duration", "\x01"}});
+              CHECK_FALSE(report.has_text(words.substr(words.find('\x01') + 1)));
+            }
+          }
           break;
+        }
         case AdminTab::export_data:
           require_buttons(report, {"export"});
           CHECK(report.has_text("/media/usb"));

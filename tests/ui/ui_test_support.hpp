@@ -123,6 +123,19 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.ready.sync = SyncDot::offline;
     add("ready_camera_missing", v);
   }
+  for (const auto& [name, dot] : std::vector<std::pair<std::string, SyncDot>>{{"pending", SyncDot::pending},
+                                                                               {"offline", SyncDot::offline},
+                                                                               {"not_enrolled", SyncDot::not_enrolled},
+                                                                               {"attention", SyncDot::needs_attention}}) {
+    auto v = base_view(language);
+    v.ready.sync = dot;
+    add("ready_sync_" + name, v);
+  }
+  {
+    auto v = base_view(language);
+    v.ready.sync_shown = false;
+    add("ready_sync_off", v);
+  }
   {
     auto v = base_view(language);
     v.ready.camera = CameraState::starting;
@@ -251,7 +264,79 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     add("admin_store_fault", v);
     v.admin.store_fault.clear();
     v.admin.tab = AdminTab::sync;
-    add("admin_sync", v);
+    v.admin.sync_phase = SyncPhase::synced;
+    v.admin.server_url = "https://checkin.riverside.example.org:8443";
+    add("admin_sync", v);  // enrolled, events waiting, one refused
+    {
+      auto w = v;  // the network is down
+      w.admin.sync = SyncDot::offline;
+      w.admin.sync_phase = SyncPhase::retrying;
+      w.admin.last_error = "could not connect to checkin.riverside.example.org port 8443: Connection refused";
+      w.admin.next_attempt = "18:07";
+      w.admin.clock_offset_minutes = 60;
+      w.admin.dead_letters.clear();
+      w.admin.pending_events = 37;
+      add("admin_sync_retrying", w);
+      w.admin.sync = SyncDot::needs_attention;
+      w.admin.sync_phase = SyncPhase::needs_enrolment;
+      w.admin.last_error = "401 Unauthorized: this kiosk's device token was revoked";
+      w.admin.next_attempt.clear();
+      w.admin.clock_offset_minutes = 0;
+      add("admin_sync_needs_enrolment", w);
+    }
+    {
+      auto w = v;  // several events the server refused, and a clock running slow
+      w.admin.sync = SyncDot::needs_attention;
+      w.admin.last_sync = "2026-11-25 21:14";
+      w.admin.clock_offset_minutes = -135;
+      w.admin.dead_letters = {
+          {"17:31", "0190f3a2-7c4e-7b21-9d1a-2f4c8e9b0a11", "unknown session id"},
+          {"17:44", "0190f3b1-1d2e-7c33-8e4f-5a6b7c8d9e0f", "session sess-9 was cancelled before this check-in"},
+          {"17:52", "0190f3c9-aa01-7f00-b2c3-d4e5f6a7b8c9",
+           "event wall time is 3 days after the server's clock and the kiosk clock was not synced"}};
+      add("admin_sync_dead_letters", w);
+    }
+    {
+      auto w = v;  // not enrolled yet: staff enrol it
+      w.admin.sync = SyncDot::not_enrolled;
+      w.admin.sync_phase = SyncPhase::not_enrolled;
+      w.admin.server_url.clear();
+      w.admin.device_id.clear();
+      w.admin.last_sync.clear();
+      w.admin.dead_letters.clear();
+      w.admin.pending_events = 12;
+      add("admin_sync_not_enrolled", w);
+      w.admin.enrol = EnrolStep::waiting_for_code;
+      add("admin_sync_enrol_waiting", w);
+      w.admin.enrol_note = EnrolNote::pass_ignored;
+      add("admin_sync_enrol_pass_ignored", w);
+      w.admin.enrol_note = EnrolNote::malformed_code;
+      w.admin.enrol_detail = "enrolment code: url must start with http:// or https://";
+      add("admin_sync_enrol_malformed", w);
+      w.admin.enrol = EnrolStep::enrolling;
+      w.admin.enrol_note = EnrolNote::none;
+      w.admin.enrol_detail.clear();
+      w.admin.server_url = "https://checkin.riverside.example.org:8443";
+      add("admin_sync_enrolling", w);
+      w.admin.enrol = EnrolStep::failed;
+      w.admin.enrol_detail = "the enrolment token has expired or was used already";
+      add("admin_sync_enrol_failed", w);
+      w.admin.enrol = EnrolStep::enrolled;
+      w.admin.enrol_detail.clear();
+      w.admin.device_id = "kiosk-7f3c2a";
+      w.admin.sync = SyncDot::pending;
+      w.admin.sync_phase = SyncPhase::syncing;
+      add("admin_sync_enrolled", w);
+    }
+    {
+      auto w = v;  // a standalone kiosk
+      w.admin.sync_phase = SyncPhase::disabled;
+      w.admin.server_url.clear();
+      w.admin.device_id.clear();
+      w.admin.last_sync.clear();
+      w.admin.dead_letters.clear();
+      add("admin_sync_disabled", w);
+    }
     v.admin.tab = AdminTab::export_data;
     add("admin_export", v);
     v.admin.export_state = AdminView::ExportState::failed;

@@ -4,12 +4,16 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <unistd.h>
+
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "checkin/app/demo_setup.hpp"
 #include "checkin/app/kiosk.hpp"
 #include "checkin/app/script.hpp"
+#include "checkin/app/sync_link.hpp"
 #include "checkin/core/ids.hpp"
 #include "checkin/core/log.hpp"
 #include "checkin/platform/display.hpp"
@@ -21,6 +25,7 @@
 #include "checkin/platform/v4l2_camera.hpp"
 #include "checkin/platform/wedge_scanner.hpp"
 #include "checkin/qr/image.hpp"
+#include "checkin/sync/client.hpp"
 #include "checkin/ui/assets.hpp"
 #include "checkin/ui/screens.hpp"
 #include "checkin/ui/translator.hpp"
@@ -53,6 +58,66 @@ bool camera_chosen(const LaunchOptions& launch) {
   return std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "camera.source"; });
 }
 
+// Scripts move time by hand; the sync thread reads the same clock meanwhile.
+class ScriptClock final : public Clock {
+ public:
+  ScriptClock(WallTime start, std::string boot_id) : clock_(start, std::move(boot_id)) {}
+  Instant now() const override {
+    std::lock_guard lock(mutex_);
+    return clock_.now();
+  }
+  void advance(Millis by) {
+    std::lock_guard lock(mutex_);
+    clock_.advance(by);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  ManualClock clock_;
+};
+
+// The flow's sync port, backed by the real worker thread.
+class WorkerSyncLink final : public SyncLink {
+ public:
+  WorkerSyncLink(std::filesystem::path database, const Clock& clock, sync::WorkerOptions options,
+                 std::function<void()> on_change)
+      : worker_(std::move(database), clock, std::move(options), std::move(on_change)) {}
+  void nudge() override { worker_.nudge(); }
+  void enrol(sync::EnrolmentCode code) override { worker_.enrol(std::move(code)); }
+  sync::SyncStatus status() const override { return worker_.status(); }
+
+ private:
+  sync::SyncWorker worker_;
+};
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "checkin-kiosk";
+  return name;
+}
+
+sync::WorkerOptions worker_options(const KioskConfig& config) {
+  sync::WorkerOptions o;
+  o.interval = seconds{config.sync_interval_seconds};
+  o.device_name = host_name();
+  o.client.request_timeout = seconds{config.sync_request_timeout_seconds};
+  o.client.batch_size = static_cast<std::size_t>(config.sync_batch_size);
+  o.client.keep_uploaded = hours{config.sync_keep_uploaded_hours};
+  o.client.ca_file = config.sync_ca_file;
+  return o;
+}
+
+const char* state_name(sync::SyncState state) {
+  switch (state) {
+    case sync::SyncState::not_enrolled: return "not enrolled";
+    case sync::SyncState::syncing: return "syncing";
+    case sync::SyncState::synced: return "synced";
+    case sync::SyncState::retrying: return "retrying";
+    case sync::SyncState::needs_enrolment: return "needs enrolment";
+  }
+  return "unknown";
+}
+
 std::string file_safe(std::string_view text) {
   std::string out;
   for (char c : text.substr(0, 40)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
@@ -63,7 +128,7 @@ std::string file_safe(std::string_view text) {
 class KioskApp {
  public:
   KioskApp(KioskConfig config, const LaunchOptions& launch, std::unique_ptr<platform::Display> display,
-           ui::Translator translator, store::Store store, std::unique_ptr<Clock> clock, ManualClock* manual_clock,
+           ui::Translator translator, store::Store store, std::unique_ptr<Clock> clock, ScriptClock* manual_clock,
            std::optional<DemoSetup> demo)
       : config_(std::move(config)), launch_(launch), display_(std::move(display)), translator_(std::move(translator)),
         store_(std::move(store)), clock_(std::move(clock)), manual_clock_(manual_clock), demo_(std::move(demo)),
@@ -73,7 +138,10 @@ class KioskApp {
         queue_([this] { wake(); }),
         wedge_({Millis{config_.scanner_max_key_gap_ms}, static_cast<std::size_t>(config_.scanner_min_length)}),
         sound_(kiosk_.settings().volume) {
-    load_from_store();
+    kiosk_.set_languages(translator_.languages());
+    kiosk_.load_caches();
+    kiosk_.load_history();
+    start_sync();
     start_camera();
   }
 
@@ -99,31 +167,13 @@ class KioskApp {
     return id;
   }
 
-  void load_from_store() {
-    auto fail_soft = [](const Error& e) { log_error("store", "{}", e.message); };
-    if (auto roster = store_.load_roster()) desk_.set_roster(std::move(*roster)); else fail_soft(roster.error());
-    if (auto keys = store_.load_public_keys()) {
-      for (const auto& k : *keys)
-        if (auto key = PublicKey::from_hex(k.public_key_hex); !key || !desk_.verifier().keys().add(*key))
-          log_error("kiosk", "public key {} not usable", k.key_id_hex);
-    } else {
-      fail_soft(keys.error());
+  void start_sync() {
+    if (!config_.sync_enabled) {
+      log_info("sync", "sync is turned off (sync.enabled = false): this kiosk does not use the network");
+      return;
     }
-    if (auto revoked = store_.revocations()) {
-      for (const auto& r : *revoked) desk_.verifier().revocations().insert(r.pass_id_hex);
-    } else {
-      fail_soft(revoked.error());
-    }
-    // Today's check-ins and open shifts, so a restart remembers who is already in.
-    if (auto history = store_.events_since(clock_->now().wall - kLedgerMemory)) desk_.load_history(*history);
-    else fail_soft(history.error());
-    if (auto site = store_.get_setting("site_name"); site && *site) kiosk_.set_site_name(**site);
-    kiosk_.set_languages(translator_.languages());
-    if (auto schedule = store_.load_schedule()) kiosk_.set_schedule(std::move(*schedule));
-    else fail_soft(schedule.error());
-    log_info("kiosk", "ready: {} sessions, {} people on the roster, {} pass keys, {} events today",
-              desk_.schedule().sessions.size(), desk_.roster().people.size(), desk_.verifier().keys().keys().size(),
-              desk_.ledger().events().size());
+    sync_ = std::make_unique<WorkerSyncLink>(config_.database, *clock_, worker_options(config_), [this] { wake(); });
+    kiosk_.set_sync(sync_.get());
   }
 
   void start_camera() {
@@ -287,6 +337,7 @@ class KioskApp {
       }
       take_scans();
       kiosk_.tick();
+      if (kiosk_.take_sync_change()) frames_to_draw_ = std::max(frames_to_draw_, 1);
       bool due = monotonic_now() - last_drawn_ >= kiosk_.time_to_next_timer();
       if (live_preview && monotonic_now() - last_polled_ >= kPreviewRedraw) {
         last_polled_ = monotonic_now();
@@ -394,10 +445,42 @@ class KioskApp {
         break;
       case ScriptStep::Kind::language: kiosk_.on_intent(ui::Intent{ui::Intent::Kind::set_language, step.argument}); break;
       case ScriptStep::Kind::shot: break;
+      case ScriptStep::Kind::wait_sync: return wait_sync(step);
     }
     take_scans();
     kiosk_.tick();
     return {};
+  }
+
+  // Real time, not the script's clock: the server and the network run at their own pace.
+  Result<void> wait_sync(const ScriptStep& step) {
+    auto where = [&] { return fmt::format("{} line {}", launch_.script.string(), step.line); };
+    if (!sync_) return fail(Errc::invalid_input, where() + ": wait-sync: sync is turned off (sync.enabled = false)");
+    const auto deadline = steady_clock::now() + step.duration;
+    for (;;) {
+      take_scans();
+      kiosk_.tick();  // polls the worker, reloads what it downloaded
+      const auto& s = kiosk_.sync_status();
+      const auto enrol = kiosk_.enrol_step();
+      // The store's own count as well: the worker's may not have seen the newest event yet.
+      auto counts = store_.outbox_counts();
+      const bool idle = s.state == sync::SyncState::synced && s.last_success && s.pending == 0 && counts &&
+                        counts->pending == 0 && enrol != ui::EnrolStep::enrolling &&
+                        enrol != ui::EnrolStep::waiting_for_code;
+      if (idle) return {};
+      auto problem = [&](std::string_view what) {
+        return fail(Errc::unavailable, fmt::format("{}: wait-sync: {} (sync {}, {} waiting to send{}{})", where(), what,
+                                                   state_name(s.state), counts ? counts->pending : s.pending,
+                                                   s.last_error.empty() ? "" : ", last error: ", s.last_error));
+      };
+      if (enrol == ui::EnrolStep::failed) return problem("enrolment failed");
+      if (s.state == sync::SyncState::needs_enrolment) return problem("the server no longer accepts this kiosk");
+      if (s.state == sync::SyncState::not_enrolled && enrol != ui::EnrolStep::enrolling)
+        return problem("this kiosk is not enrolled");
+      if (steady_clock::now() >= deadline)
+        return problem(fmt::format("not idle after {} s", duration_cast<seconds>(step.duration).count()));
+      std::this_thread::sleep_for(20ms);
+    }
   }
 
   int run_script() {
@@ -436,7 +519,7 @@ class KioskApp {
   ui::Translator translator_;
   store::Store store_;
   std::unique_ptr<Clock> clock_;
-  ManualClock* manual_clock_;  // headless: the same clock, movable by scripts
+  ScriptClock* manual_clock_;  // headless: the same clock, movable by scripts
   std::optional<DemoSetup> demo_;
   CheckInDesk desk_;
   Kiosk kiosk_;
@@ -444,6 +527,7 @@ class KioskApp {
   platform::ScanQueue queue_;
   platform::WedgeScannerDetector wedge_;
   platform::SoundPlayer sound_;
+  std::unique_ptr<SyncLink> sync_;  // nullptr: sync turned off; its thread wakes the UI
   std::shared_ptr<platform::FrameFeed> script_camera_;
   std::unique_ptr<platform::ScanWorker> worker_;  // last: its thread uses the queue
   platform::PreviewFrame preview_;        // the newest picture from the camera
@@ -514,14 +598,14 @@ int run_kiosk(const LaunchOptions& launch) {
   if (!config) return show_problem(**display, *translator, shown.language, config.error().message, launch.screenshots);
 
   std::unique_ptr<Clock> clock;
-  ManualClock* manual = nullptr;
+  ScriptClock* manual = nullptr;
   if (!launch.script.empty()) {  // scripts move time themselves ("advance 6s")
     WallTime start = time_point_cast<Millis>(system_clock::now());
     if (!launch.start_time.empty() && !parse_utc(launch.start_time, start))
       return show_problem(**display, *translator, config->language,
                           fmt::format("--start-time '{}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", launch.start_time),
                           launch.screenshots);
-    auto owned = std::make_unique<ManualClock>(start, platform::SystemClock().now().boot_id);
+    auto owned = std::make_unique<ScriptClock>(start, platform::SystemClock().now().boot_id);
     manual = owned.get();
     clock = std::move(owned);
   } else {

@@ -22,6 +22,9 @@ constexpr std::size_t kMaxRefusalNotes = 20;
 constexpr std::size_t kMaxNameBytes = 40;
 constexpr std::size_t kMaxPinDigits = 8;
 constexpr Millis kShiftCheckEvery = 60s;
+// An enrolment answers within the request timeout; the worker's status cannot tell a
+// failure repeating the previous one's words from no answer yet, so this bounds the wait.
+constexpr Millis kEnrolAnswerWithin = 90s;
 
 std::string join(const std::set<Id>& ids) {
   std::string out;
@@ -164,10 +167,11 @@ void Kiosk::poll_sync() {
     if (joined) {
       admin_.enrol = ui::EnrolStep::enrolled;
       log_info("sync", "enrolled as device {}", s.device_id);
-    } else if (!s.last_error.empty() && s.last_error != enrol_before_.last_error) {
+    } else if ((!s.last_error.empty() && s.last_error != enrol_before_.last_error) ||
+               desk_.clock().now().monotonic - enrol_started_.monotonic >= kEnrolAnswerWithin) {
       admin_.enrol = ui::EnrolStep::failed;
-      admin_.enrol_detail = s.last_error;
-      log_warn("sync", "enrolment failed: {}", s.last_error);
+      admin_.enrol_detail = s.last_error.empty() ? "no answer from the server" : s.last_error;
+      log_warn("sync", "enrolment failed: {}", admin_.enrol_detail);
     }
     if (joined || admin_.enrol == ui::EnrolStep::failed) sync_changed_ = true;
   }
@@ -191,6 +195,7 @@ void Kiosk::on_enrolment_scan(std::string_view code) {
   }
   log_info("sync", "enrolment code scanned: enrolling with {}", parsed->server_url);
   enrol_before_ = sync_->status();
+  enrol_started_ = desk_.clock().now();
   admin_.enrol = ui::EnrolStep::enrolling;
   admin_.enrol_note = ui::EnrolNote::none;
   admin_.enrol_detail.clear();

@@ -224,11 +224,14 @@ float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
   const float title_w = w - 2 * r - c.g;
   if (enabled) draw_sync_mark(c, ImVec2(o.x + r * 1.2f, y + c.px(c.fonts.large) * 0.55f), r, admin.sync);
   const float tx = enabled ? o.x + 2 * r + c.g * 1.2f : o.x;
-  y += c.text(c.fonts.large, c.t(phase_key(admin.sync_phase)), ImVec2(tx, y), enabled ? title_w : w, th.text,
-              th.background);
+  // "Up to date" only when nothing is waiting: a check-in made since the last pass is not.
+  const bool waiting = admin.sync_phase == SyncPhase::synced && admin.pending_events > 0;
+  y += c.text(c.fonts.large, c.t(waiting ? "admin.sync.state_pending" : phase_key(admin.sync_phase)), ImVec2(tx, y),
+              enabled ? title_w : w, th.text, th.background);
   std::string detail;
   if (admin.sync_phase == SyncPhase::disabled) detail = c.t("admin.sync.state_disabled_detail");
-  if (admin.sync_phase == SyncPhase::not_enrolled) detail = c.t("admin.sync.state_not_enrolled_detail");
+  if (admin.sync_phase == SyncPhase::not_enrolled && admin.enrol == EnrolStep::none)
+    detail = c.t("admin.sync.state_not_enrolled_detail");
   if (admin.sync_phase == SyncPhase::needs_enrolment) detail = c.t("admin.sync.state_needs_enrolment_detail");
   if (!detail.empty()) y += c.g * 0.4f + c.text(c.fonts.small, detail, ImVec2(o.x, y), w, th.text_muted, th.background);
   y += c.g;
@@ -247,13 +250,15 @@ float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
       x += bw + c.g;
     };
     const bool enrolled = !admin.device_id.empty() && admin.sync_phase != SyncPhase::not_enrolled;
+    // A kiosk the server refused waits for enrolment: syncing now would change nothing.
+    const bool can_sync = enrolled && admin.sync_phase != SyncPhase::needs_enrolment;
     const bool enrolling = admin.enrol == EnrolStep::waiting_for_code || admin.enrol == EnrolStep::enrolling;
-    action("sync_now", c.t("admin.sync.sync_now"), Intent::Kind::sync_now, enrolled && !enrolling,
-           ButtonStyle::primary);
+    if (can_sync)
+      action("sync_now", c.t("admin.sync.sync_now"), Intent::Kind::sync_now, !enrolling, ButtonStyle::primary);
     if (admin.enrol != EnrolStep::waiting_for_code)
       action("enrol", c.t(enrolled ? "admin.sync.enrol_again" : "admin.sync.enrol"), Intent::Kind::start_enrolment,
-             admin.enrol != EnrolStep::enrolling, enrolled ? ButtonStyle::normal : ButtonStyle::primary);
-    y += c.T + c.g;
+             admin.enrol != EnrolStep::enrolling, can_sync ? ButtonStyle::normal : ButtonStyle::primary);
+    if (x > o.x) y += c.T + c.g;
     y += draw_enrolment(c, o.x, y, w);
   }
 

@@ -133,6 +133,7 @@ class Kiosk {
   SyncLink* sync_ = nullptr;
   sync::SyncStatus sync_status_;
   sync::SyncStatus enrol_before_;     // the status when an enrolment code was handed over
+  Instant enrol_started_{};
   std::uint64_t caches_version_ = 0;  // of the caches loaded last
   std::string caches_device_id_;
   bool sync_changed_ = false;
