@@ -252,7 +252,7 @@ TEST_CASE("duplicate_request: the server gets it twice, the client hears the sec
   CHECK(proxy->requests_forwarded() == 2);
 }
 
-TEST_CASE("a plan applies to the next requests in order, then none; always() until cleared") {
+TEST_CASE("a plan applies to the next requests in order, then none, and always() until cleared") {
   CountingServer server;
   auto proxy = start_proxy(server.port);
   auto client = client_of(*proxy);

@@ -172,7 +172,7 @@ TEST_CASE("a changes page: pass ids and keys are normalised to lower-case hex") 
   check_same(full_page(), *parsed);
 }
 
-TEST_CASE("a session without capacity has no limit; null is the same as absent") {
+TEST_CASE("a session without capacity has no limit, and null is the same as absent") {
   json j = page_json();
   j["sessions"][0]["capacity"] = nullptr;
   j["sessions"][3].erase("capacity");
