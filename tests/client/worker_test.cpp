@@ -156,7 +156,8 @@ TEST_CASE("after 401 the worker needs enrolment, and enrolling through it syncs 
   CHECK(status.device_id == new_device);
   CHECK(status.last_error.empty());
   CHECK(status.caches_version > versions_before);  // new keys to load
-  // The events recorded under the old id are uploaded by the new device.
+  // The events recorded under the old id are uploaded by the new device (this fake takes
+  // them; checkin-server would make them dead letters, see enrol() in client.hpp).
   CHECK(status.pending == 0);
   CHECK(kiosk.counts().uploaded == 2);
   CHECK(server.requests_to(api::events_batch(kDevice)).size() == 1);

@@ -29,7 +29,8 @@
 
 namespace checkin::sync {
 
-// Where and who: kept in the kiosk's store settings after enrolment.
+// Where and who: kept in the kiosk's store settings after enrolment ("sync_server_url",
+// "sync_device_token", "sync_cert_sha256"; the device id is Store::device_id()).
 struct Credentials {
   std::string server_url;
   std::string device_id;
@@ -53,7 +54,11 @@ struct ClientOptions {
 };
 
 // Exchanges the code's token for credentials, saves them and the pass keys in the store,
-// and sets the store's device id.
+// and sets the store's device id; the next download is a full resync. Enrolling an
+// enrolled kiosk again replaces its credentials (a new device id). Events already recorded
+// under the old id stay in the outbox and are uploaded by the new device; a server that
+// refuses another device's ids (checkin-server does, unless they are "local-..." ids)
+// makes them dead letters, visible on the admin screen, never dropped.
 Result<Credentials> enrol(const EnrolmentCode& code, std::string_view device_name, store::Store& store,
                           const Clock& clock, const ClientOptions& options = {});
 
