@@ -1,5 +1,5 @@
-// What only the SQLite backend has to show: its durability settings and the translation
-// of $N placeholders.
+// What only the SQLite backend has to show: its durability settings, one statement per
+// query, the busy timeout.
 #include "sql_test_support.hpp"
 
 using namespace checkin;
@@ -14,24 +14,6 @@ TEST_CASE("SQLite runs in WAL mode with synchronous=FULL and foreign keys on", "
   CHECK(rows_of(*connection, "PRAGMA synchronous").at(0).integer(0) == 2);  // FULL
   CHECK(rows_of(*connection, "PRAGMA foreign_keys").at(0).integer(0) == 1);
   CHECK(rows_of(*connection, "PRAGMA busy_timeout").at(0).integer(0) >= 5000);
-}
-
-TEST_CASE("SQLite refuses a '$' or '?' it would read differently from PostgreSQL", "[sql][sqlite]") {
-  TestDatabase database;
-  auto connection = database.connect();
-  for (const char* sql : {"SELECT $$dollar quoted$$", "SELECT $name", "SELECT $0", "SELECT ?", "SELECT ?1"}) {
-    INFO(sql);
-    auto rows = connection->query(sql);
-    REQUIRE_FALSE(rows);
-    CHECK(rows.error().code == Errc::invalid_input);
-    CHECK_THAT(rows.error().message, Contains("$1, $2"));
-  }
-  // Inside literals, quoted names and comments they are left alone.
-  Rows rows = rows_of(*connection,
-                      "SELECT '$x ?' AS \"$col?\" -- $y ?\n"
-                      "/* $z ? */");
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].text(0) == "$x ?");
 }
 
 TEST_CASE("SQLite: query() runs exactly one statement", "[sql][sqlite]") {

@@ -27,19 +27,13 @@ std::string trimmed(std::string message) {
   return message;
 }
 
-std::string shortened(std::string_view sql) {
-  constexpr std::size_t limit = 120;
-  if (sql.size() <= limit) return std::string(sql);
-  return fmt::format("{}...", sql.substr(0, limit));
-}
-
 Errc errc_from_sqlstate(const std::string& state) {
   if (state == "23505" || state == "23503") return Errc::conflict;  // unique, foreign key
   if (state == "40001" || state == "40P01") return Errc::unavailable;  // serialization, deadlock: retry
   if (state == "53100") return Errc::storage_full;
   if (state == "25006") return Errc::storage_readonly;  // a write in a read transaction
   // Connection exceptions, and the server shutting down or restarting.
-  if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") return Errc::unavailable;
+  if ((state.starts_with("08") && state != "08P01") || state == "57P01" || state == "57P02" || state == "57P03") return Errc::unavailable;
   return Errc::storage_io;
 }
 
@@ -108,6 +102,13 @@ class PostgresConnection final : public Connection {
 
   Result<Rows> query(std::string_view sql, std::span<const Value> params) override {
     if (auto checked = check_parameters(params); !checked) return std::unexpected(checked.error());
+    // The same scan as on SQLite: the same SQL is refused on both, and a wrong count is a
+    // caller's mistake (not the protocol error PostgreSQL would report).
+    auto placeholders = scan_placeholders(sql);
+    if (!placeholders) return std::unexpected(placeholders.error());
+    if (placeholders->highest != params.size())
+      return fail(Errc::invalid_input, fmt::format("PostgreSQL: the statement takes {} parameters, {} given: {}",
+                                                   placeholders->highest, params.size(), shortened(sql)));
     // libpqxx takes NULL as a null const char*; integers travel as their decimal text.
     std::vector<std::string> numbers;
     numbers.reserve(params.size());  // no reallocation: `arguments` points into it

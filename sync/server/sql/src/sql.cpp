@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 #include <utility>
@@ -57,6 +59,77 @@ Result<std::unique_ptr<Connection>> connect(const std::string& url) {
 }
 
 namespace detail {
+
+std::string shortened(std::string_view sql) {
+  constexpr std::size_t limit = 120;
+  if (sql.size() <= limit) return std::string(sql);
+  return fmt::format("{}...", sql.substr(0, limit));
+}
+
+// The store writes PostgreSQL's $N placeholders; SQLite spells the same numbered
+// parameter ?N. Both backends scan the text the same way, so both refuse the same SQL. String literals, quoted identifiers and comments are copied unchanged, so
+// a '$1' inside a literal stays text on both backends. Any other '$' (a PostgreSQL
+// dollar-quoted string, a SQLite $name parameter) and a bare '?' are refused rather than
+// guessed at: they would mean different things on the two backends.
+Result<Placeholders> scan_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  std::size_t highest = 0;
+  std::size_t i = 0;
+  auto copy_until = [&](std::string_view terminator, bool doubled_escapes) {
+    // Copies from i (just past the opening) through the terminator, or to the end.
+    while (i < sql.size()) {
+      if (sql.substr(i).starts_with(terminator)) {
+        if (doubled_escapes && sql.substr(i + terminator.size()).starts_with(terminator)) {
+          out.append(terminator).append(terminator);
+          i += 2 * terminator.size();
+          continue;
+        }
+        out.append(terminator);
+        i += terminator.size();
+        return;
+      }
+      out.push_back(sql[i++]);
+    }
+  };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      out.push_back(c);
+      ++i;
+      copy_until(std::string_view(&sql[i - 1], 1), true);
+    } else if (sql.substr(i).starts_with("--")) {
+      copy_until("\n", false);
+    } else if (sql.substr(i).starts_with("/*")) {
+      out.append("/*");
+      i += 2;
+      copy_until("*/", false);
+    } else if (c == '$') {
+      std::size_t digits = i + 1;
+      while (digits < sql.size() && std::isdigit(static_cast<unsigned char>(sql[digits]))) ++digits;
+      if (digits == i + 1 || sql[i + 1] == '0')
+        return fail(Errc::invalid_input,
+                    fmt::format("'$' at offset {} is not a $1, $2, ... placeholder (dollar quoting and named "
+                                "parameters are not supported): {}",
+                                i, shortened(sql)));
+      std::size_t number = 0;
+      auto [end, error] = std::from_chars(sql.data() + i + 1, sql.data() + digits, number);
+      if (error != std::errc{} || number > 32766)
+        return fail(Errc::invalid_input, fmt::format("placeholder at offset {} is out of range: {}", i, shortened(sql)));
+      highest = std::max(highest, number);
+      out.push_back('?');
+      out.append(sql.substr(i + 1, digits - i - 1));
+      i = digits;
+    } else if (c == '?') {
+      return fail(Errc::invalid_input,
+                  fmt::format("'?' at offset {}: write placeholders as $1, $2, ...: {}", i, shortened(sql)));
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  return Placeholders{std::move(out), highest};
+}
 
 std::string redacted(std::string_view url) {
   std::string result(url);

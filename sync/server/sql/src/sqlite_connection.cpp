@@ -59,71 +59,6 @@ Error error_from(sqlite3* db, int rc, std::string_view doing) {
   return Error{code, std::move(message)};
 }
 
-std::string shortened(std::string_view sql) {
-  constexpr std::size_t limit = 120;
-  if (sql.size() <= limit) return std::string(sql);
-  return fmt::format("{}...", sql.substr(0, limit));
-}
-
-// The store writes PostgreSQL's $N placeholders; SQLite spells the same numbered
-// parameter ?N. String literals, quoted identifiers and comments are copied unchanged, so
-// a '$1' inside a literal stays text on both backends. Any other '$' (a PostgreSQL
-// dollar-quoted string, a SQLite $name parameter) and a bare '?' are refused rather than
-// guessed at: they would mean different things on the two backends.
-Result<std::string> translate_placeholders(std::string_view sql) {
-  std::string out;
-  out.reserve(sql.size());
-  std::size_t i = 0;
-  auto copy_until = [&](std::string_view terminator, bool doubled_escapes) {
-    // Copies from i (just past the opening) through the terminator, or to the end.
-    while (i < sql.size()) {
-      if (sql.substr(i).starts_with(terminator)) {
-        if (doubled_escapes && sql.substr(i + terminator.size()).starts_with(terminator)) {
-          out.append(terminator).append(terminator);
-          i += 2 * terminator.size();
-          continue;
-        }
-        out.append(terminator);
-        i += terminator.size();
-        return;
-      }
-      out.push_back(sql[i++]);
-    }
-  };
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      out.push_back(c);
-      ++i;
-      copy_until(std::string_view(&sql[i - 1], 1), true);
-    } else if (sql.substr(i).starts_with("--")) {
-      copy_until("\n", false);
-    } else if (sql.substr(i).starts_with("/*")) {
-      out.append("/*");
-      i += 2;
-      copy_until("*/", false);
-    } else if (c == '$') {
-      std::size_t digits = i + 1;
-      while (digits < sql.size() && std::isdigit(static_cast<unsigned char>(sql[digits]))) ++digits;
-      if (digits == i + 1 || sql[i + 1] == '0')
-        return fail(Errc::invalid_input,
-                    fmt::format("'$' at offset {} is not a $1, $2, ... placeholder (dollar quoting and named "
-                                "parameters are not supported): {}",
-                                i, shortened(sql)));
-      out.push_back('?');
-      out.append(sql.substr(i + 1, digits - i - 1));
-      i = digits;
-    } else if (c == '?') {
-      return fail(Errc::invalid_input,
-                  fmt::format("'?' at offset {}: write placeholders as $1, $2, ...: {}", i, shortened(sql)));
-    } else {
-      out.push_back(c);
-      ++i;
-    }
-  }
-  return out;
-}
-
 bool only_space(const char* text) {
   for (; *text; ++text)
     if (!std::isspace(static_cast<unsigned char>(*text)) && *text != ';') return false;
@@ -242,11 +177,12 @@ class SqliteConnection final : public Connection {
  private:
   Result<sqlite3_stmt*> statement_for(std::string_view sql) {
     if (auto cached = statements_.find(sql); cached != statements_.end()) return cached->second;
-    auto translated = translate_placeholders(sql);
+    auto translated = scan_placeholders(sql);
     if (!translated) return std::unexpected(translated.error());
     sqlite3_stmt* statement = nullptr;
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db_, translated->c_str(), static_cast<int>(translated->size() + 1),
+    const std::string& text = translated->sqlite_text;
+    int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size() + 1),
                                 SQLITE_PREPARE_PERSISTENT, &statement, &tail);
     if (rc != SQLITE_OK) return std::unexpected(error_from(db_, rc, fmt::format("preparing {}", shortened(sql))));
     if (!statement) return fail(Errc::invalid_input, fmt::format("SQLite: no statement in \"{}\"", shortened(sql)));

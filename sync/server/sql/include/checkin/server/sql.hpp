@@ -40,12 +40,22 @@ class Connection {
   // One statement with $1.. placeholders bound to `params` (prepared once, cached by text).
   // A unique or foreign-key violation fails with Errc::conflict; a lost connection or a
   // busy database with Errc::unavailable; other failures with Errc::storage_io.
+  // Errc::invalid_input, on both backends alike: a parameter count other than the highest
+  // $N, text containing NUL, a '$' outside string literals/quoted names/comments that is
+  // not $N (dollar quoting), a bare '?'. A '$1' inside a string literal is just text.
+  // Integer columns (PostgreSQL int2/4/8, and bool as 0/1) read as int64, NULL as null,
+  // everything else as text (Row::integer parses integral text such as a numeric SUM).
   virtual Result<Rows> query(std::string_view sql, std::span<const Value> params = {}) = 0;
-  // Several statements without parameters (migrations).
+  // Several statements without parameters (migrations). Not atomic by itself: run it in
+  // a write transaction.
   virtual Result<void> execute_script(std::string_view sql) = 0;
 
-  // A write transaction takes the write lock at its start (SQLite: BEGIN IMMEDIATE), so
-  // two writers queue instead of failing half-way. A read transaction sees one snapshot.
+  // A write transaction takes the write lock at its start (SQLite: BEGIN IMMEDIATE;
+  // PostgreSQL: READ COMMITTED plus one transaction-scoped advisory lock), so two writers
+  // queue instead of failing half-way, and read-then-write logic inside one is safe.
+  // A statement outside any transaction commits on its own and takes no such lock.
+  // A read transaction sees one snapshot, taken at begin() (PostgreSQL: REPEATABLE READ),
+  // and may not write (Errc::storage_readonly).
   virtual Result<void> begin(bool write) = 0;
   virtual Result<void> commit() = 0;
   virtual Result<void> rollback() = 0;  // never fails loudly: the connection stays usable
@@ -71,6 +81,8 @@ class Transaction {
 };
 
 // Connections for the server's request threads: each thread leases one for a request.
+// All connections open up-front; the Pool must outlive its leases. A returned connection
+// has any transaction left open rolled back.
 class Pool {
  public:
   static Result<std::unique_ptr<Pool>> open(const std::string& url, std::size_t size);
@@ -78,7 +90,7 @@ class Pool {
   class Lease {
    public:
     Lease(Pool& pool, std::unique_ptr<Connection> connection) : pool_(&pool), connection_(std::move(connection)) {}
-    Lease(Lease&&) noexcept = default;
+    Lease(Lease&&) noexcept = default;  // the moved-from unique_ptr is null: returns nothing
     ~Lease();
     Connection& operator*() { return *connection_; }
     Connection* operator->() { return connection_.get(); }
