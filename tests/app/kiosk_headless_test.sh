@@ -94,6 +94,52 @@ contains "no camera: Ready contains so" "$(shot "$tmp/nocam-shots" 1)" "You can 
 contains "no camera: the scanner works" "$(shot "$tmp/nocam-shots" 2)" "Welcome, Ben"
 contains "no camera is logged" "$tmp/nocam.log" "camera missing"
 
+# Sync without a server: an enrolment code at the public screen does not enrol and its
+# token is never written anywhere; on the admin Sync tab, staff enrol (here against a closed
+# port, so it fails with the reason on screen).
+token=S3CRETtoken0123456789
+code="checkin-enrol:v1?url=http%3A%2F%2F127.0.0.1%3A9&token=$token&sha256="
+cat >"$tmp/enrol.script" <<SCRIPT
+scan $code
+tap dismiss
+tap staff
+tap pin:2
+tap pin:4
+tap pin:6
+tap pin:8
+tap pin:ok
+tap admin.tab:sync
+tap enrol
+scan-pass ben
+scan checkin-enrol:v1?url=ftp%3A%2F%2Fx&token=$token
+scan $code
+advance 1s
+SCRIPT
+"$kiosk" --headless --demo "$tmp/enrol" --script "$tmp/enrol.script" --screenshots "$tmp/enrol-shots" >"$tmp/enrol.log" 2>&1
+check "enrolment script" 0 $?
+e=$tmp/enrol-shots
+contains "an enrolment code at Ready: see a volunteer" "$(shot "$e" 1)" "Please see a volunteer"
+contains "the Sync tab" "$(shot "$e" 9)" "This kiosk is not enrolled yet"
+contains "enrol mode asks for the code" "$(shot "$e" 10)" "Show the enrolment QR code to the camera or scanner"
+contains "a pass in enrol mode is not checked in" "$(shot "$e" 11)" "That was a check-in pass, not an enrolment code"
+contains "a malformed code is explained" "$(shot "$e" 12)" "That enrolment code could not be read"
+contains "a failed enrolment says why" "$(shot "$e" 14)" "Enrolment did not work"
+contains "the log says an enrolment code was seen" "$tmp/enrol.log" "enrolment code was shown on the public screen"
+lacks "the token is not in the log" "$token" "$tmp/enrol.log"
+lacks "the token is not on the screen" "$token" "$e"/*.txt
+ls "$e" | grep -q "$token"; check "the token is in no file name" 1 $?
+
+# wait-sync fails clearly when the kiosk cannot sync; sync.enabled = false never starts it.
+printf 'wait-sync 2s\n' >"$tmp/wait.script"
+"$kiosk" --headless --demo "$tmp/wait" --script "$tmp/wait.script" --screenshots "$tmp/wait-shots" >"$tmp/wait.log" 2>&1
+check "wait-sync on a kiosk that is not enrolled" 1 $?
+contains "and says so" "$tmp/wait.log" "wait-sync: this kiosk is not enrolled"
+"$kiosk" --headless --demo "$tmp/off" --script "$tmp/wait.script" --screenshots "$tmp/off-shots" --set sync.enabled=false \
+  >"$tmp/off.log" 2>&1
+check "wait-sync with sync turned off" 1 $?
+contains "sync turned off is logged" "$tmp/off.log" "sync is turned off"
+lacks "no sync worker when turned off" "sync worker started" "$tmp/off.log"
+
 # Bad configuration: a clear message on screen and in the log, exit status 2.
 printf '[kiosk]\nvolume = 300\n' >"$tmp/bad.toml"
 "$kiosk" --headless --config "$tmp/bad.toml" --screenshots "$tmp/problem" >"$tmp/problem.log" 2>&1

@@ -206,8 +206,7 @@ float draw_enrolment(Canvas& c, float x, float y, float w) {
                     th.surface_text);
       break;
     case EnrolStep::failed:
-      y += note_box(c, Icon::info, c.f("admin.enrol.failed", {{"reason", admin.enrol_detail}}), "", x, y, w, th.notice,
-                    th.notice_text);
+      y += note_box(c, Icon::info, c.t("admin.enrol.failed"), admin.enrol_detail, x, y, w, th.notice, th.notice_text);
       break;
   }
   return y - y0 + c.g;
@@ -282,7 +281,7 @@ float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
   }
   for (const auto& line : lines)
     y += c.text(c.fonts.body, line, ImVec2(o.x, y), w, th.text, th.background) + c.g * 0.5f;
-  if (enabled && !admin.last_error.empty())
+  if (enabled && !admin.last_error.empty() && admin.enrol != EnrolStep::failed)  // said above already
     y += c.text(c.fonts.small, c.f("admin.sync.last_error", {{"error", admin.last_error}}), ImVec2(o.x, y), w,
                 th.text_muted, th.background) +
          c.g * 0.5f;
