@@ -97,11 +97,19 @@ struct ApiServer::Impl {
     return kUnmatchedRoute;
   }
 
+  // Counted before httplib writes the answer, so a client that reads /metrics next sees
+  // its own request (the logger runs only after the write).
   void dispatch(const httplib::Request& req, httplib::Response& res) {
+    route(req, res);
+    metrics.count_request(pattern_of(req.path), res.status);
+  }
+
+  void route(const httplib::Request& req, httplib::Response& res) {
     const Route* found = nullptr;
     std::string allowed;
+    std::smatch match;  // httplib's own req.matches are of the catch-all pattern
     for (const auto& route : routes) {
-      if (!std::regex_match(req.path, route.path)) continue;
+      if (!std::regex_match(req.path, match, route.path)) continue;
       bool same = route.method == req.method || (req.method == "HEAD" && route.method == "GET");
       if (same) {
         found = &route;
@@ -122,7 +130,7 @@ struct ApiServer::Impl {
 
     std::optional<Device> device;
     if (found->device) {
-      std::string id = req.matches[1];
+      std::string id = match[1];
       auto authorization = req.get_header_value("Authorization");
       constexpr std::string_view bearer = "Bearer ";
       if (!authorization.starts_with(bearer) || authorization.size() == bearer.size())
@@ -248,7 +256,6 @@ struct ApiServer::Impl {
 
   void log_request(const httplib::Request& req, const httplib::Response& res) {
     auto route = pattern_of(req.path);
-    metrics.count_request(route, res.status);
     double ms = 0;
     if (t_request_start) ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - *t_request_start).count();
     t_request_start.reset();
@@ -315,16 +322,18 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(ServerStore& store, const C
   http.Options(".*", handler);
   // httplib's own refusals (413 while reading the body, 400 for a broken request line) get
   // the protocol's error body too.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([self](const httplib::Request&, httplib::Response& res) {
+  http.set_error_handler(httplib::Server::HandlerWithResponse([self](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Failure f{res.status, "bad_request", "malformed HTTP request"};
     if (res.status == 413) f = {413, "too_large", fmt::format("the body is over {} bytes", self->options.body_limit)};
     else if (res.status == 404) f = {404, "not_found", "no such route"};
     else if (res.status >= 500) f = {res.status, "internal", "internal server error"};
     self->answer_error(res, f);
+    // Refused before dispatch (which counts everything it answers).
+    self->metrics.count_request(self->pattern_of(req.path), res.status);
     return httplib::Server::HandlerResponse::Handled;
   }));
-  http.set_exception_handler([self](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+  http.set_exception_handler([self](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     try {
       if (ep) std::rethrow_exception(ep);
     } catch (const std::exception& e) {
@@ -333,6 +342,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(ServerStore& store, const C
       log_error(kLog, "request failed with an unknown exception");
     }
     self->answer_error(res, Failure{500, "internal", "internal server error"});
+    self->metrics.count_request(self->pattern_of(req.path), res.status);
   });
   http.set_logger([self](const httplib::Request& req, const httplib::Response& res) { self->log_request(req, res); });
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
@@ -347,12 +357,13 @@ Result<int> ApiServer::bind() {
   if (!tls() && !is_loopback(o.listen.host))
     log_warn(kLog, "plain HTTP on {}: only behind a TLS-terminating reverse proxy", o.listen.host);
   if (tls()) log_info(kLog, "certificate public key sha256 {}", impl_->pin);
+  // Said once the socket is bound (connections queue from here), before anyone learns the port.
+  log_info(kLog, "listening on {}", url());
   return port;
 }
 
 Result<void> ApiServer::run() {
   if (impl_->port < 0) return fail(Errc::invalid_input, "bind() first");
-  log_info(kLog, "listening on {}", url());
   if (!impl_->http->listen_after_bind()) return fail(Errc::io, "the server stopped listening unexpectedly");
   return {};
 }
