@@ -182,7 +182,7 @@ TEST_CASE("changes: an incremental round sends only what changed", "[server][sto
   CHECK(again.sessions == std::vector<Id>{added.id});
 }
 
-TEST_CASE("changes: small pages give every item exactly once; overlap is harmless", "[server][store][changes]") {
+TEST_CASE("changes: small pages give every item exactly once, and overlap is harmless", "[server][store][changes]") {
   Feed f;
   std::vector<Id> people;
   for (int i = 0; i < 7; ++i) people.push_back(f.participant(fmt::format("P{}", i), {f.org.program.id}).first.id);
@@ -267,7 +267,7 @@ TEST_CASE("changes: the roster holds people expected at the site within 48 hours
   (void)ana_pass;
 }
 
-TEST_CASE("changes: discreet programs hide names; other sites never appear", "[server][store][changes]") {
+TEST_CASE("changes: discreet programs hide names, and other sites never appear", "[server][store][changes]") {
   Feed f;
   Program discreet = must(f.store->create_program(Program{.id = "", .name = "Recovery circle", .discreet = true}));
   f.org.add_session(discreet.id, kNoon + 1h, kNoon + 2h);

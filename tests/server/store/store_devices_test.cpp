@@ -52,7 +52,7 @@ TEST_CASE("signing keys: up to three active, the newest signs, retired keys stop
   CHECK(claims->expires == issued.record.expires);
 }
 
-TEST_CASE("passes: reissuing revokes the earlier pass; revoking is idempotent", "[server][store]") {
+TEST_CASE("passes: reissuing revokes the earlier pass, and revoking is idempotent", "[server][store]") {
   StoreDatabase db;
   auto store = db.open();
   Organisation org(*store);

@@ -1,7 +1,7 @@
 #pragma once
-// A fresh server database per test, on the backend this test run was registered for:
-// SQLite (a file in the test's temp directory) by default, PostgreSQL (a fresh database
-// in the `postgres` fixture's cluster) when CHECKIN_STORE_TEST_BACKEND=postgresql.
+// A fresh server database per test: a SQLite file in the test's temp directory, or, in
+// the build of these tests for PostgreSQL (CHECKIN_STORE_TEST_POSTGRES), a fresh database
+// in the `postgres` fixture's cluster.
 // Plus small builders for the organisation the tests need.
 #include <catch2/catch.hpp>
 
@@ -16,31 +16,19 @@
 #include "checkin/server/store.hpp"
 #include "temp_dir.hpp"
 
-#if CHECKIN_STORE_TEST_HAS_POSTGRES
+#if CHECKIN_STORE_TEST_POSTGRES
 #include "postgres.hpp"
 #endif
 
 namespace checkin::testing {
 
-inline bool postgres_run() {
-  const char* backend = std::getenv("CHECKIN_STORE_TEST_BACKEND");
-  return backend && std::string_view(backend) == "postgresql";
-}
-
 class StoreDatabase {
  public:
-  StoreDatabase() {
-    if (postgres_run()) {
-#if CHECKIN_STORE_TEST_HAS_POSTGRES
-      postgres_ = std::make_unique<PostgresDatabase>();
-      url_ = postgres_->url();
+#if CHECKIN_STORE_TEST_POSTGRES
+  StoreDatabase() : postgres_(std::make_unique<PostgresDatabase>()), url_(postgres_->url()) {}
 #else
-      FAIL("this build has no PostgreSQL test support (tests/support/postgres.hpp)");
+  StoreDatabase() : url_(dir_.file("server.db")) {}
 #endif
-    } else {
-      url_ = dir_.file("server.db");
-    }
-  }
 
   const std::string& url() const { return url_; }
   sql::Backend backend() const { return sql::backend_of(url_); }
@@ -53,10 +41,10 @@ class StoreDatabase {
 
  private:
   TempDir dir_;
-  std::string url_;
-#if CHECKIN_STORE_TEST_HAS_POSTGRES
+#if CHECKIN_STORE_TEST_POSTGRES
   std::unique_ptr<PostgresDatabase> postgres_;
 #endif
+  std::string url_;
 };
 
 // 2026-11-26T12:00:00Z: a Thursday noon, the tests' "now".
