@@ -9,8 +9,10 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "checkin/core/ids.hpp"
+#include "checkin/server/sql.hpp"
 #include "checkin/server/store.hpp"
 #include "checkin/sync/api.hpp"
 #include "checkin/sync/changes.hpp"
@@ -541,4 +543,59 @@ TEST_CASE_METHOD(Fixture, "api: plain HTTP is refused off loopback unless allowe
                               dir.path());
   CHECK(no_cert.status == 2);
   CHECK(no_cert.err.find("missing.pem") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "api: a database that cannot take the upload answers 503 with Retry-After, and the server recovers") {
+  if (db().starts_with("postgres")) return;  // SQLite's write lock is the way to make the database wait
+  auto org = organisation();
+  ServerProcess server(db(), dir.path(), {"--set", "server.retry_after_seconds=7"});
+  auto kiosk = enrol(server, org.site);
+  auto client = server.client();
+  auto body = sync::to_json(sync::EventBatch{kiosk.device_id, {checkin_event(kiosk.device_id, 1, org)}});
+  {
+    // Another writer holds the database (a wedged process, a long migration).
+    auto blocker = sql::connect(db());
+    REQUIRE(blocker);
+    REQUIRE((*blocker)->begin(true));
+    auto res = client.Post(sync::api::events_batch(kiosk.device_id), bearer(kiosk.device_token), body, "application/json");
+    auto error = error_body(res, 503);
+    CHECK(error.code == "unavailable");
+    CHECK(res->get_header_value("Retry-After") == "7");
+    CHECK(client.Get("/healthz")->status == 200);  // readers still get through
+    (*blocker)->rollback();
+  }
+  auto res = client.Post(sync::api::events_batch(kiosk.device_id), bearer(kiosk.device_token), body, "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(store()->event_count().value_or(-1) == 1);
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "api: SIGTERM lets the upload in flight finish and commit") {
+  if (db().starts_with("postgres")) return;  // SQLite's write lock holds the upload in flight
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto kiosk = enrol(server, org.site);
+  auto body = sync::to_json(sync::EventBatch{kiosk.device_id, {checkin_event(kiosk.device_id, 1, org)}});
+  auto blocker = sql::connect(db());
+  REQUIRE(blocker);
+  REQUIRE((*blocker)->begin(true));
+  int status = 0;
+  std::string answer;
+  std::thread upload([&] {
+    auto client = server.client();
+    auto res = client.Post(sync::api::events_batch(kiosk.device_id), bearer(kiosk.device_token), body, "application/json");
+    status = res ? res->status : -1;
+    answer = res ? res->body : "";
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the upload now waits for the database
+  server.terminate();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  (*blocker)->rollback();
+  upload.join();
+  INFO(answer);
+  CHECK(status == 200);
+  CHECK(server.wait() == 0);
+  CHECK(server.log().find("stopping after the requests in flight") != std::string::npos);
+  CHECK(store()->event_count().value_or(-1) == 1);
 }

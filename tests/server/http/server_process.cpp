@@ -121,6 +121,17 @@ int ServerProcess::stop() {
   return status;
 }
 
+void ServerProcess::terminate() {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+int ServerProcess::wait() {
+  if (pid_ <= 0) return -1;
+  int status = wait_for(pid_);
+  pid_ = -1;
+  return status;
+}
+
 std::string ServerProcess::log() const { return read_file(log_); }
 
 }  // namespace checkin::testing

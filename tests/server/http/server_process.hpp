@@ -38,6 +38,9 @@ class ServerProcess {
   httplib::Client client() const;
   // SIGTERM, then waits: the exit status (0 when it stopped cleanly).
   int stop();
+  // SIGTERM without waiting, then wait() for the exit status.
+  void terminate();
+  int wait();
   std::string log() const;  // what it wrote to stderr
 
  private:
