@@ -1,5 +1,7 @@
 // Uploads: accepted, duplicate and rejected events, counting across kiosks, undo, feedback.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "store_test_support.hpp"
 
@@ -193,6 +195,33 @@ TEST_CASE("ingest: two kiosks checking in one person count once, the second flag
     u.upload(u.kiosk, {undo_first});
     u.upload(u.other_kiosk, {undo_second});
     CHECK(must(u.store->attendance_count(u.org.session.id)) == 0);
+  }
+}
+
+TEST_CASE("ingest: two kiosks uploading one person's check-ins at the same moment count them once",
+          "[server][store]") {
+  Uploads u;
+  constexpr int kRounds = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    Session session = u.org.add_session(u.org.program.id, kNoon + std::chrono::hours{round}, kNoon + 24h);
+    auto at_door = checkin_event(u.kiosk, 10 + round, session.id, u.ana_pass);
+    auto upstairs = checkin_event(u.other_kiosk, 10 + round, session.id, u.ana_pass);
+    std::atomic<bool> go{false};
+    auto upload = [&](const Device& device, AttendanceEvent event) {
+      while (!go) std::this_thread::yield();
+      auto results = u.store->ingest(device, std::span<const AttendanceEvent>(&event, 1), kNoon + 1h);
+      CHECK(results);
+    };
+    std::thread a(upload, std::cref(u.kiosk), at_door), b(upload, std::cref(u.other_kiosk), upstairs);
+    go = true;
+    a.join();
+    b.join();
+    CHECK(must(u.store->attendance_count(session.id)) == 1);
+    const StoredEvent* first = u.stored(u.kiosk, at_door.event_id);
+    const bool first_counted = first && first->counted;
+    const StoredEvent* second = u.stored(u.other_kiosk, upstairs.event_id);
+    const bool second_counted = second && second->counted;
+    CHECK(first_counted != second_counted);  // exactly one of the two counts
   }
 }
 

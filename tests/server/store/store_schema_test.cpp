@@ -212,6 +212,8 @@ TEST_CASE("SQL metacharacters in every text field are stored as text", "[server]
   auto person = must(store->create_person(PersonRecord{"person?%", nasty, "e'n", {program.id}}));
   must(store->create_shift(Shift{"shift;--", site.id, nasty, kNoon, kNoon + 1h, {person.id}}));
   must(store->set_kiosk_setting(site.id, nasty, nasty));
+  auto token = must(store->create_enrolment_token(site.id, kNoon));
+  auto enrolled = must(store->enrol(sync::EnrolRequest{token.token, nasty, nasty}, kNoon));
 
   auto sites = must(store->sites());
   REQUIRE(sites.size() == 1);
@@ -230,5 +232,8 @@ TEST_CASE("SQL metacharacters in every text field are stored as text", "[server]
   REQUIRE(shifts.size() == 1);
   CHECK(shifts[0].role == nasty);
   CHECK(must(store->kiosk_settings(site.id)).at(nasty) == nasty);
+  auto device = must(store->authenticate(enrolled.device_id, enrolled.device_token));
+  CHECK(device.name == nasty);
+  CHECK(device.site_id == "site'; --");
   CHECK(must(store->people()).size() == 1);  // the table is still there
 }
