@@ -9,6 +9,12 @@ using namespace checkin::server;
 int main(int argc, char** argv) {
   CLI::App app{"checkin-server: the central server of the community check-in kiosks.\n"
                "Without a subcommand it serves (like `serve`)."};
+  app.footer(
+      "Output: a command that makes something prints its id alone on the first line (the enrolment code for\n"
+      "enrol-token create), then 'name value' lines unless --quiet; list commands print tab-separated rows under a\n"
+      "header. Times are UTC, like 2026-11-26T18:00:00Z.\n"
+      "Exit status: 0 done, 1 the operation failed (unknown id, database down), 2 bad usage or configuration.\n"
+      "Every configuration key is documented in deploy/server.example.toml.");
   app.require_subcommand(0, 1);
   app.fallthrough();  // global options may come after the subcommand too
   GlobalOptions options;
