@@ -48,6 +48,14 @@ contains "--set without =" err "section.key=value"
 contains "certificate without key" err "server.tls_key"
 "$server" --config missing.toml site list >out 2>err; check "missing config file" 2 $?
 
+# the documented example is a valid configuration, key by key
+example=$(cd "$(dirname "$0")/../../../deploy" && pwd)/server.example.toml
+"$server" --config "$example" --db "$db" site list >out 2>err; check "deploy/server.example.toml loads" 0 $?
+for key in url connections listen tls_cert tls_key allow_plain_http threads body_limit max_concurrent_uploads \
+    retry_after_seconds public_url; do
+  grep -q "^$key = " "$example"; check "example documents $key" 0 $?
+done
+
 # a good file is accepted, and a flag wins over it
 printf '[database]\nurl = "%s"\nconnections = 2\n\n[server]\nlisten = "127.0.0.1:0"\nthreads = 2\npublic_url = "https://checkin.example.org"\n' \
   "$tmp/from-config.db" >good.toml
