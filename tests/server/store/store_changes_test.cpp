@@ -225,21 +225,47 @@ TEST_CASE("changes: small pages give every item exactly once, and overlap is har
   }
 }
 
+std::string unbase64url(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t length = 0;
+  REQUIRE(sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                            &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0);
+  out.resize(length);
+  return out;
+}
+
 TEST_CASE("changes: a cursor the server cannot use means a full resync", "[server][store][changes]") {
   Feed f;
   Round full = read_round(*f.store, f.kiosk, "", kNoon);
-  for (std::string garbled : std::vector<std::string>{"garbage", "%%%%", "c1.0.0.-.0.6.0.", std::string(5000, 'A'),
-                              base64url("c2.1.1.-.0.6.0."), base64url("c1.5.2.-.0.6.0."),
-                              base64url("c1.x.2.-.0.6.0."), base64url("c1.1.1.-.0.9.0.")}) {
+  // The cursor's fields: c1.<database>.<base>.<target>.<digest>.<flags>.<section>.<after seq>.<after id>
+  const std::string text = unbase64url(full.cursor);
+  REQUIRE(text.starts_with("c1."));
+  const std::string database = text.substr(3, text.find('.', 3) - 3);
+  const std::string ahead = fmt::format("c1.{}.1000000.1000000.-.0.6.0.", database);
+  for (std::string garbled : std::vector<std::string>{
+           "garbage", "%%%%", "c1.0.0.-.0.6.0.", std::string(5000, 'A'), base64url("c1.0.0.-.0.6.0."),
+           base64url(fmt::format("c2.{}.1.1.-.0.6.0.", database)),   // another version
+           base64url(fmt::format("c1.{}.5.2.-.0.6.0.", database)),   // base after target
+           base64url(fmt::format("c1.{}.x.2.-.0.6.0.", database)),   // not a number
+           base64url(fmt::format("c1.{}.1.1.-.0.9.0.", database)),   // no such section
+           base64url(fmt::format("c1.{}.1.1.zz.0.6.0.", database)),  // not a digest
+           base64url(ahead)}) {                                      // ahead of the counter: a restored backup
     auto page = must(f.store->changes(f.kiosk, garbled, kNoon));
     CHECK(page.full_resync);
     CHECK(page.sessions.size() == 1);
   }
-  // A cursor from a database further along (a restored backup here): ahead of the counter.
-  auto ahead = base64url(fmt::format("c1.{}.{}.-.0.6.0.", 1'000'000, 1'000'000));
-  CHECK(must(f.store->changes(f.kiosk, ahead, kNoon)).full_resync);
-  // The cursor this server wrote is accepted.
+  // A well-formed cursor of this database is accepted.
+  CHECK_FALSE(must(f.store->changes(f.kiosk, base64url(fmt::format("c1.{}.1.1.-.0.6.0.", database)), kNoon))
+                  .full_resync);
   CHECK_FALSE(must(f.store->changes(f.kiosk, full.cursor, kNoon)).full_resync);
+
+  // Another database's cursor (a replaced server) is not, though its counter is behind ours.
+  StoreDatabase other_db;
+  auto other = other_db.open();
+  Organisation elsewhere(*other);
+  auto other_kiosk = elsewhere.enrol_kiosk();
+  auto foreign = must(other->changes(other_kiosk, "", kNoon)).next_cursor;
+  CHECK(must(f.store->changes(f.kiosk, foreign, kNoon)).full_resync);
 }
 
 TEST_CASE("changes: the roster holds people expected at the site within 48 hours", "[server][store][changes]") {

@@ -38,10 +38,12 @@
 // slice moves with time, so it is compared every round rather than stamped.
 //
 // Cursor (opaque to kiosks): base64url of
-//   c1.<base>.<target>.<roster digest or ->.<flags>.<section>.<after change_seq>.<after id>
-// flags: 1 = full resync round, 2 = the roster is sent this round. section 6 = complete.
-// An unparseable cursor, one of another version, or one whose target is ahead of the
-// counter (a restored or replaced database) starts a full resync.
+//   c1.<database>.<base>.<target>.<roster digest or ->.<flags>.<section>.<after change_seq>.<after id>
+// database: the random id the database got when it was created; flags: 1 = full resync
+// round, 2 = the roster is sent this round; section 6 = complete.
+// An unparseable cursor, one of another version, one from another database (a replaced
+// server), or one whose target is ahead of the counter (a database restored from an
+// older backup) starts a full resync.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -69,6 +71,7 @@ constexpr int kFlagFull = 1;
 constexpr int kFlagSendRoster = 2;
 
 struct Cursor {
+  std::string database;
   std::int64_t base = 0;
   std::int64_t target = 0;
   std::string roster_digest{kNoDigest};
@@ -81,9 +84,9 @@ struct Cursor {
 
 std::string encode(const Cursor& cursor) {
   int flags = (cursor.full ? kFlagFull : 0) | (cursor.send_roster ? kFlagSendRoster : 0);
-  return base64url_encode(fmt::format("{}.{}.{}.{}.{}.{}.{}.{}", kCursorVersion, cursor.base, cursor.target,
-                                      cursor.roster_digest, flags, static_cast<int>(cursor.section), cursor.after_seq,
-                                      cursor.after_id));
+  return base64url_encode(fmt::format("{}.{}.{}.{}.{}.{}.{}.{}.{}", kCursorVersion, cursor.database, cursor.base,
+                                      cursor.target, cursor.roster_digest, flags, static_cast<int>(cursor.section),
+                                      cursor.after_seq, cursor.after_id));
 }
 
 std::optional<std::int64_t> parse_number(std::string_view text) {
@@ -107,27 +110,28 @@ std::optional<Cursor> decode(std::string_view text) {
   if (!decoded) return std::nullopt;
   std::string_view rest = *decoded;
   std::vector<std::string_view> fields;
-  // Seven dot-separated fields, then the id, which may itself hold dots.
-  for (int i = 0; i < 7; ++i) {
+  // Eight dot-separated fields, then the id, which may itself hold dots.
+  for (int i = 0; i < 8; ++i) {
     auto dot = rest.find('.');
     if (dot == std::string_view::npos) return std::nullopt;
     fields.push_back(rest.substr(0, dot));
     rest.remove_prefix(dot + 1);
   }
-  if (fields[0] != kCursorVersion) return std::nullopt;
-  auto base = parse_number(fields[1]);
-  auto target = parse_number(fields[2]);
-  auto flags = parse_number(fields[4]);
-  auto section = parse_number(fields[5]);
-  auto after_seq = parse_number(fields[6]);
-  if (!base || !target || !flags || !section || !after_seq || !is_digest(fields[3])) return std::nullopt;
+  if (fields[0] != kCursorVersion || fields[1].empty()) return std::nullopt;
+  auto base = parse_number(fields[2]);
+  auto target = parse_number(fields[3]);
+  auto flags = parse_number(fields[5]);
+  auto section = parse_number(fields[6]);
+  auto after_seq = parse_number(fields[7]);
+  if (!base || !target || !flags || !section || !after_seq || !is_digest(fields[4])) return std::nullopt;
   if (*flags > (kFlagFull | kFlagSendRoster) || *section < static_cast<int>(Section::programs) ||
       *section > static_cast<int>(Section::complete) || *base > *target || rest.size() > kMaxIdLength)
     return std::nullopt;
   Cursor cursor;
+  cursor.database = std::string(fields[1]);
   cursor.base = *base;
   cursor.target = *target;
-  cursor.roster_digest = std::string(fields[3]);
+  cursor.roster_digest = std::string(fields[4]);
   cursor.full = (*flags & kFlagFull) != 0;
   cursor.send_roster = (*flags & kFlagSendRoster) != 0;
   cursor.section = static_cast<Section>(*section);
@@ -411,7 +415,7 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
 
     Cursor position;
     std::optional<std::vector<sync::RosterEntry>> first_page_slice;
-    const bool usable = presented && presented->target <= counter;
+    const bool usable = presented && presented->database == impl_->database_id && presented->target <= counter;
     if (usable && presented->section != Section::complete) {
       position = *presented;  // a round goes on
     } else {
@@ -421,6 +425,7 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
         log_info("store", "device {}: cursor not accepted, full resync", device.id);
       STORE_TRY(slice, roster_slice(connection, device.site_id, now));
       const std::string digest = roster_digest(slice);
+      position.database = impl_->database_id;
       position.full = full;
       position.base = full ? 0 : presented->target;
       position.target = counter;
@@ -440,6 +445,7 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
     STORE_CHECK(builder.fill());
     if (position.section == Section::complete) {
       Cursor complete;
+      complete.database = position.database;
       complete.base = position.target;
       complete.target = position.target;
       complete.roster_digest = position.roster_digest;

@@ -30,6 +30,13 @@ CREATE TABLE change_counter (
 );
 INSERT INTO change_counter (singleton, value) VALUES (1, 0);
 
+-- A random id chosen when the database is created (see migrate()). Cursors carry it, so a
+-- kiosk's cursor from another database (a replaced server, a copy) means a full resync.
+CREATE TABLE database_identity (
+  singleton BIGINT PRIMARY KEY CHECK (singleton = 1),
+  id TEXT NOT NULL
+);
+
 CREATE TABLE sites (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -255,7 +262,16 @@ Result<void> migrate(sql::Connection& connection) {
   } else if (current != known) {
     STORE_CHECK(run(connection, "UPDATE schema_version SET version = $1 WHERE singleton = 1", {integer(known)}));
   }
+  STORE_CHECK(run(connection,
+                  "INSERT INTO database_identity (singleton, id) VALUES (1, $1) ON CONFLICT (singleton) DO NOTHING",
+                  {text(random_token().substr(0, 16))}));
   return transaction->commit();
+}
+
+Result<std::string> database_identity(sql::Connection& connection) {
+  STORE_TRY(rows, run(connection, "SELECT id FROM database_identity WHERE singleton = 1"));
+  if (rows.empty()) return fail(Errc::storage_corrupt, "the database_identity row is missing");
+  return rows.front().text(0);
 }
 
 }  // namespace checkin::server::detail

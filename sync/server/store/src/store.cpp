@@ -195,11 +195,13 @@ Result<std::unique_ptr<ServerStore>> ServerStore::open(const std::string& url, s
   if (sodium_init() < 0) return fail(Errc::io, "libsodium failed to initialise");
   auto pool = sql::Pool::open(url, connections);
   if (!pool) return std::unexpected(pool.error());
+  auto impl = std::make_unique<Impl>();
   {
     auto lease = (*pool)->lease();
     STORE_CHECK(migrate(*lease));
+    STORE_TRY(identity, database_identity(*lease));
+    impl->database_id = std::move(identity);
   }
-  auto impl = std::make_unique<Impl>();
   impl->pool = std::move(*pool);
   return std::unique_ptr<ServerStore>(new ServerStore(std::move(impl)));
 }

@@ -19,6 +19,7 @@ namespace checkin::server {
 
 struct ServerStore::Impl {
   std::unique_ptr<sql::Pool> pool;
+  std::string database_id;  // never changes once created: read once at open
 
   // Runs `body(connection)` in one transaction on a leased connection and commits when it
   // succeeded; any failure rolls everything back (the Transaction's destructor).
@@ -81,6 +82,7 @@ std::string base64url_encode(std::string_view data);
 std::optional<std::string> base64url_decode(std::string_view text);
 
 Result<void> migrate(sql::Connection& connection);
+Result<std::string> database_identity(sql::Connection& connection);
 int known_schema_version();
 
 bool text_too_long(std::string_view value, std::size_t limit);
