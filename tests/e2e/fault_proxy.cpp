@@ -26,6 +26,8 @@ const char* to_string(Fault fault) {
     case Fault::truncate_response: return "truncate_response";
     case Fault::delay: return "delay";
     case Fault::duplicate_request: return "duplicate_request";
+    case Fault::respond_500: return "respond_500";
+    case Fault::respond_429: return "respond_429";
   }
   return "?";
 }
@@ -531,6 +533,22 @@ void FaultProxy::serve(int client_fd) {
 
     auto request = read_request(from_client, client.fd(), stopping_);
     if (!request || fault == Fault::drop_request) return;
+    if (fault == Fault::respond_500 || fault == Fault::respond_429) {
+      // A server in trouble, as the client sees it: the protocol's error body, nothing stored.
+      std::string body = fault == Fault::respond_500
+                             ? R"({"protocol":1,"error":{"code":"internal","message":"injected by the fault proxy"}})"
+                             : R"({"protocol":1,"error":{"code":"busy","message":"injected by the fault proxy"}})";
+      std::string answer = fault == Fault::respond_500 ? "HTTP/1.1 500 Internal Server Error\r\n"
+                                                       : "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n";
+      answer += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      if (!send_all(client.fd(), answer, stopping_)) return;
+      {
+        std::lock_guard lock(mutex_);
+        ++responses_delivered_;
+      }
+      if (request->close_after) return;
+      continue;
+    }
 
     auto response = forward(request->forwarded, request->head_request);
     if (response && fault == Fault::duplicate_request) response = forward(request->forwarded, request->head_request);

@@ -40,6 +40,8 @@ enum class Fault {
   truncate_response,  // forward it, send the client the first half of the answer's bytes, close
   delay,              // forward it, hold the answer for set_delay() before relaying it
   duplicate_request,  // send the request to the server twice, answer with the second response
+  respond_500,        // answer 500 itself without forwarding (the server never sees it)
+  respond_429,        // answer 429 with "Retry-After: 7" itself without forwarding
 };
 const char* to_string(Fault fault);
 

@@ -190,6 +190,26 @@ TEST_CASE("drop_request: the request is read but never forwarded") {
   CHECK(server.commits == 1);
 }
 
+TEST_CASE("respond_500 and respond_429: the proxy answers, the server never sees the request") {
+  CountingServer server;
+  auto proxy = start_proxy(server.port);
+  auto client = client_of(*proxy);
+  proxy->plan({Fault::respond_500, Fault::respond_429});
+  auto broken = client.Post("/commit", "x", "text/plain");
+  REQUIRE(broken);
+  CHECK(broken->status == 500);
+  CHECK(broken->body.find("\"error\"") != std::string::npos);
+  auto busy = client.Post("/commit", "x", "text/plain");
+  REQUIRE(busy);
+  CHECK(busy->status == 429);
+  CHECK(busy->get_header_value("Retry-After") == "7");
+  CHECK(server.commits == 0);
+  CHECK(proxy->requests_forwarded() == 0);
+  auto fine = client.Post("/commit", "x", "text/plain");  // on the same kept-alive connection
+  REQUIRE(fine);
+  CHECK(fine->body == "commit 1");
+}
+
 TEST_CASE("drop_response: the server committed, the client heard nothing") {
   CountingServer server;
   auto proxy = start_proxy(server.port);

@@ -21,13 +21,14 @@ inline constexpr std::size_t kMaxEnrolmentCodeLength = 1024;
 
 // What the enrolment QR holds:
 //   checkin-enrol:v1?url=<percent-encoded server URL>&token=<token>&sha256=<certificate hash>
-// sha256 is the SHA-256 of the server's TLS certificate (DER), 64 hex digits, pinned on
-// first contact; empty for a plain-HTTP server (a test, or behind a reverse proxy whose
+// sha256 is the SHA-256 of the server certificate's public key (SubjectPublicKeyInfo,
+// DER: what libcurl's CURLOPT_PINNEDPUBLICKEY compares), 64 hex digits, pinned on first
+// contact, so a renewed certificate with the same key keeps working; empty for a plain-HTTP server (a test, or behind a reverse proxy whose
 // certificate a public CA signs).
 struct EnrolmentCode {
   std::string server_url;   // "https://checkin.example.org:8443"
   std::string token;
-  std::string cert_sha256;  // lower-case hex or empty
+  std::string cert_sha256;  // public-key hash, lower-case hex, or empty
 };
 
 std::string to_text(const EnrolmentCode& code);
