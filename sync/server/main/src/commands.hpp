@@ -34,7 +34,10 @@ using Action = std::function<int(const ServerConfig&)>;
 
 int serve(const ServerConfig& config, const GlobalOptions& options);
 // Registers the coordinator commands (site, program, session, shift, person, keys, pass,
-// enrol-token, device); the chosen one is stored in `action`.
+// enrol-token, device, attendance); the chosen one is stored in `action`.
 void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `demo`: the demo community centre in an empty database, with its passes, camera
+// frames for a kiosk's replay camera and an enrolment code.
+void add_demo_command(CLI::App& app, const GlobalOptions& options, Action& action);
 
 }  // namespace checkin::server

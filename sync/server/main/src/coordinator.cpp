@@ -4,36 +4,17 @@
 // rows under a header line.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <memory>
+#include <algorithm>
 #include <optional>
 
 #include "checkin/core/domain.hpp"
-#include "checkin/qr/encode.hpp"
-#include "checkin/server/http.hpp"
 #include "checkin/server/store.hpp"
 #include "checkin/sync/enrolment.hpp"
-#include "commands.hpp"
+#include "command_support.hpp"
 
 namespace checkin::server {
 
 namespace {
-
-WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
-
-int report(const Error& error, std::string_view command) {
-  fmt::print(stderr, "checkin-server {}: {}\n", command, error.message);
-  return error.code == Errc::invalid_input ? kExitUsage : kExitFailed;
-}
-
-std::unique_ptr<ServerStore> open_store(const ServerConfig& config, std::string_view command, int& status) {
-  auto store = ServerStore::open(config.database, 1);
-  if (!store) {
-    status = report(store.error(), command);
-    return nullptr;
-  }
-  return std::move(*store);
-}
 
 // A cell of a tab-separated row: tabs and line breaks in free text would split it.
 std::string cell(std::string_view text) {
@@ -54,44 +35,6 @@ bool parse_expiry(const std::string& text, WallTime& out) {
   }
   return false;
 }
-
-Result<void> write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out.flush()) return fail(Errc::io, fmt::format("cannot write {}", path.string()));
-  return {};
-}
-
-Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg) {
-  if (png.empty() && svg.empty()) return {};
-  auto matrix = qr::encode(text);
-  if (!matrix) return std::unexpected(matrix.error());
-  if (!png.empty())
-    if (auto ok = qr::render_png(*matrix, png, 8); !ok) return ok;
-  if (!svg.empty())
-    if (auto ok = write_file(svg, qr::render_svg(*matrix, 8)); !ok) return ok;
-  return {};
-}
-
-// Runs `body` with an open store; the wrapper every command shares.
-template <class Body>
-Action with_store(std::string command, Body body) {
-  return [command = std::move(command), body](const ServerConfig& config) -> int {
-    int status = kExitOk;
-    auto store = open_store(config, command, status);
-    if (!store) return status;
-    return body(*store, config);
-  };
-}
-
-struct Printer {
-  const GlobalOptions& options;
-  void id(std::string_view id) const { fmt::print("{}\n", id); }
-  template <class... Args>
-  void detail(fmt::format_string<Args...> format, Args&&... args) const {
-    if (!options.quiet) fmt::print("{}\n", fmt::format(format, std::forward<Args>(args)...));
-  }
-};
 
 }  // namespace
 
@@ -346,24 +289,15 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     create->add_option("--svg", a->svg, "Write the enrolment QR code as SVG");
     create->callback([&action, out, a] {
       action = with_store("enrol-token create", [out, a](ServerStore& store, const ServerConfig& config) {
-        sync::EnrolmentCode code;
-        code.server_url = a->url.empty() ? config.public_url : a->url;
-        if (code.server_url.empty())
-          return report(Error{Errc::invalid_input, "--url (or server.public_url) is needed: the URL kiosks reach"},
-                        "enrol-token create");
-        if (!config.tls_cert.empty()) {
-          auto pin = certificate_public_key_sha256(config.tls_cert);
-          if (!pin) return report(pin.error(), "enrol-token create");
-          code.cert_sha256 = *pin;
-        }
-        auto token = store.create_enrolment_token(a->site, now_utc());
-        if (!token) return report(token.error(), "enrol-token create");
-        code.token = token->token;
+        auto made = new_enrolment(store, config, a->site, a->url, now_utc());
+        if (!made) return report(made.error(), "enrol-token create");
+        const auto& code = made->code;
+        const auto& token = made->token;
         auto text = sync::to_text(code);
         if (auto ok = write_qr(text, a->png, a->svg); !ok) return report(ok.error(), "enrol-token create");
         out.id(text);
-        out.detail("site {}", token->site_id);
-        out.detail("expires {}", format_utc(token->expires));
+        out.detail("site {}", token.site_id);
+        out.detail("expires {}", format_utc(token.expires));
         out.detail("sha256 {}", code.cert_sha256.empty() ? "-" : code.cert_sha256);
         return kExitOk;
       });
@@ -396,6 +330,50 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
       action = with_store("device revoke", [out, id](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.revoke_device(*id, now_utc()); !ok) return report(ok.error(), "device revoke");
         out.id(*id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- attendance ---
+  auto* attendance = app.add_subcommand("attendance", "Attendance as the kiosks reported it");
+  attendance->require_subcommand(1);
+  {
+    auto* list = attendance->add_subcommand(
+        "list", "List sessions with the people counted in each: session, site, program, start, end, attended");
+    struct Args {
+      std::string site, from, to;
+    };
+    auto a = std::make_shared<Args>();
+    list->add_option("--site", a->site, "Only this site's sessions (default: every site)");
+    list->add_option("--from", a->from, "Sessions ending after this UTC time (default: 24 hours ago)");
+    list->add_option("--to", a->to, "Sessions starting before this UTC time (default: in 24 hours)");
+    list->callback([&action, a] {
+      action = with_store("attendance list", [a](ServerStore& store, const ServerConfig&) {
+        WallTime from = now_utc() - std::chrono::hours{24}, to = now_utc() + std::chrono::hours{24};
+        if ((!a->from.empty() && !parse_utc(a->from, from)) || (!a->to.empty() && !parse_utc(a->to, to)))
+          return report(Error{Errc::invalid_input, "--from and --to are UTC times like 2026-11-26T18:00:00Z"},
+                        "attendance list");
+        auto sites = store.sites();
+        if (!sites) return report(sites.error(), "attendance list");
+        auto programs = store.programs();
+        if (!programs) return report(programs.error(), "attendance list");
+        auto program_name = [&](const Id& id) {
+          auto p = std::ranges::find(*programs, id, &Program::id);
+          return p == programs->end() ? std::string("-") : cell(p->name);
+        };
+        fmt::print("session\tsite\tprogram\tstart\tend\tattended\n");
+        for (const auto& site : *sites) {
+          if (!a->site.empty() && site.id != a->site) continue;
+          auto sessions = store.sessions(site.id, from, to);
+          if (!sessions) return report(sessions.error(), "attendance list");
+          for (const auto& s : *sessions) {
+            auto count = store.attendance_count(s.id);
+            if (!count) return report(count.error(), "attendance list");
+            fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", s.id, site.id, program_name(s.program_id), format_utc(s.start),
+                       format_utc(s.end), *count);
+          }
+        }
         return kExitOk;
       });
     });

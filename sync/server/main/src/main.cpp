@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "Serve the kiosks' sync API (the default)");
   serve_command->callback([&] { action = nullptr; });
   add_coordinator_commands(app, options, action);
+  add_demo_command(app, options, action);
 
   try {
     app.parse(argc, argv);

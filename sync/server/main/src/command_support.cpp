@@ -1,0 +1,62 @@
+#include "command_support.hpp"
+
+#include <fstream>
+
+#include "checkin/qr/encode.hpp"
+#include "checkin/server/http.hpp"
+
+namespace checkin::server {
+
+WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
+
+int report(const Error& error, std::string_view command) {
+  fmt::print(stderr, "checkin-server {}: {}\n", command, error.message);
+  return error.code == Errc::invalid_input ? kExitUsage : kExitFailed;
+}
+
+std::unique_ptr<ServerStore> open_store(const ServerConfig& config, std::string_view command, int& status) {
+  auto store = ServerStore::open(config.database, 1);
+  if (!store) {
+    status = report(store.error(), command);
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+Result<void> write_file(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out.flush()) return fail(Errc::io, fmt::format("cannot write {}", path.string()));
+  return {};
+}
+
+Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg) {
+  if (png.empty() && svg.empty()) return {};
+  auto matrix = qr::encode(text);
+  if (!matrix) return std::unexpected(matrix.error());
+  if (!png.empty())
+    if (auto ok = qr::render_png(*matrix, png, 8); !ok) return ok;
+  if (!svg.empty())
+    if (auto ok = write_file(svg, qr::render_svg(*matrix, 8)); !ok) return ok;
+  return {};
+}
+
+Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& config, const Id& site_id,
+                                   const std::string& url, WallTime now) {
+  NewEnrolment made;
+  made.code.server_url = url.empty() ? config.public_url : url;
+  if (made.code.server_url.empty())
+    return fail(Errc::invalid_input, "--url (or server.public_url) is needed: the URL kiosks reach");
+  if (!config.tls_cert.empty()) {
+    auto pin = certificate_public_key_sha256(config.tls_cert);
+    if (!pin) return std::unexpected(pin.error());
+    made.code.cert_sha256 = *pin;
+  }
+  auto token = store.create_enrolment_token(site_id, now);
+  if (!token) return std::unexpected(token.error());
+  made.token = *token;
+  made.code.token = token->token;
+  return made;
+}
+
+}  // namespace checkin::server

@@ -1,0 +1,59 @@
+#pragma once
+// What the coordinator commands and `demo` share: the store wrapper, output conventions,
+// files and QR codes, enrolment codes.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "checkin/core/clock.hpp"
+#include "checkin/core/error.hpp"
+#include "checkin/server/store.hpp"
+#include "checkin/sync/enrolment.hpp"
+#include "commands.hpp"
+
+namespace checkin::server {
+
+WallTime now_utc();
+
+// Prints "checkin-server COMMAND: message" and answers the exit status for it.
+int report(const Error& error, std::string_view command);
+
+std::unique_ptr<ServerStore> open_store(const ServerConfig& config, std::string_view command, int& status);
+
+Result<void> write_file(const std::filesystem::path& path, const std::string& content);
+// Writes the QR code of `text` to whichever of the two paths is not empty.
+Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg);
+
+// A new single-use enrolment token for the site, as the code a kiosk scans: `url` (empty:
+// server.public_url) and, when the server has a TLS certificate, its public-key pin.
+struct NewEnrolment {
+  sync::EnrolmentCode code;
+  EnrolmentToken token;
+};
+Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& config, const Id& site_id,
+                                   const std::string& url, WallTime now);
+
+// Runs `body` with an open store; the wrapper every command shares.
+template <class Body>
+Action with_store(std::string command, Body body) {
+  return [command = std::move(command), body](const ServerConfig& config) -> int {
+    int status = kExitOk;
+    auto store = open_store(config, command, status);
+    if (!store) return status;
+    return body(*store, config);
+  };
+}
+
+struct Printer {
+  const GlobalOptions& options;
+  void id(std::string_view id) const { fmt::print("{}\n", id); }
+  template <class... Args>
+  void detail(fmt::format_string<Args...> format, Args&&... args) const {
+    if (!options.quiet) fmt::print("{}\n", fmt::format(format, std::forward<Args>(args)...));
+  }
+};
+
+}  // namespace checkin::server
