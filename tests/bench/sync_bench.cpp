@@ -273,9 +273,10 @@ int download(int people, int sessions, int revocations, const std::string& backe
   auto roster = must(kiosk.store().load_roster(), "roster");
   auto schedule = must(kiosk.store().load_schedule(), "schedule");
   auto revoked = must(kiosk.store().revocations(), "revocations");
-  fmt::print("  enrol + first sync: {:.2f} s, {} pages, {:.1f} MB down; kiosk now holds {} people, {} sessions, {} revocations\n",
-             seconds, report->pages, report->bytes_down / 1e6, roster.people.size(), schedule.sessions.size(),
-             revoked.size());
+  fmt::print("  enrol + first sync: {:.2f} s, {} pages, {:.2f} MB on the wire ({:.2f} MB of JSON); the kiosk now holds\n"
+             "  {} people, {} sessions, {} revocations\n",
+             seconds, report->pages, report->wire_bytes_down / 1e6, report->bytes_down / 1e6, roster.people.size(),
+             schedule.sessions.size(), revoked.size());
 
   // Baseline: the same pages read from the store in-process (the feed's own cost).
   auto devices = must(store->devices(), "devices");

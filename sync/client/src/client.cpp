@@ -226,6 +226,7 @@ struct SyncClient::Impl {
     auto response = (*http)->send(detail::HttpRequest{method, std::move(path), std::move(body), credentials.device_token});
     if (!response) return failure(response.error());
     report.bytes_down += static_cast<std::int64_t>(response->body.size());
+    report.wire_bytes_down += response->wire_bytes;
     return std::move(*response);
   }
 

@@ -32,6 +32,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  std::int64_t wire_bytes = 0;        // the body as it crossed the network (compressed)
   std::optional<Millis> retry_after;  // from a Retry-After header
   WallTime sent{};                    // the kiosk's wall time when the request went out
   WallTime received{};                // ... and when the answer was complete

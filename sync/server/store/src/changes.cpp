@@ -142,12 +142,16 @@ std::optional<Cursor> decode(std::string_view text) {
 
 // --- the roster slice ---
 
+// The sessions in the horizon are found first (few, by the site/start index) and their
+// programs' registrations after: joining every registration to every session of its
+// program would read people x sessions rows.
 Result<std::vector<sync::RosterEntry>> roster_slice(sql::Connection& connection, const Id& site_id, WallTime now) {
   const WallTime horizon = now + kRosterHorizon;
   STORE_TRY(by_program, run(connection,
                             "SELECT DISTINCT r.person_id, r.program_id, p.discreet FROM registrations r "
-                            "JOIN programs p ON p.id = r.program_id JOIN sessions s ON s.program_id = r.program_id "
-                            "WHERE s.site_id = $1 AND s.cancelled = 0 AND s.end_ms > $2 AND s.start_ms <= $3",
+                            "JOIN programs p ON p.id = r.program_id WHERE r.program_id IN ("
+                            "SELECT s.program_id FROM sessions s "
+                            "WHERE s.site_id = $1 AND s.cancelled = 0 AND s.end_ms > $2 AND s.start_ms <= $3)",
                             {text(site_id), millis(now), millis(horizon)}));
   STORE_TRY(by_shift, run(connection,
                           "SELECT DISTINCT a.person_id FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id "
@@ -158,8 +162,9 @@ Result<std::vector<sync::RosterEntry>> roster_slice(sql::Connection& connection,
                 "SELECT pe.id, pe.preferred_name, pe.language, pa.pass_id FROM people pe "
                 "JOIN passes pa ON pa.person_id = pe.id "
                 "WHERE pa.revoked_at_ms IS NULL AND pa.expires_ms > $1 AND pe.id IN ("
-                "SELECT r.person_id FROM registrations r JOIN sessions s ON s.program_id = r.program_id "
-                "WHERE s.site_id = $2 AND s.cancelled = 0 AND s.end_ms > $3 AND s.start_ms <= $4 "
+                "SELECT r.person_id FROM registrations r WHERE r.program_id IN ("
+                "SELECT s.program_id FROM sessions s "
+                "WHERE s.site_id = $2 AND s.cancelled = 0 AND s.end_ms > $3 AND s.start_ms <= $4) "
                 "UNION SELECT a.person_id FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id "
                 "WHERE s.site_id = $5 AND s.deleted = 0 AND s.end_ms > $6 AND s.start_ms <= $7) "
                 "ORDER BY pe.id, pa.pass_id",

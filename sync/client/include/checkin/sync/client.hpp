@@ -70,7 +70,8 @@ struct SyncReport {
   bool caches_changed = false;    // schedule, roster, keys, revocations or settings changed
   bool full_resync = false;
   Millis clock_offset{0};         // kiosk clock minus server clock
-  std::int64_t bytes_down = 0;
+  std::int64_t bytes_down = 0;       // downloaded JSON
+  std::int64_t wire_bytes_down = 0;  // the same as it crossed the network (gzip)
 };
 
 // A failed pass: Errc::unavailable (network, 5xx, 429) may carry the server's Retry-After;
