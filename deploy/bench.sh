@@ -6,7 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/build.sh"
 bench="$root/build/tests/bench"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"  # the PostgreSQL cluster inside runs as the postgres user
+trap 'sh "$root/tests/support/postgres.sh" stop "$work/pg" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bench/decode_bench"
 echo
 "$bench/store_bench" 2000 "$work"
@@ -14,3 +15,12 @@ echo
 "$bench/kiosk_bench" 200 "$work/kiosk" 2>/dev/null
 echo
 bash "$root/tests/bench/kiosk_idle.sh" "$root/build/kiosk/app/checkin-kiosk" "$work/kiosk/empty-scene" 30
+echo
+# Sync: a real checkin-server on 127.0.0.1, on SQLite and on a throwaway PostgreSQL.
+sh "$root/tests/support/postgres.sh" start "$work/pg"
+export CHECKIN_TEST_POSTGRES="$work/pg"
+"$bench/sync_bench" ingest 50 2000 sqlite "$work/ingest-sqlite" 2>/dev/null
+echo
+"$bench/sync_bench" ingest 50 2000 postgresql "$work/ingest-pg" 2>/dev/null
+echo
+"$bench/sync_bench" download 20000 2000 1000 sqlite "$work/download" 2>/dev/null
