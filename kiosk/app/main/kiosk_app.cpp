@@ -118,6 +118,29 @@ const char* state_name(sync::SyncState state) {
   return "unknown";
 }
 
+// --enrol CODE or --enrol @FILE, before the kiosk starts (and its sync worker with it). The
+// code's token is a credential: no message here repeats the code.
+Result<void> enrol_at_start(const std::string& argument, const KioskConfig& config, store::Store& store,
+                            const Clock& clock) {
+  if (!config.sync_enabled) return fail(Errc::invalid_input, "--enrol: sync is turned off (sync.enabled = false)");
+  std::string text = argument;
+  if (argument.starts_with('@')) {
+    const std::filesystem::path file = argument.substr(1);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail(Errc::io, fmt::format("--enrol: cannot read {}", file.string()));
+    // One byte over the limit is enough for the parser to refuse a file that is too long.
+    text.assign(sync::kMaxEnrolmentCodeLength + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();  // the file's newline
+  auto code = sync::parse_enrolment_code(text);
+  if (!code) return fail(Errc::invalid_input, fmt::format("--enrol: {}", code.error().message));
+  auto enrolled = sync::enrol(*code, host_name(), store, clock, worker_options(config).client);
+  if (!enrolled) return fail(enrolled.error().code, fmt::format("--enrol: {}", enrolled.error().message));
+  return {};
+}
+
 std::string file_safe(std::string_view text) {
   std::string out;
   for (char c : text.substr(0, 40)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
@@ -625,6 +648,15 @@ int run_kiosk(const LaunchOptions& launch) {
                         launch.screenshots);
   auto store = store::Store::open(config->database.string());
   if (!store) return show_problem(**display, *translator, config->language, store.error().message, launch.screenshots);
+
+  if (!launch.enrol.empty()) {
+    auto enrolled = launch.demo_dir.empty()
+                        ? enrol_at_start(launch.enrol, *config, *store, *clock)
+                        : Result<void>(fail(Errc::invalid_input,
+                                            "--enrol and --demo do not go together: --demo makes its own organisation"));
+    if (!enrolled)
+      return show_problem(**display, *translator, config->language, enrolled.error().message, launch.screenshots);
+  }
 
   std::optional<DemoSetup> demo;
   if (!launch.demo_dir.empty()) {

@@ -17,6 +17,7 @@ struct LaunchOptions {
   std::filesystem::path screenshots;  // headless: where screenshots go
   double run_for_seconds = 0;         // > 0: stop after this long
   std::filesystem::path demo_dir;     // demo mode
+  std::string enrol;                  // enrol before starting: an enrolment code, or @FILE holding one
   std::string start_time;             // headless: the clock's start (UTC)
   std::chrono::steady_clock::time_point process_start = std::chrono::steady_clock::now();
 };

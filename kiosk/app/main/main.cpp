@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshots", launch.screenshots, "Headless: write screenshots into this folder");
   cli.add_option("--run-for", launch.run_for_seconds, "Stop after this many seconds (headless demo runs)");
   cli.add_option("--demo", launch.demo_dir, "Demo mode: make a demo organisation and camera in this folder");
+  cli.add_option("--enrol", launch.enrol,
+                 "Enrol this kiosk with the server before starting: the enrolment code's text, or @FILE to read it "
+                 "from a file (checkin-server enrol-token create prints one). Replaces an earlier enrolment. "
+                 "A failure is shown on screen and exits with status 2");
   cli.add_option("--start-time", launch.start_time, "Scripts: the clock starts at this UTC time (YYYY-MM-DDTHH:MM:SSZ)");
   cli.add_flag("--hash-pin", want_hash_pin, "Read a staff PIN and print its hash for the configuration file");
   try {

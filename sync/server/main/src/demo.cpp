@@ -166,9 +166,7 @@ void add_demo_command(CLI::App& app, const GlobalOptions& options, Action& actio
   Printer out{options};
   auto* demo = app.add_subcommand(
       "demo",
-      "Fill an empty database with a demo community centre (programs, sessions around now, a volunteer shift, people "
-      "and their passes); write the passes' QR codes, camera frames for a kiosk's replay camera and an enrolment code "
-      "into --dir; prints the site id");
+      "A demo community centre in an empty database; its passes, camera frames and an enrolment code in --dir");
   auto a = std::make_shared<Args>();
   demo->add_option("--dir", a->dir, "Folder for passes/, camera/, enrol.txt and enrol.png")->required();
   demo->add_option("--url", a->url, "The server's URL as kiosks reach it (default: server.public_url)");
