@@ -314,3 +314,29 @@ TEST_CASE("people are greeted in their own language when the kiosk has it") {
   f.tap(K::dismiss);
   CHECK(f.view().language == "en");
 }
+
+TEST_CASE("settings: the file's defaults, then the site's central settings, then this kiosk's staff") {
+  Fixture f;
+  CHECK(f.kiosk->settings().volume == 40);
+  CHECK_FALSE(f.kiosk->settings().discreet_mode);
+  // Sync keeps what coordinators set for the site as central.<key>.
+  REQUIRE(f.store.set_setting("central.volume", "10"));
+  REQUIRE(f.store.set_setting("central.discreet_mode", "true"));
+  REQUIRE(f.store.set_setting("central.export_dir", "/elsewhere"));  // not a central setting
+  f.restart_kiosk();
+  CHECK(f.kiosk->settings().volume == 10);
+  CHECK(f.kiosk->settings().discreet_mode);
+  CHECK(f.kiosk->settings().export_dir == f.dir.path().string());
+  // Staff change the language here: only that key is this kiosk's own.
+  f.enter_pin(kPin);
+  f.tap(K::set_language, "es");
+  REQUIRE(f.store.set_setting("central.volume", "25"));
+  f.kiosk->load_caches();  // as after a sync that changed the caches
+  CHECK(f.kiosk->settings().volume == 25);
+  CHECK(f.kiosk->settings().language == "es");
+  // ... and a volume chosen on the kiosk wins over the site's.
+  f.tap(K::set_volume, {}, 70);
+  REQUIRE(f.store.set_setting("central.volume", "5"));
+  f.kiosk->load_caches();
+  CHECK(f.kiosk->settings().volume == 70);
+}

@@ -77,25 +77,41 @@ Cue cue_for(Outcome outcome) {
 }  // namespace
 
 Kiosk::Kiosk(CheckInDesk& desk, store::Store& store, PinGuard pin, KioskSettings defaults, KioskTimeouts timeouts)
-    : desk_(desk), store_(store), pin_(std::move(pin)), settings_(std::move(defaults)), timeouts_(timeouts) {
-  // Staff changes made on the admin screen win over the configuration file's defaults.
-  if (auto saved = store_.all_settings()) {
+    : desk_(desk), store_(store), pin_(std::move(pin)), defaults_(std::move(defaults)), settings_(defaults_),
+      timeouts_(timeouts) {
+  load_settings();
+  if (auto failures = store_.get_setting("pin_failures"); failures && *failures)
+    pin_.carry_over_failures(std::atoi((*failures)->c_str()));
+  language_ = settings_.language;
+  screen_since_ = last_interaction_ = last_shift_check_ = desk_.clock().now();
+}
+
+// What a kiosk uses, each layer over the one before: the configuration file, what
+// coordinators set for the site on the server (sync keeps it as "central.<key>"), and what
+// staff chose on this kiosk's admin screen (saved key by key, only when changed here).
+void Kiosk::load_settings() {
+  auto saved = store_.all_settings();
+  if (!saved) {
+    store_fault_ = saved.error().message;
+    return;
+  }
+  settings_ = defaults_;
+  auto apply = [&](const std::string& prefix) {
     auto get = [&](const char* key) -> const std::string* {
-      auto it = saved->find(key);
+      auto it = saved->find(prefix + key);
       return it == saved->end() ? nullptr : &it->second;
     };
     if (auto v = get("language")) settings_.language = *v;
     if (auto v = get("volume")) settings_.volume = std::clamp(std::atoi(v->c_str()), 0, 100);
     if (auto v = get("discreet_mode")) settings_.discreet_mode = *v == "true";
     if (auto v = get("high_contrast")) settings_.high_contrast = *v == "true";
-    if (auto v = get("export_dir")) settings_.export_dir = *v;
-    if (auto v = get("unserved")) settings_.unserved = split(*v);
-    if (auto v = get("pin_failures")) pin_.carry_over_failures(std::atoi(v->c_str()));
-  } else {
-    store_fault_ = saved.error().message;
-  }
-  language_ = settings_.language;
-  screen_since_ = last_interaction_ = last_shift_check_ = desk_.clock().now();
+    if (prefix.empty()) {  // local matters, never set centrally
+      if (auto v = get("export_dir")) settings_.export_dir = *v;
+      if (auto v = get("unserved")) settings_.unserved = split(*v);
+    }
+  };
+  apply(std::string(store::kCentralSettingPrefix));
+  apply("");
 }
 
 void Kiosk::set_sync(SyncLink* sync) {
@@ -126,6 +142,9 @@ void Kiosk::load_caches() {
     fail_soft(revoked.error());
   }
   if (auto site = store_.get_setting("site_name"); site && *site) site_name_ = **site;
+  const std::string language_before = settings_.language;
+  load_settings();  // coordinators may have changed the site's settings
+  if (language_ == language_before) language_ = settings_.language;  // not while someone chose another
   if (auto schedule = store_.load_schedule()) set_schedule(std::move(*schedule));
   else fail_soft(schedule.error());
   // After enrolment the store holds the server's id for this kiosk; new events carry it.
@@ -214,22 +233,19 @@ void Kiosk::apply_served() {
   desk_.set_schedule(std::move(served));
 }
 
-void Kiosk::save_settings() {
-  std::pair<const char*, std::string> values[] = {
-      {"language", settings_.language},
-      {"volume", std::to_string(settings_.volume)},
-      {"discreet_mode", settings_.discreet_mode ? "true" : "false"},
-      {"high_contrast", settings_.high_contrast ? "true" : "false"},
-      {"export_dir", settings_.export_dir},
-      {"unserved", join(settings_.unserved)},
-      {"pin_failures", std::to_string(pin_.failures())},
-  };
-  for (const auto& [key, value] : values)
-    if (auto ok = store_.set_setting(key, value); !ok) {
-      store_fault_ = ok.error().message;
-      log_error("kiosk", "saving setting {} failed: {}", key, ok.error().message);
-      return;
-    }
+void Kiosk::save_setting(std::string_view key) {
+  std::string value;
+  if (key == "language") value = settings_.language;
+  else if (key == "volume") value = std::to_string(settings_.volume);
+  else if (key == "discreet_mode") value = settings_.discreet_mode ? "true" : "false";
+  else if (key == "high_contrast") value = settings_.high_contrast ? "true" : "false";
+  else if (key == "export_dir") value = settings_.export_dir;
+  else if (key == "unserved") value = join(settings_.unserved);
+  else if (key == "pin_failures") value = std::to_string(pin_.failures());
+  if (auto ok = store_.set_setting(key, value); !ok) {
+    store_fault_ = ok.error().message;
+    log_error("kiosk", "saving setting {} failed: {}", key, ok.error().message);
+  }
 }
 
 void Kiosk::go(Screen screen) {
@@ -429,7 +445,7 @@ void Kiosk::handle_pin(const Intent& intent) {
         if (verdict == PinGuard::Verdict::wrong) log_warn("admin", "wrong staff PIN ({} in a row)", pin_.failures());
         if (verdict == PinGuard::Verdict::not_set) log_warn("admin", "no staff PIN is configured (kiosk.admin_pin_hash)");
       }
-      save_settings();  // keeps the count of wrong tries across restarts
+      save_setting("pin_failures");  // keeps the count of wrong tries across restarts
       break;
     }
     case Intent::Kind::dismiss: go_ready(); break;
@@ -443,7 +459,7 @@ void Kiosk::handle_admin(const Intent& intent) {
     case Intent::Kind::toggle_served:
       if (!settings_.unserved.erase(intent.text)) settings_.unserved.insert(intent.text);
       apply_served();
-      save_settings();
+      save_setting("unserved");
       break;
     case Intent::Kind::show_names: admin_.names_session = intent.text; break;
     case Intent::Kind::retry_dead_letter:
@@ -473,23 +489,23 @@ void Kiosk::handle_admin(const Intent& intent) {
     case Intent::Kind::export_csv: export_csv(); break;
     case Intent::Kind::set_export_path:
       settings_.export_dir = intent.text;
-      save_settings();
+      save_setting("export_dir");
       break;
     case Intent::Kind::set_volume:
       settings_.volume = std::clamp(intent.number, 0, 100);
-      save_settings();
+      save_setting("volume");
       break;
     case Intent::Kind::toggle_discreet_mode:
       settings_.discreet_mode = !settings_.discreet_mode;
-      save_settings();
+      save_setting("discreet_mode");
       break;
     case Intent::Kind::toggle_high_contrast:
       settings_.high_contrast = !settings_.high_contrast;
-      save_settings();
+      save_setting("high_contrast");
       break;
     case Intent::Kind::set_language:
       settings_.language = language_ = intent.text;
-      save_settings();
+      save_setting("language");
       break;
     case Intent::Kind::leave_kiosk:
       log_info("admin", "leaving kiosk mode");

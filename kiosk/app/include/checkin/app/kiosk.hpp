@@ -25,7 +25,9 @@ inline constexpr Millis kLedgerMemory = std::chrono::hours{36};
 enum class Cue { none, success, see_volunteer };
 
 // What staff can change on the admin screen; kept in the store's settings so it survives
-// restarts, starting from the configuration file's values.
+// restarts. It starts from the configuration file's values, then what coordinators set
+// for the site on the server (language, volume, discreet_mode, high_contrast), then what
+// staff changed on this kiosk.
 struct KioskSettings {
   std::string language = "en";
   int volume = 40;
@@ -93,7 +95,8 @@ class Kiosk {
   void handle_admin(const ui::Intent& intent);
   void handle_pin(const ui::Intent& intent);
   void apply_served();
-  void save_settings();
+  void load_settings();
+  void save_setting(std::string_view key);
   void note_refusal(const Decision& decision);
   void export_csv();
   void poll_sync();
@@ -107,6 +110,7 @@ class Kiosk {
   CheckInDesk& desk_;
   store::Store& store_;
   PinGuard pin_;
+  KioskSettings defaults_;  // from the configuration file
   KioskSettings settings_;
   KioskTimeouts timeouts_;
   Schedule full_schedule_;
