@@ -136,8 +136,8 @@ int ingest(int kiosks, int per_kiosk, const std::string& backend, const std::fil
 
   // --- through the server ---
   Database served(backend, work / "served.db");
-  testing::ServerProcess process(CHECKIN_SERVER_BINARY, served.url, work / "server");
-  process.start();
+  std::filesystem::create_directories(work / "server");
+  testing::ServerProcess process(served.url, work / "server");
   auto store = must(server::ServerStore::open(served.url, 2), "open store");
   auto org = testing::Organisation::create(*store, now, 200, 10);
   auto devices = enrol_devices(*store, org.site.id, kiosks, now);
@@ -225,8 +225,8 @@ int download(int people, int sessions, int revocations, const std::string& backe
   fmt::print("Full download for a fresh kiosk on {}: {} people, {} sessions, {} revocations\n", backend, people, sessions,
              revocations);
   Database db(backend, work / "download.db");
-  testing::ServerProcess process(CHECKIN_SERVER_BINARY, db.url, work / "server");
-  process.start();
+  std::filesystem::create_directories(work / "server");
+  testing::ServerProcess process(db.url, work / "server");
   auto store = must(server::ServerStore::open(db.url, 2), "open store");
   auto seeding = Stopwatch::now();
   // Ten programs, each with a session in the next 48 hours; everyone registered to one.

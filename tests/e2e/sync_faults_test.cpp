@@ -68,8 +68,8 @@ struct Rig {
 #else
     database = dir.file("server.db");
 #endif
-    process = std::make_unique<ServerProcess>(CHECKIN_SERVER_BINARY, database, dir / "server");
-    process->start();
+    std::filesystem::create_directories(dir / "server");
+    process = std::make_unique<ServerProcess>(database, dir / "server");
     store = server::ServerStore::open(database, 2).value();
     org = Organisation::create(*store, real_now());
   }
@@ -200,8 +200,8 @@ TEST_CASE("a kiosk killed mid-upload finishes after it restarts", "[e2e][faults]
     waitpid(pid, &status, 0);
   }
   proxy->always(Fault::none);
-  auto result = run_command({CHECKIN_E2E_KIOSK_BINARY, "sync", database.string()});
-  INFO(result.errors);
+  auto result = run({CHECKIN_E2E_KIOSK_BINARY, "sync", database.string()}, rig.dir.path());
+  INFO(result.err);
   REQUIRE(result.status == 0);
   SimKiosk reopened(database, real_now());
   // The reopened kiosk's own record is what the first one recorded.

@@ -535,12 +535,12 @@ TEST_CASE_METHOD(Fixture, "api: HTTPS with a self-signed certificate: the logged
 }
 
 TEST_CASE_METHOD(Fixture, "api: plain HTTP is refused off loopback unless allowed, and a missing certificate is refused") {
-  auto refused = testing::run({CHECKIN_SERVER_PATH, "serve", "--db", db(), "--listen", "0.0.0.0:0"}, dir.path());
+  auto refused = testing::server_cli(db(), {"serve", "--listen", "0.0.0.0:0"}, dir.path());
   CHECK(refused.status == 2);
   CHECK(refused.err.find("plain HTTP") != std::string::npos);
-  auto no_cert = testing::run({CHECKIN_SERVER_PATH, "serve", "--db", db(), "--listen", "127.0.0.1:0", "--tls-cert",
-                               dir.file("missing.pem"), "--tls-key", dir.file("missing.key")},
-                              dir.path());
+  auto no_cert = testing::server_cli(
+      db(), {"serve", "--listen", "127.0.0.1:0", "--tls-cert", dir.file("missing.pem"), "--tls-key", dir.file("missing.key")},
+      dir.path());
   CHECK(no_cert.status == 2);
   CHECK(no_cert.err.find("missing.pem") != std::string::npos);
 }

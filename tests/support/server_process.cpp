@@ -73,14 +73,20 @@ Command server_cli(const std::string& database, std::vector<std::string> args, c
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-ServerProcess::ServerProcess(std::string database, std::filesystem::path work, std::vector<std::string> extra) {
+ServerProcess::ServerProcess(std::string database, std::filesystem::path work, std::vector<std::string> extra)
+    : database_(std::move(database)), work_(std::move(work)), extra_(std::move(extra)) {
+  start();
+}
+
+void ServerProcess::start() {
+  if (pid_ > 0) throw std::runtime_error("checkin-server is already running");
   int n = g_counter++;
-  auto port_file = work / ("port-" + std::to_string(n));
-  log_ = work / ("server-" + std::to_string(n) + ".log");
-  std::vector<std::string> argv{CHECKIN_SERVER_PATH, "serve",     "--db", database, "--listen", "127.0.0.1:0",
+  auto port_file = work_ / ("port-" + std::to_string(n));
+  log_ = work_ / ("server-" + std::to_string(n) + ".log");
+  std::vector<std::string> argv{CHECKIN_SERVER_PATH, "serve",     "--db", database_, "--listen", "127.0.0.1:0",
                                 "--port-file",       port_file.string()};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  pid_ = spawn(argv, work / ("server-" + std::to_string(n) + ".out"), log_);
+  argv.insert(argv.end(), extra_.begin(), extra_.end());
+  pid_ = spawn(argv, work_ / ("server-" + std::to_string(n) + ".out"), log_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
@@ -99,11 +105,13 @@ ServerProcess::ServerProcess(std::string database, std::filesystem::path work, s
   throw std::runtime_error("checkin-server did not write its port file:\n" + log());
 }
 
-ServerProcess::~ServerProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    wait_for(pid_);
-  }
+ServerProcess::~ServerProcess() { kill(); }
+
+void ServerProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait_for(pid_);
+  pid_ = -1;
 }
 
 httplib::Client ServerProcess::client() const {

@@ -1,6 +1,8 @@
 #pragma once
-// The real checkin-server for these tests: its command line run to completion, and its
-// `serve` started on 127.0.0.1 with a free port (--listen 127.0.0.1:0 --port-file).
+// The real checkin-server for tests and benchmarks: its command line run to completion,
+// and its `serve` started on 127.0.0.1 with a free port (--listen 127.0.0.1:0
+// --port-file), stopped politely (SIGTERM) or killed as a power cut would, and started
+// again on the same database.
 #include <sys/types.h>
 
 #include <filesystem>
@@ -29,6 +31,8 @@ class ServerProcess {
   // Starts `checkin-server serve --db DATABASE --listen 127.0.0.1:0 --port-file ... EXTRA...`;
   // throws std::runtime_error (with its log) when it does not come up.
   ServerProcess(std::string database, std::filesystem::path work, std::vector<std::string> extra = {});
+  // Starts it again after stop() or kill(): the same database, a new port.
+  void start();
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -41,9 +45,15 @@ class ServerProcess {
   // SIGTERM without waiting, then wait() for the exit status.
   void terminate();
   int wait();
+  void kill();  // SIGKILL and wait: no chance to finish anything
+  bool running() const { return pid_ > 0; }
+  const std::string& database() const { return database_; }
   std::string log() const;  // what it wrote to stderr
 
  private:
+  std::string database_;
+  std::filesystem::path work_;
+  std::vector<std::string> extra_;
   std::filesystem::path log_;
   pid_t pid_ = -1;
   int port_ = 0;
