@@ -100,6 +100,19 @@ TEST_CASE("kiosks upload and the server counts each person once", "[e2e]") {
   CHECK(rig.attendance(rig.org.sessions[2].id) == 0);
 }
 
+TEST_CASE("settings coordinators set for a site reach its kiosks at the next sync", "[e2e]") {
+  Rig rig;
+  auto kiosk = rig.kiosk("k");
+  REQUIRE(rig.store->set_kiosk_setting(rig.org.site.id, "volume", "15"));
+  REQUIRE(rig.store->set_kiosk_setting("", "discreet_mode", "true"));
+  kiosk->sync_until_done();
+  CHECK(kiosk->store().get_setting("central.volume").value() == std::optional<std::string>("15"));
+  CHECK(kiosk->store().get_setting("central.discreet_mode").value() == std::optional<std::string>("true"));
+  REQUIRE(rig.store->clear_kiosk_setting(rig.org.site.id, "volume"));
+  kiosk->sync_until_done();
+  CHECK_FALSE(kiosk->store().get_setting("central.volume").value().has_value());
+}
+
 TEST_CASE("check-ins made before the kiosk was enrolled are uploaded after", "[e2e]") {
   Rig rig;
   SimKiosk kiosk(rig.dir / "early.db", real_now());

@@ -13,7 +13,7 @@ cs() { "$server" "$@" --db "$db"; }
 
 # --help names every subcommand and flag
 "$server" --help >out 2>err; check "--help" 0 $?
-for word in serve site program session shift person keys pass enrol-token device \
+for word in serve site program session shift person keys pass enrol-token device kiosk-setting attendance \
     --config --set --db --listen --tls-cert --tls-key --allow-plain-http --port-file --quiet; do
   contains "--help lists $word" out "$word"
 done
@@ -129,5 +129,19 @@ cs device revoke no-such-device >out 2>err; check "revoke an unknown device" 1 $
 cs keys retire "$key" >out 2>err; check "keys retire" 0 $?
 cs keys list >out 2>err
 grep -q "^$key	.*	20[0-9-]*T[0-9:]*Z$" out; check "retired key shows when" 0 $?
+
+# Kiosk settings set centrally: only what kiosks understand, with values they accept
+cs kiosk-setting set volume 20 >out 2>err; check "kiosk-setting set" 0 $?
+cs kiosk-setting set volume 101 >out 2>err; check "kiosk-setting volume out of range" 2 $?
+contains "kiosk-setting bad value is explained" err "0 to 100"
+cs kiosk-setting set colour blue >out 2>err; check "kiosk-setting unknown name" 2 $?
+cs kiosk-setting set discreet_mode yes >out 2>err; check "kiosk-setting not a boolean" 2 $?
+cs kiosk-setting set discreet_mode true >out 2>err; check "kiosk-setting discreet" 0 $?
+cs kiosk-setting list >out 2>err; check "kiosk-setting list" 0 $?
+contains "kiosk-setting list shows volume" out "$(printf 'volume\t20')"
+contains "kiosk-setting list shows discreet" out "$(printf 'discreet_mode\ttrue')"
+cs kiosk-setting clear volume >out 2>err; check "kiosk-setting clear" 0 $?
+cs kiosk-setting list >out 2>err
+lacks "kiosk-setting cleared" "volume" out
 
 report

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include "checkin/core/domain.hpp"
@@ -34,6 +35,26 @@ bool parse_expiry(const std::string& text, WallTime& out) {
     return true;
   }
   return false;
+}
+
+// The settings kiosks take from the server (kiosk/app's KioskSettings); anything else
+// would be ignored by every kiosk, so it is refused here.
+std::vector<std::string> kiosk_setting_names() { return {"language", "volume", "discreet_mode", "high_contrast"}; }
+
+std::optional<std::string> kiosk_setting_problem(const std::string& name, const std::string& value) {
+  if (name == "volume") {
+    int volume = -1;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), volume);
+    if (ec != std::errc{} || end != value.data() + value.size() || volume < 0 || volume > 100)
+      return fmt::format("volume must be a whole number from 0 to 100, not '{}'", value);
+  } else if (name == "discreet_mode" || name == "high_contrast") {
+    if (value != "true" && value != "false") return fmt::format("{} must be true or false, not '{}'", name, value);
+  } else if (name == "language") {
+    bool letters = !value.empty() && value.size() <= 8 &&
+                   std::ranges::all_of(value, [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
+    if (!letters) return fmt::format("language must be a code such as en or es, not '{}'", value);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -330,6 +351,52 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
       action = with_store("device revoke", [out, id](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.revoke_device(*id, now_utc()); !ok) return report(ok.error(), "device revoke");
         out.id(*id);
+        return kExitOk;
+      });
+    });
+  }
+
+  // --- kiosk settings set centrally ---
+  auto* setting = app.add_subcommand(
+      "kiosk-setting", "Settings for the kiosks of a site (or all sites); a change made on a kiosk's admin screen wins there");
+  setting->require_subcommand(1);
+  {
+    struct Args {
+      std::string name, value, site;
+    };
+    auto a = std::make_shared<Args>();
+    auto* set = setting->add_subcommand("set", "Set NAME to VALUE: language (en, es, ...), volume (0-100), "
+                                               "discreet_mode (true/false), high_contrast (true/false)");
+    set->add_option("NAME", a->name, "Setting")->required()->check(CLI::IsMember(kiosk_setting_names()));
+    set->add_option("VALUE", a->value, "Value")->required();
+    set->add_option("--site", a->site, "Only this site's kiosks (default: every site)");
+    set->callback([&action, out, a] {
+      action = with_store("kiosk-setting set", [out, a](ServerStore& store, const ServerConfig&) {
+        if (auto problem = kiosk_setting_problem(a->name, a->value))
+          return report(Error{Errc::invalid_input, *problem}, "kiosk-setting set");
+        if (auto ok = store.set_kiosk_setting(a->site, a->name, a->value); !ok) return report(ok.error(), "kiosk-setting set");
+        out.id(a->name);
+        return kExitOk;
+      });
+    });
+    auto* clear = setting->add_subcommand("clear", "Clear NAME: kiosks go back to their own configuration");
+    clear->add_option("NAME", a->name, "Setting")->required()->check(CLI::IsMember(kiosk_setting_names()));
+    clear->add_option("--site", a->site, "Only this site's value (default: the one for every site)");
+    clear->callback([&action, out, a] {
+      action = with_store("kiosk-setting clear", [out, a](ServerStore& store, const ServerConfig&) {
+        if (auto ok = store.clear_kiosk_setting(a->site, a->name); !ok) return report(ok.error(), "kiosk-setting clear");
+        out.id(a->name);
+        return kExitOk;
+      });
+    });
+    auto* list = setting->add_subcommand("list", "List the settings a site's kiosks get: name, value");
+    list->add_option("--site", a->site, "The site (default: the values for every site)");
+    list->callback([&action, a] {
+      action = with_store("kiosk-setting list", [a](ServerStore& store, const ServerConfig&) {
+        auto settings = store.kiosk_settings(a->site);
+        if (!settings) return report(settings.error(), "kiosk-setting list");
+        fmt::print("name\tvalue\n");
+        for (const auto& [name, value] : *settings) fmt::print("{}\t{}\n", name, cell(value));
         return kExitOk;
       });
     });
