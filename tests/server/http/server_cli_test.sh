@@ -144,4 +144,12 @@ cs kiosk-setting clear volume >out 2>err; check "kiosk-setting clear" 0 $?
 cs kiosk-setting list >out 2>err
 lacks "kiosk-setting cleared" "volume" out
 
+# A port another server already listens on is an error, not a shared port
+"$server" --db "$db" --listen 127.0.0.1:0 --port-file port serve 2>first.log &
+first=$!
+for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+timeout 10 "$server" --db "$db" --listen "127.0.0.1:$(cat port)" serve >out 2>err; check "taken port" 1 $?
+contains "taken port is explained" err "in use"
+kill "$first"; wait "$first" 2>/dev/null
+
 report

@@ -291,6 +291,12 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(ServerStore& store, const C
                               o.listen.host));
     impl->http = std::make_unique<httplib::Server>();
   }
+  // httplib's default adds SO_REUSEPORT: a second server on a taken port would then bind
+  // and share its requests with the first. A taken port must be an error instead.
+  impl->http->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
 
   const std::string device = R"(/api/v1/devices/([^/]+))";
   impl->routes = {
