@@ -5,36 +5,18 @@
 #include <charconv>
 #include <functional>
 #include <map>
-#include <toml++/toml.h>
 
 #include "checkin/app/kiosk.hpp"
+#include "checkin/config/config_file.hpp"
 
 namespace checkin::app {
 
 namespace {
 
+using config::set_bool;
+using config::set_int;
+
 constexpr int kMinKeepUploadedHours = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(kLedgerMemory).count());
-
-// Every key in one table: its setter parses text (from --set) or a TOML value.
-struct Key {
-  std::function<std::string(KioskConfig&, const std::string&)> set;  // returns an error or ""
-};
-
-std::string set_int(int& field, const std::string& text, int lo, int hi) {
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) return fmt::format("'{}' is not a whole number", text);
-  if (value < lo || value > hi) return fmt::format("{} is outside {}..{}", value, lo, hi);
-  field = value;
-  return "";
-}
-
-std::string set_bool(bool& field, const std::string& text) {
-  if (text == "true") field = true;
-  else if (text == "false") field = false;
-  else return fmt::format("'{}' is not true or false", text);
-  return "";
-}
 
 template <class E>
 std::string set_enum(E& field, const std::string& text, std::initializer_list<std::pair<const char*, E>> names) {
@@ -49,9 +31,10 @@ std::string set_enum(E& field, const std::string& text, std::initializer_list<st
   return fmt::format("'{}' is not one of: {}", text, allowed);
 }
 
-const std::map<std::string, Key>& keys() {
+// Every key in one table: its setter parses text (from the file or --set).
+const config::Setters<KioskConfig>& keys() {
   using C = KioskConfig;
-  static const std::map<std::string, Key> table = {
+  static const config::Setters<KioskConfig> table = {
       {"kiosk.database", {[](C& c, const std::string& v) { c.database = v; return v.empty() ? "must not be empty" : ""; }}},
       {"kiosk.language", {[](C& c, const std::string& v) {
          c.language = v;
@@ -103,55 +86,11 @@ const std::map<std::string, Key>& keys() {
   return table;
 }
 
-Result<void> apply(KioskConfig& config, const std::string& key, const std::string& value, const std::string& where) {
-  auto it = keys().find(key);
-  if (it == keys().end()) return fail(Errc::invalid_input, fmt::format("{}: unknown setting '{}'", where, key));
-  if (auto problem = it->second.set(config, value); !problem.empty())
-    return fail(Errc::invalid_input, fmt::format("{}: {}: {}", where, key, problem));
-  return {};
-}
-
-// TOML values as the text --set would give, so both paths share one parser per key.
-std::optional<std::string> as_text(const toml::node& node) {
-  if (auto s = node.as_string()) return s->get();
-  if (auto i = node.as_integer()) return std::to_string(i->get());
-  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
-  return std::nullopt;
-}
-
 }  // namespace
-
-Result<ConfigOverride> parse_override(std::string_view text) {
-  auto eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0)
-    return fail(Errc::invalid_input, fmt::format("--set '{}': expected section.key=value", text));
-  return ConfigOverride{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
-}
 
 Result<KioskConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides) {
   KioskConfig config;
-  if (!file.empty()) {
-    toml::table parsed;
-    try {
-      parsed = toml::parse_file(file.string());
-    } catch (const toml::parse_error& err) {
-      return fail(Errc::invalid_input, fmt::format("{} line {}: {}", file.string(), err.source().begin.line, err.description()));
-    }
-    for (auto&& [section, table] : parsed) {
-      auto* entries = table.as_table();
-      if (!entries)
-        return fail(Errc::invalid_input, fmt::format("{}: '{}' should be a [section]", file.string(), section.str()));
-      for (auto&& [name, node] : *entries) {
-        std::string key = fmt::format("{}.{}", section.str(), name.str());
-        std::string where = fmt::format("{} line {}", file.string(), node.source().begin.line);
-        auto text = as_text(node);
-        if (!text) return fail(Errc::invalid_input, fmt::format("{}: {}: expected a string, number or true/false", where, key));
-        if (auto ok = apply(config, key, *text, where); !ok) return std::unexpected(ok.error());
-      }
-    }
-  }
-  for (const auto& o : overrides)
-    if (auto ok = apply(config, o.key, o.value, "--set"); !ok) return std::unexpected(ok.error());
+  if (auto ok = checkin::config::read(config, file, overrides, keys()); !ok) return std::unexpected(ok.error());
   if (config.sync_enabled && !config.sync_ca_file.empty() && !std::filesystem::is_regular_file(config.sync_ca_file))
     return fail(Errc::invalid_input,
                 fmt::format("sync.ca_file: {} is not a readable file (a PEM bundle of CA certificates)",

@@ -2,39 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <functional>
-#include <map>
-#include <optional>
-#include <toml++/toml.h>
+#include "checkin/config/config_file.hpp"
 
 namespace checkin::server {
 
 namespace {
 
-using Setter = std::function<std::string(ServerConfig&, const std::string&)>;  // an error, or ""
+using config::set_bool;
+using config::set_int;
 
-template <class Int>
-std::string set_int(Int& field, const std::string& text, long long lo, long long hi) {
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size())
-    return fmt::format("'{}' is not a whole number", text);
-  if (value < lo || value > hi) return fmt::format("{} is outside {}..{}", value, lo, hi);
-  field = static_cast<Int>(value);
-  return "";
-}
-
-std::string set_bool(bool& field, const std::string& text) {
-  if (text == "true") field = true;
-  else if (text == "false") field = false;
-  else return fmt::format("'{}' is not true or false", text);
-  return "";
-}
-
-const std::map<std::string, Setter>& setters() {
+// Every key in one table: its setter parses text (from the file or --set).
+const config::Setters<ServerConfig>& setters() {
   using C = ServerConfig;
-  static const std::map<std::string, Setter> table = {
+  static const config::Setters<ServerConfig> table = {
       {"database.url", [](C& c, const std::string& v) { c.database = v; return v.empty() ? "must not be empty" : ""; }},
       {"database.connections", [](C& c, const std::string& v) { return set_int(c.connections, v, 1, 256); }},
       {"server.listen", [](C& c, const std::string& v) -> std::string {
@@ -58,55 +38,11 @@ const std::map<std::string, Setter>& setters() {
   return table;
 }
 
-Result<void> apply(ServerConfig& config, const std::string& key, const std::string& value, const std::string& where) {
-  auto it = setters().find(key);
-  if (it == setters().end()) return fail(Errc::invalid_input, fmt::format("{}: unknown setting '{}'", where, key));
-  if (auto problem = it->second(config, value); !problem.empty())
-    return fail(Errc::invalid_input, fmt::format("{}: {}: {}", where, key, problem));
-  return {};
-}
-
-std::optional<std::string> as_text(const toml::node& node) {
-  if (auto s = node.as_string()) return s->get();
-  if (auto i = node.as_integer()) return std::to_string(i->get());
-  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
-  return std::nullopt;
-}
-
 }  // namespace
-
-Result<ConfigOverride> parse_override(std::string_view text) {
-  auto eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0)
-    return fail(Errc::invalid_input, fmt::format("--set '{}': expected section.key=value", text));
-  return ConfigOverride{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
-}
 
 Result<ServerConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides) {
   ServerConfig config;
-  if (!file.empty()) {
-    toml::table parsed;
-    try {
-      parsed = toml::parse_file(file.string());
-    } catch (const toml::parse_error& err) {
-      return fail(Errc::invalid_input,
-                  fmt::format("{} line {}: {}", file.string(), err.source().begin.line, err.description()));
-    }
-    for (auto&& [section, table] : parsed) {
-      auto* entries = table.as_table();
-      if (!entries)
-        return fail(Errc::invalid_input, fmt::format("{}: '{}' should be a [section]", file.string(), section.str()));
-      for (auto&& [name, node] : *entries) {
-        std::string key = fmt::format("{}.{}", section.str(), name.str());
-        std::string where = fmt::format("{} line {}", file.string(), node.source().begin.line);
-        auto text = as_text(node);
-        if (!text) return fail(Errc::invalid_input, fmt::format("{}: {}: expected a string, number or true/false", where, key));
-        if (auto ok = apply(config, key, *text, where); !ok) return std::unexpected(ok.error());
-      }
-    }
-  }
-  for (const auto& o : overrides)
-    if (auto ok = apply(config, o.key, o.value, "--set"); !ok) return std::unexpected(ok.error());
+  if (auto ok = checkin::config::read(config, file, overrides, setters()); !ok) return std::unexpected(ok.error());
   if (config.tls_cert.empty() != config.tls_key.empty())
     return fail(Errc::invalid_input, "server.tls_cert and server.tls_key: set both for HTTPS, or neither");
   return config;

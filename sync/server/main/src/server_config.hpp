@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checkin/config/config_file.hpp"
 #include "checkin/core/error.hpp"
 #include "checkin/server/http.hpp"
 
@@ -27,12 +28,8 @@ struct ServerConfig {
   std::string public_url;  // what kiosks use to reach this server; enrol-token's default --url
 };
 
-struct ConfigOverride {
-  std::string key;
-  std::string value;
-};
-
-Result<ConfigOverride> parse_override(std::string_view text);
+using ConfigOverride = config::Override;  // --set section.key=value
+using config::parse_override;
 // Every failure names the file and line or the flag, and the key.
 Result<ServerConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides);
 

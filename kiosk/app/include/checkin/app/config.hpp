@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "checkin/config/config_file.hpp"
 #include "checkin/core/error.hpp"
 
 namespace checkin::app {
@@ -52,13 +53,9 @@ struct KioskConfig {
 };
 
 // One "section.key=value" override, as given with --set.
-struct ConfigOverride {
-  std::string key;
-  std::string value;
-};
+using ConfigOverride = config::Override;
+using config::parse_override;  // "camera.source=replay"
 
-// Reads the file (if given; a missing file is an error), applies the overrides, validates.
 Result<KioskConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides);
-Result<ConfigOverride> parse_override(std::string_view text);  // "camera.source=replay"
 
 }  // namespace checkin::app
