@@ -77,20 +77,10 @@ std::string render_svg(const QrMatrix& matrix, int scale, int quiet_zone) {
   scale = capped_scale(scale, matrix.size + 2 * quiet_zone);
   const int side = matrix.size + 2 * quiet_zone;
 
-  // One rectangle per horizontal run of dark modules keeps the path short.
   std::string path;
-  for (int y = 0; y < matrix.size; ++y) {
-    int x = 0;
-    while (x < matrix.size) {
-      if (!matrix.dark(x, y)) {
-        ++x;
-        continue;
-      }
-      const int run_start = x;
-      while (x < matrix.size && matrix.dark(x, y)) ++x;
-      path += fmt::format("M{} {}h{}v1h-{}z", run_start + quiet_zone, y + quiet_zone, x - run_start, x - run_start);
-    }
-  }
+  matrix.for_each_dark_run([&](int x, int y, int length) {
+    path += fmt::format("M{} {}h{}v1h-{}z", x + quiet_zone, y + quiet_zone, length, length);
+  });
 
   return fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{0}\" viewBox=\"0 0 {1} {1}\" "

@@ -62,18 +62,9 @@ void draw_code(cairo_t* cr, const qr::QrMatrix& matrix, const Rect& area) {
   const double module = area.width / modules_with_quiet_zone;
   const double left = area.x + qr::kDefaultQuietZone * module;
   const double top = area.y + qr::kDefaultQuietZone * module;
-  for (int y = 0; y < matrix.size; ++y) {
-    int x = 0;
-    while (x < matrix.size) {
-      if (!matrix.dark(x, y)) {
-        ++x;
-        continue;
-      }
-      const int run_start = x;
-      while (x < matrix.size && matrix.dark(x, y)) ++x;
-      cairo_rectangle(cr, left + run_start * module, top + y * module, (x - run_start) * module, module);
-    }
-  }
+  matrix.for_each_dark_run([&](int x, int y, int length) {
+    cairo_rectangle(cr, left + x * module, top + y * module, length * module, module);
+  });
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_fill(cr);
 }

@@ -19,6 +19,22 @@ struct QrMatrix {
   std::vector<std::uint8_t> modules;  // row-major, 1 = dark
 
   bool dark(int x, int y) const { return modules[static_cast<std::size_t>(y) * size + x] != 0; }
+
+  // Calls run(x, y, length) for each horizontal run of dark modules: vector renderers draw
+  // one rectangle per run (a short path, and no seams between neighbouring modules).
+  template <class Run>
+  void for_each_dark_run(Run&& run) const {
+    for (int y = 0; y < size; ++y)
+      for (int x = 0; x < size;) {
+        if (!dark(x, y)) {
+          ++x;
+          continue;
+        }
+        const int start = x;
+        while (x < size && dark(x, y)) ++x;
+        run(start, y, x - start);
+      }
+  }
 };
 
 inline constexpr int kDefaultQuietZone = 4;  // modules of white border the standard asks for
