@@ -289,28 +289,31 @@ class PageBuilder {
     return false;
   }
 
+  // One page of a site's sessions or shifts in keyset order. `columns` ends with the
+  // tombstone flag and change_seq; `removed` names the tombstone column. A full resync
+  // leaves out what the kiosk would only delete again: tombstones and rows that ended
+  // more than a day ago. The SQL is put together from these literals only, never from data.
+  Result<sql::Rows> site_rows(std::string_view columns, std::string_view table, std::string_view removed) {
+    std::string statement = fmt::format(
+        "SELECT {} FROM {} WHERE site_id = $1 AND change_seq > $2 AND change_seq <= $3 "
+        "AND (change_seq > $4 OR (change_seq = $5 AND id > $6)) ",
+        columns, table);
+    std::vector<sql::Value> params{text(device_.site_id),         integer(position_.base),
+                                   integer(position_.target),     integer(position_.after_seq),
+                                   integer(position_.after_seq),  text(position_.after_id)};
+    if (position_.full) {
+      statement += fmt::format("AND {} = 0 AND end_ms > $7 ", removed);
+      params.push_back(millis(now_ - kFullResyncPast));
+    }
+    statement += fmt::format("ORDER BY change_seq, id LIMIT ${}", params.size() + 1);
+    params.push_back(limit());
+    return connection_.query(statement, params);
+  }
+
   Result<bool> fill_sessions() {
-    // A full resync leaves out what the kiosk would only delete again: cancelled sessions
-    // and those that ended more than a day ago.
-    auto rows = position_.full
-                    ? run(connection_,
-                          "SELECT id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, window_closes_ms, "
-                          "capacity, cancelled, change_seq FROM sessions "
-                          "WHERE site_id = $1 AND change_seq > $2 AND change_seq <= $3 "
-                          "AND (change_seq > $4 OR (change_seq = $5 AND id > $6)) AND cancelled = 0 AND end_ms > $7 "
-                          "ORDER BY change_seq, id LIMIT $8",
-                          {text(device_.site_id), integer(position_.base), integer(position_.target),
-                           integer(position_.after_seq), integer(position_.after_seq), text(position_.after_id),
-                           millis(now_ - kFullResyncPast), limit()})
-                    : run(connection_,
-                          "SELECT id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, window_closes_ms, "
-                          "capacity, cancelled, change_seq FROM sessions "
-                          "WHERE site_id = $1 AND change_seq > $2 AND change_seq <= $3 "
-                          "AND (change_seq > $4 OR (change_seq = $5 AND id > $6)) "
-                          "ORDER BY change_seq, id LIMIT $7",
-                          {text(device_.site_id), integer(position_.base), integer(position_.target),
-                           integer(position_.after_seq), integer(position_.after_seq), text(position_.after_id),
-                           limit()});
+    auto rows = site_rows("id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, window_closes_ms, "
+                          "capacity, cancelled, change_seq",
+                          "sessions", "cancelled");
     if (!rows) return std::unexpected(rows.error());
     const sql::Rows& found = *rows;
     for (const auto& row : found) {
@@ -323,23 +326,7 @@ class PageBuilder {
   }
 
   Result<bool> fill_shifts() {
-    auto rows = position_.full
-                    ? run(connection_,
-                          "SELECT id, site_id, role, start_ms, end_ms, deleted, change_seq FROM shifts "
-                          "WHERE site_id = $1 AND change_seq > $2 AND change_seq <= $3 "
-                          "AND (change_seq > $4 OR (change_seq = $5 AND id > $6)) AND deleted = 0 AND end_ms > $7 "
-                          "ORDER BY change_seq, id LIMIT $8",
-                          {text(device_.site_id), integer(position_.base), integer(position_.target),
-                           integer(position_.after_seq), integer(position_.after_seq), text(position_.after_id),
-                           millis(now_ - kFullResyncPast), limit()})
-                    : run(connection_,
-                          "SELECT id, site_id, role, start_ms, end_ms, deleted, change_seq FROM shifts "
-                          "WHERE site_id = $1 AND change_seq > $2 AND change_seq <= $3 "
-                          "AND (change_seq > $4 OR (change_seq = $5 AND id > $6)) "
-                          "ORDER BY change_seq, id LIMIT $7",
-                          {text(device_.site_id), integer(position_.base), integer(position_.target),
-                           integer(position_.after_seq), integer(position_.after_seq), text(position_.after_id),
-                           limit()});
+    auto rows = site_rows("id, site_id, role, start_ms, end_ms, deleted, change_seq", "shifts", "deleted");
     if (!rows) return std::unexpected(rows.error());
     const sql::Rows& found = *rows;
     for (const auto& row : found) {
