@@ -169,7 +169,7 @@ TEST_CASE("organisation: sites, programs, sessions, shifts and people round-trip
     CHECK(loaded->registered_programs == std::vector<Id>{second.id});
 
     CHECK_FALSE(must(store->person("nobody")));
-    PersonRecord unregistrable{"", "Cy", "en", {"no-such-program"}};
+    PersonRecord unregistrable{"", "Cy", "en", {"no-such-program"}, {}};
     CHECK(store->create_person(unregistrable).error().code == Errc::not_found);
     CHECK(must(store->people()).size() == 1);  // the failed create left nothing behind
   }
@@ -209,7 +209,7 @@ TEST_CASE("SQL metacharacters in every text field are stored as text", "[server]
   wanted.start = kNoon;
   wanted.end = kNoon + 1h;
   must(store->create_session(wanted));
-  auto person = must(store->create_person(PersonRecord{"person?%", nasty, "e'n", {program.id}}));
+  auto person = must(store->create_person(PersonRecord{"person?%", nasty, "e'n", {program.id}, {}}));
   must(store->create_shift(Shift{"shift;--", site.id, nasty, kNoon, kNoon + 1h, {person.id}}));
   must(store->set_kiosk_setting(site.id, nasty, nasty));
   auto token = must(store->create_enrolment_token(site.id, kNoon));

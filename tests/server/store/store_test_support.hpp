@@ -85,7 +85,7 @@ struct Organisation {
   }
 
   server::PersonRecord add_person(std::string name, std::vector<Id> programs = {}) {
-    return must(store.create_person(server::PersonRecord{"", std::move(name), "en", std::move(programs)}));
+    return must(store.create_person(server::PersonRecord{"", std::move(name), "en", std::move(programs), {}}));
   }
 
   server::Device enrol_kiosk(WallTime now = kNoon, std::string name = "kiosk-1") {

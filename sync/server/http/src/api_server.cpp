@@ -70,6 +70,7 @@ struct ApiServer::Impl {
   Metrics metrics;
   UploadGate uploads;
   std::vector<Route> routes;
+  WebRoutes* web = nullptr;
   int port = -1;
 
   Impl(ServerStore& s, const Clock& c, ApiOptions o)
@@ -94,8 +95,10 @@ struct ApiServer::Impl {
   std::size_t pattern_of(const std::string& path) const {
     for (const auto& route : routes)
       if (std::regex_match(path, route.path)) return route.pattern;
-    return kUnmatchedRoute;
+    return is_web_path(path) ? kDashboardRoute : kUnmatchedRoute;
   }
+
+  bool is_web_path(const std::string& path) const { return web && !path.starts_with("/api/"); }
 
   // Counted before httplib writes the answer, so a client that reads /metrics next sees
   // its own request (the logger runs only after the write).
@@ -117,6 +120,7 @@ struct ApiServer::Impl {
       }
       allowed += allowed.empty() ? route.method : ", " + route.method;
     }
+    if (!found && allowed.empty() && is_web_path(req.path)) return web->handle(req, res);
     if (!found) {
       if (!allowed.empty()) {
         res.set_header("Allow", allowed);
@@ -374,6 +378,7 @@ Result<void> ApiServer::run() {
   return {};
 }
 
+void ApiServer::mount(WebRoutes& web) { impl_->web = &web; }
 void ApiServer::stop() { impl_->http->stop(); }
 bool ApiServer::tls() const { return !impl_->pin.empty(); }
 std::string ApiServer::url() const {

@@ -55,13 +55,13 @@ std::vector<PersonRecord> people_of(const demo::DemoData& data) {
   for (const auto& shift : data.schedule.shifts) on_shifts.insert(shift.assigned_people.begin(), shift.assigned_people.end());
   std::vector<PersonRecord> people;
   for (const auto& [id, person] : data.roster.people) {
-    PersonRecord record{person.id, person.preferred_name, person.language, person.registered_programs};
+    PersonRecord record{person.id, person.preferred_name, person.language, person.registered_programs, data.site.id};
     if (record.registered_programs.empty() && !on_shifts.contains(id))
       for (const auto& program : data.schedule.programs)
         if (program.registration == Registration::open && !program.discreet) record.registered_programs.push_back(program.id);
     people.push_back(std::move(record));
   }
-  people.push_back(PersonRecord{"person-visitor", "", "en", {}});
+  people.push_back(PersonRecord{"person-visitor", "", "en", {}, data.site.id});
   std::ranges::sort(people, {}, &PersonRecord::id);
   return people;
 }

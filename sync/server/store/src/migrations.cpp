@@ -224,6 +224,81 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_session ON feedback (session_id);
 )sql"},
+    Migration{
+        "coordinator tools: accounts, people's sites, session series, shift review, retention",
+        R"sql(
+-- Dashboard accounts. password_hash is libsodium's Argon2id string (salt and cost inside).
+-- username_key is the lower-cased username: sign-in is case-insensitive.
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'coordinator')),
+  created_at_ms BIGINT NOT NULL,
+  disabled_at_ms BIGINT
+);
+
+-- The sites a coordinator works for (admins see every site).
+CREATE TABLE account_sites (
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  site_id TEXT NOT NULL REFERENCES sites (id),
+  PRIMARY KEY (account_id, site_id)
+);
+
+-- Signed-in browsers. Only a hash of the cookie's token is stored.
+CREATE TABLE web_sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  csrf_token TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  last_used_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_account ON web_sessions (account_id);
+
+-- Failed sign-ins per lower-cased username (known or not), for slowing down guessing.
+CREATE TABLE sign_in_failures (
+  username_key TEXT PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_failure_ms BIGINT NOT NULL
+);
+
+-- The site a person takes part at: coordinators see the people of their sites. Empty for
+-- people made before sites were recorded (admins see them).
+ALTER TABLE people ADD COLUMN site_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX people_site ON people (site_id);
+
+-- Sessions made together as a weekly series share its id ('' for a single session).
+ALTER TABLE sessions ADD COLUMN series_id TEXT NOT NULL DEFAULT '';
+
+-- A coordinator's decision on a shift end the kiosk made automatically (auto_closed).
+CREATE TABLE shift_reviews (
+  event_id TEXT PRIMARY KEY REFERENCES events (event_id),
+  decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'edited', 'rejected')),
+  worked_ms BIGINT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at_ms BIGINT NOT NULL
+);
+
+-- Organisation-wide settings of the server itself (not the kiosks'), e.g. retention.
+CREATE TABLE server_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Attendance of discreet programs' sessions, once reduced to counts by retention: the
+-- session's events then carry no person, pass or name.
+CREATE TABLE attendance_summaries (
+  session_id TEXT PRIMARY KEY,
+  attendees BIGINT NOT NULL,
+  anonymous BIGINT NOT NULL,
+  walk_ins BIGINT NOT NULL,
+  reduced_at_ms BIGINT NOT NULL
+);
+CREATE INDEX events_kind_time ON events (kind, wall_time_ms);
+)sql"},
 };
 
 }  // namespace

@@ -84,6 +84,7 @@ Result<PersonRecord> checked_person(PersonRecord person) {
   STORE_CHECK(check_length("person id", person.id, kMaxIdLength));
   STORE_CHECK(check_length("preferred name", person.preferred_name, kMaxNameLength));
   STORE_CHECK(check_length("language", person.language, kMaxLanguageLength));
+  STORE_CHECK(check_length("site id", person.site_id, kMaxIdLength));
   for (const auto& program : person.registered_programs) STORE_CHECK(check_id("registered program", program));
   person.registered_programs = sorted_unique(std::move(person.registered_programs));
   return person;
@@ -111,6 +112,23 @@ Result<void> write_registrations(sql::Connection& connection, const PersonRecord
                     {text(person.id), text(program), integer(seq)}));
   }
   return {};
+}
+
+// A person's site is optional (empty: admins only) but must exist when given.
+Result<void> check_person_site(sql::Connection& connection, const Id& site_id) {
+  if (site_id.empty()) return {};
+  STORE_TRY(site, load_site(connection, site_id));
+  (void)site;
+  return {};
+}
+
+Result<void> insert_person(sql::Connection& connection, const PersonRecord& person, std::int64_t seq) {
+  STORE_CHECK(check_person_site(connection, person.site_id));
+  STORE_CHECK(run(connection,
+                  "INSERT INTO people (id, preferred_name, language, site_id, change_seq) VALUES ($1, $2, $3, $4, $5)",
+                  {text(person.id), text(person.preferred_name), text(person.language), text(person.site_id),
+                   integer(seq)}));
+  return write_registrations(connection, person, seq);
 }
 
 Result<std::vector<Id>> registrations_of(sql::Connection& connection, const Id& person_id) {
@@ -423,9 +441,7 @@ Result<PersonRecord> ServerStore::create_person(PersonRecord person) {
   STORE_TRY(checked, checked_person(std::move(person)));
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<PersonRecord> {
     STORE_TRY(seq, next_change_seq(connection));
-    STORE_CHECK(run(connection, "INSERT INTO people (id, preferred_name, language, change_seq) VALUES ($1, $2, $3, $4)",
-                    {text(checked.id), text(checked.preferred_name), text(checked.language), integer(seq)}));
-    STORE_CHECK(write_registrations(connection, checked, seq));
+    STORE_CHECK(insert_person(connection, checked, seq));
     return checked;
   });
 }
@@ -436,18 +452,22 @@ Result<void> ServerStore::update_person(const PersonRecord& person) {
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<void> {
     STORE_TRY(seq, next_change_seq(connection));
     STORE_TRY(rows, run(connection,
-                        "UPDATE people SET preferred_name = $1, language = $2, change_seq = $3 WHERE id = $4 RETURNING id",
-                        {text(checked.preferred_name), text(checked.language), integer(seq), text(checked.id)}));
+                        "UPDATE people SET preferred_name = $1, language = $2, site_id = $3, change_seq = $4 "
+                        "WHERE id = $5 RETURNING id",
+                        {text(checked.preferred_name), text(checked.language), text(checked.site_id), integer(seq),
+                         text(checked.id)}));
     if (rows.empty()) return fail(Errc::not_found, fmt::format("no person with id {}", checked.id));
+    STORE_CHECK(check_person_site(connection, checked.site_id));
     return write_registrations(connection, checked, seq);
   });
 }
 
 Result<std::optional<PersonRecord>> ServerStore::person(const Id& person_id) {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::optional<PersonRecord>> {
-    STORE_TRY(rows, run(connection, "SELECT id, preferred_name, language FROM people WHERE id = $1", {text(person_id)}));
+    STORE_TRY(rows, run(connection, "SELECT id, preferred_name, language, site_id FROM people WHERE id = $1",
+                        {text(person_id)}));
     if (rows.empty()) return std::optional<PersonRecord>{};
-    PersonRecord record{rows.front().text(0), rows.front().text(1), rows.front().text(2), {}};
+    PersonRecord record{rows.front().text(0), rows.front().text(1), rows.front().text(2), {}, rows.front().text(3)};
     STORE_TRY(programs, registrations_of(connection, record.id));
     record.registered_programs = std::move(programs);
     return std::optional<PersonRecord>{std::move(record)};
@@ -456,14 +476,14 @@ Result<std::optional<PersonRecord>> ServerStore::person(const Id& person_id) {
 
 Result<std::vector<PersonRecord>> ServerStore::people() {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<PersonRecord>> {
-    STORE_TRY(rows, run(connection, "SELECT id, preferred_name, language FROM people ORDER BY id"));
+    STORE_TRY(rows, run(connection, "SELECT id, preferred_name, language, site_id FROM people ORDER BY id"));
     STORE_TRY(registrations,
               run(connection, "SELECT person_id, program_id FROM registrations ORDER BY person_id, program_id"));
     std::map<Id, std::vector<Id>> programs_by_person;
     for (const auto& row : registrations) programs_by_person[row.text(0)].push_back(row.text(1));
     std::vector<PersonRecord> people;
     for (const auto& row : rows) {
-      PersonRecord record{row.text(0), row.text(1), row.text(2), {}};
+      PersonRecord record{row.text(0), row.text(1), row.text(2), {}, row.text(3)};
       if (auto found = programs_by_person.find(record.id); found != programs_by_person.end())
         record.registered_programs = std::move(found->second);
       people.push_back(std::move(record));

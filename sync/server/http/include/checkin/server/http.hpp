@@ -16,7 +16,20 @@
 #include "checkin/server/store.hpp"
 #include "checkin/sync/events.hpp"
 
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
 namespace checkin::server {
+
+// Pages served beside the API by the same server: the coordinators' dashboard.
+class WebRoutes {
+ public:
+  virtual ~WebRoutes() = default;
+  // Every request whose path is not under /api/ and is neither /healthz nor /metrics.
+  virtual void handle(const httplib::Request& request, httplib::Response& response) = 0;
+};
 
 struct ListenAddress {
   std::string host = "127.0.0.1";  // "127.0.0.1", "0.0.0.0", "::1", "localhost"
@@ -90,6 +103,9 @@ class ApiServer {
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
+
+  // Serves `web` for every path outside the API; before run(). Without it such paths are 404.
+  void mount(WebRoutes& web);
 
   // Binds the listening socket; returns the port (the chosen one for port 0).
   Result<int> bind();

@@ -20,7 +20,7 @@
 namespace checkin::server {
 
 // The route patterns requests are counted and logged under (never a raw path: it holds ids).
-inline constexpr std::array<std::string_view, 8> kRoutePatterns = {
+inline constexpr std::array<std::string_view, 9> kRoutePatterns = {
     "/api/v1/enrol",
     "/api/v1/devices/{id}/events:batch",
     "/api/v1/devices/{id}/feedback:batch",
@@ -28,8 +28,10 @@ inline constexpr std::array<std::string_view, 8> kRoutePatterns = {
     "/api/v1/devices/{id}/token:roll",
     "/healthz",
     "/metrics",
+    "dashboard",
     "unmatched",
 };
+inline constexpr std::size_t kDashboardRoute = kRoutePatterns.size() - 2;  // every page outside /api/
 inline constexpr std::size_t kUnmatchedRoute = kRoutePatterns.size() - 1;
 
 // What /metrics reports about one device, read from the store at scrape time.

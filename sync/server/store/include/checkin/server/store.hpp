@@ -19,6 +19,8 @@
 #include "checkin/core/domain.hpp"
 #include "checkin/core/error.hpp"
 #include "checkin/core/pass.hpp"
+#include "checkin/server/accounts.hpp"
+#include "checkin/server/reports.hpp"
 #include "checkin/server/sql.hpp"
 #include "checkin/sync/changes.hpp"
 #include "checkin/sync/enrolment.hpp"
@@ -36,6 +38,7 @@ struct PersonRecord {
   std::string preferred_name;
   std::string language;
   std::vector<Id> registered_programs;
+  Id site_id;  // where they take part: coordinators of that site see them; empty = admins only
 };
 
 struct SigningKeyInfo {
@@ -98,11 +101,16 @@ class ServerStore {
   // --- organisation; an empty id is assigned (UUIDv7). Every change is stamped with the
   // change counter that the kiosks' cursors follow. ---
   Result<Site> create_site(Site site);
+  Result<void> rename_site(const Id& site_id, std::string_view name);
   Result<std::vector<Site>> sites();
   Result<Program> create_program(Program program);
   Result<void> update_program(const Program& program);
   Result<std::vector<Program>> programs();
   Result<Session> create_session(Session session);  // not_found for an unknown program or site
+  // All or none, in one transaction: a weekly series (the caller computes the dates in
+  // local time) shares a series id. Returns them with their ids.
+  Result<std::vector<Session>> create_sessions(std::vector<Session> sessions, bool as_series);
+  Result<std::optional<Session>> session(const Id& session_id);  // cancelled ones too
   Result<void> update_session(const Session& session);
   Result<void> cancel_session(const Id& session_id);  // kiosks remove it
   Result<std::vector<Session>> sessions(const Id& site_id, WallTime from, WallTime to);
@@ -110,10 +118,14 @@ class ServerStore {
   Result<void> update_shift(const Shift& shift);
   Result<void> delete_shift(const Id& shift_id);
   Result<std::vector<Shift>> shifts(const Id& site_id, WallTime from, WallTime to);
+  Result<std::optional<Shift>> shift(const Id& shift_id);  // deleted ones are not found
   Result<PersonRecord> create_person(PersonRecord person);
   Result<void> update_person(const PersonRecord& person);  // registrations replaced too
   Result<std::optional<PersonRecord>> person(const Id& person_id);
   Result<std::vector<PersonRecord>> people();
+  // All or nothing, in one transaction (a coordinator's CSV import): any failure, e.g. an
+  // unknown program id, stores none of them. Returns the people with their new ids.
+  Result<std::vector<PersonRecord>> import_people(std::vector<PersonRecord> people);
 
   // --- kiosk settings ("result_seconds", ...): an empty site id sets the value for every
   // site; a site's own value overrides it. Kiosks receive them on every round's first page.
@@ -132,6 +144,58 @@ class ServerStore {
   Result<IssuedPass> issue_pass(const Id& person_id, WallTime expires, WallTime now);
   Result<void> revoke_pass(std::string_view pass_id, WallTime now);
   Result<std::vector<PassRecord>> passes_of(const Id& person_id);
+  Result<std::optional<PassRecord>> pass(std::string_view pass_id);
+  // The QR text of a pass issued earlier, signed again (Ed25519 signatures are
+  // deterministic: the same text as at issue). conflict for a revoked or expired pass or
+  // one whose key was retired.
+  Result<std::string> pass_text(std::string_view pass_id, WallTime now);
+
+  // --- dashboard accounts (accounts.hpp) ---
+  // conflict for a username taken (whatever its case); invalid_input for a username that
+  // is empty or has spaces, a password shorter than kMinPasswordLength, an unknown site.
+  Result<Account> create_account(std::string_view username, std::string_view display_name, std::string_view password,
+                                 Role role, std::vector<Id> site_ids, WallTime now);
+  Result<std::vector<Account>> accounts();
+  Result<std::optional<Account>> account(const Id& account_id);
+  Result<void> update_account(const Id& account_id, std::string_view display_name, Role role,
+                              std::vector<Id> site_ids);
+  // Both end the account's signed-in sessions.
+  Result<void> set_password(const Id& account_id, std::string_view password);
+  Result<void> disable_account(const Id& account_id, WallTime now);
+  // Checks the throttle first: limit_exceeded (its message says how many seconds to wait)
+  // without checking the password while the username must wait. unauthorized for an
+  // unknown username, a wrong password or a disabled account, with the same message and
+  // about the same time for each.
+  Result<WebSession> sign_in(std::string_view username, std::string_view password, WallTime now,
+                             const WebSessionPolicy& policy = {}, const SignInThrottle& throttle = {});
+  // The session behind a cookie's token, its idle expiry moved on: unauthorized when
+  // unknown, expired or the account was disabled since.
+  Result<WebSession> web_session(std::string_view token, WallTime now, const WebSessionPolicy& policy = {});
+  Result<void> sign_out(std::string_view token);  // idempotent
+
+  // --- reports (reports.hpp); the filter's sites limit every one of them ---
+  Result<std::vector<SessionAttendance>> attendance_by_session(const ReportFilter& filter);
+  // Identified attendance; discreet programs' sessions are left out whatever the filter.
+  Result<std::vector<AttendanceRecord>> attendance_records(const ReportFilter& filter);
+  // Volunteers' shifts ended in the range (by shift start), every status.
+  Result<std::vector<WorkedShift>> worked_shifts(const ReportFilter& filter);
+  // Auto-closed shift ends nobody decided on yet, oldest first.
+  Result<std::vector<WorkedShift>> review_queue(const std::vector<Id>& site_ids);
+  Result<std::optional<WorkedShift>> worked_shift(std::string_view end_event_id);
+  // edit needs `worked` (0 .. 24 h); conflict when it was decided already, not_found for
+  // an event that is no auto-closed shift end.
+  Result<void> review_shift(std::string_view end_event_id, ReviewDecision decision, std::optional<Millis> worked,
+                            const Id& account_id, WallTime now);
+  // Sessions at these sites (empty: all) whose check-in window is open at `now`.
+  Result<std::vector<BoardSession>> live_board(const std::vector<Id>& site_ids, WallTime now);
+
+  // --- retention of discreet programs' identified attendance ---
+  Result<RetentionStatus> retention_status();
+  Result<void> set_discreet_retention_days(int days);  // 1 .. 3650
+  // Reduces every discreet session that ended more than the retention days before `now`
+  // to counts (attendance_summaries) and strips person, pass and name from its events.
+  // Idempotent; a late upload for a reduced session is reduced on the next run.
+  Result<RetentionRun> apply_retention(WallTime now);
 
   // --- devices ---
   Result<EnrolmentToken> create_enrolment_token(const Id& site_id, WallTime now);
