@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <system_error>
+
 #include "checkin/config/config_file.hpp"
 
 namespace checkin::server {
@@ -34,6 +37,30 @@ const config::Setters<ServerConfig>& setters() {
          c.public_url = v;
          return v.empty() || v.starts_with("https://") || v.starts_with("http://") ? "" : "expected an http:// or https:// URL";
        }},
+      {"server.timezone", [](C& c, const std::string& v) -> std::string {
+         if (!v.empty() && !known_time_zone(v))
+           return fmt::format("'{}' is not a time zone this system knows (an IANA name such as Europe/London)", v);
+         c.timezone = v;
+         return "";
+       }},
+      {"dashboard.session_idle_minutes", [](C& c, const std::string& v) { return set_int(c.session_idle_minutes, v, 1, 1440); }},
+      {"dashboard.session_max_hours", [](C& c, const std::string& v) { return set_int(c.session_max_hours, v, 1, 72); }},
+      {"dashboard.secure_cookies", [](C& c, const std::string& v) -> std::string {
+         if (v == "auto") {
+           c.secure_cookies.reset();
+           return "";
+         }
+         bool secure = false;
+         if (auto problem = set_bool(secure, v); !problem.empty()) return fmt::format("'{}' is not auto, true or false", v);
+         c.secure_cookies = secure;
+         return "";
+       }},
+      {"dashboard.organisation_name", [](C& c, const std::string& v) -> std::string {
+         if (v.empty()) return "must not be empty";
+         if (v.size() > 200) return "at most 200 characters";
+         c.organisation_name = v;
+         return "";
+       }},
   };
   return table;
 }
@@ -59,6 +86,27 @@ ApiOptions api_options(const ServerConfig& config) {
   options.max_concurrent_uploads = config.max_concurrent_uploads;
   options.retry_after_seconds = config.retry_after_seconds;
   return options;
+}
+
+WebSessionPolicy web_session_policy(const ServerConfig& config) {
+  WebSessionPolicy policy;
+  policy.idle = std::chrono::minutes{config.session_idle_minutes};
+  policy.longest = std::chrono::hours{config.session_max_hours};
+  return policy;
+}
+
+bool use_secure_cookies(const ServerConfig& config) {
+  if (config.secure_cookies) return *config.secure_cookies;
+  return !config.tls_cert.empty() || config.public_url.starts_with("https://");
+}
+
+bool known_time_zone(std::string_view iana_name) {
+  // Names are paths under zoneinfo: keep them there (no "..", no absolute path).
+  if (iana_name.empty() || iana_name.front() == '/' || iana_name.find("..") != std::string_view::npos) return false;
+  for (char ch : iana_name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '_' || ch == '-' || ch == '+')) return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / std::string(iana_name), ec);
 }
 
 }  // namespace checkin::server

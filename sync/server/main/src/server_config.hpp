@@ -2,12 +2,14 @@
 // checkin-server's configuration: one struct, from a TOML file (deploy/server.example.toml
 // documents every key), then `--set section.key=value`, then the direct flags.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "checkin/config/config_file.hpp"
 #include "checkin/core/error.hpp"
+#include "checkin/server/accounts.hpp"
 #include "checkin/server/http.hpp"
 
 namespace checkin::server {
@@ -26,6 +28,12 @@ struct ServerConfig {
   int max_concurrent_uploads = 4;
   int retry_after_seconds = 5;
   std::string public_url;  // what kiosks use to reach this server; enrol-token's default --url
+  std::string timezone;    // IANA name ("Europe/London"); empty: the system's (TZ or /etc/localtime)
+  // [dashboard]
+  int session_idle_minutes = 30;  // signed out after this long without a request (1..1440)
+  int session_max_hours = 12;     // and after this long in any case (1..72)
+  std::optional<bool> secure_cookies;  // std::nullopt: "auto", see use_secure_cookies
+  std::string organisation_name = "Community check-in";  // the dashboard's header and page titles
 };
 
 using ConfigOverride = config::Override;  // --set section.key=value
@@ -34,5 +42,16 @@ using config::parse_override;
 Result<ServerConfig> load_config(const std::filesystem::path& file, const std::vector<ConfigOverride>& overrides);
 
 ApiOptions api_options(const ServerConfig& config);
+
+// How long a dashboard sign-in lasts ([dashboard] session_idle_minutes, session_max_hours).
+WebSessionPolicy web_session_policy(const ServerConfig& config);
+
+// Whether the dashboard's cookies carry the Secure attribute: dashboard.secure_cookies, or
+// when "auto" (the default), true if this server speaks TLS or public_url is https://.
+// Decided at use, so --tls-cert on the command line counts too.
+bool use_secure_cookies(const ServerConfig& config);
+
+// True if the system knows the IANA zone name (its /usr/share/zoneinfo file exists).
+bool known_time_zone(std::string_view iana_name);
 
 }  // namespace checkin::server
