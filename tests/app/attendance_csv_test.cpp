@@ -9,19 +9,7 @@
 using namespace checkin;
 using namespace checkin::app;
 
-TEST_CASE("CSV fields are quoted per RFC 4180 and formulas are neutralised") {
-  CHECK(csv_field("plain") == "plain");
-  CHECK(csv_field("") == "");
-  CHECK(csv_field("a,b") == "\"a,b\"");
-  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
-  CHECK(csv_field("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0");
-  CHECK(csv_field("+1") == "'+1");
-  CHECK(csv_field("-1") == "'-1");
-  CHECK(csv_field("@SUM(A1)") == "'@SUM(A1)");
-  CHECK(csv_field("=1,2") == "\"'=1,2\"");
-  CHECK(csv_field("José") == "José");
-}
+// Quoting and formula neutralising of single fields: tests/core/csv_test.cpp.
 
 TEST_CASE("attendance CSV: names only where allowed, never for discreet programs") {
   Schedule schedule;

@@ -8,25 +8,13 @@
 #include <fmt/format.h>
 
 #include "checkin/core/clock.hpp"
+#include "checkin/core/csv.hpp"
 
 namespace checkin::app {
 
-std::string csv_field(std::string_view text) {
-  bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
-  std::string cell = formula ? "'" : "";
-  cell += text;
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-  std::string quoted = "\"";
-  for (char c : cell) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
 std::string attendance_csv(const std::vector<AttendanceEvent>& events, const Schedule& schedule, const Roster& roster,
                            bool hide_all_names) {
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: Excel otherwise guesses a legacy encoding
+  std::string out(kUtf8Bom);
   out += "recorded_at_utc,event,program,session_start_utc,room,shift,name,person_id,event_id,device_id,device_seq,flags\r\n";
   for (const auto& e : events) {
     const Session* session = schedule.session(e.session_id);
@@ -53,11 +41,7 @@ std::string attendance_csv(const std::vector<AttendanceEvent>& events, const Sch
         std::to_string(e.seq),
         flags_to_string(e.flags),
     };
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i) out += ',';
-      out += csv_field(cells[i]);
-    }
-    out += "\r\n";
+    out += csv_row(cells);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Attendance export to a CSV file (a USB stick when the network is gone for good):
 // RFC 4180, UTF-8 with a byte-order mark so spreadsheets pick the encoding, cells that
-// a spreadsheet would run as formulas neutralised, and no names for discreet programs.
+// a spreadsheet would run as formulas neutralised (checkin/core/csv.hpp), and no names
+// for discreet programs.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -10,10 +11,6 @@
 #include "checkin/core/error.hpp"
 
 namespace checkin::app {
-
-// One RFC 4180 field: quoted when needed; a leading = + - @ tab or CR is prefixed with '
-// so spreadsheets show it as text instead of evaluating it.
-std::string csv_field(std::string_view text);
 
 std::string attendance_csv(const std::vector<AttendanceEvent>& events, const Schedule& schedule, const Roster& roster,
                            bool hide_all_names);
