@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "checkin/core/log.hpp"
+#include "checkin/server/dashboard.hpp"
 #include "checkin/server/http.hpp"
 #include "checkin/server/store.hpp"
 #include "commands.hpp"
@@ -75,6 +76,17 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
     log_error("server", "{}", port.error().message);
     return kExitFailed;
   }
+  // The dashboard is served for every path outside /api/. Enrolment codes it shows carry
+  // the address kiosks use and the TLS key's pin, both known once bound.
+  DashboardOptions dashboard_options;
+  dashboard_options.public_url = config.public_url.empty() ? (*api)->url() : config.public_url;
+  dashboard_options.public_key_sha256 = (*api)->public_key_sha256();
+  dashboard_options.secure_cookies = use_secure_cookies(config);
+  dashboard_options.sessions = web_session_policy(config);
+  dashboard_options.organisation_name = config.organisation_name;
+  Dashboard dashboard(**store, clock, std::move(dashboard_options));
+  (*api)->mount(dashboard);
+
   if (!options.port_file.empty() && !write_port_file(options.port_file, *port)) {
     log_error("server", "cannot write the port file {}", options.port_file.string());
     return kExitFailed;

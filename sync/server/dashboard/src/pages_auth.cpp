@@ -1,0 +1,113 @@
+// Signing in and out, and the static files (open to everybody).
+#include <httplib.h>
+
+#include <fmt/format.h>
+
+#include "assets.hpp"
+#include "checkin/core/log.hpp"
+#include "context.hpp"
+#include "html.hpp"
+#include "pages.hpp"
+
+namespace checkin::server::dashboard {
+
+namespace {
+
+constexpr std::string_view kLog = "dashboard";
+
+std::string next_target(const Context& ctx) {
+  auto next = ctx.request.method == "POST" ? ctx.form("next") : ctx.query("next");
+  if (!is_local_path(next) || next.starts_with("/sign-in") || next.starts_with("/static/")) return "/";
+  return next;
+}
+
+// The sign-in form is protected like every other form, before there is any session: the
+// cookie and the hidden field must hold the same random value (a page on another site can
+// send the form, but can neither read nor set our cookie).
+std::string sign_in_csrf(Context& ctx) {
+  auto value = ctx.cookie(kSignInCookie);
+  if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    value = random_token();
+    ctx.set_cookie(kSignInCookie, value, "Max-Age=7200");
+  }
+  return value;
+}
+
+void render_sign_in(Context& ctx, std::string_view username, std::string_view problem, int status) {
+  std::string body;
+  if (!problem.empty()) body += fmt::format(R"(<div class="problems" role="alert"><p>{}</p></div>)", escape(problem));
+  body += form_open("/sign-in", sign_in_csrf(ctx), false, "card");
+  body += hidden("next", next_target(ctx));
+  body += input_field({.name = "username", .label = "Username", .value = std::string(username),
+                       .autocomplete = "username", .attributes = R"(autocapitalize="none" spellcheck="false")"});
+  body += input_field({.name = "password", .label = "Password", .type = "password", .autocomplete = "current-password"});
+  body += submit_button("Sign in");
+  body += form_close();
+  body += "<p>Forgotten your password? Ask an administrator of this dashboard to set a new one.</p>";
+  ctx.page("Sign in", body, status);
+}
+
+void sign_in_page(Context& ctx) {
+  if (load_session(ctx)) return ctx.redirect(next_target(ctx));
+  render_sign_in(ctx, "", "", 200);
+}
+
+void sign_in(Context& ctx) {
+  if (!same_secret(ctx.form("csrf"), ctx.cookie(kSignInCookie))) return ctx.form_expired();
+  auto username = ctx.form("username");
+  auto password = ctx.form("password");
+  if (username.empty() || password.empty())
+    return render_sign_in(ctx, username, "Please enter both your username and your password.", 400);
+  auto session = ctx.store.sign_in(username, password, ctx.now, ctx.options.sessions, ctx.options.throttle);
+  if (!session) {
+    const auto& error = session.error();
+    if (error.code == Errc::unauthorized)
+      return render_sign_in(ctx, username, "That username and password do not match. Please try again.", 401);
+    if (error.code == Errc::limit_exceeded)
+      return render_sign_in(ctx, username,
+                            fmt::format("Too many wrong passwords for this username. Please wait before trying again "
+                                        "({}).",
+                                        error.message),
+                            429);
+    if (error.code == Errc::invalid_input)
+      return render_sign_in(ctx, username, "That username and password do not match. Please try again.", 401);
+    return ctx.store_failed(error, "sign in");
+  }
+  log_info(kLog, "account {} signed in", session->account.id);
+  ctx.clear_cookie(kSignInCookie);
+  ctx.set_cookie(kSessionCookie, session->token, "");
+  ctx.redirect(next_target(ctx));
+}
+
+void sign_out(Context& ctx) {
+  if (auto signed_out = ctx.store.sign_out(ctx.session->token); !signed_out)
+    return ctx.store_failed(signed_out.error(), "sign out");
+  log_info(kLog, "account {} signed out", ctx.session->account.id);
+  ctx.clear_cookie(kSessionCookie);
+  ctx.redirect("/sign-in", "You have signed out.");
+}
+
+void static_file(Context& ctx) {
+  const Asset* asset = find_asset(ctx.path_param("name"));
+  if (!asset) {
+    ctx.response.status = 404;
+    ctx.response.set_content("not found\n", "text/plain; charset=utf-8");
+    return;
+  }
+  // The URL carries the content's hash (assets.hpp), so it may be kept for a year.
+  ctx.response.headers.erase("Cache-Control");
+  ctx.response.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  ctx.response.status = 200;
+  ctx.response.set_content(std::string(asset->content), std::string(asset->content_type));
+}
+
+}  // namespace
+
+void add_auth_routes(Router& router) {
+  router.get("/static/{name}", Gate::open, static_file);
+  router.get("/sign-in", Gate::open, sign_in_page);
+  router.post("/sign-in", Gate::open, sign_in);
+  router.post("/sign-out", Gate::signed_in, sign_out);
+}
+
+}  // namespace checkin::server::dashboard

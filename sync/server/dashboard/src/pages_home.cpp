@@ -1,0 +1,73 @@
+// Today's page: what is on today at the account's sites, and where to go next.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "checkin/server/local_time.hpp"
+#include "common.hpp"
+#include "context.hpp"
+#include "guard.hpp"
+#include "html.hpp"
+#include "pages.hpp"
+
+namespace checkin::server::dashboard {
+
+namespace {
+
+void home(Context& ctx) {
+  auto sites = visible_sites(ctx);
+  if (!sites) return;
+  auto programs = all_programs(ctx);
+  if (!programs) return;
+  auto today = parse_local_date(format_local_date(ctx.now)).value_or(ctx.now);
+  auto tomorrow = next_local_day(today);
+
+  std::string body = fmt::format("<p>{}.</p>", escape(local_day_heading(ctx.now)));
+  if (sites->empty()) {
+    body += notice(ctx.access.is_admin()
+                       ? R"(There are no sites yet. Start by <a href="/sites">adding a site</a>, then <a href="/programs">a program</a>.)"
+                       : "You have not been given any sites yet. Ask an administrator to add you to your site.");
+  }
+  for (const auto& site : *sites) {
+    body += fmt::format("<h2>{}</h2>", escape(site.name));
+    auto sessions = ctx.store.sessions(site.id, today, tomorrow);
+    if (!sessions) return ctx.store_failed(sessions.error(), "sessions");
+    auto shifts = ctx.store.shifts(site.id, today, tomorrow);
+    if (!shifts) return ctx.store_failed(shifts.error(), "shifts");
+    std::ranges::sort(*sessions, {}, &Session::start);
+    std::ranges::sort(*shifts, {}, &Shift::start);
+    if (sessions->empty()) {
+      body += "<p>No sessions today.</p>";
+    } else {
+      body += table_open(fmt::format("Sessions today at {}", site.name), {"Time", "Program", "Room", "Checked in"});
+      for (const auto& s : *sessions) {
+        auto count = ctx.store.attendance_count(s.id);
+        std::string counted = count ? std::to_string(*count) : "–";
+        body += fmt::format(R"(<tr><td><a href="/sessions/{}">{}–{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)",
+                            escape(s.id), format_local_time(s.start), format_local_time(s.end),
+                            escape(program_name(*programs, s.program_id)), escape(s.room), counted);
+      }
+      body += table_close();
+    }
+    if (!shifts->empty()) {
+      body += table_open(fmt::format("Volunteer shifts today at {}", site.name), {"Time", "Role", "People assigned"});
+      for (const auto& s : *shifts)
+        body += fmt::format(R"(<tr><td><a href="/shifts/{}">{}–{}</a></td><td>{}</td><td>{}</td></tr>)", escape(s.id),
+                            format_local_time(s.start), format_local_time(s.end), escape(s.role),
+                            s.assigned_people.size());
+      body += table_close();
+    }
+  }
+  body += R"(<h2>Get things done</h2><ul class="links">)";
+  body += R"(<li><a href="/sessions/new">Add a session</a> (or a weekly series)</li>)";
+  body += R"(<li><a href="/shifts/new">Add a volunteer shift</a></li>)";
+  body += R"(<li><a href="/people/new">Add a person</a> or <a href="/people/import">import people from a spreadsheet</a></li>)";
+  body += "</ul>";
+  ctx.page("Today", body);
+}
+
+}  // namespace
+
+void add_home_routes(Router& router) { router.get("/", Gate::signed_in, home); }
+
+}  // namespace checkin::server::dashboard
