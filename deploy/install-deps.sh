@@ -15,7 +15,13 @@ packages=(
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
   catch2 postgresql openssl
+  # tests: the dashboard in a real browser (Debian's chromium, headless, driven by
+  # playwright-core, which tests/browser/run.sh installs from npm)
+  chromium nodejs
 )
+# Debian's nodejs comes without npm; NodeSource's nodejs (on some build machines) carries
+# its own npm and conflicts with Debian's package.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
