@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ctime>
 
 #include "checkin/server/local_time.hpp"
@@ -37,6 +38,14 @@ std::string text_input(const std::string& raw, std::string_view what, std::vecto
   auto value = trim(raw);
   if (value.empty() && !optional) problems.push_back(fmt::format("Please enter {}.", what));
   if (value.size() > max_chars) problems.push_back(fmt::format("The {} is too long (at most {} characters).", what, max_chars));
+  return value;
+}
+
+std::optional<int> parse_int(std::string_view text) {
+  auto t = trim(text);
+  int value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc{} || end != t.data() + t.size()) return std::nullopt;
   return value;
 }
 

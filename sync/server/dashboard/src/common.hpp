@@ -1,5 +1,6 @@
 #pragma once
 // Small pieces several pages share: names by id, tables, local times.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ std::string trim(std::string_view text);
 // or longer than `max_chars` bytes.
 std::string text_input(const std::string& raw, std::string_view what, std::vector<std::string>& problems,
                        bool optional = false, std::size_t max_chars = 200);
+
+// A whole number typed into a form (spaces around allowed); nullopt for anything else.
+std::optional<int> parse_int(std::string_view text);
 
 // <div class="table-wrap"><table><caption>…</caption><thead>…</thead><tbody>
 // Headers are plain text (escaped); each gets scope="col".

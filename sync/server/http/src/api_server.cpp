@@ -334,6 +334,21 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(ServerStore& store, const C
   // the protocol's error body too.
   http.set_error_handler(httplib::Server::HandlerWithResponse([self](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (self->is_web_path(req.path)) {
+      // A person in a browser: a short page rather than the kiosks' JSON.
+      std::string say = res.status == 413 ? "That file or form is too big for this server. Please try a smaller one."
+                                          : "The browser sent something this server cannot read. Please go back and try again.";
+      res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(fmt::format("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not possible</title>"
+                                  "</head><body><h1>Not possible</h1><p>{}</p><p><a href=\"/\">Back to the dashboard</a></p>"
+                                  "</body></html>",
+                                  say),
+                      "text/html; charset=utf-8");
+      self->metrics.count_request(self->pattern_of(req.path), res.status);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     Failure f{res.status, "bad_request", "malformed HTTP request"};
     if (res.status == 413) f = {413, "too_large", fmt::format("the body is over {} bytes", self->options.body_limit)};
     else if (res.status == 404) f = {404, "not_found", "no such route"};
