@@ -1,7 +1,7 @@
 // Attendance as stored, for reports and the live board.
 #include <fmt/format.h>
 
-#include "store_internal.hpp"
+#include "report_queries.hpp"
 
 namespace checkin::server {
 
@@ -11,12 +11,13 @@ Result<std::int64_t> ServerStore::attendance_count(const Id& session_id) {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::int64_t> {
     // Distinct attendees over the events still standing: whichever of a person's check-ins
     // was counted at upload, and whether or not one of them was undone, they count once.
-    STORE_TRY(rows, run(connection,
-                        "SELECT COUNT(DISTINCT e.attendee_key) FROM events e "
-                        "WHERE e.session_id = $1 AND e.kind IN ('checkin', 'walk_in', 'anonymous_checkin') "
-                        "AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes_event_id = e.event_id AND u.kind = 'undo')",
-                        {text(session_id)}));
-    return rows.front().integer(0);
+    // A session retention reduced counts through its summary, plus any late upload since.
+    const Condition this_session = [&](Query& query) { return "s.id = " + query.param(text(session_id)); };
+    STORE_TRY(counts, count_live_attendance(connection, this_session));
+    STORE_TRY(reduced, add_summaries(connection, this_session, counts));
+    (void)reduced;
+    auto found = counts.find(session_id);
+    return found == counts.end() ? std::int64_t{0} : found->second.attendees;
   });
 }
 
