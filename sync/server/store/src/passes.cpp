@@ -154,4 +154,40 @@ Result<std::vector<PassRecord>> ServerStore::passes_of(const Id& person_id) {
   });
 }
 
+Result<std::optional<PassRecord>> ServerStore::pass(std::string_view pass_id) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::optional<PassRecord>> {
+    STORE_TRY(rows, run(connection,
+                        "SELECT pass_id, person_id, key_id, issued_at_ms, expires_ms, revoked_at_ms FROM passes "
+                        "WHERE pass_id = $1",
+                        {text(pass_id)}));
+    if (rows.empty()) return std::optional<PassRecord>{};
+    return std::optional<PassRecord>{pass_from_row(rows.front())};
+  });
+}
+
+// A pass holds only its id, key id and expiry, all stored: signing them again with the
+// same key gives the very text issued (Ed25519 is deterministic), so a pass can be printed
+// again without revoking it.
+Result<std::string> ServerStore::pass_text(std::string_view pass_id, WallTime now) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::string> {
+    STORE_TRY(rows, run(connection,
+                        "SELECT p.expires_ms, p.revoked_at_ms, k.key_id, k.seed_text, k.retired_at_ms "
+                        "FROM passes p JOIN signing_keys k ON k.key_id = p.key_id WHERE p.pass_id = $1",
+                        {text(pass_id)}));
+    if (rows.empty()) return fail(Errc::not_found, fmt::format("no pass {}", pass_id));
+    const sql::Row& row = rows.front();
+    if (!row.is_null(1)) return fail(Errc::conflict, fmt::format("pass {} was revoked: issue a new one", pass_id));
+    const WallTime expires = wall_time(row.integer(0));
+    if (expires <= now) return fail(Errc::conflict, fmt::format("pass {} has expired: issue a new one", pass_id));
+    if (!row.is_null(4))
+      return fail(Errc::conflict,
+                  fmt::format("pass {} was signed with the retired key {}: issue a new one", pass_id, row.text(2)));
+    auto key = SigningKey::from_text(row.text(3));
+    if (!key)
+      return fail(Errc::storage_corrupt,
+                  fmt::format("signing key {} is unreadable: {}", row.text(2), key.error().message));
+    return checkin::issue_pass(*key, pass_id, expires);
+  });
+}
+
 }  // namespace checkin::server

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "checkin/core/log.hpp"
 #include "store_internal.hpp"
@@ -252,6 +253,18 @@ Result<std::vector<Site>> ServerStore::sites() {
   });
 }
 
+Result<void> ServerStore::rename_site(const Id& site_id, std::string_view name) {
+  if (name.empty()) return fail(Errc::invalid_input, "a site needs a name");
+  STORE_CHECK(check_length("site name", name, kMaxNameLength));
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<void> {
+    STORE_TRY(seq, next_change_seq(connection));
+    STORE_TRY(rows, run(connection, "UPDATE sites SET name = $1, change_seq = $2 WHERE id = $3 RETURNING id",
+                        {text(name), integer(seq), text(site_id)}));
+    if (rows.empty()) return fail(Errc::not_found, fmt::format("no site with id {}", site_id));
+    return {};
+  });
+}
+
 // --- programs ---
 
 Result<Program> ServerStore::create_program(Program program) {
@@ -317,6 +330,59 @@ Result<Session> ServerStore::create_session(Session session) {
                      millis(checked.start), millis(checked.end), millis(checked.window_opens),
                      millis(checked.window_closes), capacity_value(checked.capacity), integer(seq)}));
     return checked;
+  });
+}
+
+Result<std::vector<Session>> ServerStore::create_sessions(std::vector<Session> sessions, bool as_series) {
+  if (sessions.empty()) return fail(Errc::invalid_input, "no sessions to create");
+  if (sessions.size() > kMaxSessionsPerCall)
+    return fail(Errc::limit_exceeded, fmt::format("at most {} sessions at once, not {}", kMaxSessionsPerCall,
+                                                  sessions.size()));
+  // Errors name the session's position (from 1), so a coordinator finds the bad date.
+  auto at = [](std::size_t index, const Error& error) {
+    return fail(error.code, fmt::format("session {}: {}", index + 1, error.message));
+  };
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions[i].id.empty()) sessions[i].id = new_server_id();
+    auto checked = checked_session(std::move(sessions[i]));
+    if (!checked) return at(i, checked.error());
+    sessions[i] = std::move(*checked);
+  }
+  const Id series_id = as_series ? new_server_id() : Id{};
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<std::vector<Session>> {
+    STORE_TRY(seq, next_change_seq(connection));
+    std::set<Id> known_programs, known_sites;  // each looked up once
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+      const Session& session = sessions[i];
+      if (known_programs.insert(session.program_id).second) {
+        if (auto found = require_program(connection, session.program_id); !found) return at(i, found.error());
+      }
+      if (known_sites.insert(session.site_id).second) {
+        if (auto found = require_site(connection, session.site_id); !found) return at(i, found.error());
+      }
+      auto inserted = run(connection,
+                          "INSERT INTO sessions (id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, "
+                          "window_closes_ms, capacity, cancelled, series_id, change_seq) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11)",
+                          {text(session.id), text(session.program_id), text(session.site_id), text(session.room),
+                           millis(session.start), millis(session.end), millis(session.window_opens),
+                           millis(session.window_closes), capacity_value(session.capacity), text(series_id),
+                           integer(seq)});
+      if (!inserted) return at(i, inserted.error());
+    }
+    return sessions;
+  });
+}
+
+Result<std::optional<Session>> ServerStore::session(const Id& session_id, SessionState* state) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::optional<Session>> {
+    STORE_TRY(rows, run(connection,
+                        "SELECT id, program_id, site_id, room, start_ms, end_ms, window_opens_ms, window_closes_ms, "
+                        "capacity, cancelled, series_id FROM sessions WHERE id = $1",
+                        {text(session_id)}));
+    if (rows.empty()) return std::optional<Session>{};
+    if (state) *state = SessionState{rows.front().integer(9) != 0, rows.front().text(10)};
+    return std::optional<Session>{session_from_row(rows.front())};
   });
 }
 
@@ -434,6 +500,18 @@ Result<std::vector<Shift>> ServerStore::shifts(const Id& site_id, WallTime from,
   });
 }
 
+Result<std::optional<Shift>> ServerStore::shift(const Id& shift_id) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::optional<Shift>> {
+    STORE_TRY(rows, run(connection, "SELECT id, site_id, role, start_ms, end_ms FROM shifts WHERE id = $1 AND deleted = 0",
+                        {text(shift_id)}));
+    if (rows.empty()) return std::optional<Shift>{};
+    Shift shift = shift_from_row(rows.front());
+    STORE_TRY(assigned, shift_assignments(connection, shift.id));
+    shift.assigned_people = std::move(assigned);
+    return std::optional<Shift>{std::move(shift)};
+  });
+}
+
 // --- people ---
 
 Result<PersonRecord> ServerStore::create_person(PersonRecord person) {
@@ -488,6 +566,53 @@ Result<std::vector<PersonRecord>> ServerStore::people() {
         record.registered_programs = std::move(found->second);
       people.push_back(std::move(record));
     }
+    return people;
+  });
+}
+
+// The programs and sites are read once and checked in memory, and each row is one INSERT
+// of a cached statement: thousands of people take well under a second.
+Result<std::vector<PersonRecord>> ServerStore::import_people(std::vector<PersonRecord> people) {
+  // Errors name the person's position (from 1) in what the caller gave.
+  auto at = [](std::size_t index, const Error& error) {
+    return fail(error.code, fmt::format("person {}: {}", index + 1, error.message));
+  };
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    if (people[i].id.empty()) people[i].id = new_server_id();
+    auto checked = checked_person(std::move(people[i]));
+    if (!checked) return at(i, checked.error());
+    people[i] = std::move(*checked);
+  }
+  if (people.empty()) return people;
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<std::vector<PersonRecord>> {
+    STORE_TRY(seq, next_change_seq(connection));
+    std::set<Id> programs, sites;
+    STORE_TRY(program_rows, run(connection, "SELECT id FROM programs"));
+    for (const auto& row : program_rows) programs.insert(row.text(0));
+    STORE_TRY(site_rows, run(connection, "SELECT id FROM sites"));
+    for (const auto& row : site_rows) sites.insert(row.text(0));
+
+    for (std::size_t i = 0; i < people.size(); ++i) {
+      const PersonRecord& person = people[i];
+      if (!person.site_id.empty() && !sites.contains(person.site_id))
+        return at(i, Error{Errc::not_found, fmt::format("no site with id {}", person.site_id)});
+      for (const auto& program : person.registered_programs)
+        if (!programs.contains(program))
+          return at(i, Error{Errc::not_found, fmt::format("no program with id {}", program)});
+      auto inserted = run(connection,
+                          "INSERT INTO people (id, preferred_name, language, site_id, change_seq) "
+                          "VALUES ($1, $2, $3, $4, $5)",
+                          {text(person.id), text(person.preferred_name), text(person.language),
+                           text(person.site_id), integer(seq)});
+      if (!inserted) return at(i, inserted.error());
+      for (const auto& program : person.registered_programs) {
+        auto registered = run(connection,
+                              "INSERT INTO registrations (person_id, program_id, change_seq) VALUES ($1, $2, $3)",
+                              {text(person.id), text(program), integer(seq)});
+        if (!registered) return at(i, registered.error());
+      }
+    }
+    log_info("store", "imported {} people", people.size());
     return people;
   });
 }

@@ -41,6 +41,15 @@ struct PersonRecord {
   Id site_id;  // where they take part: coordinators of that site see them; empty = admins only
 };
 
+// What a Session (the kiosks' view) does not say but the dashboard shows.
+struct SessionState {
+  bool cancelled = false;
+  Id series_id;  // shared by the sessions of a weekly series; empty for a single session
+};
+
+// create_sessions takes at most this many at once: two years of weekly sessions.
+inline constexpr std::size_t kMaxSessionsPerCall = 104;
+
 struct SigningKeyInfo {
   std::string key_id;
   std::string public_key;  // hex
@@ -110,7 +119,8 @@ class ServerStore {
   // All or none, in one transaction: a weekly series (the caller computes the dates in
   // local time) shares a series id. Returns them with their ids.
   Result<std::vector<Session>> create_sessions(std::vector<Session> sessions, bool as_series);
-  Result<std::optional<Session>> session(const Id& session_id);  // cancelled ones too
+  // Cancelled ones too: `state`, when given, says whether it was and which series it is of.
+  Result<std::optional<Session>> session(const Id& session_id, SessionState* state = nullptr);
   Result<void> update_session(const Session& session);
   Result<void> cancel_session(const Id& session_id);  // kiosks remove it
   Result<std::vector<Session>> sessions(const Id& site_id, WallTime from, WallTime to);
