@@ -202,6 +202,37 @@ export async function startServer({ args = [], db = null } = {}) {
   return server;
 }
 
+// --- checkin-kiosk ---
+
+// Runs a headless, scripted checkin-kiosk to the end of its script (see
+// kiosk/app's --script: "scan TEXT", "tap ID", "wait-sync 30s", ...), enrolled first with
+// `enrol` (an enrolment code) when given, on a kiosk database in `dir` (reuse the dir to
+// run the same kiosk again). Answers { status, log, dir, screens }: screens are the text
+// of each screenshot in order ({ file, text }), what the kiosk showed. Asynchronous, so
+// a page can watch the server meanwhile.
+export async function runKiosk({ script = [], enrol = null, dir = null, set = [], timeoutMs = 90_000 } = {}) {
+  assert(kioskBinary, 'CHECKIN_KIOSK is not set (run.sh --kiosk PATH)');
+  const kioskDir = dir ?? tempDir('checkin-kiosk-');
+  const scriptFile = path.join(kioskDir, `script-${Date.now()}.txt`);
+  fs.writeFileSync(scriptFile, script.join('\n') + '\n');
+  const shots = fs.mkdtempSync(path.join(kioskDir, 'shots-'));
+  const argv = ['--headless', '--script', scriptFile, '--screenshots', shots,
+    '--set', `kiosk.database=${path.join(kioskDir, 'kiosk.db')}`, ...set.flatMap((s) => ['--set', s])];
+  if (enrol) argv.push('--enrol', enrol);
+  const child = spawn(kioskBinary, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const status = await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  clearTimeout(timer);
+  children.delete(child);
+  const screens = fs.readdirSync(shots).filter((f) => f.endsWith('.txt')).sort()
+    .map((f) => ({ file: path.join(shots, f), text: fs.readFileSync(path.join(shots, f), 'utf8') }));
+  return { status, log, dir: kioskDir, screens };
+}
+
 // --- chromium ---
 
 // Debian's chromium, headless. --no-sandbox: CI runs as root, where chromium's sandbox
