@@ -1,0 +1,540 @@
+// The coordinators' dashboard as a browser meets it, against the real checkin-server
+// process: cookies, redirects, CSRF tokens, roles and sites, escaping, the people import.
+// The organisation is made directly in the same SQLite file through ServerStore.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <map>
+#include <regex>
+
+#include "checkin/server/store.hpp"
+#include "server_process.hpp"
+#include "temp_dir.hpp"
+
+using namespace checkin;
+using namespace checkin::server;
+using checkin::testing::ServerProcess;
+using namespace std::chrono_literals;
+
+namespace {
+
+WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
+
+template <class T>
+T must(Result<T> result) {
+  if (!result) FAIL(to_string(result.error().code) << ": " << result.error().message);
+  return std::move(*result);
+}
+inline void must(Result<void> result) {
+  if (!result) FAIL(to_string(result.error().code) << ": " << result.error().message);
+}
+
+constexpr const char* kAdminPassword = "correct horse battery";
+constexpr const char* kCoordinatorPassword = "staple paper clips";
+
+struct Answer {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+  std::string header(const std::string& name) const {
+    auto found = headers.find(name);
+    return found == headers.end() ? std::string{} : found->second;
+  }
+  std::vector<std::string> set_cookies() const {
+    std::vector<std::string> all;
+    auto [begin, end] = headers.equal_range("Set-Cookie");
+    for (auto it = begin; it != end; ++it) all.push_back(it->second);
+    return all;
+  }
+  std::string set_cookie(const std::string& name) const {
+    for (const auto& c : set_cookies())
+      if (c.starts_with(name + "=")) return c;
+    return {};
+  }
+};
+
+// httplib's client may hand the Location back percent-decoded or not.
+std::string decoded(std::string text) {
+  for (std::size_t at; (at = text.find("%2F")) != std::string::npos;) text.replace(at, 3, "/");
+  return text;
+}
+
+// The CSRF field of the first form on a page.
+std::string csrf_of(const std::string& html) {
+  std::smatch m;
+  if (!std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return {};
+  return m[1];
+}
+
+std::string hidden_value(const std::string& html, const std::string& name) {
+  std::smatch m;
+  if (!std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\""))) return {};
+  return m[1];
+}
+
+// A browser, as far as the dashboard needs one: cookies kept, redirects not followed.
+class Browser {
+ public:
+  explicit Browser(const ServerProcess& server) : client_(server.client()) {}
+
+  Answer get(const std::string& path) { return answer(client_.Get(path, cookie_header())); }
+  Answer post(const std::string& path, const httplib::Params& form) {
+    return answer(client_.Post(path, cookie_header(), form));
+  }
+  Answer post_multipart(const std::string& path, const httplib::MultipartFormDataItems& items) {
+    return answer(client_.Post(path, cookie_header(), items));
+  }
+  // A form as the page gave it: its CSRF field added.
+  Answer submit(const std::string& page, const std::string& action, httplib::Params form) {
+    auto shown = get(page);
+    REQUIRE(shown.status == 200);
+    form.emplace("csrf", csrf_of(shown.body));
+    return post(action, form);
+  }
+  Answer sign_in(const std::string& username, const std::string& password) {
+    auto page = get("/sign-in");
+    REQUIRE(page.status == 200);
+    return post("/sign-in", {{"csrf", csrf_of(page.body)}, {"username", username}, {"password", password}});
+  }
+  // Any page's CSRF token once signed in (the sign-out form is on every page).
+  std::string csrf() {
+    auto page = get("/");
+    REQUIRE(page.status == 200);
+    return csrf_of(page.body);
+  }
+  void set_cookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
+  bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
+
+ private:
+  httplib::Headers cookie_header() const {
+    std::string value;
+    for (const auto& [name, v] : cookies_) value += (value.empty() ? "" : "; ") + name + "=" + v;
+    if (value.empty()) return {};
+    return {{"Cookie", value}};
+  }
+  Answer answer(const httplib::Result& result) {
+    REQUIRE(result);
+    Answer a{result->status, result->body, result->headers};
+    for (const auto& c : a.set_cookies()) {
+      auto equals = c.find('=');
+      auto semicolon = c.find(';');
+      auto name = c.substr(0, equals);
+      auto value = c.substr(equals + 1, semicolon == std::string::npos ? std::string::npos : semicolon - equals - 1);
+      if (c.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
+      else cookies_[name] = value;
+    }
+    return a;
+  }
+
+  httplib::Client client_;
+  std::map<std::string, std::string> cookies_;
+};
+
+// Two sites, a program, an admin, and a coordinator of the first site only.
+struct Fixture {
+  checkin::testing::TempDir dir;
+  std::string database = dir.file("server.db");
+  std::unique_ptr<ServerStore> store;
+  Site riverside, hilltop;
+  Program lunch;
+  Fixture() {
+    // Local time is UTC for the server too, so the test can write datetime-local values.
+    ::setenv("TZ", "UTC", 1);
+    store = must(ServerStore::open(database, 2));
+    riverside = must(store->create_site(Site{"", "Riverside"}));
+    hilltop = must(store->create_site(Site{"", "Hilltop"}));
+    Program program;
+    program.name = "Community lunch";
+    lunch = must(store->create_program(program));
+    must(store->create_account("admin", "Ada Admin", kAdminPassword, Role::admin, {}, now_utc()));
+    must(store->create_account("coord", "Cole Coordinator", kCoordinatorPassword, Role::coordinator, {riverside.id},
+                               now_utc()));
+  }
+  std::unique_ptr<ServerProcess> server = nullptr;
+  ServerProcess& start() {
+    server = std::make_unique<ServerProcess>(database, dir.path());
+    return *server;
+  }
+  Browser signed_in(const std::string& user, const std::string& password) {
+    Browser browser(*server);
+    auto answer = browser.sign_in(user, password);
+    INFO(answer.body);
+    REQUIRE(answer.status == 303);
+    return browser;
+  }
+  Session session_at(const Site& site, WallTime start) {
+    Session s;
+    s.program_id = lunch.id;
+    s.site_id = site.id;
+    s.room = "Hall";
+    s.start = start;
+    s.end = start + 90min;
+    s.window_opens = start - 30min;
+    s.window_closes = s.end;
+    return must(store->create_session(s));
+  }
+  std::size_t people_count() { return must(store->people()).size(); }
+};
+
+}  // namespace
+
+TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  Browser browser(server);
+
+  auto anonymous = browser.get("/sessions");
+  CHECK(anonymous.status == 303);
+  CHECK(decoded(anonymous.header("Location")) == "/sign-in?next=/sessions");
+
+  auto page = browser.get("/sign-in");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find(R"(<label for="username">)") != std::string::npos);
+  CHECK(page.body.find(R"(<label for="password">)") != std::string::npos);
+  CHECK(page.header("Content-Security-Policy").find("default-src 'self'") != std::string::npos);
+  CHECK(page.header("Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(page.header("X-Content-Type-Options") == "nosniff");
+  CHECK(page.header("Referrer-Policy") == "no-referrer");
+  CHECK(page.header("Cache-Control") == "no-store");
+
+  auto signed_in = browser.post("/sign-in", {{"csrf", csrf_of(page.body)},
+                                             {"username", "ADMIN"},  // sign-in ignores case
+                                             {"password", kAdminPassword},
+                                             {"next", "/sessions"}});
+  INFO(signed_in.body);
+  REQUIRE(signed_in.status == 303);
+  CHECK(signed_in.header("Location") == "/sessions");
+  auto cookie = signed_in.set_cookie("checkin_session");
+  REQUIRE(!cookie.empty());
+  CHECK(cookie.find("HttpOnly") != std::string::npos);
+  CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+  CHECK(cookie.find("Path=/") != std::string::npos);
+  CHECK(cookie.find("Secure") == std::string::npos);  // plain HTTP on 127.0.0.1
+
+  auto sessions = browser.get("/sessions");
+  CHECK(sessions.status == 200);
+  CHECK(sessions.body.find("<h1>Sessions</h1>") != std::string::npos);
+  CHECK(sessions.body.find("Ada Admin") != std::string::npos);
+
+  // Only local paths after signing in: never another site.
+  Browser other(server);
+  auto outside = other.get("/sign-in?next=//evil.example/");
+  auto away = other.post("/sign-in", {{"csrf", csrf_of(outside.body)},
+                                      {"username", "admin"},
+                                      {"password", kAdminPassword},
+                                      {"next", "//evil.example/"}});
+  REQUIRE(away.status == 303);
+  CHECK(away.header("Location") == "/");
+
+  // Signing out is a POST with the token; the cookie stops working at once.
+  auto out = browser.post("/sign-out", {{"csrf", csrf_of(sessions.body)}});
+  CHECK(out.status == 303);
+  CHECK(browser.get("/sessions").status == 303);
+}
+
+TEST_CASE("a wrong password is refused, and repeated ones are slowed down", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  Browser browser(server);
+
+  auto wrong = browser.sign_in("admin", "not the password");
+  CHECK(wrong.status == 401);
+  CHECK(wrong.set_cookie("checkin_session").empty());
+  CHECK(wrong.body.find("do not match") != std::string::npos);
+  CHECK(wrong.body.find(R"(value="admin")") != std::string::npos);  // the username stays typed
+
+  auto unknown = browser.sign_in("nobody", "not the password");
+  CHECK(unknown.status == 401);
+
+  // Five more wrong ones (six in all): then even the right password must wait.
+  for (int i = 0; i < 5; ++i) CHECK(browser.sign_in("admin", "still not it").status == 401);
+  auto right = browser.sign_in("admin", kAdminPassword);
+  CHECK(right.status == 429);
+  CHECK(right.body.find("Please wait") != std::string::npos);
+  CHECK(right.set_cookie("checkin_session").empty());
+  // Another username is not held up.
+  CHECK(browser.sign_in("coord", kCoordinatorPassword).status == 303);
+}
+
+TEST_CASE("the sign-in form is protected against cross-site posts too", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  Browser browser(server);
+  auto no_token = browser.post("/sign-in", {{"username", "admin"}, {"password", kAdminPassword}});
+  CHECK(no_token.status == 403);
+  CHECK(no_token.body.find("This form has expired") != std::string::npos);
+  CHECK(no_token.set_cookie("checkin_session").empty());
+  browser.get("/sign-in");  // the cookie is set, but the field is wrong
+  auto wrong = browser.post("/sign-in", {{"csrf", std::string(64, 'a')}, {"username", "admin"}, {"password", kAdminPassword}});
+  CHECK(wrong.status == 403);
+  CHECK(wrong.set_cookie("checkin_session").empty());
+}
+
+TEST_CASE("an expired session is refused and sends the browser to sign in again", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  // Signed in three hours ago and idle since: the default policy ends it after 30 minutes.
+  auto old = must(f.store->sign_in("admin", kAdminPassword, now_utc() - 3h));
+  Browser browser(server);
+  browser.set_cookie("checkin_session", old.token);
+  auto refused = browser.get("/people");
+  CHECK(refused.status == 303);
+  CHECK(decoded(refused.header("Location")) == "/sign-in?next=/people");
+  CHECK(!browser.has_cookie("checkin_session"));
+  auto sign_in = browser.get(refused.header("Location"));
+  CHECK(sign_in.status == 200);
+  CHECK(sign_in.body.find("Your session has expired") != std::string::npos);
+
+  // A POST with an expired session changes nothing either.
+  browser.set_cookie("checkin_session", old.token);
+  auto post = browser.post("/sites", {{"csrf", old.csrf_token}, {"name", "Lakeside"}});
+  CHECK(post.status == 303);
+  CHECK(must(f.store->sites()).size() == 2);
+
+  // The same account's fresh session works (the test above can fail).
+  auto fresh = must(f.store->sign_in("admin", kAdminPassword, now_utc()));
+  browser.set_cookie("checkin_session", fresh.token);
+  CHECK(browser.get("/people").status == 200);
+}
+
+TEST_CASE("a POST without the session's CSRF token is refused and changes nothing", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto admin = f.signed_in("admin", kAdminPassword);
+
+  auto missing = admin.post("/sites", {{"name", "Lakeside"}});
+  CHECK(missing.status == 403);
+  CHECK(missing.body.find("This form has expired; go back and try again") != std::string::npos);
+  auto wrong = admin.post("/sites", {{"name", "Lakeside"}, {"csrf", std::string(64, '0')}});
+  CHECK(wrong.status == 403);
+  // Another session's token is no good either.
+  auto other = must(f.store->sign_in("admin", kAdminPassword, now_utc()));
+  CHECK(admin.post("/sites", {{"name", "Lakeside"}, {"csrf", other.csrf_token}}).status == 403);
+  CHECK(must(f.store->sites()).size() == 2);
+
+  auto right = admin.submit("/sites", "/sites", {{"name", "Lakeside"}});
+  CHECK(right.status == 303);
+  CHECK(must(f.store->sites()).size() == 3);
+}
+
+TEST_CASE("a coordinator cannot do what only admins do", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto csrf = coordinator.csrf();
+  REQUIRE(!csrf.empty());
+
+  CHECK(coordinator.get("/accounts").status == 403);
+  CHECK(coordinator.post("/accounts", {{"csrf", csrf}, {"username", "mallory"}, {"display_name", "M"},
+                                       {"password", "long enough password"}, {"role", "admin"}})
+            .status == 403);
+  CHECK(coordinator.post("/sites", {{"csrf", csrf}, {"name", "Lakeside"}}).status == 403);
+  CHECK(coordinator.post("/sites/" + f.riverside.id, {{"csrf", csrf}, {"name", "Renamed"}}).status == 403);
+  CHECK(coordinator.post("/programs", {{"csrf", csrf}, {"name", "New"}, {"registration", "open"}}).status == 403);
+  CHECK(coordinator.post("/programs/" + f.lunch.id, {{"csrf", csrf}, {"name", "Renamed"}, {"registration", "open"}})
+            .status == 403);
+  CHECK(must(f.store->accounts()).size() == 2);
+  CHECK(must(f.store->sites()).size() == 2);
+  auto programs = must(f.store->programs());
+  REQUIRE(programs.size() == 1);
+  CHECK(programs[0].name == "Community lunch");
+  // They still read programs, and see only their own site.
+  CHECK(coordinator.get("/programs/" + f.lunch.id).status == 200);
+  auto sites = coordinator.get("/sites");
+  CHECK(sites.body.find("Riverside") != std::string::npos);
+  CHECK(sites.body.find("Hilltop") == std::string::npos);
+  // The menu offers no accounts page.
+  CHECK(sites.body.find(R"(href="/accounts")") == std::string::npos);
+}
+
+TEST_CASE("a coordinator reaching another site's data by changing ids gets 404 and changes nothing", "[dashboard]") {
+  Fixture f;
+  auto mine = f.session_at(f.riverside, now_utc() + 24h);
+  auto theirs = f.session_at(f.hilltop, now_utc() + 24h);
+  auto their_shift = must(f.store->create_shift(Shift{"", f.hilltop.id, "Kitchen", now_utc() + 24h, now_utc() + 26h, {}}));
+  auto my_person = must(f.store->create_person(PersonRecord{"", "Robin", "en", {}, f.riverside.id}));
+  auto their_person = must(f.store->create_person(PersonRecord{"", "Harriet", "en", {}, f.hilltop.id}));
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto csrf = coordinator.csrf();
+
+  // Their own things open; the other site's answer exactly like an unknown id.
+  CHECK(coordinator.get("/sessions/" + mine.id).status == 200);
+  CHECK(coordinator.get("/people/" + my_person.id).status == 200);
+  auto unknown = coordinator.get("/sessions/0190f0e0-0000-7000-8000-000000000000");
+  CHECK(unknown.status == 404);
+  auto other = coordinator.get("/sessions/" + theirs.id);
+  CHECK(other.status == 404);
+  CHECK(other.body == unknown.body);
+  CHECK(coordinator.get("/sessions/" + theirs.id + "/cancel").status == 404);
+  CHECK(coordinator.get("/shifts/" + their_shift.id).status == 404);
+  CHECK(coordinator.get("/people/" + their_person.id).status == 404);
+  CHECK(coordinator.get("/sessions?site=" + f.hilltop.id).status == 404);
+  CHECK(coordinator.get("/people?site=" + f.hilltop.id).status == 404);
+
+  auto start = theirs.start + 1h;
+  std::string start_text = format_utc(start).substr(0, 16);
+  std::string end_text = format_utc(start + 1h).substr(0, 16);
+  CHECK(coordinator.post("/sessions/" + theirs.id, {{"csrf", csrf}, {"program_id", f.lunch.id}, {"room", "Taken"},
+                                                    {"start", start_text}, {"end", end_text}, {"opens_before", "30"}})
+            .status == 404);
+  CHECK(coordinator.post("/sessions/" + theirs.id + "/cancel", {{"csrf", csrf}}).status == 404);
+  CHECK(coordinator.post("/sessions", {{"csrf", csrf}, {"site_id", f.hilltop.id}, {"program_id", f.lunch.id},
+                                       {"start", start_text}, {"end", end_text}, {"opens_before", "30"}, {"weeks", "1"}})
+            .status == 404);
+  CHECK(coordinator.post("/shifts/" + their_shift.id + "/delete", {{"csrf", csrf}}).status == 404);
+  CHECK(coordinator.post("/shifts/" + their_shift.id, {{"csrf", csrf}, {"role", "Taken"}, {"start", start_text},
+                                                       {"end", end_text}})
+            .status == 404);
+  CHECK(coordinator.post("/people/" + their_person.id, {{"csrf", csrf}, {"preferred_name", "Taken"},
+                                                        {"site_id", f.hilltop.id}})
+            .status == 404);
+  // Moving their own person to the other site is the same: 404.
+  CHECK(coordinator.post("/people/" + my_person.id, {{"csrf", csrf}, {"preferred_name", "Robin"},
+                                                     {"site_id", f.hilltop.id}})
+            .status == 404);
+  // Assigning another site's person to their own shift is refused.
+  auto my_shift = must(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
+  auto assign = coordinator.post("/shifts/" + my_shift.id, {{"csrf", csrf}, {"role", "Desk"}, {"start", start_text},
+                                                            {"end", end_text}, {"people", their_person.id}});
+  CHECK(assign.status == 400);
+
+  auto session_now = must(f.store->session(theirs.id));
+  REQUIRE(session_now);
+  CHECK(session_now->room == "Hall");
+  CHECK(session_now->start == theirs.start);
+  CHECK(must(f.store->sessions(f.hilltop.id, theirs.start, theirs.end)).size() == 1);  // not cancelled, none added
+  auto shift_now = must(f.store->shift(their_shift.id));
+  REQUIRE(shift_now);
+  CHECK(shift_now->role == "Kitchen");
+  CHECK(must(f.store->shift(my_shift.id))->assigned_people.empty());
+  CHECK(must(f.store->person(their_person.id))->preferred_name == "Harriet");
+  CHECK(must(f.store->person(my_person.id))->site_id == f.riverside.id);
+  // And the other site's people are not listed.
+  auto people = coordinator.get("/people");
+  CHECK(people.body.find("Robin") != std::string::npos);
+  CHECK(people.body.find("Harriet") == std::string::npos);
+}
+
+TEST_CASE("names from the database are escaped on every page", "[dashboard]") {
+  Fixture f;
+  auto person = must(f.store->create_person(PersonRecord{"", "<script>alert(1)</script>", "en", {}, f.riverside.id}));
+  f.start();
+  auto admin = f.signed_in("admin", kAdminPassword);
+  auto list = admin.get("/people");
+  REQUIRE(list.status == 200);
+  CHECK(list.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(list.body.find("<script>alert(1)") == std::string::npos);
+  auto page = admin.get("/people/" + person.id);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("<script>") == std::string::npos);
+  auto search = admin.get("/people?q=%3Cscript%3E");
+  CHECK(search.body.find("&lt;script&gt;") != std::string::npos);
+  CHECK(search.body.find("<script>") == std::string::npos);
+}
+
+TEST_CASE("a weekly series of sessions is added in local time", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto admin = f.signed_in("admin", kAdminPassword);
+  auto added = admin.submit("/sessions/new", "/sessions",
+                            {{"site_id", f.riverside.id}, {"program_id", f.lunch.id}, {"room", "Hall"},
+                             {"start", "2027-01-05T19:00"}, {"end", "2027-01-05T20:30"}, {"capacity", "20"},
+                             {"opens_before", "15"}, {"weeks", "3"}});
+  INFO(added.body);
+  REQUIRE(added.status == 303);
+  WallTime from;
+  REQUIRE(parse_utc("2027-01-01T00:00:00Z", from));
+  auto sessions = must(f.store->sessions(f.riverside.id, from, from + 24h * 40));
+  REQUIRE(sessions.size() == 3);
+  std::ranges::sort(sessions, {}, &Session::start);
+  CHECK(format_utc(sessions[0].start) == "2027-01-05T19:00:00Z");
+  CHECK(format_utc(sessions[2].start) == "2027-01-19T19:00:00Z");
+  CHECK(sessions[1].end - sessions[1].start == 90min);
+  CHECK(sessions[1].start - sessions[1].window_opens == 15min);
+  CHECK(sessions[0].capacity == 20);
+
+  // A session that ends before it starts is explained, not stored.
+  auto bad = admin.submit("/sessions/new", "/sessions",
+                          {{"site_id", f.riverside.id}, {"program_id", f.lunch.id}, {"start", "2027-01-05T19:00"},
+                           {"end", "2027-01-05T18:00"}, {"opens_before", "30"}, {"weeks", "1"}});
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("must end after it starts") != std::string::npos);
+  CHECK(must(f.store->sessions(f.riverside.id, from, from + 24h * 40)).size() == 3);
+}
+
+TEST_CASE("a people CSV with bad rows is previewed with its line numbers and imports nothing", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto csrf = coordinator.csrf();
+  std::string csv = "preferred_name,language,programs\r\nAna,es,Community lunch\r\n=cmd|' /C calc'!A0,en,\r\nBen,en,No such program\r\nCleo,fr,\r\n";
+  auto preview = coordinator.post_multipart(
+      "/people/import/preview",
+      {{"csrf", csrf, "", ""}, {"site_id", f.riverside.id, "", ""}, {"file", csv, "people.csv", "text/csv"}});
+  INFO(preview.body);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body.find("line 3") != std::string::npos);
+  CHECK(preview.body.find("line 4") != std::string::npos);
+  CHECK(preview.body.find("Nothing can be imported yet") != std::string::npos);
+  CHECK(preview.body.find("Import 2 people") == std::string::npos);
+  CHECK(f.people_count() == 0);
+
+  // Sent straight to the import, the same file still imports nothing.
+  std::string encoded = hidden_value(preview.body, "file");
+  CHECK(encoded.empty());  // no import form was offered
+  auto forced = coordinator.post_multipart("/people/import", {{"csrf", csrf, "", ""},
+                                                              {"site_id", f.riverside.id, "", ""},
+                                                              {"expected", "2", "", ""},
+                                                              {"file", "cHJlZmVycmVkX25hbWUKPWNtZA==", "", ""}});
+  CHECK(forced.status != 303);
+  CHECK(f.people_count() == 0);
+
+  // Another site's import is 404 for this coordinator.
+  auto elsewhere = coordinator.post_multipart(
+      "/people/import/preview",
+      {{"csrf", csrf, "", ""}, {"site_id", f.hilltop.id, "", ""}, {"file", "name\r\nAna\r\n", "people.csv", "text/csv"}});
+  CHECK(elsewhere.status == 404);
+
+  // A file in another encoding is refused as a whole, with advice.
+  auto latin1 = coordinator.post_multipart(
+      "/people/import/preview",
+      {{"csrf", csrf, "", ""}, {"site_id", f.riverside.id, "", ""}, {"file", "name\r\nJos\xe9\r\n", "people.csv", "text/csv"}});
+  CHECK(latin1.status == 400);
+  CHECK(latin1.body.find("UTF-8") != std::string::npos);
+  CHECK(f.people_count() == 0);
+}
+
+TEST_CASE("a good people CSV is imported whole after its preview", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto csrf = coordinator.csrf();
+  std::string csv = "name;language;programs\nAna;es;community lunch\nBen;en;\nCleo & <Co>;fr;\n";
+  auto preview = coordinator.post_multipart(
+      "/people/import/preview",
+      {{"csrf", csrf, "", ""}, {"site_id", f.riverside.id, "", ""}, {"file", csv, "people.csv", "text/csv"}});
+  INFO(preview.body);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body.find("Import 3 people") != std::string::npos);
+  CHECK(preview.body.find("Cleo &amp; &lt;Co&gt;") != std::string::npos);
+  CHECK(f.people_count() == 0);  // a preview stores nothing
+
+  auto imported = coordinator.post_multipart("/people/import", {{"csrf", csrf, "", ""},
+                                                                {"site_id", hidden_value(preview.body, "site_id"), "", ""},
+                                                                {"expected", hidden_value(preview.body, "expected"), "", ""},
+                                                                {"file", hidden_value(preview.body, "file"), "", ""}});
+  INFO(imported.body);
+  REQUIRE(imported.status == 303);
+  auto people = must(f.store->people());
+  REQUIRE(people.size() == 3);
+  std::ranges::sort(people, {}, &PersonRecord::preferred_name);
+  CHECK(people[0].preferred_name == "Ana");
+  CHECK(people[0].language == "es");
+  CHECK(people[0].registered_programs == std::vector<Id>{f.lunch.id});
+  CHECK(people[2].preferred_name == "Cleo & <Co>");
+  for (const auto& p : people) CHECK(p.site_id == f.riverside.id);
+  auto list = coordinator.get(imported.header("Location"));
+  CHECK(list.body.find("3 people imported") != std::string::npos);
+}
