@@ -12,6 +12,8 @@
 // INSERT ... ON CONFLICT DO NOTHING, so two uploads committing at once on PostgreSQL cannot
 // both count. attendance_count() does not rely on the flag (an undo can remove the
 // counted one): it counts distinct attendees over the events that were not undone.
+// A session that retention reduced (retention.cpp) has no attendance_keys left: a late
+// check-in there claims afresh, counts live, and is added to the summary on the next run.
 #include <fmt/format.h>
 
 #include <cctype>
