@@ -50,6 +50,7 @@ p { max-width: 46rem; }
 .problems h2 { font-size: 1.1rem; margin: 0.5rem 0; }
 .table-wrap { overflow-x: auto; margin: 0.5rem 0 1.5rem; border: 1px solid var(--line); background: var(--panel); }
 table { border-collapse: collapse; width: 100%; min-width: 36rem; }
+table.compact { min-width: 0; }
 caption { text-align: left; font-weight: 700; padding: 0.6rem 0.75rem; }
 th, td { text-align: left; padding: 0.55rem 0.75rem; border-top: 1px solid var(--line); vertical-align: top; }
 thead th { background: var(--accent-soft); border-top: none; }

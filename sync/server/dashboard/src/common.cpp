@@ -49,8 +49,8 @@ std::optional<int> parse_int(std::string_view text) {
   return value;
 }
 
-std::string table_open(std::string_view caption, const std::vector<std::string>& headers) {
-  std::string out = R"(<div class="table-wrap"><table>)";
+std::string table_open(std::string_view caption, const std::vector<std::string>& headers, bool compact) {
+  std::string out = compact ? R"(<div class="table-wrap"><table class="compact">)" : R"(<div class="table-wrap"><table>)";
   out += fmt::format("<caption>{}</caption><thead><tr>", escape(caption));
   for (const auto& h : headers) out += fmt::format(R"(<th scope="col">{}</th>)", escape(h));
   out += "</tr></thead><tbody>";

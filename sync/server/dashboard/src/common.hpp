@@ -26,7 +26,8 @@ std::optional<int> parse_int(std::string_view text);
 
 // <div class="table-wrap"><table><caption>…</caption><thead>…</thead><tbody>
 // Headers are plain text (escaped); each gets scope="col".
-std::string table_open(std::string_view caption, const std::vector<std::string>& headers);
+// `compact`: a small table (two or three short columns) that fits a phone without scrolling.
+std::string table_open(std::string_view caption, const std::vector<std::string>& headers, bool compact = false);
 std::string table_close();  // </tbody></table></div>
 
 // "Tue 26 Nov 2026, 19:00–20:30" in local time.

@@ -30,8 +30,8 @@ bool require_site(Context& ctx, const Id& site_id) {
   return visible_site(ctx, site_id).has_value();
 }
 
-std::optional<Session> visible_session(Context& ctx, const Id& session_id) {
-  auto session = ctx.store.session(session_id);
+std::optional<Session> visible_session(Context& ctx, const Id& session_id, SessionState* state) {
+  auto session = ctx.store.session(session_id, state);
   if (!session) {
     ctx.store_failed(session.error(), "session");
     return std::nullopt;

@@ -16,7 +16,8 @@ namespace checkin::server::dashboard {
 // The sites the account may see, by name. nullopt: answered already (store failure).
 std::optional<std::vector<Site>> visible_sites(Context& ctx);
 std::optional<Site> visible_site(Context& ctx, const Id& site_id);
-std::optional<Session> visible_session(Context& ctx, const Id& session_id);
+// Cancelled sessions too; `state` says whether it was and which series it belongs to.
+std::optional<Session> visible_session(Context& ctx, const Id& session_id, SessionState* state = nullptr);
 std::optional<Shift> visible_shift(Context& ctx, const Id& shift_id);
 std::optional<PersonRecord> visible_person(Context& ctx, const Id& person_id);
 // People at the sites the account sees (admins: everybody), by name.

@@ -114,6 +114,7 @@ std::string layout(const Chrome& chrome, std::string_view title, std::string_vie
   out += R"(<meta name="viewport" content="width=device-width, initial-scale=1">)";
   out += fmt::format("<title>{} – {}</title>", escape(title), escape(chrome.organisation));
   out += fmt::format(R"(<link rel="stylesheet" href="{}">)", stylesheet_url());
+  out += R"(<link rel="icon" href="data:,">)";  // no favicon request on every page
   out += "</head><body>";
   out += R"(<a class="skip" href="#main">Skip to content</a>)";
   out += R"(<header class="top"><div class="brand">)";

@@ -58,7 +58,7 @@ std::string upload_form(Context& ctx, const std::vector<Site>& sites, const Id& 
 std::string explanation() {
   return "<p>The first line names the columns; then one person per line. Nothing is stored until you have seen the "
          "preview and pressed the import button, and then everyone is imported or nobody.</p>"
-         R"(<div class="table-wrap"><table><caption>The columns</caption><thead><tr><th scope="col">Column</th>)"
+         R"(<div class="table-wrap"><table class="compact"><caption>The columns</caption><thead><tr><th scope="col">Column</th>)"
          R"(<th scope="col">What goes in it</th></tr></thead><tbody>)"
          R"(<tr><th scope="row">preferred_name</th><td>A first name or nickname (may be empty). “name” works too.</td></tr>)"
          R"(<tr><th scope="row">language</th><td>Optional: en, es, fr, pt-BR…</td></tr>)"
@@ -100,11 +100,13 @@ void render_preview(Context& ctx, const ImportPlan& plan, std::string_view file,
   if (!programs) return;
   std::string body;
   if (!note.empty()) body += notice(escape(note), "warning");
-  body += fmt::format("<p>From the file, for <strong>{}</strong>: {} {} ready to import, {} {} with problems.</p>",
-                      escape(site.name), plan.people.size(), plan.people.size() == 1 ? "person is" : "people are",
-                      plan.problems.size(), plan.problems.size() == 1 ? "line has" : "lines have");
+  auto problems = plan.problems.empty()       ? std::string("no line has a problem")
+                  : plan.problems.size() == 1 ? std::string("1 line has a problem")
+                                              : fmt::format("{} lines have problems", plan.problems.size());
+  body += fmt::format("<p>From the file, for <strong>{}</strong>: {} {} ready to import; {}.</p>", escape(site.name),
+                      plan.people.size(), plan.people.size() == 1 ? "person is" : "people are", problems);
   if (!plan.problems.empty()) {
-    body += table_open("Lines with problems (the line numbers are the spreadsheet's rows)", {"Line", "Problem"});
+    body += table_open("Lines with problems (the line numbers are the spreadsheet's rows)", {"Line", "Problem"}, true);
     for (const auto& p : plan.problems)
       body += fmt::format(R"(<tr><th scope="row">line {}</th><td>{}</td></tr>)", p.line, escape(p.reason));
     body += table_close();

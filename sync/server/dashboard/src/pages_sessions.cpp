@@ -90,7 +90,7 @@ std::string session_fields(const SessionForm& f, const std::vector<Program>& pro
   std::string body = select_field("program_id", "Program", program_options(programs, f.program_id));
   body += input_field({.name = "room", .label = "Room", .value = f.room, .required = false, .autocomplete = "off"});
   body += input_field({.name = "start", .label = "Starts", .value = f.start, .type = "datetime-local",
-                       .hint = "Local time: date and time, for example 2026-11-26 19:00."});
+                       .hint = "Date and time, in local time."});
   body += input_field({.name = "end", .label = "Ends", .value = f.end, .type = "datetime-local"});
   body += input_field({.name = "capacity", .label = "Capacity", .value = f.capacity, .type = "number",
                        .hint = "How many people can come. Empty: no limit.", .required = false,
@@ -216,33 +216,20 @@ void create_session(Context& ctx) {
 
 // ---- one session
 
-// The store keeps cancelled sessions (kiosks learn of the removal) but lists only live ones.
-bool is_cancelled(Context& ctx, const Session& s, bool& failed) {
-  auto live = ctx.store.sessions(s.site_id, s.start, s.end);
-  failed = !live;
-  if (!live) {
-    ctx.store_failed(live.error(), "sessions");
-    return false;
-  }
-  return std::ranges::none_of(*live, [&](const Session& l) { return l.id == s.id; });
-}
-
-void render_session(Context& ctx, const Session& s, const SessionForm& f, const std::vector<std::string>& problems,
-                    int status) {
+void render_session(Context& ctx, const Session& s, const SessionState& state, const SessionForm& f,
+                    const std::vector<std::string>& problems, int status) {
   auto sites = visible_sites(ctx);
   if (!sites) return;
   auto programs = all_programs(ctx);
   if (!programs) return;
-  bool failed = false;
-  bool cancelled = is_cancelled(ctx, s, failed);
-  if (failed) return;
   auto title = fmt::format("{}, {}", program_name(*programs, s.program_id), local_span(s.start, s.end));
   std::string body = "<dl class=\"facts\">";
   body += "<dt>Site</dt><dd>" + escape(site_name(*sites, s.site_id)) + "</dd>";
   if (auto count = ctx.store.attendance_count(s.id))
     body += fmt::format("<dt>Checked in</dt><dd>{}</dd>", *count);
+  if (!state.series_id.empty()) body += "<dt>Repeats</dt><dd>Part of a weekly series (changes here are to this date only)</dd>";
   body += "</dl>";
-  if (cancelled) {
+  if (state.cancelled) {
     body += notice("This session was cancelled. Kiosks no longer offer it.", "warning");
     return ctx.page(title, body, status);
   }
@@ -256,20 +243,23 @@ void render_session(Context& ctx, const Session& s, const SessionForm& f, const 
 }
 
 void session_page(Context& ctx) {
-  auto s = visible_session(ctx, ctx.path_param("id"));
+  SessionState state;
+  auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
-  render_session(ctx, *s, form_of(*s), {}, 200);
+  render_session(ctx, *s, state, form_of(*s), {}, 200);
 }
 
 void update_session(Context& ctx) {
-  auto existing = visible_session(ctx, ctx.path_param("id"));
+  SessionState state;
+  auto existing = visible_session(ctx, ctx.path_param("id"), &state);
   if (!existing) return;
+  if (state.cancelled) return ctx.page("Cancelled", "<p>This session was cancelled; it cannot be changed.</p>", 409);
   auto programs = all_programs(ctx);
   if (!programs) return;
   auto f = read_form(ctx);
   std::vector<std::string> problems;
   auto s = session_of(f, *programs, problems);
-  if (!problems.empty()) return render_session(ctx, *existing, f, problems, 400);
+  if (!problems.empty()) return render_session(ctx, *existing, state, f, problems, 400);
   s.id = existing->id;
   s.site_id = existing->site_id;  // a session does not move between sites
   s.window_closes = s.end + (existing->window_closes - existing->end);
@@ -279,8 +269,10 @@ void update_session(Context& ctx) {
 }
 
 void cancel_page(Context& ctx) {
-  auto s = visible_session(ctx, ctx.path_param("id"));
+  SessionState state;
+  auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
+  if (state.cancelled) return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
   auto programs = all_programs(ctx);
   if (!programs) return;
   std::string body = fmt::format("<p>Cancel {} on {}? Kiosks will stop offering it; check-ins already recorded stay.</p>",

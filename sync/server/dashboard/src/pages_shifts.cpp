@@ -51,7 +51,7 @@ std::string shift_fields(const ShiftForm& f) {
                                   .hint = "What the volunteers do, for example “Kitchen” or “Front desk”.",
                                   .autocomplete = "off"});
   body += input_field({.name = "start", .label = "Starts", .value = f.start, .type = "datetime-local",
-                       .hint = "Local time: date and time."});
+                       .hint = "Date and time, in local time."});
   body += input_field({.name = "end", .label = "Ends", .value = f.end, .type = "datetime-local"});
   return body;
 }
