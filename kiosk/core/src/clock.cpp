@@ -9,7 +9,8 @@ namespace checkin {
 
 std::string format_utc(WallTime t) {
   auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", seconds);
+  // fmt 9 formats a system_clock time point in the local zone: go through gmtime.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(static_cast<std::time_t>(seconds.time_since_epoch().count())));
 }
 
 namespace {

@@ -25,7 +25,9 @@ std::string format_log_line(LogLevel level, std::string_view component, std::str
                             WallTime at) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(at);
   const auto millis = (at - seconds).count();
-  std::string line = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z {} {}: ", seconds, millis,
+  // fmt 9 formats a system_clock time point in the local zone: go through gmtime.
+  const std::tm utc = fmt::gmtime(static_cast<std::time_t>(seconds.time_since_epoch().count()));
+  std::string line = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z {} {}: ", utc, millis,
                                  to_string(level), component);
   // One message, one line: a newline inside a message would forge a second log line.
   for (char c : message) line.push_back(c == '\n' || c == '\r' ? ' ' : c);

@@ -187,7 +187,9 @@ Result<void> Reader::done() const {
 
 std::string format_time(WallTime t) {
   auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", seconds, (t - seconds).count());
+  // fmt 9 formats a system_clock time point in the local zone: go through gmtime.
+  const std::tm utc = fmt::gmtime(static_cast<std::time_t>(seconds.time_since_epoch().count()));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, (t - seconds).count());
 }
 
 }  // namespace checkin::sync::wire
