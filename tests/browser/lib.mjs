@@ -261,8 +261,14 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
     page.errors.push(error.message);
     console.error(`page error: ${error.message}`);
   });
+  // Failed loads are printed with their address (the console's message has none).
   page.on('console', (message) => {
-    if (message.type() === 'error') console.error(`console error: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      console.error(`console error: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+      console.error(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
   openPages.push(page);
   return page;

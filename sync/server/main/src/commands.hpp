@@ -34,8 +34,12 @@ using Action = std::function<int(const ServerConfig&)>;
 
 int serve(const ServerConfig& config, const GlobalOptions& options);
 // Registers the coordinator commands (site, program, session, shift, person, keys, pass,
-// enrol-token, device, attendance); the chosen one is stored in `action`.
+// enrol-token, device, kiosk-setting, attendance); the chosen one is stored in `action`.
 void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `account` (dashboard accounts; passwords from stdin or a file).
+void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `report` (CSV exports), `review` (auto-closed shifts) and `retention`.
+void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& action);
 // Registers `demo`: the demo community centre in an empty database, with its passes, camera
 // frames for a kiosk's replay camera and an enrolment code.
 void add_demo_command(CLI::App& app, const GlobalOptions& options, Action& action);

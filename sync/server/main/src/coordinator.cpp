@@ -1,4 +1,4 @@
-// The coordinator's commands, for scripts until the dashboard lands. All go through
+// The coordinator's commands: the dashboard's operations for scripts. All go through
 // ServerStore. A command that makes something prints its id alone on the first line, then
 // details as "name value" lines (none with --quiet); list commands print tab-separated
 // rows under a header line.
@@ -9,8 +9,13 @@
 #include <optional>
 
 #include "checkin/core/domain.hpp"
+#include "checkin/server/import_plan.hpp"
+#include "checkin/server/local_time.hpp"
+#include "checkin/server/pass_sheet.hpp"
+#include "checkin/server/people_csv.hpp"
 #include "checkin/server/store.hpp"
 #include "checkin/sync/enrolment.hpp"
+#include "cli_input.hpp"
 #include "command_support.hpp"
 
 namespace checkin::server {
@@ -26,6 +31,37 @@ std::string cell(std::string_view text) {
 }
 
 std::string time_cell(const std::optional<WallTime>& t) { return t ? format_utc(*t) : "-"; }
+
+constexpr const char* kTimeHelp = "local time like 2026-12-01T19:00 (server.timezone), or UTC like 2026-12-01T19:00:00Z";
+
+// A session's or shift's --start and --end; an error message for the command otherwise.
+std::optional<Error> parse_times(const std::string& start_text, const std::string& end_text, WallTime& start, WallTime& end) {
+  auto s = parse_cli_time(start_text);
+  auto e = parse_cli_time(end_text);
+  if (!s || !e) return Error{Errc::invalid_input, fmt::format("--start and --end are a {}", kTimeHelp)};
+  if (*e <= *s) return Error{Errc::invalid_input, "--end must be after --start"};
+  start = *s;
+  end = *e;
+  return std::nullopt;
+}
+
+// The pass a person carries now: the newest one neither revoked nor expired.
+std::optional<PassRecord> current_pass(const std::vector<PassRecord>& passes, WallTime now) {
+  std::optional<PassRecord> newest;
+  for (const auto& p : passes)
+    if (!p.revoked_at && p.expires > now && (!newest || p.issued_at > newest->issued_at)) newest = p;
+  return newest;
+}
+
+// DESIGN: a discreet program never shows a person's name. A card names nobody whose
+// programs are all discreet (the card is what they carry to those sessions).
+bool only_discreet(const PersonRecord& person, const std::vector<Program>& programs) {
+  if (person.registered_programs.empty()) return false;
+  return std::ranges::all_of(person.registered_programs, [&](const Id& id) {
+    auto p = std::ranges::find(programs, id, &Program::id);
+    return p != programs.end() && p->discreet;
+  });
+}
 
 // "2027-06-30" (to the end of that day, UTC) or "2027-06-30T18:00:00Z".
 bool parse_expiry(const std::string& text, WallTime& out) {
@@ -132,18 +168,23 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
   auto* session = app.add_subcommand("session", "Sessions: one occurrence of a program at a site");
   session->require_subcommand(1);
   {
-    auto* add = session->add_subcommand("add", "Add a session (UTC times like 2026-11-26T18:00:00Z); prints its id");
+    auto* add = session->add_subcommand(
+        "add", "Add a session, or a weekly series with --repeat-weekly; prints its id (a series: one id a line)");
     struct Args {
       std::string program, site, start, end, room;
       std::optional<int> capacity;
+      int repeat_weekly = 0;
     };
     auto a = std::make_shared<Args>();
     add->add_option("--program", a->program, "Program id")->required();
     add->add_option("--site", a->site, "Site id")->required();
-    add->add_option("--start", a->start, "Start, UTC")->required();
-    add->add_option("--end", a->end, "End, UTC")->required();
+    add->add_option("--start", a->start, fmt::format("Start: {}", kTimeHelp))->required();
+    add->add_option("--end", a->end, "End, the same way")->required();
     add->add_option("--room", a->room, "Room");
     add->add_option("--capacity", a->capacity, "Places; none: no limit")->check(CLI::Range(1, 100000));
+    add->add_option("--repeat-weekly", a->repeat_weekly,
+                    fmt::format("N sessions a week apart at the same local time (1..{}), as one series", kMaxSessionsPerCall))
+        ->check(CLI::Range(1, static_cast<int>(kMaxSessionsPerCall)));
     add->callback([&action, out, a] {
       action = with_store("session add", [out, a](ServerStore& store, const ServerConfig&) {
         Session s;
@@ -151,13 +192,33 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
         s.site_id = a->site;
         s.room = a->room;
         s.capacity = a->capacity;
-        if (!parse_utc(a->start, s.start) || !parse_utc(a->end, s.end))
-          return report(Error{Errc::invalid_input, "--start and --end are UTC times like 2026-11-26T18:00:00Z"}, "session add");
-        if (s.end <= s.start) return report(Error{Errc::invalid_input, "--end must be after --start"}, "session add");
-        auto made = store.create_session(with_default_window(s));
+        if (auto problem = parse_times(a->start, a->end, s.start, s.end)) return report(*problem, "session add");
+        if (a->repeat_weekly == 0) {
+          auto made = store.create_session(with_default_window(s));
+          if (!made) return report(made.error(), "session add");
+          out.id(made->id);
+          out.detail("window {} {}", format_utc(made->window_opens), format_utc(made->window_closes));
+          return kExitOk;
+        }
+        // Starts and ends each keep their local clock time across DST changes.
+        auto starts = weekly(s.start, a->repeat_weekly);
+        auto ends = weekly(s.end, a->repeat_weekly);
+        std::vector<Session> series;
+        for (std::size_t i = 0; i < starts.size() && i < ends.size(); ++i) {
+          Session one = s;
+          one.start = starts[i];
+          one.end = ends[i];
+          series.push_back(with_default_window(one));
+        }
+        auto made = store.create_sessions(std::move(series), true);
         if (!made) return report(made.error(), "session add");
-        out.id(made->id);
-        out.detail("window {} {}", format_utc(made->window_opens), format_utc(made->window_closes));
+        for (const auto& one : *made) out.id(one.id);
+        if (!made->empty()) {
+          SessionState state;
+          if (auto first = store.session(made->front().id, &state); first && *first) out.detail("series {}", state.series_id);
+          out.detail("first {}", format_utc(made->front().start));
+          out.detail("last {}", format_utc(made->back().start));
+        }
         return kExitOk;
       });
     });
@@ -167,7 +228,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
   auto* shift = app.add_subcommand("shift", "Volunteer shifts");
   shift->require_subcommand(1);
   {
-    auto* add = shift->add_subcommand("add", "Add a shift (UTC times) with its assigned people; prints its id");
+    auto* add = shift->add_subcommand("add", "Add a shift with its assigned people; prints its id");
     struct Args {
       std::string site, role, start, end;
       std::vector<std::string> assign;
@@ -175,8 +236,8 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     auto a = std::make_shared<Args>();
     add->add_option("--site", a->site, "Site id")->required();
     add->add_option("--role", a->role, "Role, e.g. greeter")->required();
-    add->add_option("--start", a->start, "Start, UTC")->required();
-    add->add_option("--end", a->end, "End, UTC")->required();
+    add->add_option("--start", a->start, fmt::format("Start: {}", kTimeHelp))->required();
+    add->add_option("--end", a->end, "End, the same way")->required();
     add->add_option("--assign", a->assign, "Person id assigned (repeatable)");
     add->callback([&action, out, a] {
       action = with_store("shift add", [out, a](ServerStore& store, const ServerConfig&) {
@@ -184,9 +245,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
         s.site_id = a->site;
         s.role = a->role;
         s.assigned_people = a->assign;
-        if (!parse_utc(a->start, s.start) || !parse_utc(a->end, s.end))
-          return report(Error{Errc::invalid_input, "--start and --end are UTC times like 2026-11-26T18:00:00Z"}, "shift add");
-        if (s.end <= s.start) return report(Error{Errc::invalid_input, "--end must be after --start"}, "shift add");
+        if (auto problem = parse_times(a->start, a->end, s.start, s.end)) return report(*problem, "shift add");
         auto made = store.create_shift(s);
         if (!made) return report(made.error(), "shift add");
         out.id(made->id);
@@ -204,11 +263,85 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     add->add_option("--name", p->preferred_name, "Preferred name (may be empty)")->required();
     add->add_option("--language", p->language, "Language code, e.g. en or es");
     add->add_option("--register", p->registered_programs, "Register for a program id (repeatable)");
+    add->add_option("--site", p->site_id, "The site they take part at (its coordinators see them; default: admins only)");
     add->callback([&action, out, p] {
       action = with_store("person add", [out, p](ServerStore& store, const ServerConfig&) {
         auto made = store.create_person(*p);
         if (!made) return report(made.error(), "person add");
         out.id(made->id);
+        return kExitOk;
+      });
+    });
+
+    auto* list = person->add_subcommand("list", "List people: id, name, language, site, programs");
+    auto list_site = std::make_shared<std::string>();
+    list->add_option("--site", *list_site, "Only this site's people (default: everyone)");
+    list->callback([&action, list_site] {
+      action = with_store("person list", [list_site](ServerStore& store, const ServerConfig&) {
+        auto people = store.people();
+        if (!people) return report(people.error(), "person list");
+        fmt::print("id\tname\tlanguage\tsite\tprograms\n");
+        for (const auto& p : *people) {
+          if (!list_site->empty() && p.site_id != *list_site) continue;
+          std::string registered;
+          for (const auto& id : p.registered_programs) registered += (registered.empty() ? "" : ",") + id;
+          fmt::print("{}\t{}\t{}\t{}\t{}\n", p.id, cell(p.preferred_name), p.language.empty() ? "-" : cell(p.language),
+                     p.site_id.empty() ? "-" : p.site_id, registered.empty() ? "-" : registered);
+        }
+        return kExitOk;
+      });
+    });
+
+    auto* import_command = person->add_subcommand(
+        "import", "Import people from a CSV file (columns preferred_name, language, programs): all rows or none; "
+                  "prints how many");
+    struct ImportArgs {
+      std::filesystem::path file;
+      std::string site;
+      bool dry_run = false;
+    };
+    auto i = std::make_shared<ImportArgs>();
+    import_command->add_option("FILE", i->file, "The CSV file (UTF-8; comma or semicolon separated)")->required()->check(CLI::ExistingFile);
+    import_command->add_option("--site", i->site, "The site they take part at")->required();
+    import_command->add_flag("--dry-run", i->dry_run, "Only show what would be imported: line, name, language, programs");
+    import_command->callback([&action, out, i] {
+      action = with_store("person import", [out, i](ServerStore& store, const ServerConfig&) {
+        // The file's content is what failed, not the command line: exit 1 whatever the error.
+        auto failed = [](const Error& error) {
+          fmt::print(stderr, "checkin-server person import: {}\n", error.message);
+          return kExitFailed;
+        };
+        auto sites = store.sites();
+        if (!sites) return report(sites.error(), "person import");
+        if (std::ranges::find(*sites, i->site, &Site::id) == sites->end())
+          return report(Error{Errc::not_found, fmt::format("no site {}", i->site)}, "person import");
+        auto bytes = read_file(i->file, max_people_csv_bytes);
+        if (!bytes) return failed(bytes.error());
+        auto parsed = parse_people_csv(*bytes);
+        if (!parsed) return failed(parsed.error());
+        auto programs = store.programs();
+        if (!programs) return report(programs.error(), "person import");
+        auto plan = plan_import(*parsed, *programs, i->site);
+        if (i->dry_run) {
+          fmt::print("line\tname\tlanguage\tprograms\n");
+          for (std::size_t n = 0; n < plan.people.size(); ++n) {
+            const auto& p = plan.people[n];
+            std::string registered;
+            for (const auto& id : p.registered_programs) registered += (registered.empty() ? "" : ",") + id;
+            fmt::print("{}\t{}\t{}\t{}\n", n < plan.lines.size() ? plan.lines[n] : 0, cell(p.preferred_name),
+                       p.language.empty() ? "-" : cell(p.language), registered.empty() ? "-" : registered);
+          }
+        }
+        for (const auto& problem : plan.problems) fmt::print(stderr, "line {}: {}\n", problem.line, problem.reason);
+        if (!plan.problems.empty())
+          return failed(Error{Errc::invalid_input, fmt::format("{} bad row{}: nothing imported", plan.problems.size(),
+                                                               plan.problems.size() == 1 ? "" : "s")});
+        if (plan.people.empty()) return failed(Error{Errc::invalid_input, "the file has no people in it"});
+        if (i->dry_run) return kExitOk;
+        auto imported = store.import_people(std::move(plan.people));
+        if (!imported) return report(imported.error(), "person import");
+        out.id(std::to_string(imported->size()));
+        out.detail("site {}", i->site);
         return kExitOk;
       });
     });
@@ -250,7 +383,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
   }
 
   // --- passes ---
-  auto* pass = app.add_subcommand("pass", "Passes: issue (reissuing revokes the earlier ones) and revoke");
+  auto* pass = app.add_subcommand("pass", "Passes: issue (reissuing revokes the earlier ones), show, print on a sheet, revoke");
   pass->require_subcommand(1);
   {
     auto* issue = pass->add_subcommand("issue", "Issue a pass for a person; prints the pass id, writes its QR code");
@@ -281,6 +414,92 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
         return kExitOk;
       });
     });
+    auto* show = pass->add_subcommand("show", "Write an issued pass's QR code again (a current pass: not revoked nor expired)");
+    struct ShowArgs {
+      std::string pass_id;
+      bool png = false, svg = false;
+      std::filesystem::path out;
+    };
+    auto sh = std::make_shared<ShowArgs>();
+    show->add_option("PASS_ID", sh->pass_id, "Pass id (hex)")->required();
+    auto* png_flag = show->add_flag("--png", sh->png, "As PNG");
+    show->add_flag("--svg", sh->svg, "As SVG")->excludes(png_flag);
+    show->add_option("--out", sh->out, "The file to write")->required();
+    show->callback([&action, out, sh] {
+      action = with_store("pass show", [out, sh](ServerStore& store, const ServerConfig&) {
+        if (sh->png == sh->svg) return report(Error{Errc::invalid_input, "say --png or --svg"}, "pass show");
+        auto text = store.pass_text(sh->pass_id, now_utc());
+        if (!text) return report(text.error(), "pass show");
+        auto written = sh->png ? write_qr(*text, sh->out, {}) : write_qr(*text, {}, sh->out);
+        if (!written) return report(written.error(), "pass show");
+        out.id(sh->pass_id);
+        out.detail("text {}", *text);
+        return kExitOk;
+      });
+    });
+
+    auto* sheet = pass->add_subcommand(
+        "sheet", "A printable PDF sheet of wallet-size cards with people's current passes (default: everyone who has one)");
+    struct SheetArgs {
+      std::filesystem::path out;
+      std::vector<std::string> people;
+      bool names = false;
+      std::string paper = "a4";
+    };
+    auto sa = std::make_shared<SheetArgs>();
+    sheet->add_option("--out", sa->out, "The PDF file to write")->required();
+    sheet->add_option("--person", sa->people, "Person id (repeatable; each must have a current pass)");
+    sheet->add_flag("--names", sa->names, "Print each person's name on the card (never for discreet programs' people)");
+    sheet->add_option("--paper", sa->paper, "a4 (default) or letter")->check(CLI::IsMember({"a4", "letter"}));
+    sheet->callback([&action, out, sa] {
+      action = with_store("pass sheet", [out, sa](ServerStore& store, const ServerConfig& config) {
+        const char* command = "pass sheet";
+        auto programs = store.programs();
+        if (!programs) return report(programs.error(), command);
+        std::vector<PersonRecord> people;
+        bool chosen = !sa->people.empty();
+        if (chosen) {
+          for (const auto& id : sa->people) {
+            auto found = store.person(id);
+            if (!found) return report(found.error(), command);
+            if (!*found) return report(Error{Errc::not_found, fmt::format("no person {}", id)}, command);
+            people.push_back(**found);
+          }
+        } else {
+          auto everyone = store.people();
+          if (!everyone) return report(everyone.error(), command);
+          people = std::move(*everyone);
+        }
+        WallTime now = now_utc();
+        std::vector<PassCard> cards;
+        for (const auto& person : people) {
+          auto passes = store.passes_of(person.id);
+          if (!passes) return report(passes.error(), command);
+          auto current = current_pass(*passes, now);
+          if (!current) {
+            if (!chosen) continue;  // everyone: those without a pass are simply not on the sheet
+            return report(Error{Errc::conflict, fmt::format("person {} has no current pass (pass issue)", person.id)},
+                          command);
+          }
+          auto text = store.pass_text(current->pass_id, now);
+          if (!text) return report(text.error(), command);
+          PassCard card;
+          card.pass_text = *text;
+          if (sa->names && !only_discreet(person, *programs)) card.name = person.preferred_name;
+          card.caption = config.organisation_name;
+          cards.push_back(std::move(card));
+        }
+        if (cards.empty()) return report(Error{Errc::not_found, "nobody has a current pass to print"}, command);
+        SheetOptions sheet_options;
+        sheet_options.paper = sa->paper == "letter" ? SheetOptions::Paper::letter : SheetOptions::Paper::a4;
+        auto pdf = render_pass_sheet_pdf(cards, sheet_options);
+        if (!pdf) return report(pdf.error(), command);
+        if (auto ok = write_file(sa->out, *pdf); !ok) return report(ok.error(), command);
+        out.detail("cards {}", cards.size());
+        return kExitOk;
+      });
+    });
+
     auto* revoke = pass->add_subcommand("revoke", "Revoke a pass; kiosks learn it at their next sync");
     auto id = std::make_shared<std::string>();
     revoke->add_option("PASS_ID", *id, "Pass id (hex)")->required();

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checkin/server/local_time.hpp"
 #include "commands.hpp"
 
 using namespace checkin::server;
@@ -12,7 +13,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Output: a command that makes something prints its id alone on the first line (the enrolment code for\n"
       "enrol-token create), then 'name value' lines unless --quiet; list commands print tab-separated rows under a\n"
-      "header. Times are UTC, like 2026-11-26T18:00:00Z.\n"
+      "header. Times printed are UTC, like 2026-11-26T18:00:00Z; times given may also be local, like 2026-11-26T18:00\n"
+      "(server.timezone). Passwords are read from standard input or --password-file, never from the command line.\n"
       "Exit status: 0 done, 1 the operation failed (unknown id, database down), 2 bad usage or configuration.\n"
       "Every configuration key is documented in deploy/server.example.toml.");
   app.require_subcommand(0, 1);
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "Serve the kiosks' sync API (the default)");
   serve_command->callback([&] { action = nullptr; });
   add_coordinator_commands(app, options, action);
+  add_account_commands(app, options, action);
+  add_report_commands(app, options, action);
   add_demo_command(app, options, action);
 
   try {
@@ -45,6 +49,11 @@ int main(int argc, char** argv) {
   auto config = options.load();
   if (!config) {
     fmt::print(stderr, "checkin-server: {}\n", config.error().message);
+    return kExitUsage;
+  }
+  // Before any thread: local times (dashboard, commands, reports) are in this zone.
+  if (!config->timezone.empty() && !use_time_zone(config->timezone)) {
+    fmt::print(stderr, "checkin-server: server.timezone: '{}' is not a time zone this system knows\n", config->timezone);
     return kExitUsage;
   }
   if (!action) return serve(*config, options);
