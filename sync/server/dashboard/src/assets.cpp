@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "board_script.hpp"
+
 namespace checkin::server::dashboard {
 
 namespace {
@@ -85,6 +87,30 @@ fieldset.choices { border: 1px solid var(--line); padding: 0.5rem 1rem 0.75rem; 
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
+/* passes, kiosks, live board, reports, review, retention */
+.pass-current { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: center; max-width: 48rem; }
+.pass-qr { width: 220px; height: 220px; border: 1px solid var(--line); background: #fff; }
+.enrol-qr { background: #fff; border: 1px solid var(--line); padding: 0.75rem; display: inline-block; max-width: 100%; }
+.enrol-qr svg { display: block; width: min(360px, 80vw); height: auto; }
+.enrolment-code { display: block; word-break: break-all; background: var(--panel); border: 1px solid var(--line);
+  padding: 0.5rem 0.75rem; font-size: 0.95rem; }
+td.lag-warning { background: var(--warn-soft); border-left: 4px solid var(--warn-line); font-weight: 600; }
+.board { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 1rem; margin: 1rem 0; }
+.board-session { background: var(--panel); border: 1px solid var(--line); border-top: 6px solid var(--accent); padding: 0.75rem 1rem; }
+.board-session h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }
+.board-where { color: var(--muted); margin: 0 0 0.5rem; }
+.board-counts { display: flex; gap: 1.5rem; margin: 0.5rem 0; }
+.board-counts dt { font-size: 0.95rem; color: var(--muted); }
+.board-counts dd { margin: 0; font-size: 2rem; font-weight: 700; line-height: 1.2; }
+.board-names { columns: 2 9rem; margin: 0.5rem 0 0; padding-left: 1.25rem; }
+.board-note { color: var(--muted); font-style: italic; }
+.board-problem:empty { display: none; }
+.board-problem { border-left: 6px solid var(--warn-line); background: var(--warn-soft); padding: 0.5rem 1rem; }
+a.download { margin-right: 0.5rem; }
+.review-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; }
+.review-edit fieldset { border: 1px solid var(--line); padding: 0.25rem 0.75rem 0.5rem; margin: 0; }
+.review-edit .field { display: inline-block; width: 6rem; margin: 0 0.5rem 0.5rem 0; vertical-align: bottom; }
+.steps li, .plain-list li { margin-bottom: 0.5rem; max-width: 46rem; }
 @media (max-width: 600px) {
   body { font-size: 1rem; }
   main { padding: 0.75rem; }
@@ -98,6 +124,7 @@ dl.facts dd { margin: 0; }
 
 constexpr std::array kAssets = {
     Asset{"dashboard.css", "text/css; charset=utf-8", kStylesheet},
+    Asset{"board.js", "text/javascript; charset=utf-8", kBoardScript},
 };
 
 // FNV-1a: enough to tell one build's file from another's.

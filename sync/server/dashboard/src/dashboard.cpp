@@ -31,6 +31,12 @@ Router make_router() {
   add_people_routes(router);
   add_import_routes(router);
   add_person_pass_routes(router);
+  add_pass_routes(router);
+  add_kiosk_routes(router);
+  add_board_routes(router);
+  add_report_routes(router);
+  add_review_routes(router);
+  add_retention_routes(router);
   return router;
 }
 

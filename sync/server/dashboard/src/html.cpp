@@ -61,11 +61,17 @@ struct NavEntry {
 };
 constexpr NavEntry kNav[] = {
     {"/", "Today", false},
+    {"/board", "Live board", false},
     {"/sessions", "Sessions", false},
     {"/shifts", "Shifts", false},
     {"/people", "People", false},
+    {"/passes", "Passes", false},
+    {"/kiosks", "Kiosks", false},
+    {"/reports", "Reports", false},
+    {"/review", "Review", false},
     {"/programs", "Programs", false},
     {"/sites", "Sites", false},
+    {"/retention", "Retention", false},
     {"/accounts", "Accounts", true},
 };
 

@@ -14,5 +14,11 @@ void add_shift_routes(Router& router);     // /shifts
 void add_people_routes(Router& router);    // /people
 void add_import_routes(Router& router);    // /people/import
 void add_person_pass_routes(Router& router);  // /people/{id}/passes/... (pages_people_passes.cpp)
+void add_pass_routes(Router& router);       // /passes: pass sheets to print
+void add_kiosk_routes(Router& router);      // /kiosks
+void add_board_routes(Router& router);      // /board, /board.json
+void add_report_routes(Router& router);     // /reports, /reports/*.csv
+void add_review_routes(Router& router);     // /review
+void add_retention_routes(Router& router);  // /retention
 
 }  // namespace checkin::server::dashboard

@@ -7,6 +7,7 @@
 
 #include "checkin/core/log.hpp"
 #include "checkin/server/dashboard.hpp"
+#include "checkin/server/retention_timer.hpp"
 #include "checkin/server/http.hpp"
 #include "checkin/server/store.hpp"
 #include "commands.hpp"
@@ -86,6 +87,8 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
   dashboard_options.organisation_name = config.organisation_name;
   Dashboard dashboard(**store, clock, std::move(dashboard_options));
   (*api)->mount(dashboard);
+  // Discreet programs' attendance is reduced to counts on time, dashboard open or not.
+  RetentionTimer retention(**store, clock);
 
   if (!options.port_file.empty() && !write_port_file(options.port_file, *port)) {
     log_error("server", "cannot write the port file {}", options.port_file.string());

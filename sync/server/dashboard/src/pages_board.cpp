@@ -1,0 +1,107 @@
+// The live board: sessions whose check-in window is open now at the account's sites, with
+// how many are present and have checked in, and who, except in discreet programs, which
+// show counts only (the store never hands out their names). The page is complete without
+// JavaScript; board.js fetches /board.json every 10 seconds and redraws it with
+// textContent only.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <httplib.h>
+
+#include "checkin/server/local_time.hpp"
+#include "assets.hpp"
+#include "common.hpp"
+#include "downloads.hpp"
+#include "guard.hpp"
+#include "html.hpp"
+#include "pages.hpp"
+
+namespace checkin::server::dashboard {
+
+namespace {
+
+constexpr std::string_view kDiscreetNote = "Discreet program: counts only, no names.";
+
+std::optional<std::vector<BoardSession>> board_of(Context& ctx) {
+  auto scope = site_scope(ctx, "");
+  if (!scope) return std::nullopt;
+  if (scope->nothing) return std::vector<BoardSession>{};
+  auto board = ctx.store.live_board(scope->site_ids, ctx.now);
+  if (!board) {
+    ctx.store_failed(board.error(), "live board");
+    return std::nullopt;
+  }
+  return std::move(*board);
+}
+
+std::string when(const BoardSession& b) {
+  return fmt::format("{}–{}", format_local_time(b.session.start), format_local_time(b.session.end));
+}
+
+// The same markup board.js builds from the JSON: keep the two in step.
+std::string session_card(const BoardSession& b) {
+  std::string out = fmt::format(R"(<section class="board-session" data-session="{}"><h2>{}</h2>)", escape(b.session.id),
+                                escape(b.program.name));
+  std::string where = b.site_name + (b.session.room.empty() ? "" : ", " + b.session.room);
+  out += fmt::format(R"(<p class="board-where">{} · {}</p>)", escape(when(b)), escape(where));
+  out += fmt::format(
+      R"(<dl class="board-counts"><div><dt>Here now</dt><dd data-field="present">{}</dd></div><div><dt>Checked in</dt><dd data-field="checked_in">{}</dd></div></dl>)",
+      b.present, b.checked_in);
+  if (b.program.discreet) {
+    out += fmt::format(R"(<p class="board-note">{}</p>)", escape(kDiscreetNote));
+  } else if (b.names.empty()) {
+    out += R"(<p class="board-note">Nobody here yet.</p>)";
+  } else {
+    out += R"(<ul class="board-names">)";
+    for (const auto& name : b.names) out += "<li>" + escape(name) + "</li>";
+    out += "</ul>";
+  }
+  return out + "</section>";
+}
+
+void board_page(Context& ctx) {
+  auto board = board_of(ctx);
+  if (!board) return;
+  std::string body = R"(<p class="board-status"><span id="board-updated">)";
+  body += fmt::format("As of {}.", escape(format_local_time(ctx.now)));
+  body += R"(</span> This page updates itself every 10 seconds (reload it if your browser runs no scripts).</p>)";
+  body += R"(<p id="board-problem" class="board-problem" role="status"></p>)";
+  body += R"(<div id="board" class="board" data-refresh-ms="10000">)";
+  if (board->empty()) body += R"(<p class="board-empty">No session is open for check-in right now.</p>)";
+  for (const auto& b : *board) body += session_card(b);
+  body += "</div>";
+  body += fmt::format(R"(<script src="{}" defer></script>)", escape(asset_url("board.js")));
+  ctx.page("Live board", body);
+}
+
+void board_json(Context& ctx) {
+  auto board = board_of(ctx);
+  if (!board) return;
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& b : *board) {
+    nlohmann::json names = nlohmann::json::array();
+    if (!b.program.discreet)
+      for (const auto& n : b.names) names.push_back(n);
+    sessions.push_back({{"id", b.session.id},
+                        {"program", b.program.name},
+                        {"discreet", b.program.discreet},
+                        {"when", when(b)},
+                        {"where", b.site_name + (b.session.room.empty() ? "" : ", " + b.session.room)},
+                        {"present", b.present},
+                        {"checked_in", b.checked_in},
+                        {"names", std::move(names)}});
+  }
+  nlohmann::json answer{{"as_of", format_local_time(ctx.now)}, {"discreet_note", kDiscreetNote}, {"sessions", sessions}};
+  ctx.response.status = 200;
+  ctx.response.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           "application/json; charset=utf-8");
+}
+
+}  // namespace
+
+void add_board_routes(Router& router) {
+  router.get("/board", Gate::signed_in, board_page);
+  router.get("/board.json", Gate::signed_in, board_json);
+}
+
+}  // namespace checkin::server::dashboard

@@ -1,0 +1,162 @@
+// Kiosks: enrol one at a site (a single-use enrolment code shown as a QR code and as
+// text, valid 15 minutes), see how each kiosk keeps up (last sync, lag, clock), revoke one.
+// The enrolment token is a credential: it is shown once and never logged.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "checkin/core/log.hpp"
+#include "checkin/qr/encode.hpp"
+#include "checkin/server/local_time.hpp"
+#include "checkin/sync/enrolment.hpp"
+#include "common.hpp"
+#include "downloads.hpp"
+#include "guard.hpp"
+#include "html.hpp"
+#include "pages.hpp"
+
+namespace checkin::server::dashboard {
+
+namespace {
+
+constexpr std::string_view kLog = "dashboard";
+constexpr Millis kLagWarning = std::chrono::hours{1};
+
+std::string last_sync_cells(const Device& d, WallTime now) {
+  if (!d.last_seen) return R"(<td>Never</td><td>–</td>)";
+  auto lag = now - *d.last_seen;
+  if (lag < Millis{0}) lag = Millis{0};
+  std::string lag_cell = lag > kLagWarning
+                             ? fmt::format(R"(<td class="lag-warning"><span aria-hidden="true">⚠ </span>{}<span class="visually-hidden"> (over an hour: check the kiosk and its network)</span></td>)",
+                                           escape(ago_text(lag)))
+                             : fmt::format("<td>{}</td>", escape(ago_text(lag)));
+  return fmt::format("<td>{}</td>", escape(format_local_datetime(*d.last_seen))) + lag_cell;
+}
+
+void kiosks_page(Context& ctx) {
+  auto scope = site_scope(ctx, ctx.query("site"));
+  if (!scope) return;
+  auto devices = ctx.store.devices();
+  if (!devices) return ctx.store_failed(devices.error(), "devices");
+  std::vector<Device> shown;
+  for (auto& d : *devices) {
+    if (!ctx.access.can_see_site(d.site_id)) continue;
+    if (!scope->chosen.empty() && d.site_id != scope->chosen) continue;
+    shown.push_back(std::move(d));
+  }
+  std::ranges::sort(shown, [](const Device& a, const Device& b) {
+    return std::tie(a.site_id, a.name, a.id) < std::tie(b.site_id, b.name, b.id);
+  });
+
+  std::string body;
+  if (scope->sites.empty()) {
+    body += "<p>You have no sites, so no kiosks to look after.</p>";
+    return ctx.page("Kiosks", body);
+  }
+  body += "<h2>Enrol a kiosk</h2>";
+  body += form_open("/kiosks/enrol", ctx.csrf_token(), false, "card");
+  std::vector<Option> site_choice;
+  for (const auto& s : scope->sites)
+    site_choice.push_back({s.id, s.name, s.id == scope->chosen || scope->sites.size() == 1, ""});
+  body += select_field("site_id", "Site of the new kiosk", site_choice, true,
+                       "The kiosk will check people in to this site's sessions.");
+  body += submit_button("Create an enrolment code") + form_close();
+
+  body += "<h2>Enrolled kiosks</h2>";
+  if (shown.empty()) {
+    body += "<p>No kiosks enrolled yet.</p>";
+  } else {
+    body += table_open("Kiosks", {"Name", "Site", "Enrolled", "Last sync", "Since then", "Clock", "Status"});
+    for (const auto& d : shown) {
+      std::string status = d.revoked_at
+                               ? fmt::format("Revoked {}", escape(format_local_date(*d.revoked_at)))
+                               : fmt::format(R"(Active <a href="/kiosks/{}/revoke">Revoke<span class="visually-hidden"> {}</span></a>)",
+                                             escape(d.id), escape(d.name));
+      body += fmt::format(R"(<tr{}><th scope="row">{}</th><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td></tr>)",
+                          d.revoked_at ? R"( class="muted")" : "", escape(d.name.empty() ? "(no name)" : d.name),
+                          escape(site_name(scope->sites, d.site_id)), escape(format_local_date(d.enrolled_at)),
+                          last_sync_cells(d, ctx.now), escape(d.clock_offset ? clock_offset_text(*d.clock_offset) : "–"),
+                          status);
+    }
+    body += table_close();
+    body += "<p>A kiosk syncs about every minute while it has a network. One that has not synced for over an "
+            "hour is marked ⚠: it may be switched off or offline. It keeps checking people in and sends "
+            "everything once it is back.</p>";
+  }
+  ctx.page("Kiosks", body);
+}
+
+void enrol(Context& ctx) {
+  auto site = visible_site(ctx, ctx.form("site_id"));
+  if (!site) return;
+  auto token = ctx.store.create_enrolment_token(site->id, ctx.now);
+  if (!token) return ctx.store_failed(token.error(), "enrolment token");
+  sync::EnrolmentCode code{ctx.options.public_url, token->token, ctx.options.public_key_sha256};
+  const auto text = sync::to_text(code);
+  auto matrix = qr::encode(text);
+  if (!matrix) return ctx.store_failed(matrix.error(), "enrolment QR code");
+  log_info(kLog, "account {} created an enrolment code for site {}", ctx.access.account_id, site->id);
+
+  std::string body = fmt::format(
+      "<p>This code enrols one kiosk at <strong>{}</strong>. It works once, until <strong>{}</strong> (15 minutes "
+      "from now). Do not share it: whoever enrols with it can download this site's list of expected people.</p>",
+      escape(site->name), escape(format_local_time(token->expires)));
+  body += R"(<div class="enrol-qr" role="img" aria-label="Enrolment QR code">)" + qr::render_svg(*matrix, 6) + "</div>";
+  body += "<h2>On the kiosk</h2><ol class=\"steps\">"
+          "<li>Hold the staff PIN area (bottom corner) and enter the admin PIN.</li>"
+          "<li>Open <strong>Sync</strong> and choose <strong>Enrol</strong>.</li>"
+          "<li>Show this code to the kiosk's camera.</li>"
+          "<li>The kiosk says “Enrolled” and then appears in the list of kiosks here.</li></ol>";
+  body += R"(<h2>The code as text</h2><p>For a kiosk set up by script (<code>checkin-kiosk --enrol CODE</code>):</p>)";
+  body += fmt::format(R"(<p><code class="enrolment-code" id="enrolment-code">{}</code></p>)", escape(text));
+  body += R"(<p><a href="/kiosks">Back to the kiosks</a></p>)";
+  ctx.page("Enrol a kiosk", body);
+}
+
+std::optional<Device> visible_device(Context& ctx) {
+  auto devices = ctx.store.devices();
+  if (!devices) {
+    ctx.store_failed(devices.error(), "devices");
+    return std::nullopt;
+  }
+  for (auto& d : *devices)
+    if (d.id == ctx.path_param("id") && ctx.access.can_see_site(d.site_id)) return std::move(d);
+  ctx.not_found();
+  return std::nullopt;
+}
+
+void revoke_page(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  if (device->revoked_at) return ctx.redirect("/kiosks", "That kiosk was revoked already.");
+  std::string body = fmt::format(
+      "<p>The kiosk “{}” will no longer be able to sync: what it holds that has not reached the server stays on it "
+      "until it is enrolled again. Do this for a lost or stolen kiosk, or one taken out of use.</p>",
+      escape(device->name));
+  body += form_open(fmt::format("/kiosks/{}/revoke", device->id), ctx.csrf_token(), false, "card");
+  body += R"(<div class="actions">)" + submit_button("Revoke kiosk", "button warning") +
+          link_button("/kiosks", "Keep it") + "</div>" + form_close();
+  ctx.page("Revoke this kiosk?", body);
+}
+
+void revoke(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  if (!device->revoked_at) {
+    if (auto done = ctx.store.revoke_device(device->id, ctx.now); !done)
+      return ctx.store_failed(done.error(), "revoke device");
+    log_info(kLog, "account {} revoked device {}", ctx.access.account_id, device->id);
+  }
+  ctx.redirect("/kiosks", "Kiosk revoked.");
+}
+
+}  // namespace
+
+void add_kiosk_routes(Router& router) {
+  router.get("/kiosks", Gate::signed_in, kiosks_page);
+  router.post("/kiosks/enrol", Gate::signed_in, enrol);
+  router.get("/kiosks/{id}/revoke", Gate::signed_in, revoke_page);
+  router.post("/kiosks/{id}/revoke", Gate::signed_in, revoke);
+}
+
+}  // namespace checkin::server::dashboard
