@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <regex>
@@ -70,6 +71,13 @@ std::string csrf_of(const std::string& html) {
 std::string hidden_value(const std::string& html, const std::string& name) {
   std::smatch m;
   if (!std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\""))) return {};
+  return m[1];
+}
+
+// The value of a visible input (e.g. a datetime-local field as the page filled it in).
+std::string hidden_input(const std::string& html, const std::string& id) {
+  std::smatch m;
+  if (!std::regex_search(html, m, std::regex("id=\"" + id + "\" name=\"" + id + "\" value=\"([^\"]*)\""))) return {};
   return m[1];
 }
 
@@ -537,4 +545,63 @@ TEST_CASE("a good people CSV is imported whole after its preview", "[dashboard]"
   for (const auto& p : people) CHECK(p.site_id == f.riverside.id);
   auto list = coordinator.get(imported.header("Location"));
   CHECK(list.body.find("3 people imported") != std::string::npos);
+}
+
+TEST_CASE("an admin adds a coordinator for one site, and disabling the account signs it out", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto admin = f.signed_in("admin", kAdminPassword);
+  auto added = admin.submit("/accounts/new", "/accounts",
+                            {{"username", "dana"}, {"display_name", "Dana"}, {"password", "a long enough password"},
+                             {"role", "coordinator"}, {"sites", f.hilltop.id}});
+  INFO(added.body);
+  REQUIRE(added.status == 303);
+  // A taken username is explained, whatever its case.
+  auto taken = admin.submit("/accounts/new", "/accounts",
+                            {{"username", "DANA"}, {"display_name", "Other"}, {"password", "a long enough password"},
+                             {"role", "coordinator"}});
+  CHECK(taken.status == 409);
+  CHECK(taken.body.find("That username is taken") != std::string::npos);
+  auto accounts = must(f.store->accounts());
+  REQUIRE(accounts.size() == 3);
+  auto dana = *std::ranges::find(accounts, std::string("dana"), &Account::username);
+  CHECK(dana.role == Role::coordinator);
+  CHECK(dana.site_ids == std::vector<Id>{f.hilltop.id});
+
+  auto coordinator = f.signed_in("dana", "a long enough password");
+  auto sites = coordinator.get("/sites");
+  CHECK(sites.body.find("Hilltop") != std::string::npos);
+  CHECK(sites.body.find("Riverside") == std::string::npos);
+
+  // An admin cannot lock themselves out; disabling Dana ends her session at once.
+  auto self = *std::ranges::find(accounts, std::string("admin"), &Account::username);
+  CHECK(admin.submit("/accounts", "/accounts/" + self.id + "/disable", {}).status == 403);
+  CHECK(!must(f.store->account(self.id))->disabled_at);
+  auto disabled = admin.submit("/accounts/" + dana.id, "/accounts/" + dana.id + "/disable", {});
+  CHECK(disabled.status == 303);
+  CHECK(coordinator.get("/sites").status == 303);
+  CHECK(Browser(*f.server).sign_in("dana", "a long enough password").status == 401);
+}
+
+TEST_CASE("a coordinator assigns people of their site to a shift", "[dashboard]") {
+  Fixture f;
+  auto ana = must(f.store->create_person(PersonRecord{"", "Ana", "es", {}, f.riverside.id}));
+  auto shift = must(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto page = coordinator.get("/shifts/" + shift.id);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Ana") != std::string::npos);
+  auto saved = coordinator.post("/shifts/" + shift.id, {{"csrf", csrf_of(page.body)},
+                                                        {"role", "Front desk"},
+                                                        {"start", hidden_input(page.body, "start")},
+                                                        {"end", hidden_input(page.body, "end")},
+                                                        {"people", ana.id}});
+  INFO(saved.body);
+  CHECK(saved.status == 303);
+  auto now = must(f.store->shift(shift.id));
+  REQUIRE(now);
+  CHECK(now->role == "Front desk");
+  CHECK(now->assigned_people == std::vector<Id>{ana.id});
+  CHECK(now->start == shift.start - shift.start.time_since_epoch() % std::chrono::minutes(1));
 }
