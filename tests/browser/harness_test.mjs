@@ -3,7 +3,7 @@
 // screenshot written, and a failing assertion reported as a failure.
 import fs from 'node:fs';
 import {
-  test, startServer, launchBrowser, newPage, screenshot, assert, assertEqual, assertIncludes, AssertionError,
+  test, startServer, launchBrowser, newPage, screenshot, signIn, assert, assertEqual, assertIncludes, AssertionError,
 } from './lib.mjs';
 
 await test('harness: chromium reads the server', async () => {
@@ -22,6 +22,14 @@ await test('harness: chromium reads the server', async () => {
   const file = await screenshot(page, 'harness-healthz');
   assert(fs.statSync(file).size > 100, `screenshot ${file} written`);
   assertEqual(page.errors, [], 'JavaScript errors on the page');
+
+  // signIn: the admin made on the command line reaches the dashboard; a wrong password does not.
+  await signIn(page, server, admin);
+  assertIncludes(await page.textContent('body'), admin.name, 'the signed-in page names the admin');
+  const stranger = await newPage(browser);
+  let refused = '';
+  await signIn(stranger, server, { ...admin, password: 'not the password at all' }).catch((error) => { refused = error.message; });
+  assertIncludes(refused, 'sign-in as admin failed', 'a wrong password is refused');
 });
 
 // The assertions must be able to fail: a wrong expectation throws with both values.

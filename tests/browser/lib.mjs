@@ -11,8 +11,8 @@
 //     const server = await startServer();
 //     const admin = server.createAdmin();
 //     const page = await newPage(await launchBrowser());
-//     await page.goto(server.url + '/');
-//     await screenshot(page, 'sign-in');
+//     await signIn(page, server, admin);
+//     await screenshot(page, 'home');
 //   });
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -272,6 +272,18 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
   });
   openPages.push(page);
   return page;
+}
+
+// Signs in on the dashboard's sign-in page with an account from createAdmin or
+// createCoordinator, and waits until the browser has left the sign-in page.
+export async function signIn(page, server, account) {
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  const url = new URL(page.url());
+  if (url.pathname.startsWith('/sign-in'))
+    throw new AssertionError(`sign-in as ${account.username} failed: ${preview(await page.textContent('body'))}`);
 }
 
 function safeName(name) {
