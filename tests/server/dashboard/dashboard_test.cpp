@@ -605,3 +605,27 @@ TEST_CASE("a coordinator assigns people of their site to a shift", "[dashboard]"
   CHECK(now->assigned_people == std::vector<Id>{ana.id});
   CHECK(now->start == shift.start - shift.start.time_since_epoch() % std::chrono::minutes(1));
 }
+
+TEST_CASE("anyone changes their own password after giving the current one", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto coordinator = f.signed_in("coord", kCoordinatorPassword);
+  auto wrong = coordinator.submit("/account/password", "/account/password",
+                                  {{"current", "not my password"}, {"password", "a brand new password"},
+                                   {"again", "a brand new password"}});
+  CHECK(wrong.status == 400);
+  CHECK(wrong.body.find("current password is not right") != std::string::npos);
+  auto mismatch = coordinator.submit("/account/password", "/account/password",
+                                     {{"current", kCoordinatorPassword}, {"password", "a brand new password"},
+                                      {"again", "another new password"}});
+  CHECK(mismatch.status == 400);
+  CHECK(Browser(*f.server).sign_in("coord", kCoordinatorPassword).status == 303);  // unchanged so far
+
+  auto changed = coordinator.submit("/account/password", "/account/password",
+                                    {{"current", kCoordinatorPassword}, {"password", "a brand new password"},
+                                     {"again", "a brand new password"}});
+  CHECK(changed.status == 303);
+  CHECK(coordinator.get("/").status == 303);  // signed out everywhere
+  CHECK(Browser(*f.server).sign_in("coord", kCoordinatorPassword).status == 401);
+  CHECK(Browser(*f.server).sign_in("coord", "a brand new password").status == 303);
+}

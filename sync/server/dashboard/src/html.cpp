@@ -128,6 +128,7 @@ std::string layout(const Chrome& chrome, std::string_view title, std::string_vie
   out += "</div>";
   if (!chrome.account_name.empty()) {
     out += R"(<div class="account"><span class="who">Signed in as )" + escape(chrome.account_name) + "</span>";
+    out += R"(<a href="/account/password">Change password</a>)";
     out += button_form("/sign-out", chrome.csrf_token, "Sign out", "link-button");
     out += "</div>";
   }

@@ -266,9 +266,60 @@ void disable_account(Context& ctx) {
   ctx.redirect("/accounts", fmt::format("Account “{}” disabled.", account->username));
 }
 
+// ---- everybody: their own password. The current one is asked again, so a browser left
+// signed in cannot be taken over for good.
+
+void render_own_password(Context& ctx, const std::vector<std::string>& problems, int status) {
+  std::string body = error_summary(problems);
+  body += form_open("/account/password", ctx.csrf_token(), false, "card");
+  body += input_field({.name = "current", .label = "Your current password", .type = "password",
+                       .autocomplete = "current-password"});
+  body += input_field({.name = "password", .label = "New password", .type = "password", .hint = password_hint(),
+                       .autocomplete = "new-password", .attributes = password_attributes()});
+  body += input_field({.name = "again", .label = "New password again", .type = "password",
+                       .autocomplete = "new-password", .attributes = password_attributes()});
+  body += "<p>You will be signed out everywhere and sign in again with the new password.</p>";
+  body += submit_button("Change password") + form_close();
+  ctx.page("Change your password", body, status);
+}
+
+void own_password_page(Context& ctx) { render_own_password(ctx, {}, 200); }
+
+void change_own_password(Context& ctx) {
+  auto password = ctx.form("password");
+  std::vector<std::string> problems;
+  if (password.size() < kMinPasswordLength || password.size() > kMaxPasswordLength)
+    problems.push_back(fmt::format("The new password needs {} to {} characters.", kMinPasswordLength, kMaxPasswordLength));
+  if (password != ctx.form("again")) problems.push_back("The two new passwords are not the same.");
+  if (!problems.empty()) return render_own_password(ctx, problems, 400);
+  // Checking the current password is signing in with it (throttled like any sign-in);
+  // the extra session it makes ends with all the others below.
+  auto check = ctx.store.sign_in(ctx.session->account.username, ctx.form("current"), ctx.now, ctx.options.sessions,
+                                 ctx.options.throttle);
+  if (!check) {
+    if (check.error().code == Errc::unauthorized || check.error().code == Errc::invalid_input)
+      return render_own_password(ctx, {"Your current password is not right."}, 400);
+    if (check.error().code == Errc::limit_exceeded)
+      return render_own_password(ctx, {"Too many wrong passwords. Please wait before trying again (" + check.error().message + ")."},
+                                 429);
+    return ctx.store_failed(check.error(), "check password");
+  }
+  auto set = ctx.store.set_password(ctx.access.account_id, password);
+  if (!set) {
+    (void)ctx.store.sign_out(check->token);
+    if (set.error().code == Errc::invalid_input) return render_own_password(ctx, {set.error().message}, 400);
+    return ctx.store_failed(set.error(), "set password");
+  }
+  log_info(kLog, "account {} changed its password", ctx.access.account_id);
+  ctx.clear_cookie(kSessionCookie);
+  ctx.redirect("/sign-in", "Your password was changed. Please sign in with the new one.");
+}
+
 }  // namespace
 
 void add_account_routes(Router& router) {
+  router.get("/account/password", Gate::signed_in, own_password_page);
+  router.post("/account/password", Gate::signed_in, change_own_password);
   router.get("/accounts", Gate::admin, accounts_page);
   router.get("/accounts/new", Gate::admin, new_account_page);
   router.post("/accounts", Gate::admin, create_account);
