@@ -50,7 +50,7 @@ p { max-width: 46rem; }
 .notice.warning { border-color: var(--warn-line); background: var(--warn-soft); }
 .problems { border: 2px solid var(--problem-line); background: var(--problem-soft); padding: 0.5rem 1rem; margin: 1rem 0; }
 .problems h2 { font-size: 1.1rem; margin: 0.5rem 0; }
-.table-wrap { overflow-x: auto; margin: 0.5rem 0 1.5rem; border: 1px solid var(--line); background: var(--panel); }
+.table-wrap { position: relative; overflow-x: auto; margin: 0.5rem 0 1.5rem; border: 1px solid var(--line); background: var(--panel); }
 table { border-collapse: collapse; width: 100%; min-width: 36rem; }
 table.compact { min-width: 0; }
 caption { text-align: left; font-weight: 700; padding: 0.6rem 0.75rem; }
