@@ -50,14 +50,14 @@ struct Fixture {
   std::map<Id, std::int64_t> seqs;
   std::unique_ptr<ServerProcess> server;
 
-  Fixture() {
+  explicit Fixture(bool with_signing_key = true) {
     ::setenv("TZ", "UTC", 1);  // the server's local time too: dates in the test are UTC dates
     store = must_ok(ServerStore::open(database, 2));
     riverside = must_ok(store->create_site(Site{"", "Riverside"}));
     hilltop = must_ok(store->create_site(Site{"", "Hilltop"}));
     lunch = must_ok(store->create_program(Program{.id = "", .name = "Community lunch"}));
     circle = must_ok(store->create_program(Program{.id = "", .name = "Thursday circle", .discreet = true}));
-    must_ok(store->create_signing_key(now_utc()));
+    if (with_signing_key) must_ok(store->create_signing_key(now_utc()));
     must_ok(store->create_account("admin", "Ada Admin", kAdminPassword, Role::admin, {}, now_utc()));
     must_ok(store->create_account("coord", "Cole Coordinator", kCoordinatorPassword, Role::coordinator, {riverside.id},
                                   now_utc()));
@@ -231,6 +231,19 @@ TEST_CASE("passes: issue, download as PNG (that decodes to the pass), SVG and a 
   auto past = admin.post_form("/people/" + robin.id + "/passes", {{"expires", "2020-01-01"}});
   CHECK(past.status == 400);
   CHECK(has(past.body, "already passed"));
+  CHECK(must_ok(f.store->passes_of(robin.id)).size() == 2);
+}
+
+TEST_CASE("passes: the first pass of a new organisation makes its signing key", "[dashboard][passes]") {
+  Fixture f(false);
+  auto robin = f.person(f.riverside, "Robin");
+  f.start();
+  auto admin = f.admin();
+  CHECK(must_ok(f.store->signing_keys()).empty());
+  const auto expires = format_utc(now_utc() + 24h * 30).substr(0, 10);
+  CHECK(admin.post_form("/people/" + robin.id + "/passes", {{"expires", expires}}).status == 303);
+  CHECK(admin.post_form("/people/" + robin.id + "/passes", {{"expires", expires}}).status == 303);
+  CHECK(must_ok(f.store->signing_keys()).size() == 1);
   CHECK(must_ok(f.store->passes_of(robin.id)).size() == 2);
 }
 

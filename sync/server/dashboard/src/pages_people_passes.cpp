@@ -120,6 +120,24 @@ std::optional<PersonPass> visible_pass(Context& ctx) {
   return PersonPass{std::move(*person), std::move(**pass)};
 }
 
+// A new organisation has no pass-signing key until someone makes one (`checkin-server key
+// create`); the first pass issued here makes it, so nobody needs the command line for that.
+bool ensure_signing_key(Context& ctx) {
+  auto keys = ctx.store.signing_keys();
+  if (!keys) {
+    ctx.store_failed(keys.error(), "signing keys");
+    return false;
+  }
+  if (std::ranges::any_of(*keys, [](const SigningKeyInfo& k) { return !k.retired_at; })) return true;
+  auto made = ctx.store.create_signing_key(ctx.now);
+  if (!made) {
+    ctx.store_failed(made.error(), "create signing key");
+    return false;
+  }
+  log_info(kLog, "account {}: no active pass-signing key, created key {}", ctx.access.account_id, made->key_id);
+  return true;
+}
+
 void issue(Context& ctx) {
   auto person = visible_person(ctx, ctx.path_param("id"));
   if (!person) return;
@@ -138,6 +156,7 @@ void issue(Context& ctx) {
     auto back = fmt::format(R"(<p><a href="/people/{}">Back to {}</a></p>)", escape(person->id), escape(person_label(*person)));
     return ctx.page(person_label(*person), back + section(ctx, *person, expires_text, problems), 400);
   }
+  if (!ensure_signing_key(ctx)) return;
   auto issued = ctx.store.issue_pass(person->id, next_local_day(*day), ctx.now);
   if (!issued) return ctx.store_failed(issued.error(), "issue pass");
   log_info(kLog, "account {} issued pass {} for person {}", ctx.access.account_id, issued->record.pass_id, person->id);
