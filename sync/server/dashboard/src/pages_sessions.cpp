@@ -143,8 +143,11 @@ void sessions_page(Context& ctx) {
       body += fmt::format(R"(<tr><td><a href="/sessions/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>)",
                           escape(s.id), escape(local_span(s.start, s.end)), escape(program_name(*programs, s.program_id)),
                           escape(site), escape(s.room), s.capacity ? std::to_string(*s.capacity) : "–");
-      body += fmt::format(R"(<td><a href="/sessions/{}">Edit</a> · <a href="/sessions/{}/cancel">Cancel</a></td></tr>)",
-                          escape(s.id), escape(s.id));
+      // Screen readers list links out of context: each says which session it is for.
+      auto which = escape(local_span(s.start, s.end));
+      body += fmt::format(R"(<td><a href="/sessions/{0}">Edit<span class="visually-hidden"> {1}</span></a> · )"
+                          R"(<a href="/sessions/{0}/cancel">Cancel<span class="visually-hidden"> {1}</span></a></td></tr>)",
+                          escape(s.id), which);
     }
     body += table_close();
   }
