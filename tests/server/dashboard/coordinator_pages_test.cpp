@@ -247,7 +247,7 @@ TEST_CASE("passes: the first pass of a new organisation makes its signing key", 
   CHECK(must_ok(f.store->passes_of(robin.id)).size() == 2);
 }
 
-TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts; kiosks are listed and revoked",
+TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and kiosks are listed and revoked",
           "[dashboard][kiosks]") {
   Fixture f;
   auto& server = f.start();
@@ -503,7 +503,7 @@ TEST_CASE("review queue: confirm, edit and reject need the CSRF token", "[dashbo
   CHECK(coordinator.post_form("/review/0190f0e0-0000-7000-8000-000000000000/confirm", {}).status == 404);
 }
 
-TEST_CASE("retention: the page says what is kept; an admin changes the days and reduces now", "[dashboard][retention]") {
+TEST_CASE("retention: the page says what is kept, and an admin changes the days and reduces now", "[dashboard][retention]") {
   Fixture f;
   // A discreet session that ended 10 days ago, with one identified check-in.
   auto old = f.open_session(f.riverside, f.circle, now_utc() - 24h * 10);
