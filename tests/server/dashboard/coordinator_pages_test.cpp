@@ -256,7 +256,7 @@ TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and 
   auto page = admin.post_form("/kiosks/enrol", {{"site_id", f.riverside.id}});
   REQUIRE(page.status == 200);
   CHECK(has(page.body, "<svg"));
-  CHECK(has(page.body, "Open <strong>Sync</strong>"));
+  CHECK(has(page.body, "tap <strong>Enrol this kiosk</strong>"));
   auto text = html_unescape(between(page.body, R"(id="enrolment-code">)", "</code>"));
   auto code = sync::parse_enrolment_code(text);
   REQUIRE(code);

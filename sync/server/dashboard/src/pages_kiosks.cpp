@@ -103,10 +103,10 @@ void enrol(Context& ctx) {
       escape(site->name), escape(format_local_time(token->expires)));
   body += R"(<div class="enrol-qr" role="img" aria-label="Enrolment QR code">)" + qr::render_svg(*matrix, 6) + "</div>";
   body += "<h2>On the kiosk</h2><ol class=\"steps\">"
-          "<li>Hold the staff PIN area (bottom corner) and enter the admin PIN.</li>"
-          "<li>Open <strong>Sync</strong> and choose <strong>Enrol</strong>.</li>"
-          "<li>Show this code to the kiosk's camera.</li>"
-          "<li>The kiosk says “Enrolled” and then appears in the list of kiosks here.</li></ol>";
+          "<li>Tap the small lock at the top right of the kiosk's screen and enter the staff PIN.</li>"
+          "<li>Open the <strong>Sync</strong> tab and tap <strong>Enrol this kiosk</strong>.</li>"
+          "<li>Show this code to the kiosk's camera (or scanner).</li>"
+          "<li>The kiosk says “Enrolled”; it then appears in the list of kiosks here.</li></ol>";
   body += R"(<h2>The code as text</h2><p>For a kiosk set up by script (<code>checkin-kiosk --enrol CODE</code>):</p>)";
   body += fmt::format(R"(<p><code class="enrolment-code" id="enrolment-code">{}</code></p>)", escape(text));
   body += R"(<p><a href="/kiosks">Back to the kiosks</a></p>)";
