@@ -462,7 +462,7 @@ TEST_CASE("review queue: confirm, edit and reject need the CSRF token", "[dashbo
 
   auto page = coordinator.get("/review");
   REQUIRE(page.status == 200);
-  CHECK(has(page.body, "3 shifts waiting"));
+  CHECK(has(page.body, "3 shifts waiting, oldest first."));
   CHECK(has(page.body, "Vic"));
   CHECK(has(page.body, "3 h 30 min"));
   CHECK(has(page.body, R"(<label for="hours-1">Hours</label>)"));

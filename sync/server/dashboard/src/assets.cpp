@@ -107,6 +107,8 @@ td.lag-warning { background: var(--warn-soft); border-left: 4px solid var(--warn
 .board-problem:empty { display: none; }
 .board-problem { border-left: 6px solid var(--warn-line); background: var(--warn-soft); padding: 0.5rem 1rem; }
 a.download { margin-right: 0.5rem; }
+.review-item { max-width: 48rem; }
+.review-item h3 { margin: 0 0 0.5rem; font-size: 1.2rem; }
 .review-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; }
 .review-edit fieldset { border: 1px solid var(--line); padding: 0.25rem 0.75rem 0.5rem; margin: 0; }
 .review-edit .field { display: inline-block; width: 6rem; margin: 0 0.5rem 0.5rem 0; vertical-align: bottom; }

@@ -80,17 +80,21 @@ void review_page(Context& ctx) {
   if (queue->empty()) {
     body += "<p>Nothing waiting. Well done.</p>";
   } else {
-    body += table_open(fmt::format("{} shifts waiting", queue->size()),
-                       {"Volunteer", "Shift", "Started", "Ended by the kiosk", "Recorded", "Decision"});
+    // One card per shift rather than a wide table: the decision stays in view on a phone.
+    body += fmt::format(R"(<p class="review-count">{} {} waiting, oldest first.</p>)", queue->size(),
+                        queue->size() == 1 ? "shift" : "shifts");
     int row = 0;
     for (const auto& w : *queue) {
-      body += fmt::format(R"(<tr><th scope="row">{}</th><td>{}<br><span class="hint">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
-                          escape(name_of(w)), escape(shift_text(w)), escape(w.site_name),
-                          escape(w.started_at ? format_local_datetime(*w.started_at) : "–"),
-                          escape(format_local_datetime(w.ended_at)), escape(hours_minutes(w.recorded)),
-                          decision_forms(ctx, w, ++row));
+      body += fmt::format(R"(<section class="review-item card" aria-labelledby="review-{0}"><h3 id="review-{0}">{1}</h3>)",
+                          row + 1, escape(name_of(w)));
+      body += R"(<dl class="facts">)";
+      body += fmt::format("<dt>Shift</dt><dd>{} at {}</dd>", escape(shift_text(w)), escape(w.site_name));
+      body += fmt::format("<dt>Started</dt><dd>{}</dd>",
+                          escape(w.started_at ? format_local_datetime(*w.started_at) : "not recorded"));
+      body += fmt::format("<dt>Ended by the kiosk</dt><dd>{}</dd>", escape(format_local_datetime(w.ended_at)));
+      body += fmt::format("<dt>Recorded</dt><dd>{}</dd></dl>", escape(hours_minutes(w.recorded)));
+      body += decision_forms(ctx, w, ++row) + "</section>";
     }
-    body += table_close();
   }
 
   ReportFilter recent{scope->site_ids, {}, ctx.now - std::chrono::days{kDecidedDays}, ctx.now + std::chrono::days{1}};
