@@ -199,6 +199,10 @@ TEST_CASE("passes: issue, download as PNG (that decodes to the pass), SVG and a 
   CHECK(pdf.body.starts_with("%PDF"));
   CHECK(pdf.header("Content-Type") == "application/pdf");
   CHECK(has(pdf.header("Content-Disposition"), "attachment; filename=\"pass-cards-"));
+  // A card carries its site's name: someone of another site is not printed under it.
+  auto elsewhere = f.person(f.hilltop, "Harriet");
+  must_ok(f.store->issue_pass(elsewhere.id, now_utc() + 24h * 30, now_utc()));
+  CHECK(admin.post_form("/passes/sheet", {{"site_id", f.riverside.id}, {"person", elsewhere.id}}).status == 404);
   auto nobody = admin.post_form("/passes/sheet", {{"site_id", f.riverside.id}});
   CHECK(nobody.status == 400);
   CHECK(has(nobody.body, "tick at least one card"));

@@ -121,6 +121,8 @@ void sheet(Context& ctx) {
   for (const auto& id : choice.people) {
     auto person = visible_person(ctx, id);
     if (!person) return;
+    // The card's caption is this site's name: someone from another site is not on its list.
+    if (person->site_id != site->id) return ctx.not_found();
     auto passes = ctx.store.passes_of(person->id);
     if (!passes) return ctx.store_failed(passes.error(), "passes");
     auto current = current_pass(*passes, ctx.now);
