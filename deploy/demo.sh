@@ -57,6 +57,13 @@ echo "Serving the kiosks' sync API at $url (log: $out/server/server.log)."
 echo "Setting up the demo community centre, its passes and an enrolment code:"
 "${server[@]}" demo --dir "$out/server" --url "$url" 2>>"$out/server/server.log" | sed 's/^/  /'
 
+# A coordinator's account for the dashboard, its password made here and kept in a file
+# only this user can read.
+password_file="$out/server/dashboard-password.txt"
+(umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' > "$password_file")
+"${server[@]}" account create demo --name "Demo coordinator" --role admin --password-file "$password_file" \
+  --quiet 2>>"$out/server/server.log" >/dev/null
+
 echo
 echo "== The kiosk (checkin-kiosk), enrolled with the server, camera replaying people showing their passes =="
 pin_hash=$(echo "$pin" | "$kiosk" --hash-pin | sed -n 's/^admin_pin_hash = "\(.*\)"$/\1/p')
@@ -91,3 +98,16 @@ echo "People counted per session (checkin-server attendance list):"
 "${server[@]}" attendance list 2>/dev/null | sed 's/^/  /'
 echo "Events stored, by kind:"
 sqlite3 -readonly "$out/server/server.db" "SELECT '  ' || kind || ': ' || COUNT(*) FROM events GROUP BY kind ORDER BY kind"
+echo "Attendance report for today (checkin-server report attendance; the CSV opens in LibreOffice and Excel):"
+today=$(date +%F)
+"${server[@]}" report attendance --from "$today" --to "$today" --out "$out/server/attendance-$today.csv" >/dev/null 2>&1
+sed 's/^\xEF\xBB\xBF//; s/\r$//; s/^/  /' "$out/server/attendance-$today.csv"
+
+echo
+echo "== The coordinators' dashboard =="
+echo "  $url/   user: demo   password: in $password_file"
+if [ -t 0 ]; then
+  read -r -p "  The server keeps running for the dashboard; press Enter to stop it. " _ || true
+else
+  echo "  (not at a terminal: the server stops with this script)"
+fi
