@@ -24,3 +24,9 @@ echo
 "$bench/sync_bench" ingest 50 2000 postgresql "$work/ingest-pg" 2>/dev/null
 echo
 "$bench/sync_bench" download 20000 2000 1000 sqlite "$work/download" 2>/dev/null
+echo
+# Coordinator reports: a year at three sites, the store's report, the dashboard's CSV,
+# the live board and a sign-in, on SQLite and on PostgreSQL.
+"$bench/report_bench" report 3 52 sqlite "$work/report-sqlite" 2>/dev/null
+echo
+"$bench/report_bench" report 3 52 postgresql "$work/report-pg" 2>/dev/null
