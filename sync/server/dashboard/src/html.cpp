@@ -227,6 +227,12 @@ std::string link_button(std::string_view href, std::string_view label, std::stri
   return fmt::format(R"(<a class="{}" href="{}">{}</a>)", escape(css_class), escape(href), escape(label));
 }
 
+std::string confirm_actions(std::string_view action, std::string_view csrf_token, std::string_view confirm_label,
+                            std::string_view keep_href, std::string_view keep_label) {
+  return R"(<div class="actions">)" + button_form(action, csrf_token, confirm_label, "button warning") +
+         link_button(keep_href, keep_label) + "</div>";
+}
+
 std::string error_summary(const std::vector<std::string>& problems) {
   if (problems.empty()) return {};
   std::string out = R"(<div class="problems" role="alert"><h2>Please check the form</h2><ul>)";

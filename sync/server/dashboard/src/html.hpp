@@ -69,6 +69,10 @@ std::string button_form(std::string_view action, std::string_view csrf_token, st
                         std::string_view css_class = "button secondary");
 // A link styled as a button.
 std::string link_button(std::string_view href, std::string_view label, std::string_view css_class = "button secondary");
+// The two choices of a confirmation page (cancel, delete, disable): a warning-styled POST that does it
+// and a link back that leaves things as they are.
+std::string confirm_actions(std::string_view action, std::string_view csrf_token, std::string_view confirm_label,
+                            std::string_view keep_href, std::string_view keep_label = "No, keep it");
 
 // A page-level problem list above a form ("Please correct: ...").
 std::string error_summary(const std::vector<std::string>& problems);

@@ -250,9 +250,8 @@ void disable_page(Context& ctx) {
   std::string body = fmt::format("<p>“{}” will be signed out at once and will not be able to sign in again. "
                                  "This cannot be undone here.</p>",
                                  escape(account->username));
-  body += R"(<div class="actions">)" +
-          button_form("/accounts/" + account->id + "/disable", ctx.csrf_token(), "Yes, disable this account", "button warning") +
-          link_button("/accounts/" + account->id, "No, keep it") + "</div>";
+  body += confirm_actions("/accounts/" + account->id + "/disable", ctx.csrf_token(), "Yes, disable this account",
+                          "/accounts/" + account->id);
   ctx.page(fmt::format("Disable {}?", account->username), body);
 }
 

@@ -280,9 +280,8 @@ void cancel_page(Context& ctx) {
   if (!programs) return;
   std::string body = fmt::format("<p>Cancel {} on {}? Kiosks will stop offering it; check-ins already recorded stay.</p>",
                                  escape(program_name(*programs, s->program_id)), escape(local_span(s->start, s->end)));
-  body += R"(<div class="actions">)" +
-          button_form("/sessions/" + s->id + "/cancel", ctx.csrf_token(), "Yes, cancel this session", "button warning") +
-          link_button("/sessions/" + s->id, "No, keep it") + "</div>";
+  body += confirm_actions("/sessions/" + s->id + "/cancel", ctx.csrf_token(), "Yes, cancel this session",
+                          "/sessions/" + s->id);
   ctx.page("Cancel this session?", body);
 }
 

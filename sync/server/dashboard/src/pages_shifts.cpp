@@ -195,9 +195,7 @@ void delete_page(Context& ctx) {
   if (!s) return;
   std::string body = fmt::format("<p>Delete the {} shift on {}? Kiosks stop offering it. Hours already recorded stay.</p>",
                                  escape(s->role), escape(local_span(s->start, s->end)));
-  body += R"(<div class="actions">)" +
-          button_form("/shifts/" + s->id + "/delete", ctx.csrf_token(), "Yes, delete this shift", "button warning") +
-          link_button("/shifts/" + s->id, "No, keep it") + "</div>";
+  body += confirm_actions("/shifts/" + s->id + "/delete", ctx.csrf_token(), "Yes, delete this shift", "/shifts/" + s->id);
   ctx.page("Delete this shift?", body);
 }
 
