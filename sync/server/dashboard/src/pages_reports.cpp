@@ -112,6 +112,22 @@ std::optional<T> loaded(Context& ctx, Result<T> result, std::string_view what) {
   return std::move(*result);
 }
 
+// Each is empty when the account sees no site at all; nullopt when the store failed (the answer is sent).
+std::optional<std::vector<SessionAttendance>> sessions_of(Context& ctx, const ReportQuery& q) {
+  if (q.scope.nothing) return std::vector<SessionAttendance>{};
+  return loaded(ctx, ctx.store.attendance_by_session(q.attendance_filter()), "attendance report");
+}
+
+std::optional<std::vector<AttendanceRecord>> records_of(Context& ctx, const ReportQuery& q) {
+  if (q.scope.nothing) return std::vector<AttendanceRecord>{};
+  return loaded(ctx, ctx.store.attendance_records(q.attendance_filter()), "attendance records");
+}
+
+std::optional<std::vector<WorkedShift>> shifts_of(Context& ctx, const ReportQuery& q) {
+  if (q.scope.nothing) return std::vector<WorkedShift>{};
+  return loaded(ctx, ctx.store.worked_shifts(q.shift_filter()), "worked shifts");
+}
+
 void reports_page(Context& ctx) {
   auto q = read_query(ctx);
   if (!q) return;
@@ -124,11 +140,11 @@ void reports_page(Context& ctx) {
   body += error_summary(q->problems) + filters_form(*q, *programs);
   if (q->scope.nothing) return ctx.page("Reports", body + "<p>You have no sites yet, so nothing to report.</p>");
 
-  auto sessions = loaded(ctx, ctx.store.attendance_by_session(q->attendance_filter()), "attendance report");
+  auto sessions = sessions_of(ctx, *q);
   if (!sessions) return;
-  auto records = loaded(ctx, ctx.store.attendance_records(q->attendance_filter()), "attendance records");
+  auto records = records_of(ctx, *q);
   if (!records) return;
-  auto shifts = loaded(ctx, ctx.store.worked_shifts(q->shift_filter()), "worked shifts");
+  auto shifts = shifts_of(ctx, *q);
   if (!shifts) return;
 
   body += "<h2>Attendance</h2>";
@@ -207,42 +223,25 @@ void csv_answer(Context& ctx, const std::string& csv, std::string_view name, con
 void attendance_csv_file(Context& ctx) {
   auto q = read_query(ctx);
   if (!q) return;
-  std::vector<SessionAttendance> rows;
-  if (!q->scope.nothing) {
-    auto loaded_rows = loaded(ctx, ctx.store.attendance_by_session(q->attendance_filter()), "attendance report");
-    if (!loaded_rows) return;
-    rows = std::move(*loaded_rows);
-  }
-  csv_answer(ctx, attendance_csv(rows), "attendance-by-session", *q);
+  auto rows = sessions_of(ctx, *q);
+  if (!rows) return;
+  csv_answer(ctx, attendance_csv(*rows), "attendance-by-session", *q);
 }
 
 void programs_csv_file(Context& ctx) {
   auto q = read_query(ctx);
   if (!q) return;
-  std::vector<SessionAttendance> rows;
-  if (!q->scope.nothing) {
-    auto loaded_rows = loaded(ctx, ctx.store.attendance_by_session(q->attendance_filter()), "attendance report");
-    if (!loaded_rows) return;
-    rows = std::move(*loaded_rows);
-  }
-  csv_answer(ctx, program_totals_csv(program_totals(rows)), "attendance-by-program", *q);
+  auto rows = sessions_of(ctx, *q);
+  if (!rows) return;
+  csv_answer(ctx, program_totals_csv(program_totals(*rows)), "attendance-by-program", *q);
 }
 
 void people_csv_file(Context& ctx) {
   auto q = read_query(ctx);
   if (!q) return;
-  std::vector<AttendanceRecord> rows;
-  if (!q->scope.nothing) {
-    auto loaded_rows = loaded(ctx, ctx.store.attendance_records(q->attendance_filter()), "attendance records");
-    if (!loaded_rows) return;
-    rows = std::move(*loaded_rows);
-  }
-  csv_answer(ctx, attendance_records_csv(rows), "who-attended", *q);
-}
-
-std::optional<std::vector<WorkedShift>> shifts_of(Context& ctx, const ReportQuery& q) {
-  if (q.scope.nothing) return std::vector<WorkedShift>{};
-  return loaded(ctx, ctx.store.worked_shifts(q.shift_filter()), "worked shifts");
+  auto rows = records_of(ctx, *q);
+  if (!rows) return;
+  csv_answer(ctx, attendance_records_csv(*rows), "who-attended", *q);
 }
 
 void hours_csv_file(Context& ctx) {
