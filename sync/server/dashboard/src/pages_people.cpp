@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "checkin/core/log.hpp"
 #include "common.hpp"
@@ -130,6 +131,24 @@ PersonRecord person_of(const PersonForm& f, const std::vector<Program>& programs
   return p;
 }
 
+// A posted person form, read and checked against the programs and the account's sites.
+struct PostedPerson {
+  PersonForm form;
+  PersonRecord person;
+  std::vector<std::string> problems;
+};
+
+// nullopt when the answer is already sent (the store failed, or a site the account does not see).
+std::optional<PostedPerson> posted_person(Context& ctx) {
+  auto programs = all_programs(ctx);
+  if (!programs) return std::nullopt;
+  PostedPerson posted;
+  posted.form = read_form(ctx);
+  if (!posted.form.site_id.empty() && !require_site(ctx, posted.form.site_id)) return std::nullopt;
+  posted.person = person_of(posted.form, *programs, posted.problems);
+  return posted;
+}
+
 void render_new(Context& ctx, const PersonForm& f, const std::vector<std::string>& problems, int status) {
   auto sites = visible_sites(ctx);
   if (!sites) return;
@@ -150,14 +169,10 @@ void new_person_page(Context& ctx) {
 }
 
 void create_person(Context& ctx) {
-  auto programs = all_programs(ctx);
-  if (!programs) return;
-  auto f = read_form(ctx);
-  if (!f.site_id.empty() && !require_site(ctx, f.site_id)) return;
-  std::vector<std::string> problems;
-  auto person = person_of(f, *programs, problems);
-  if (!problems.empty()) return render_new(ctx, f, problems, 400);
-  auto created = ctx.store.create_person(person);
+  auto posted = posted_person(ctx);
+  if (!posted) return;
+  if (!posted->problems.empty()) return render_new(ctx, posted->form, posted->problems, 400);
+  auto created = ctx.store.create_person(posted->person);
   if (!created) return ctx.store_failed(created.error(), "create person");
   log_info(kLog, "account {} added person {} at site {}", ctx.access.account_id, created->id, created->site_id);
   ctx.redirect("/people/" + created->id, "Person added. You can issue their pass below.");
@@ -187,13 +202,10 @@ void person_page(Context& ctx) {
 void update_person(Context& ctx) {
   auto existing = visible_person(ctx, ctx.path_param("id"));
   if (!existing) return;
-  auto programs = all_programs(ctx);
-  if (!programs) return;
-  auto f = read_form(ctx);
-  if (!f.site_id.empty() && !require_site(ctx, f.site_id)) return;
-  std::vector<std::string> problems;
-  auto person = person_of(f, *programs, problems);
-  if (!problems.empty()) return render_person(ctx, *existing, f, problems, 400);
+  auto posted = posted_person(ctx);
+  if (!posted) return;
+  if (!posted->problems.empty()) return render_person(ctx, *existing, posted->form, posted->problems, 400);
+  auto& person = posted->person;
   person.id = existing->id;
   if (auto updated = ctx.store.update_person(person); !updated) return ctx.store_failed(updated.error(), "update person");
   log_info(kLog, "account {} changed person {}", ctx.access.account_id, person.id);
