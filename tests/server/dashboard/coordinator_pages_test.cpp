@@ -25,6 +25,7 @@ using namespace checkin::server;
 using checkin::testing::html_unescape;
 using checkin::testing::must_ok;
 using checkin::testing::ServerProcess;
+using checkin::testing::signed_in_client;
 using checkin::testing::WebClient;
 using namespace std::chrono_literals;
 
@@ -74,14 +75,10 @@ struct Fixture {
     return *server;
   }
   WebClient admin() {
-    WebClient client(*server);
-    client.sign_in("admin", kAdminPassword);
-    return client;
+    return signed_in_client(*server, "admin", kAdminPassword);
   }
   WebClient coordinator() {
-    WebClient client(*server);
-    client.sign_in("coord", kCoordinatorPassword);
-    return client;
+    return signed_in_client(*server, "coord", kCoordinatorPassword);
   }
   PersonRecord person(const Site& site, std::string name, std::vector<Id> programs = {}) {
     return must_ok(store->create_person(PersonRecord{"", std::move(name), "en", std::move(programs), site.id}));

@@ -6,66 +6,33 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 #include <regex>
 
 #include "checkin/server/store.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
+#include "web_client.hpp"
 
 using namespace checkin;
 using namespace checkin::server;
+using checkin::testing::csrf_field;
+using checkin::testing::must_ok;
 using checkin::testing::ServerProcess;
+using checkin::testing::signed_in_client;
+using checkin::testing::WebClient;
 using namespace std::chrono_literals;
 
 namespace {
 
 WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
 
-template <class T>
-T must(Result<T> result) {
-  if (!result) FAIL(to_string(result.error().code) << ": " << result.error().message);
-  return std::move(*result);
-}
-inline void must(Result<void> result) {
-  if (!result) FAIL(to_string(result.error().code) << ": " << result.error().message);
-}
-
 constexpr const char* kAdminPassword = "correct horse battery";
 constexpr const char* kCoordinatorPassword = "staple paper clips";
-
-struct Answer {
-  int status = 0;
-  std::string body;
-  httplib::Headers headers;
-  std::string header(const std::string& name) const {
-    auto found = headers.find(name);
-    return found == headers.end() ? std::string{} : found->second;
-  }
-  std::vector<std::string> set_cookies() const {
-    std::vector<std::string> all;
-    auto [begin, end] = headers.equal_range("Set-Cookie");
-    for (auto it = begin; it != end; ++it) all.push_back(it->second);
-    return all;
-  }
-  std::string set_cookie(const std::string& name) const {
-    for (const auto& c : set_cookies())
-      if (c.starts_with(name + "=")) return c;
-    return {};
-  }
-};
 
 // httplib's client may hand the Location back percent-decoded or not.
 std::string decoded(std::string text) {
   for (std::size_t at; (at = text.find("%2F")) != std::string::npos;) text.replace(at, 3, "/");
   return text;
-}
-
-// The CSRF field of the first form on a page.
-std::string csrf_of(const std::string& html) {
-  std::smatch m;
-  if (!std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return {};
-  return m[1];
 }
 
 std::string hidden_value(const std::string& html, const std::string& name) {
@@ -81,64 +48,6 @@ std::string hidden_input(const std::string& html, const std::string& id) {
   return m[1];
 }
 
-// A browser, as far as the dashboard needs one: cookies kept, redirects not followed.
-class Browser {
- public:
-  explicit Browser(const ServerProcess& server) : client_(server.client()) {}
-
-  Answer get(const std::string& path) { return answer(client_.Get(path, cookie_header())); }
-  Answer post(const std::string& path, const httplib::Params& form) {
-    return answer(client_.Post(path, cookie_header(), form));
-  }
-  Answer post_multipart(const std::string& path, const httplib::MultipartFormDataItems& items) {
-    return answer(client_.Post(path, cookie_header(), items));
-  }
-  // A form as the page gave it: its CSRF field added.
-  Answer submit(const std::string& page, const std::string& action, httplib::Params form) {
-    auto shown = get(page);
-    REQUIRE(shown.status == 200);
-    form.emplace("csrf", csrf_of(shown.body));
-    return post(action, form);
-  }
-  Answer sign_in(const std::string& username, const std::string& password) {
-    auto page = get("/sign-in");
-    REQUIRE(page.status == 200);
-    return post("/sign-in", {{"csrf", csrf_of(page.body)}, {"username", username}, {"password", password}});
-  }
-  // Any page's CSRF token once signed in (the sign-out form is on every page).
-  std::string csrf() {
-    auto page = get("/");
-    REQUIRE(page.status == 200);
-    return csrf_of(page.body);
-  }
-  void set_cookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
-  bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
-
- private:
-  httplib::Headers cookie_header() const {
-    std::string value;
-    for (const auto& [name, v] : cookies_) value += (value.empty() ? "" : "; ") + name + "=" + v;
-    if (value.empty()) return {};
-    return {{"Cookie", value}};
-  }
-  Answer answer(const httplib::Result& result) {
-    REQUIRE(result);
-    Answer a{result->status, result->body, result->headers};
-    for (const auto& c : a.set_cookies()) {
-      auto equals = c.find('=');
-      auto semicolon = c.find(';');
-      auto name = c.substr(0, equals);
-      auto value = c.substr(equals + 1, semicolon == std::string::npos ? std::string::npos : semicolon - equals - 1);
-      if (c.find("Max-Age=0") != std::string::npos) cookies_.erase(name);
-      else cookies_[name] = value;
-    }
-    return a;
-  }
-
-  httplib::Client client_;
-  std::map<std::string, std::string> cookies_;
-};
-
 // Two sites, a program, an admin, and a coordinator of the first site only.
 struct Fixture {
   checkin::testing::TempDir dir;
@@ -149,27 +58,23 @@ struct Fixture {
   Fixture() {
     // Local time is UTC for the server too, so the test can write datetime-local values.
     ::setenv("TZ", "UTC", 1);
-    store = must(ServerStore::open(database, 2));
-    riverside = must(store->create_site(Site{"", "Riverside"}));
-    hilltop = must(store->create_site(Site{"", "Hilltop"}));
+    store = must_ok(ServerStore::open(database, 2));
+    riverside = must_ok(store->create_site(Site{"", "Riverside"}));
+    hilltop = must_ok(store->create_site(Site{"", "Hilltop"}));
     Program program;
     program.name = "Community lunch";
-    lunch = must(store->create_program(program));
-    must(store->create_account("admin", "Ada Admin", kAdminPassword, Role::admin, {}, now_utc()));
-    must(store->create_account("coord", "Cole Coordinator", kCoordinatorPassword, Role::coordinator, {riverside.id},
-                               now_utc()));
+    lunch = must_ok(store->create_program(program));
+    must_ok(store->create_account("admin", "Ada Admin", kAdminPassword, Role::admin, {}, now_utc()));
+    must_ok(store->create_account("coord", "Cole Coordinator", kCoordinatorPassword, Role::coordinator, {riverside.id},
+                                  now_utc()));
   }
   std::unique_ptr<ServerProcess> server = nullptr;
   ServerProcess& start() {
     server = std::make_unique<ServerProcess>(database, dir.path());
     return *server;
   }
-  Browser signed_in(const std::string& user, const std::string& password) {
-    Browser browser(*server);
-    auto answer = browser.sign_in(user, password);
-    INFO(answer.body);
-    REQUIRE(answer.status == 303);
-    return browser;
+  WebClient signed_in(const std::string& user, const std::string& password) {
+    return signed_in_client(*server, user, password);
   }
   Session session_at(const Site& site, WallTime start) {
     Session s;
@@ -180,9 +85,9 @@ struct Fixture {
     s.end = start + 90min;
     s.window_opens = start - 30min;
     s.window_closes = s.end;
-    return must(store->create_session(s));
+    return must_ok(store->create_session(s));
   }
-  std::size_t people_count() { return must(store->people()).size(); }
+  std::size_t people_count() { return must_ok(store->people()).size(); }
 };
 
 }  // namespace
@@ -190,7 +95,7 @@ struct Fixture {
 TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it", "[dashboard]") {
   Fixture f;
   auto& server = f.start();
-  Browser browser(server);
+  WebClient browser(server);
 
   auto anonymous = browser.get("/sessions");
   CHECK(anonymous.status == 303);
@@ -206,7 +111,7 @@ TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it
   CHECK(page.header("Referrer-Policy") == "no-referrer");
   CHECK(page.header("Cache-Control") == "no-store");
 
-  auto signed_in = browser.post("/sign-in", {{"csrf", csrf_of(page.body)},
+  auto signed_in = browser.post("/sign-in", {{"csrf", csrf_field(page.body)},
                                              {"username", "ADMIN"},  // sign-in ignores case
                                              {"password", kAdminPassword},
                                              {"next", "/sessions"}});
@@ -226,9 +131,9 @@ TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it
   CHECK(sessions.body.find("Ada Admin") != std::string::npos);
 
   // Only local paths after signing in: never another site.
-  Browser other(server);
+  WebClient other(server);
   auto outside = other.get("/sign-in?next=//evil.example/");
-  auto away = other.post("/sign-in", {{"csrf", csrf_of(outside.body)},
+  auto away = other.post("/sign-in", {{"csrf", csrf_field(outside.body)},
                                       {"username", "admin"},
                                       {"password", kAdminPassword},
                                       {"next", "//evil.example/"}});
@@ -236,7 +141,7 @@ TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it
   CHECK(away.header("Location") == "/");
 
   // Signing out is a POST with the token; the cookie stops working at once.
-  auto out = browser.post("/sign-out", {{"csrf", csrf_of(sessions.body)}});
+  auto out = browser.post("/sign-out", {{"csrf", csrf_field(sessions.body)}});
   CHECK(out.status == 303);
   CHECK(browser.get("/sessions").status == 303);
 }
@@ -244,31 +149,31 @@ TEST_CASE("signing in sets an HttpOnly SameSite=Strict cookie, and pages need it
 TEST_CASE("a wrong password is refused, and repeated ones are slowed down", "[dashboard]") {
   Fixture f;
   auto& server = f.start();
-  Browser browser(server);
+  WebClient browser(server);
 
-  auto wrong = browser.sign_in("admin", "not the password");
+  auto wrong = browser.try_sign_in("admin", "not the password");
   CHECK(wrong.status == 401);
   CHECK(wrong.set_cookie("checkin_session").empty());
   CHECK(wrong.body.find("do not match") != std::string::npos);
   CHECK(wrong.body.find(R"(value="admin")") != std::string::npos);  // the username stays typed
 
-  auto unknown = browser.sign_in("nobody", "not the password");
+  auto unknown = browser.try_sign_in("nobody", "not the password");
   CHECK(unknown.status == 401);
 
   // Five more wrong ones (six in all): then even the right password must wait.
-  for (int i = 0; i < 5; ++i) CHECK(browser.sign_in("admin", "still not it").status == 401);
-  auto right = browser.sign_in("admin", kAdminPassword);
+  for (int i = 0; i < 5; ++i) CHECK(browser.try_sign_in("admin", "still not it").status == 401);
+  auto right = browser.try_sign_in("admin", kAdminPassword);
   CHECK(right.status == 429);
   CHECK(right.body.find("Please wait") != std::string::npos);
   CHECK(right.set_cookie("checkin_session").empty());
   // Another username is not held up.
-  CHECK(browser.sign_in("coord", kCoordinatorPassword).status == 303);
+  CHECK(browser.try_sign_in("coord", kCoordinatorPassword).status == 303);
 }
 
 TEST_CASE("the sign-in form is protected against cross-site posts too", "[dashboard]") {
   Fixture f;
   auto& server = f.start();
-  Browser browser(server);
+  WebClient browser(server);
   auto no_token = browser.post("/sign-in", {{"username", "admin"}, {"password", kAdminPassword}});
   CHECK(no_token.status == 403);
   CHECK(no_token.body.find("This form has expired") != std::string::npos);
@@ -283,8 +188,8 @@ TEST_CASE("an expired session is refused and sends the browser to sign in again"
   Fixture f;
   auto& server = f.start();
   // Signed in three hours ago and idle since: the default policy ends it after 30 minutes.
-  auto old = must(f.store->sign_in("admin", kAdminPassword, now_utc() - 3h));
-  Browser browser(server);
+  auto old = must_ok(f.store->sign_in("admin", kAdminPassword, now_utc() - 3h));
+  WebClient browser(server);
   browser.set_cookie("checkin_session", old.token);
   auto refused = browser.get("/people");
   CHECK(refused.status == 303);
@@ -298,10 +203,10 @@ TEST_CASE("an expired session is refused and sends the browser to sign in again"
   browser.set_cookie("checkin_session", old.token);
   auto post = browser.post("/sites", {{"csrf", old.csrf_token}, {"name", "Lakeside"}});
   CHECK(post.status == 303);
-  CHECK(must(f.store->sites()).size() == 2);
+  CHECK(must_ok(f.store->sites()).size() == 2);
 
   // The same account's fresh session works (the test above can fail).
-  auto fresh = must(f.store->sign_in("admin", kAdminPassword, now_utc()));
+  auto fresh = must_ok(f.store->sign_in("admin", kAdminPassword, now_utc()));
   browser.set_cookie("checkin_session", fresh.token);
   CHECK(browser.get("/people").status == 200);
 }
@@ -317,13 +222,13 @@ TEST_CASE("a POST without the session's CSRF token is refused and changes nothin
   auto wrong = admin.post("/sites", {{"name", "Lakeside"}, {"csrf", std::string(64, '0')}});
   CHECK(wrong.status == 403);
   // Another session's token is no good either.
-  auto other = must(f.store->sign_in("admin", kAdminPassword, now_utc()));
+  auto other = must_ok(f.store->sign_in("admin", kAdminPassword, now_utc()));
   CHECK(admin.post("/sites", {{"name", "Lakeside"}, {"csrf", other.csrf_token}}).status == 403);
-  CHECK(must(f.store->sites()).size() == 2);
+  CHECK(must_ok(f.store->sites()).size() == 2);
 
   auto right = admin.submit("/sites", "/sites", {{"name", "Lakeside"}});
   CHECK(right.status == 303);
-  CHECK(must(f.store->sites()).size() == 3);
+  CHECK(must_ok(f.store->sites()).size() == 3);
 }
 
 TEST_CASE("a coordinator cannot do what only admins do", "[dashboard]") {
@@ -342,9 +247,9 @@ TEST_CASE("a coordinator cannot do what only admins do", "[dashboard]") {
   CHECK(coordinator.post("/programs", {{"csrf", csrf}, {"name", "New"}, {"registration", "open"}}).status == 403);
   CHECK(coordinator.post("/programs/" + f.lunch.id, {{"csrf", csrf}, {"name", "Renamed"}, {"registration", "open"}})
             .status == 403);
-  CHECK(must(f.store->accounts()).size() == 2);
-  CHECK(must(f.store->sites()).size() == 2);
-  auto programs = must(f.store->programs());
+  CHECK(must_ok(f.store->accounts()).size() == 2);
+  CHECK(must_ok(f.store->sites()).size() == 2);
+  auto programs = must_ok(f.store->programs());
   REQUIRE(programs.size() == 1);
   CHECK(programs[0].name == "Community lunch");
   // They still read programs, and see only their own site.
@@ -360,9 +265,9 @@ TEST_CASE("a coordinator reaching another site's data by changing ids gets 404 a
   Fixture f;
   auto mine = f.session_at(f.riverside, now_utc() + 24h);
   auto theirs = f.session_at(f.hilltop, now_utc() + 24h);
-  auto their_shift = must(f.store->create_shift(Shift{"", f.hilltop.id, "Kitchen", now_utc() + 24h, now_utc() + 26h, {}}));
-  auto my_person = must(f.store->create_person(PersonRecord{"", "Robin", "en", {}, f.riverside.id}));
-  auto their_person = must(f.store->create_person(PersonRecord{"", "Harriet", "en", {}, f.hilltop.id}));
+  auto their_shift = must_ok(f.store->create_shift(Shift{"", f.hilltop.id, "Kitchen", now_utc() + 24h, now_utc() + 26h, {}}));
+  auto my_person = must_ok(f.store->create_person(PersonRecord{"", "Robin", "en", {}, f.riverside.id}));
+  auto their_person = must_ok(f.store->create_person(PersonRecord{"", "Harriet", "en", {}, f.hilltop.id}));
   f.start();
   auto coordinator = f.signed_in("coord", kCoordinatorPassword);
   auto csrf = coordinator.csrf();
@@ -403,22 +308,22 @@ TEST_CASE("a coordinator reaching another site's data by changing ids gets 404 a
                                                      {"site_id", f.hilltop.id}})
             .status == 404);
   // Assigning another site's person to their own shift is refused.
-  auto my_shift = must(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
+  auto my_shift = must_ok(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
   auto assign = coordinator.post("/shifts/" + my_shift.id, {{"csrf", csrf}, {"role", "Desk"}, {"start", start_text},
                                                             {"end", end_text}, {"people", their_person.id}});
   CHECK(assign.status == 400);
 
-  auto session_now = must(f.store->session(theirs.id));
+  auto session_now = must_ok(f.store->session(theirs.id));
   REQUIRE(session_now);
   CHECK(session_now->room == "Hall");
   CHECK(session_now->start == theirs.start);
-  CHECK(must(f.store->sessions(f.hilltop.id, theirs.start, theirs.end)).size() == 1);  // not cancelled, none added
-  auto shift_now = must(f.store->shift(their_shift.id));
+  CHECK(must_ok(f.store->sessions(f.hilltop.id, theirs.start, theirs.end)).size() == 1);  // not cancelled, none added
+  auto shift_now = must_ok(f.store->shift(their_shift.id));
   REQUIRE(shift_now);
   CHECK(shift_now->role == "Kitchen");
-  CHECK(must(f.store->shift(my_shift.id))->assigned_people.empty());
-  CHECK(must(f.store->person(their_person.id))->preferred_name == "Harriet");
-  CHECK(must(f.store->person(my_person.id))->site_id == f.riverside.id);
+  CHECK(must_ok(f.store->shift(my_shift.id))->assigned_people.empty());
+  CHECK(must_ok(f.store->person(their_person.id))->preferred_name == "Harriet");
+  CHECK(must_ok(f.store->person(my_person.id))->site_id == f.riverside.id);
   // And the other site's people are not listed.
   auto people = coordinator.get("/people");
   CHECK(people.body.find("Robin") != std::string::npos);
@@ -427,7 +332,7 @@ TEST_CASE("a coordinator reaching another site's data by changing ids gets 404 a
 
 TEST_CASE("names from the database are escaped on every page", "[dashboard]") {
   Fixture f;
-  auto person = must(f.store->create_person(PersonRecord{"", "<script>alert(1)</script>", "en", {}, f.riverside.id}));
+  auto person = must_ok(f.store->create_person(PersonRecord{"", "<script>alert(1)</script>", "en", {}, f.riverside.id}));
   f.start();
   auto admin = f.signed_in("admin", kAdminPassword);
   auto list = admin.get("/people");
@@ -454,7 +359,7 @@ TEST_CASE("a weekly series of sessions is added in local time", "[dashboard]") {
   REQUIRE(added.status == 303);
   WallTime from;
   REQUIRE(parse_utc("2027-01-01T00:00:00Z", from));
-  auto sessions = must(f.store->sessions(f.riverside.id, from, from + 24h * 40));
+  auto sessions = must_ok(f.store->sessions(f.riverside.id, from, from + 24h * 40));
   REQUIRE(sessions.size() == 3);
   std::ranges::sort(sessions, {}, &Session::start);
   CHECK(format_utc(sessions[0].start) == "2027-01-05T19:00:00Z");
@@ -469,7 +374,7 @@ TEST_CASE("a weekly series of sessions is added in local time", "[dashboard]") {
                            {"end", "2027-01-05T18:00"}, {"opens_before", "30"}, {"weeks", "1"}});
   CHECK(bad.status == 400);
   CHECK(bad.body.find("must end after it starts") != std::string::npos);
-  CHECK(must(f.store->sessions(f.riverside.id, from, from + 24h * 40)).size() == 3);
+  CHECK(must_ok(f.store->sessions(f.riverside.id, from, from + 24h * 40)).size() == 3);
 }
 
 TEST_CASE("a people CSV with bad rows is previewed with its line numbers and imports nothing", "[dashboard]") {
@@ -535,7 +440,7 @@ TEST_CASE("a good people CSV is imported whole after its preview", "[dashboard]"
                                                                 {"file", hidden_value(preview.body, "file"), "", ""}});
   INFO(imported.body);
   REQUIRE(imported.status == 303);
-  auto people = must(f.store->people());
+  auto people = must_ok(f.store->people());
   REQUIRE(people.size() == 3);
   std::ranges::sort(people, {}, &PersonRecord::preferred_name);
   CHECK(people[0].preferred_name == "Ana");
@@ -562,7 +467,7 @@ TEST_CASE("an admin adds a coordinator for one site, and disabling the account s
                              {"role", "coordinator"}});
   CHECK(taken.status == 409);
   CHECK(taken.body.find("That username is taken") != std::string::npos);
-  auto accounts = must(f.store->accounts());
+  auto accounts = must_ok(f.store->accounts());
   REQUIRE(accounts.size() == 3);
   auto dana = *std::ranges::find(accounts, std::string("dana"), &Account::username);
   CHECK(dana.role == Role::coordinator);
@@ -576,30 +481,30 @@ TEST_CASE("an admin adds a coordinator for one site, and disabling the account s
   // An admin cannot lock themselves out; disabling Dana ends her session at once.
   auto self = *std::ranges::find(accounts, std::string("admin"), &Account::username);
   CHECK(admin.submit("/accounts", "/accounts/" + self.id + "/disable", {}).status == 403);
-  CHECK(!must(f.store->account(self.id))->disabled_at);
+  CHECK(!must_ok(f.store->account(self.id))->disabled_at);
   auto disabled = admin.submit("/accounts/" + dana.id, "/accounts/" + dana.id + "/disable", {});
   CHECK(disabled.status == 303);
   CHECK(coordinator.get("/sites").status == 303);
-  CHECK(Browser(*f.server).sign_in("dana", "a long enough password").status == 401);
+  CHECK(WebClient(*f.server).try_sign_in("dana", "a long enough password").status == 401);
 }
 
 TEST_CASE("a coordinator assigns people of their site to a shift", "[dashboard]") {
   Fixture f;
-  auto ana = must(f.store->create_person(PersonRecord{"", "Ana", "es", {}, f.riverside.id}));
-  auto shift = must(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
+  auto ana = must_ok(f.store->create_person(PersonRecord{"", "Ana", "es", {}, f.riverside.id}));
+  auto shift = must_ok(f.store->create_shift(Shift{"", f.riverside.id, "Desk", now_utc() + 24h, now_utc() + 26h, {}}));
   f.start();
   auto coordinator = f.signed_in("coord", kCoordinatorPassword);
   auto page = coordinator.get("/shifts/" + shift.id);
   REQUIRE(page.status == 200);
   CHECK(page.body.find("Ana") != std::string::npos);
-  auto saved = coordinator.post("/shifts/" + shift.id, {{"csrf", csrf_of(page.body)},
+  auto saved = coordinator.post("/shifts/" + shift.id, {{"csrf", csrf_field(page.body)},
                                                         {"role", "Front desk"},
                                                         {"start", hidden_input(page.body, "start")},
                                                         {"end", hidden_input(page.body, "end")},
                                                         {"people", ana.id}});
   INFO(saved.body);
   CHECK(saved.status == 303);
-  auto now = must(f.store->shift(shift.id));
+  auto now = must_ok(f.store->shift(shift.id));
   REQUIRE(now);
   CHECK(now->role == "Front desk");
   CHECK(now->assigned_people == std::vector<Id>{ana.id});
@@ -619,13 +524,13 @@ TEST_CASE("anyone changes their own password after giving the current one", "[da
                                      {{"current", kCoordinatorPassword}, {"password", "a brand new password"},
                                       {"again", "another new password"}});
   CHECK(mismatch.status == 400);
-  CHECK(Browser(*f.server).sign_in("coord", kCoordinatorPassword).status == 303);  // unchanged so far
+  CHECK(WebClient(*f.server).try_sign_in("coord", kCoordinatorPassword).status == 303);  // unchanged so far
 
   auto changed = coordinator.submit("/account/password", "/account/password",
                                     {{"current", kCoordinatorPassword}, {"password", "a brand new password"},
                                      {"again", "a brand new password"}});
   CHECK(changed.status == 303);
   CHECK(coordinator.get("/").status == 303);  // signed out everywhere
-  CHECK(Browser(*f.server).sign_in("coord", kCoordinatorPassword).status == 401);
-  CHECK(Browser(*f.server).sign_in("coord", "a brand new password").status == 303);
+  CHECK(WebClient(*f.server).try_sign_in("coord", kCoordinatorPassword).status == 401);
+  CHECK(WebClient(*f.server).try_sign_in("coord", "a brand new password").status == 303);
 }

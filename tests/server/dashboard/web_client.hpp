@@ -30,6 +30,18 @@ struct WebAnswer {
     auto found = headers.find(name);
     return found == headers.end() ? std::string{} : found->second;
   }
+  std::vector<std::string> set_cookies() const {
+    std::vector<std::string> all;
+    auto [begin, end] = headers.equal_range("Set-Cookie");
+    for (auto it = begin; it != end; ++it) all.push_back(it->second);
+    return all;
+  }
+  // The whole Set-Cookie header for one cookie, or empty.
+  std::string set_cookie(const std::string& name) const {
+    for (const auto& c : set_cookies())
+      if (c.starts_with(name + "=")) return c;
+    return {};
+  }
 };
 
 // The CSRF field of the first form on a page.
@@ -57,16 +69,30 @@ class WebClient {
   WebAnswer post(const std::string& path, const httplib::Params& form) {
     return answer(client_.Post(path, cookie_header(), form));
   }
+  WebAnswer post_multipart(const std::string& path, const httplib::MultipartFormDataItems& items) {
+    return answer(client_.Post(path, cookie_header(), items));
+  }
   // A POST carrying this session's CSRF token, as the dashboard's own forms do.
   WebAnswer post_form(const std::string& path, httplib::Params form) {
     form.emplace("csrf", csrf());
     return post(path, form);
   }
-  // Signs in; REQUIREs that it worked.
-  void sign_in(const std::string& username, const std::string& password) {
+  // A form as a page gave it: its CSRF field added.
+  WebAnswer submit(const std::string& page, const std::string& action, httplib::Params form) {
+    auto shown = get(page);
+    REQUIRE(shown.status == 200);
+    form.emplace("csrf", csrf_field(shown.body));
+    return post(action, form);
+  }
+  // The sign-in form filled in and sent, whatever the answer.
+  WebAnswer try_sign_in(const std::string& username, const std::string& password) {
     auto page = get("/sign-in");
     REQUIRE(page.status == 200);
-    auto signed_in = post("/sign-in", {{"csrf", csrf_field(page.body)}, {"username", username}, {"password", password}});
+    return post("/sign-in", {{"csrf", csrf_field(page.body)}, {"username", username}, {"password", password}});
+  }
+  // Signs in; REQUIREs that it worked.
+  void sign_in(const std::string& username, const std::string& password) {
+    auto signed_in = try_sign_in(username, password);
     INFO(signed_in.body);
     REQUIRE(signed_in.status == 303);
   }
@@ -80,6 +106,11 @@ class WebClient {
     }
     return csrf_;
   }
+  void set_cookie(const std::string& name, const std::string& value) {
+    cookies_[name] = value;
+    csrf_.clear();
+  }
+  bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
 
  private:
   httplib::Headers cookie_header() const {
@@ -91,9 +122,8 @@ class WebClient {
   WebAnswer answer(const httplib::Result& result) {
     REQUIRE(result);
     WebAnswer a{result->status, result->body, result->headers};
-    auto [begin, end] = a.headers.equal_range("Set-Cookie");
-    for (auto it = begin; it != end; ++it) {
-      const auto& c = it->second;
+    for (const auto& c : a.set_cookies()) {
+      csrf_.clear();  // a new or ended session has another token
       auto equals = c.find('=');
       auto semicolon = c.find(';');
       auto name = c.substr(0, equals);
@@ -107,5 +137,12 @@ class WebClient {
   std::map<std::string, std::string> cookies_;
   std::string csrf_;
 };
+
+// A client already signed in; REQUIREs that it worked.
+inline WebClient signed_in_client(const ServerProcess& server, const std::string& username, const std::string& password) {
+  WebClient client(server);
+  client.sign_in(username, password);
+  return client;
+}
 
 }  // namespace checkin::testing
