@@ -3,18 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include "checkin/server/local_time.hpp"
+#include "utc_time.hpp"
 
 using namespace checkin;
 using namespace checkin::server;
+using checkin::testing::utc;
 using namespace std::chrono_literals;
 
 namespace {
-
-WallTime utc(std::string_view text) {
-  WallTime t{};
-  REQUIRE(parse_utc(text, t));
-  return t;
-}
 
 WallTime local(std::string_view text) {
   auto parsed = parse_local_datetime(text);

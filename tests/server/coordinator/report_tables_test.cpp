@@ -8,18 +8,14 @@
 
 #include "checkin/server/local_time.hpp"
 #include "checkin/server/report_tables.hpp"
+#include "utc_time.hpp"
 
 using namespace checkin;
 using namespace checkin::server;
+using checkin::testing::utc;
 using namespace std::chrono_literals;
 
 namespace {
-
-WallTime utc(std::string_view text) {
-  WallTime t{};
-  REQUIRE(parse_utc(text, t));
-  return t;
-}
 
 // The records of a CSV file, split on CRLF (the tests' cells hold no CRLF of their own
 // unless a test says so). Checks the file's framing on the way.
