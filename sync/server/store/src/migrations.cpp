@@ -298,6 +298,9 @@ CREATE TABLE attendance_summaries (
   reduced_at_ms BIGINT NOT NULL
 );
 CREATE INDEX events_kind_time ON events (kind, wall_time_ms);
+-- Reports and the live board ask "was this check-in undone?" for every check-in: without
+-- this index SQLite answers it through events_kind_time, reading every undo each time.
+CREATE INDEX events_undoes_kind ON events (undoes_event_id, kind);
 )sql"},
 };
 
