@@ -48,7 +48,8 @@ install_node_modules() {
   fi
   echo "run.sh: npm ci in $here" >&2
   if ! (cd "$here" && npm ci --no-audit --no-fund --prefer-offline >&2); then
-    echo "run.sh: npm ci failed (offline with no npm cache?); see above" >&2
+    echo "run.sh: npm ci failed; see above. The first run needs the npm registry (later runs reuse" >&2
+    echo "  node_modules); behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA." >&2
     exec 9<&-
     return 1
   fi
