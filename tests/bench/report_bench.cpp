@@ -39,18 +39,15 @@
 #include "checkin/server/sql.hpp"
 #include "checkin/server/store.hpp"
 #include "postgres.hpp"
+#include "server_bench_support.hpp"
 #include "server_process.hpp"
 
 using namespace checkin;
+using namespace checkin::bench;
 using namespace std::chrono;
 using Stopwatch = steady_clock;
 
 namespace {
-
-[[noreturn]] void die(const std::string& message) {
-  fmt::print(stderr, "report_bench: {}\n", message);
-  std::exit(1);
-}
 
 template <class T>
 T must(Result<T> r, std::string_view what) {
@@ -58,7 +55,6 @@ T must(Result<T> r, std::string_view what) {
   return std::move(*r);
 }
 
-WallTime real_now() { return time_point_cast<Millis>(system_clock::now()); }
 
 // The median of `runs` timings of `body`, in milliseconds, after one untimed warm-up run
 // (the first run pays for preparing statements and a cold page cache).
@@ -73,24 +69,6 @@ double median_ms(int runs, const std::function<void()>& body) {
   std::ranges::sort(ms);
   return ms[ms.size() / 2];
 }
-
-// A fresh database of the asked kind: a SQLite file, or a new PostgreSQL database.
-struct Database {
-  std::optional<testing::PostgresDatabase> postgres;
-  std::string url;
-
-  Database(const std::string& backend, const std::filesystem::path& file) {
-    if (backend == "postgresql") {
-      postgres.emplace();
-      url = postgres->url();
-    } else if (backend == "sqlite") {
-      std::filesystem::remove(file);
-      url = file.string();
-    } else {
-      die("backend must be sqlite or postgresql, not " + backend);
-    }
-  }
-};
 
 // One kiosk's upload queue: events get the kiosk's id and its next sequence number.
 struct Kiosk {
@@ -452,6 +430,7 @@ int report(int site_count, int weeks, const std::string& backend, const std::fil
 }  // namespace
 
 int main(int argc, char** argv) {
+  program_name = "report_bench";
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 5 && args[0] == "report") return report(std::stoi(args[1]), std::stoi(args[2]), args[3], args[4]);
   fmt::print(stderr, "usage: report_bench report SITES WEEKS sqlite|postgresql WORKDIR\n");

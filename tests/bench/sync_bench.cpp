@@ -34,49 +34,17 @@
 #include "checkin/sync/events.hpp"
 #include "kiosk_fleet.hpp"
 #include "postgres.hpp"
+#include "server_bench_support.hpp"
 #include "server_process.hpp"
 
 using namespace checkin;
+using namespace checkin::bench;
 using namespace std::chrono;
 using Stopwatch = steady_clock;
 
 namespace {
 
-[[noreturn]] void die(const std::string& message) {
-  fmt::print(stderr, "sync_bench: {}\n", message);
-  std::exit(1);
-}
-
-template <class T>
-T must(Result<T> r, std::string_view what) {
-  if (!r) die(fmt::format("{}: {}", what, r.error().message));
-  return std::move(*r);
-}
-
-void must(Result<void> r, std::string_view what) {
-  if (!r) die(fmt::format("{}: {}", what, r.error().message));
-}
-
-WallTime real_now() { return time_point_cast<Millis>(system_clock::now()); }
 double seconds_since(Stopwatch::time_point start) { return duration<double>(Stopwatch::now() - start).count(); }
-
-// A fresh database of the asked kind: a SQLite file in `dir`, or a new PostgreSQL database.
-struct Database {
-  std::optional<testing::PostgresDatabase> postgres;
-  std::string url;
-
-  Database(const std::string& backend, const std::filesystem::path& file) {
-    if (backend == "postgresql") {
-      postgres.emplace();
-      url = postgres->url();
-    } else if (backend == "sqlite") {
-      std::filesystem::remove(file);
-      url = file.string();
-    } else {
-      die("backend must be sqlite or postgresql, not " + backend);
-    }
-  }
-};
 
 struct Device {
   std::string id;
@@ -299,6 +267,7 @@ int download(int people, int sessions, int revocations, const std::string& backe
 }  // namespace
 
 int main(int argc, char** argv) {
+  program_name = "sync_bench";
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 5 && args[0] == "ingest") return ingest(std::stoi(args[1]), std::stoi(args[2]), args[3], args[4]);
   if (args.size() == 6 && args[0] == "download")
