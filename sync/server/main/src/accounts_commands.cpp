@@ -9,23 +9,6 @@
 
 namespace checkin::server {
 
-namespace {
-
-std::string joined(const std::vector<Id>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out.empty() ? "-" : out;
-}
-
-std::string cell(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
-}  // namespace
-
 void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& action) {
   Printer out{options};
   auto* account = app.add_subcommand("account", "Dashboard accounts: admins (everything) and coordinators (their sites)");

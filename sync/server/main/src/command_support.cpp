@@ -9,6 +9,19 @@ namespace checkin::server {
 
 WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
 
+std::string cell(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
+std::string joined(const std::vector<Id>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out.empty() ? "-" : out;
+}
+
 int report(const Error& error, std::string_view command) {
   fmt::print(stderr, "checkin-server {}: {}\n", command, error.message);
   return error.code == Errc::invalid_input ? kExitUsage : kExitFailed;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "checkin/core/clock.hpp"
 #include "checkin/core/error.hpp"
@@ -17,6 +18,11 @@
 namespace checkin::server {
 
 WallTime now_utc();
+
+// A cell of a tab-separated row: tabs and line breaks in free text would split it.
+std::string cell(std::string_view text);
+// Ids as one cell: comma-separated, "-" for none.
+std::string joined(const std::vector<Id>& ids);
 
 // Prints "checkin-server COMMAND: message" and answers the exit status for it.
 int report(const Error& error, std::string_view command);

@@ -22,14 +22,6 @@ namespace checkin::server {
 
 namespace {
 
-// A cell of a tab-separated row: tabs and line breaks in free text would split it.
-std::string cell(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
 std::string time_cell(const std::optional<WallTime>& t) { return t ? format_utc(*t) : "-"; }
 
 constexpr const char* kTimeHelp = "local time like 2026-12-01T19:00 (server.timezone), or UTC like 2026-12-01T19:00:00Z";
@@ -283,10 +275,8 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
         fmt::print("id\tname\tlanguage\tsite\tprograms\n");
         for (const auto& p : *people) {
           if (!list_site->empty() && p.site_id != *list_site) continue;
-          std::string registered;
-          for (const auto& id : p.registered_programs) registered += (registered.empty() ? "" : ",") + id;
           fmt::print("{}\t{}\t{}\t{}\t{}\n", p.id, cell(p.preferred_name), p.language.empty() ? "-" : cell(p.language),
-                     p.site_id.empty() ? "-" : p.site_id, registered.empty() ? "-" : registered);
+                     p.site_id.empty() ? "-" : p.site_id, joined(p.registered_programs));
         }
         return kExitOk;
       });
@@ -326,10 +316,8 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
           fmt::print("line\tname\tlanguage\tprograms\n");
           for (std::size_t n = 0; n < plan.people.size(); ++n) {
             const auto& p = plan.people[n];
-            std::string registered;
-            for (const auto& id : p.registered_programs) registered += (registered.empty() ? "" : ",") + id;
             fmt::print("{}\t{}\t{}\t{}\n", n < plan.lines.size() ? plan.lines[n] : 0, cell(p.preferred_name),
-                       p.language.empty() ? "-" : cell(p.language), registered.empty() ? "-" : registered);
+                       p.language.empty() ? "-" : cell(p.language), joined(p.registered_programs));
           }
         }
         for (const auto& problem : plan.problems) fmt::print(stderr, "line {}: {}\n", problem.line, problem.reason);

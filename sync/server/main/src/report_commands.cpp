@@ -20,13 +20,6 @@ namespace {
 // The command line is an admin: decisions it records carry this account id.
 constexpr const char* kCliAccount = "cli";
 
-std::string cell(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
 // "-" writes to standard output.
 Result<void> write_output(const std::filesystem::path& out, const std::string& content) {
   if (out == "-") {
