@@ -158,6 +158,9 @@ Result<void> end_web_sessions(sql::Connection& connection, const Id& account_id)
   return {};
 }
 
+// The smallest move of a session's idle expiry worth a write.
+constexpr Millis kExpirySlideStep = std::chrono::minutes{1};
+
 WallTime session_expiry(WallTime created, WallTime now, const WebSessionPolicy& policy) {
   return std::min(now + policy.idle, created + policy.longest);
 }
@@ -364,10 +367,15 @@ Result<WebSession> ServerStore::web_session(std::string_view token, WallTime now
     // (A refusal rolls back, so expired rows stay until the next sign-in clears them.)
     if (!account || account->disabled_at) return fail(Errc::unauthorized, kNotSignedIn);
     if (expired) return fail(Errc::unauthorized, "your session has expired: sign in again");
-    WebSession session{std::string(token), rows.front().text(1), std::move(*account),
-                       session_expiry(created, now, policy)};
-    STORE_CHECK(run(connection, "UPDATE web_sessions SET last_used_ms = $1, expires_ms = $2 WHERE token_hash = $3",
-                    {millis(now), millis(session.expires), text(token_hash)}));
+    WebSession session{std::string(token), rows.front().text(1), std::move(*account), expires};
+    // The live board asks every few seconds: a write that would move the expiry by less
+    // than kExpirySlideStep is skipped (the session may then end that much sooner).
+    const WallTime slid = session_expiry(created, now, policy);
+    if (slid < expires || slid - expires >= kExpirySlideStep) {
+      session.expires = slid;
+      STORE_CHECK(run(connection, "UPDATE web_sessions SET last_used_ms = $1, expires_ms = $2 WHERE token_hash = $3",
+                      {millis(now), millis(slid), text(token_hash)}));
+    }
     return session;
   });
 }
