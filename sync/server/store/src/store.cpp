@@ -123,13 +123,22 @@ Result<void> check_person_site(sql::Connection& connection, const Id& site_id) {
   return {};
 }
 
-Result<void> insert_person(sql::Connection& connection, const PersonRecord& person, std::int64_t seq) {
-  STORE_CHECK(check_person_site(connection, person.site_id));
+// A new person's row and registrations; the site and programs were checked already.
+Result<void> insert_person_rows(sql::Connection& connection, const PersonRecord& person, std::int64_t seq) {
   STORE_CHECK(run(connection,
                   "INSERT INTO people (id, preferred_name, language, site_id, change_seq) VALUES ($1, $2, $3, $4, $5)",
                   {text(person.id), text(person.preferred_name), text(person.language), text(person.site_id),
                    integer(seq)}));
-  return write_registrations(connection, person, seq);
+  for (const auto& program : person.registered_programs)
+    STORE_CHECK(run(connection, "INSERT INTO registrations (person_id, program_id, change_seq) VALUES ($1, $2, $3)",
+                    {text(person.id), text(program), integer(seq)}));
+  return {};
+}
+
+Result<void> insert_person(sql::Connection& connection, const PersonRecord& person, std::int64_t seq) {
+  STORE_CHECK(check_person_site(connection, person.site_id));
+  for (const auto& program : person.registered_programs) STORE_CHECK(require_program(connection, program));
+  return insert_person_rows(connection, person, seq);
 }
 
 Result<std::vector<Id>> registrations_of(sql::Connection& connection, const Id& person_id) {
@@ -599,18 +608,7 @@ Result<std::vector<PersonRecord>> ServerStore::import_people(std::vector<PersonR
       for (const auto& program : person.registered_programs)
         if (!programs.contains(program))
           return at(i, Error{Errc::not_found, fmt::format("no program with id {}", program)});
-      auto inserted = run(connection,
-                          "INSERT INTO people (id, preferred_name, language, site_id, change_seq) "
-                          "VALUES ($1, $2, $3, $4, $5)",
-                          {text(person.id), text(person.preferred_name), text(person.language),
-                           text(person.site_id), integer(seq)});
-      if (!inserted) return at(i, inserted.error());
-      for (const auto& program : person.registered_programs) {
-        auto registered = run(connection,
-                              "INSERT INTO registrations (person_id, program_id, change_seq) VALUES ($1, $2, $3)",
-                              {text(person.id), text(program), integer(seq)});
-        if (!registered) return at(i, registered.error());
-      }
+      if (auto inserted = insert_person_rows(connection, person, seq); !inserted) return at(i, inserted.error());
     }
     log_info("store", "imported {} people", people.size());
     return people;
