@@ -73,7 +73,7 @@ void sign_in(Context& ctx) {
       return render_sign_in(ctx, username, "That username and password do not match. Please try again.", 401);
     return ctx.store_failed(error, "sign in");
   }
-  log_info(kLog, "account {} signed in", session->account.id);
+  // The store logs the sign-in (and refusals) itself.
   ctx.clear_cookie(kSignInCookie);
   ctx.set_cookie(kSessionCookie, session->token, "");
   ctx.redirect(next_target(ctx));
