@@ -11,10 +11,6 @@
 
 namespace checkin::server::dashboard {
 
-namespace {
-constexpr std::string_view kLog = "dashboard";
-}
-
 const std::string& Context::path() const { return request.path; }
 
 std::string Context::path_param(const std::string& name) const {

@@ -21,6 +21,9 @@ inline constexpr std::string_view kSessionCookie = "checkin_session";
 inline constexpr std::string_view kSignInCookie = "checkin_signin";
 inline constexpr std::string_view kFlashCookie = "checkin_flash";
 
+// The dashboard's log channel.
+inline constexpr std::string_view kLog = "dashboard";
+
 struct Context {
   const httplib::Request& request;
   httplib::Response& response;

@@ -17,8 +17,6 @@ using namespace dashboard;
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
-
 Router make_router() {
   Router router;
   add_auth_routes(router);

@@ -15,8 +15,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
-
 std::string password_hint() {
   return fmt::format("At least {} characters. A few unrelated words make a good one. Tell it to the person "
                      "in person or by phone, not by email.",

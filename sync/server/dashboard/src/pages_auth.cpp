@@ -13,8 +13,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
-
 std::string next_target(const Context& ctx) {
   auto next = ctx.request.method == "POST" ? ctx.form("next") : ctx.query("next");
   if (!is_local_path(next) || next.starts_with("/sign-in") || next.starts_with("/static/")) return "/";

@@ -21,7 +21,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr std::size_t kPreviewRows = 200;  // rows shown; all are imported
 
 std::string to_base64(std::string_view bytes) {

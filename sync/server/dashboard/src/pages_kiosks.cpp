@@ -19,7 +19,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr Millis kLagWarning = std::chrono::hours{1};
 
 std::string last_sync_cells(const Device& d, WallTime now) {

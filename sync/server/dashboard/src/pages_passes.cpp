@@ -18,7 +18,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr std::size_t kMostCardsAtOnce = 400;
 
 struct SheetChoice {

@@ -17,7 +17,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr std::size_t kListLimit = 500;
 
 std::string lower(std::string_view text) {

@@ -19,7 +19,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr int kPngPixelsPerModule = 10;
 constexpr int kLongestPassYears = 5;
 

@@ -105,7 +105,7 @@ void create_program(Context& ctx) {
     return ctx.page("Add a program", error_summary(problems) + program_form(ctx, "/programs", program, "Add program"), 400);
   auto created = ctx.store.create_program(program);
   if (!created) return ctx.store_failed(created.error(), "create program");
-  log_info("dashboard", "account {} added program {}", ctx.access.account_id, created->id);
+  log_info(kLog, "account {} added program {}", ctx.access.account_id, created->id);
   ctx.redirect("/programs", fmt::format("Program “{}” added.", created->name));
 }
 
@@ -138,7 +138,7 @@ void update_program(Context& ctx) {
     return ctx.page(fmt::format("Program {}", existing->name),
                     error_summary(problems) + program_form(ctx, "/programs/" + existing->id, program, "Save changes"), 400);
   if (auto updated = ctx.store.update_program(program); !updated) return ctx.store_failed(updated.error(), "update program");
-  log_info("dashboard", "account {} changed program {}", ctx.access.account_id, program.id);
+  log_info(kLog, "account {} changed program {}", ctx.access.account_id, program.id);
   ctx.redirect("/programs", fmt::format("Program “{}” saved.", program.name));
 }
 

@@ -16,7 +16,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr int kMinDays = 1;
 constexpr int kMaxDays = 3650;
 

@@ -18,7 +18,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr int kDecidedDays = 60;
 
 std::string name_of(const WorkedShift& w) { return w.preferred_name.empty() ? "(no name)" : w.preferred_name; }

@@ -16,7 +16,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
 constexpr int kMaxWeeks = 52;
 
 // What the form holds, as typed, so a form with a problem comes back as it was.

@@ -16,8 +16,6 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-constexpr std::string_view kLog = "dashboard";
-
 struct ShiftForm {
   std::string site_id, role, start, end;
   std::vector<Id> people;

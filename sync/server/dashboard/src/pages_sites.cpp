@@ -55,7 +55,7 @@ void add_site(Context& ctx) {
   if (!problems.empty()) return render_sites(ctx, name, problems, 400);
   auto site = ctx.store.create_site(Site{"", name});
   if (!site) return ctx.store_failed(site.error(), "create site");
-  log_info("dashboard", "account {} added site {}", ctx.access.account_id, site->id);
+  log_info(kLog, "account {} added site {}", ctx.access.account_id, site->id);
   ctx.redirect("/sites", fmt::format("Site “{}” added.", site->name));
 }
 
@@ -82,7 +82,7 @@ void rename_site(Context& ctx) {
   auto name = text_input(ctx.form("name"), "the site's name", problems);
   if (!problems.empty()) return render_rename(ctx, *site, name, problems, 400);
   if (auto renamed = ctx.store.rename_site(site->id, name); !renamed) return ctx.store_failed(renamed.error(), "rename site");
-  log_info("dashboard", "account {} renamed site {}", ctx.access.account_id, site->id);
+  log_info(kLog, "account {} renamed site {}", ctx.access.account_id, site->id);
   ctx.redirect("/sites", "Site renamed.");
 }
 
