@@ -30,43 +30,35 @@ bool require_site(Context& ctx, const Id& site_id) {
   return visible_site(ctx, site_id).has_value();
 }
 
-std::optional<Session> visible_session(Context& ctx, const Id& session_id, SessionState* state) {
-  auto session = ctx.store.session(session_id, state);
-  if (!session) {
-    ctx.store_failed(session.error(), "session");
+namespace {
+
+// One record the store looked up by id, when the account may see its site; otherwise the
+// page is answered (store failure, or 404 for a missing or hidden record).
+template <class Record>
+std::optional<Record> visible_record(Context& ctx, Result<std::optional<Record>> found, std::string_view what) {
+  if (!found) {
+    ctx.store_failed(found.error(), what);
     return std::nullopt;
   }
-  if (!*session || !ctx.access.can_see_site((*session)->site_id)) {
+  if (!*found || !ctx.access.can_see_site((*found)->site_id)) {
     ctx.not_found();
     return std::nullopt;
   }
-  return std::move(**session);
+  return std::move(**found);
+}
+
+}  // namespace
+
+std::optional<Session> visible_session(Context& ctx, const Id& session_id, SessionState* state) {
+  return visible_record(ctx, ctx.store.session(session_id, state), "session");
 }
 
 std::optional<Shift> visible_shift(Context& ctx, const Id& shift_id) {
-  auto shift = ctx.store.shift(shift_id);
-  if (!shift) {
-    ctx.store_failed(shift.error(), "shift");
-    return std::nullopt;
-  }
-  if (!*shift || !ctx.access.can_see_site((*shift)->site_id)) {
-    ctx.not_found();
-    return std::nullopt;
-  }
-  return std::move(**shift);
+  return visible_record(ctx, ctx.store.shift(shift_id), "shift");
 }
 
 std::optional<PersonRecord> visible_person(Context& ctx, const Id& person_id) {
-  auto person = ctx.store.person(person_id);
-  if (!person) {
-    ctx.store_failed(person.error(), "person");
-    return std::nullopt;
-  }
-  if (!*person || !ctx.access.can_see_site((*person)->site_id)) {
-    ctx.not_found();
-    return std::nullopt;
-  }
-  return std::move(**person);
+  return visible_record(ctx, ctx.store.person(person_id), "person");
 }
 
 std::optional<std::vector<PersonRecord>> visible_people(Context& ctx) {
