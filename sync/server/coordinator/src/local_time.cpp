@@ -108,6 +108,13 @@ std::string format_local_datetime(WallTime t) { return format_local_date(t) + " 
 
 std::string format_local_input(WallTime t) { return format_local_date(t) + "T" + format_local_time(t); }
 
+std::string format_local(WallTime t, const char* strftime_pattern) {
+  const std::tm tm = local_tm(t);
+  char text[64] = {};
+  std::strftime(text, sizeof text, strftime_pattern, &tm);
+  return text;
+}
+
 std::optional<WallTime> parse_local_datetime(std::string_view text) {
   std::tm tm{};
   if (text.size() != 16 && text.size() != 19) return std::nullopt;

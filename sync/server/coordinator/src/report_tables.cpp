@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <tuple>
 
@@ -25,13 +24,7 @@ std::string csv_file(const Cells& header) { return std::string(kUtf8Bom) + csv_r
 // "2026-11" or "all", in local time.
 std::string period_of(WallTime t, Period period) {
   if (period == Period::all) return "all";
-  const std::time_t seconds =
-      static_cast<std::time_t>(std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char text[16] = {};
-  std::strftime(text, sizeof text, period == Period::week ? "%G-W%V" : "%Y-%m", &tm);
-  return text;
+  return format_local(t, period == Period::week ? "%G-W%V" : "%Y-%m");
 }
 
 std::string status_text(ShiftStatus status) {

@@ -19,6 +19,8 @@ std::string format_local_date(WallTime t);       // "2026-11-26"
 std::string format_local_time(WallTime t);       // "19:00"
 std::string format_local_datetime(WallTime t);   // "2026-11-26 19:00"
 std::string format_local_input(WallTime t);      // "2026-11-26T19:00", an <input type=datetime-local> value
+// Any strftime pattern in local time, e.g. "%G-W%V" for the ISO week; at most 63 characters.
+std::string format_local(WallTime t, const char* strftime_pattern);
 
 // "2026-11-26T19:00", "2026-11-26 19:00" or with ":ss"; std::nullopt for anything else or
 // a time that does not exist (skipped by a DST change).
