@@ -22,6 +22,19 @@ std::string program_name(const std::vector<Program>& programs, const Id& id) {
   return "(unknown program)";
 }
 
+std::vector<Option> site_choice(const std::vector<Site>& sites, const Id& selected) {
+  std::vector<Option> options;
+  if (sites.size() != 1) options.push_back({"", "Choose a site", selected.empty(), ""});
+  for (const auto& s : sites) options.push_back({s.id, s.name, s.id == selected || sites.size() == 1, ""});
+  return options;
+}
+
+std::vector<Option> site_filter(const std::vector<Site>& sites, const Id& selected) {
+  std::vector<Option> options{{"", "All my sites", selected.empty(), ""}};
+  for (const auto& s : sites) options.push_back({s.id, s.name, s.id == selected, ""});
+  return options;
+}
+
 std::string person_label(const PersonRecord& person) {
   return person.preferred_name.empty() ? std::string("(no name)") : person.preferred_name;
 }

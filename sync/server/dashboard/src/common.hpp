@@ -6,11 +6,17 @@
 #include <vector>
 
 #include "checkin/server/store.hpp"
+#include "html.hpp"
 
 namespace checkin::server::dashboard {
 
 std::string site_name(const std::vector<Site>& sites, const Id& site_id);        // "(unknown site)"
 std::string program_name(const std::vector<Program>& programs, const Id& id);  // "(unknown program)"
+
+// A form's site <select>: "Choose a site" first, unless there is only one site (then it is chosen).
+std::vector<Option> site_choice(const std::vector<Site>& sites, const Id& selected);
+// A list's site filter: "All my sites" first, then each site.
+std::vector<Option> site_filter(const std::vector<Site>& sites, const Id& selected);
 // A person's name as staff read it: "(no name)" for an empty one.
 std::string person_label(const PersonRecord& person);
 

@@ -42,11 +42,8 @@ std::optional<std::string> from_base64(std::string_view text) {
 }
 
 std::string upload_form(Context& ctx, const std::vector<Site>& sites, const Id& site_id) {
-  std::vector<Option> site_choice;
-  if (sites.size() != 1) site_choice.push_back({"", "Choose a site", site_id.empty(), ""});
-  for (const auto& s : sites) site_choice.push_back({s.id, s.name, s.id == site_id || sites.size() == 1, ""});
   std::string body = form_open("/people/import/preview", ctx.csrf_token(), true, "card");
-  body += select_field("site_id", "Site", site_choice, true, "Everyone in the file will belong to this site.");
+  body += select_field("site_id", "Site", site_choice(sites, site_id), true, "Everyone in the file will belong to this site.");
   body += input_field({.name = "file", .label = "Spreadsheet saved as CSV", .type = "file",
                        .hint = "In Excel or LibreOffice: File, Save as, “CSV UTF-8”.",
                        .attributes = R"(accept=".csv,text/csv")"});

@@ -59,9 +59,7 @@ void people_page(Context& ctx) {
   body += R"(<form method="get" action="/people" class="filters" role="search">)";
   body += input_field({.name = "q", .label = "Name contains", .value = q, .type = "search", .required = false,
                        .autocomplete = "off"});
-  std::vector<Option> site_choice{{"", "All my sites", only_site.empty(), ""}};
-  for (const auto& s : *sites) site_choice.push_back({s.id, s.name, s.id == only_site, ""});
-  body += select_field("site", "Site", site_choice, false);
+  body += select_field("site", "Site", site_filter(*sites, only_site), false);
   body += R"(<div class="field">)" + submit_button("Search", "button secondary") + "</div></form>";
   if (shown.empty()) {
     body += people->empty() ? "<p>No people yet.</p>" : "<p>Nobody matches.</p>";
@@ -99,10 +97,8 @@ std::string person_fields(const PersonForm& f, const std::vector<Site>& sites, c
   body += input_field({.name = "language", .label = "Language", .value = f.language,
                        .hint = "For the kiosk's greeting, as a short code: en, es, fr, pt-BR… Empty: the kiosk's own.",
                        .required = false, .autocomplete = "off", .attributes = R"(maxlength="20" spellcheck="false")"});
-  std::vector<Option> site_choice;
-  if (sites.size() != 1) site_choice.push_back({"", "Choose a site", f.site_id.empty(), ""});
-  for (const auto& s : sites) site_choice.push_back({s.id, s.name, s.id == f.site_id || sites.size() == 1, ""});
-  body += select_field("site_id", "Site", site_choice, true, "Where they take part. Coordinators of that site see them.");
+  body += select_field("site_id", "Site", site_choice(sites, f.site_id), true,
+                       "Where they take part. Coordinators of that site see them.");
   std::vector<Option> program_choice;
   for (const auto& p : programs)
     program_choice.push_back({p.id, p.name + (p.discreet ? " (discreet)" : ""),

@@ -78,13 +78,6 @@ std::vector<Option> program_options(const std::vector<Program>& programs, const 
   return options;
 }
 
-std::vector<Option> site_options(const std::vector<Site>& sites, const Id& selected) {
-  std::vector<Option> options;
-  if (sites.size() != 1) options.push_back({"", "Choose a site", selected.empty(), ""});
-  for (const auto& s : sites) options.push_back({s.id, s.name, s.id == selected || sites.size() == 1, ""});
-  return options;
-}
-
 std::string session_fields(const SessionForm& f, const std::vector<Program>& programs) {
   std::string body = select_field("program_id", "Program", program_options(programs, f.program_id));
   body += input_field({.name = "room", .label = "Room", .value = f.room, .required = false, .autocomplete = "off"});
@@ -126,9 +119,7 @@ void sessions_page(Context& ctx) {
                      "</div>";
   if (!range.problem.empty()) body += notice(escape(range.problem), "warning");
   body += R"(<form method="get" action="/sessions" class="filters">)";
-  std::vector<Option> site_choice{{"", "All my sites", only_site.empty(), ""}};
-  for (const auto& s : *sites) site_choice.push_back({s.id, s.name, s.id == only_site, ""});
-  body += select_field("site", "Site", site_choice, false);
+  body += select_field("site", "Site", site_filter(*sites, only_site), false);
   body += input_field({.name = "from", .label = "From", .value = range.from_text, .type = "date", .required = false});
   body += input_field({.name = "to", .label = "To", .value = range.to_text, .type = "date", .required = false});
   body += R"(<div class="field">)" + submit_button("Show", "button secondary") + "</div></form>";
@@ -163,7 +154,7 @@ void render_new(Context& ctx, const SessionForm& f, const std::vector<std::strin
   std::string body = error_summary(problems);
   if (sites->empty()) return ctx.page("Add a session", "<p>You need a site first.</p>", status);
   body += form_open("/sessions", ctx.csrf_token(), false, "card");
-  body += select_field("site_id", "Site", site_options(*sites, f.site_id));
+  body += select_field("site_id", "Site", site_choice(*sites, f.site_id));
   body += session_fields(f, *programs);
   body += input_field({.name = "weeks", .label = "Repeat weekly for how many weeks", .value = f.weeks, .type = "number",
                        .hint = "1 adds this session only. 10 adds it on the same weekday and time for 10 weeks.",

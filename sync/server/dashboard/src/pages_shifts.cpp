@@ -77,9 +77,7 @@ void shifts_page(Context& ctx) {
                      "</div>";
   if (!range.problem.empty()) body += notice(escape(range.problem), "warning");
   body += R"(<form method="get" action="/shifts" class="filters">)";
-  std::vector<Option> site_choice{{"", "All my sites", only_site.empty(), ""}};
-  for (const auto& s : *sites) site_choice.push_back({s.id, s.name, s.id == only_site, ""});
-  body += select_field("site", "Site", site_choice, false);
+  body += select_field("site", "Site", site_filter(*sites, only_site), false);
   body += input_field({.name = "from", .label = "From", .value = range.from_text, .type = "date", .required = false});
   body += input_field({.name = "to", .label = "To", .value = range.to_text, .type = "date", .required = false});
   body += R"(<div class="field">)" + submit_button("Show", "button secondary") + "</div></form>";
@@ -102,12 +100,9 @@ void render_new(Context& ctx, const ShiftForm& f, const std::vector<std::string>
   auto sites = visible_sites(ctx);
   if (!sites) return;
   if (sites->empty()) return ctx.page("Add a shift", "<p>You need a site first.</p>", status);
-  std::vector<Option> site_choice;
-  if (sites->size() != 1) site_choice.push_back({"", "Choose a site", f.site_id.empty(), ""});
-  for (const auto& s : *sites) site_choice.push_back({s.id, s.name, s.id == f.site_id || sites->size() == 1, ""});
   std::string body = error_summary(problems);
   body += form_open("/shifts", ctx.csrf_token(), false, "card");
-  body += select_field("site_id", "Site", site_choice);
+  body += select_field("site_id", "Site", site_choice(*sites, f.site_id));
   body += shift_fields(f);
   body += "<p>Next you can choose the people on this shift.</p>";
   body += R"(<div class="actions">)" + submit_button("Add shift") + link_button("/shifts", "Cancel") + "</div>";
