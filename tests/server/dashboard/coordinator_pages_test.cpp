@@ -382,6 +382,19 @@ TEST_CASE("report CSV files: BOM, CRLF, formula-like names as text, small discre
   CHECK(has(page.body, "/reports/attendance.csv?site=&amp;program=&amp;from=" + today));
 }
 
+TEST_CASE("a report file with dates it cannot read is refused, not made for another range", "[dashboard][reports]") {
+  Fixture f;
+  f.start();
+  auto admin = f.admin();
+  for (const char* file : {"attendance", "programs", "people", "volunteer-hours", "shifts"}) {
+    auto answer = admin.get(fmt::format("/reports/{}.csv?from=garbage&to=2026-13-45", file));
+    CHECK(answer.status == 400);
+    CHECK(has(answer.header("Content-Type"), "text/html"));
+    CHECK(answer.header("Content-Disposition").empty());
+    CHECK(has(answer.body, "Please check the dates"));
+  }
+}
+
 TEST_CASE("a coordinator cannot reach another site's reports, board, kiosks or passes, nor change retention",
           "[dashboard][sites]") {
   Fixture f;

@@ -216,12 +216,23 @@ void reports_page(Context& ctx) {
 
 // ---- CSV downloads: the same query, the whole table
 
+// A file holds exactly the range asked for: dates it cannot read get the form's message
+// and a 400, never a file of some other range.
+std::optional<ReportQuery> read_download_query(Context& ctx) {
+  auto q = read_query(ctx);
+  if (!q || q->problems.empty()) return q;
+  ctx.page("Please check the dates",
+           error_summary(q->problems) + "<p><a href=\"/reports" + escape(q->query_string()) + "\">Back to the reports</a></p>",
+           400);
+  return std::nullopt;
+}
+
 void csv_answer(Context& ctx, const std::string& csv, std::string_view name, const ReportQuery& q) {
   send_download(ctx, csv, "text/csv; charset=utf-8", fmt::format("{}-{}.csv", name, q.span()));
 }
 
 void attendance_csv_file(Context& ctx) {
-  auto q = read_query(ctx);
+  auto q = read_download_query(ctx);
   if (!q) return;
   auto rows = sessions_of(ctx, *q);
   if (!rows) return;
@@ -229,7 +240,7 @@ void attendance_csv_file(Context& ctx) {
 }
 
 void programs_csv_file(Context& ctx) {
-  auto q = read_query(ctx);
+  auto q = read_download_query(ctx);
   if (!q) return;
   auto rows = sessions_of(ctx, *q);
   if (!rows) return;
@@ -237,7 +248,7 @@ void programs_csv_file(Context& ctx) {
 }
 
 void people_csv_file(Context& ctx) {
-  auto q = read_query(ctx);
+  auto q = read_download_query(ctx);
   if (!q) return;
   auto rows = records_of(ctx, *q);
   if (!rows) return;
@@ -245,7 +256,7 @@ void people_csv_file(Context& ctx) {
 }
 
 void hours_csv_file(Context& ctx) {
-  auto q = read_query(ctx);
+  auto q = read_download_query(ctx);
   if (!q) return;
   auto shifts = shifts_of(ctx, *q);
   if (!shifts) return;
@@ -253,7 +264,7 @@ void hours_csv_file(Context& ctx) {
 }
 
 void shifts_csv_file(Context& ctx) {
-  auto q = read_query(ctx);
+  auto q = read_download_query(ctx);
   if (!q) return;
   auto shifts = shifts_of(ctx, *q);
   if (!shifts) return;
