@@ -53,7 +53,7 @@ if [ -z "$server_pid" ]; then
   exit 1
 fi
 url="http://127.0.0.1:$(cat "$out/server/port")"
-echo "Serving the kiosks' sync API at $url (log: $out/server/server.log)."
+echo "Serving the kiosks' sync API and the coordinators' dashboard at $url (log: $out/server/server.log)."
 echo "Setting up the demo community centre, its passes and an enrolment code:"
 "${server[@]}" demo --dir "$out/server" --url "$url" 2>>"$out/server/server.log" | sed 's/^/  /'
 
