@@ -1,0 +1,62 @@
+# The Debian packages (CPack DEB, one per component):
+#   checkin-kiosk   the kiosk program, its assets, the `checkin` tool and the appliance unit
+#   checkin-server  the server program and its unit
+# Each gets its configuration in /etc/checkin (the documented examples, every key at its
+# default), a system user and a data folder in /var/lib made by its maintainer scripts
+# (deploy/packaging/<package>/), and keeps that data on upgrade, removal and purge.
+# Build them with deploy/package.sh (amd64) or deploy/cross-build-arm64.sh (arm64).
+set(CHECKIN_PACKAGING_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(CHECKIN_DEPLOY_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
+
+# Debian 12 keeps packaged units here (merged /usr makes /usr/lib/systemd/system the same).
+set(CHECKIN_UNIT_DIR /lib/systemd/system)
+
+install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml DESTINATION /etc/checkin RENAME kiosk.toml COMPONENT kiosk)
+install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-kiosk.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT kiosk)
+install(PROGRAMS ${CHECKIN_PACKAGING_DIR}/checkin-kiosk-set-pin DESTINATION sbin COMPONENT kiosk)
+install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
+        DESTINATION share/doc/checkin-kiosk COMPONENT kiosk)
+
+install(FILES ${CHECKIN_DEPLOY_DIR}/server.example.toml DESTINATION /etc/checkin RENAME server.toml COMPONENT server)
+install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-server.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT server)
+install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/server.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
+        DESTINATION share/doc/checkin-server COMPONENT server)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_VENDOR "Community check-in")
+set(CPACK_PACKAGE_CONTACT "Community check-in maintainers <maintainers@users.noreply.r-seed-3180f063.example>")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL kiosk server)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/checkin")
+
+set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME checkin-kiosk)
+set(CPACK_COMPONENT_KIOSK_DESCRIPTION
+    "QR check-in kiosk for community programs\n"
+    "A fullscreen touchscreen kiosk that checks people into sessions and volunteer shifts by\n"
+    "scanning QR passes with a camera or USB scanner. Works offline; attendance is kept in\n"
+    "SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS/DRM).")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
+    "${CHECKIN_PACKAGING_DIR}/checkin-kiosk/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postinst;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/prerm;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postrm")
+
+set(CPACK_DEBIAN_SERVER_PACKAGE_NAME checkin-server)
+set(CPACK_COMPONENT_SERVER_DESCRIPTION
+    "central server for the community check-in kiosks\n"
+    "Collects attendance from the kiosks, sends them sessions, shifts, rosters and\n"
+    "revocations, and serves the coordinators' web dashboard: reports, CSV exports,\n"
+    "volunteer hours, pass printing and kiosk enrolment. SQLite by default; PostgreSQL for\n"
+    "organisations with many sites.")
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core, tzdata")
+# sqlite3: the backup script's online backup; postgresql-client: pg_dump, for PostgreSQL.
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "sqlite3")
+set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "postgresql, postgresql-client, nginx")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
+    "${CHECKIN_PACKAGING_DIR}/checkin-server/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-server/postinst;${CHECKIN_PACKAGING_DIR}/checkin-server/prerm;${CHECKIN_PACKAGING_DIR}/checkin-server/postrm")
+
+include(CPack)
