@@ -22,6 +22,9 @@ install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-server.service DESTINATION $
 install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/server.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
         DESTINATION share/doc/checkin-server COMPONENT server)
 
+# Packaging needs the three programs, not the tests: package.sh builds just those.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_VENDOR "Community check-in")
 set(CPACK_PACKAGE_CONTACT "Community check-in maintainers <maintainers@users.noreply.r-seed-3180f063.example>")
@@ -37,21 +40,22 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/checkin")
 
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME checkin-kiosk)
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION
-    "QR check-in kiosk for community programs\n"
-    "A fullscreen touchscreen kiosk that checks people into sessions and volunteer shifts by\n"
-    "scanning QR passes with a camera or USB scanner. Works offline; attendance is kept in\n"
-    "SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS/DRM).")
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core")
+"QR check-in kiosk for community programs
+A fullscreen touchscreen kiosk that checks people into sessions and volunteer shifts by
+scanning QR passes with a camera or USB scanner. Works offline: attendance is kept in
+SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS/DRM).")
+# systemd: the kiosk is an appliance started, watched and restarted by systemd.
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, init-system-helpers, systemd, fonts-dejavu-core")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CHECKIN_PACKAGING_DIR}/checkin-kiosk/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postinst;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/prerm;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postrm")
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME checkin-server)
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
-    "central server for the community check-in kiosks\n"
-    "Collects attendance from the kiosks, sends them sessions, shifts, rosters and\n"
-    "revocations, and serves the coordinators' web dashboard: reports, CSV exports,\n"
-    "volunteer hours, pass printing and kiosk enrolment. SQLite by default; PostgreSQL for\n"
-    "organisations with many sites.")
+"central server for the community check-in kiosks
+Collects attendance from the kiosks, sends them sessions, shifts, rosters and
+revocations, and serves the coordinators' web dashboard: reports, CSV exports,
+volunteer hours, pass printing and kiosk enrolment. SQLite by default, PostgreSQL for
+organisations with many sites.")
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core, tzdata")
 # sqlite3: the backup script's online backup; postgresql-client: pg_dump, for PostgreSQL.
 set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "sqlite3")

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Checks the Debian packages the way a coordinator and a volunteer would meet them: builds
+# checkin-server and checkin-kiosk, installs both into a brand-new Debian 12 root made with
+# debootstrap (a chroot: no systemd runs there, so the services are started as their units
+# say, by hand), then checks
+#   - the files, the conffiles, the system users and their groups, the data folders and
+#     the configurations' permissions; `systemd-analyze verify` of both units;
+#   - the server started as its unit starts it, and a headless kiosk, run as its own user
+#     with the packaged configuration, enrolled with it and syncing check-ins to it;
+#   - an upgrade, a removal, a purge and a reinstall: configuration edits and every record
+#     kept throughout.
+# Needs root (debootstrap, chroot, mounts). The Debian base is made once and reused.
+# Usage: sudo ./deploy/verify-packages.sh            (work folder: /var/tmp/checkin-verify)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${CHECKIN_VERIFY_DIR:-/var/tmp/checkin-verify}
+base=$work/base
+target=$work/root
+
+[ "$(id -u)" -eq 0 ] || { echo "verify-packages: needs root (debootstrap and chroot): sudo $0" >&2; exit 1; }
+command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
+
+echo "== Building the packages =="
+"$root/deploy/package.sh"
+debs=("$root"/build/packages/*.deb)
+
+# An upgrade needs a newer version: the same packages, renumbered.
+version=$(dpkg-deb -f "${debs[0]}" Version)
+rm -rf "$work/upgrade" && mkdir -p "$work/upgrade"
+for deb in "${debs[@]}"; do
+  unpacked=$work/upgrade/unpacked
+  rm -rf "$unpacked" && dpkg-deb -R "$deb" "$unpacked"
+  sed -i "s/^Version: .*/Version: $version+1/" "$unpacked/DEBIAN/control"
+  dpkg-deb -b -Zgzip "$unpacked" "$work/upgrade/" >/dev/null
+done
+rm -rf "$work/upgrade/unpacked"
+
+echo "== A fresh Debian 12 root =="
+unmount_all() {
+  for m in dev/pts dev proc; do umount -l "$target/$m" 2>/dev/null || true; done
+}
+if [ ! -x "$base/bin/bash" ]; then
+  mirror=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -oE 'https?://[^ ]+/debian$' | head -1)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  rm -rf "$base" && mkdir -p "$work"
+  echo "debootstrap bookworm from $mirror (once; log: $work/debootstrap.log)"
+  debootstrap --variant=minbase bookworm "$base" "$mirror" >"$work/debootstrap.log" 2>&1
+  echo "deb $mirror bookworm main" >"$base/etc/apt/sources.list"
+  security=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -oE 'https?://[^ ]+/debian-security$' | head -1)
+  [ -n "$security" ] && echo "deb $security bookworm-security main" >>"$base/etc/apt/sources.list"
+fi
+unmount_all
+rm -rf "$target" && cp -a "$base" "$target"
+cp /etc/resolv.conf "$target/etc/resolv.conf"
+mount -t proc proc "$target/proc"
+mount --bind /dev "$target/dev" && mount --bind /dev/pts "$target/dev/pts"
+
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  unmount_all
+}
+trap cleanup EXIT
+
+in_root() { chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+as_user() { local user=$1; shift; in_root setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
+
+failures=0
+check() {  # check "what" command...: prints ok or FAILED with the command's output
+  local what=$1; shift
+  local output
+  if output=$("$@" 2>&1); then
+    echo "  ok      $what"
+  else
+    echo "  FAILED  $what"
+    [ -n "$output" ] && echo "$output" | sed 's/^/          /' | head -n 20
+    failures=$((failures + 1))
+  fi
+}
+same() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1'"; return 1; }; }
+
+mkdir -p "$target/tmp/debs" "$target/tmp/upgrade"
+cp "${debs[@]}" "$target/tmp/debs/"
+cp "$work"/upgrade/*.deb "$target/tmp/upgrade/"
+apt_install() { in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }
+
+echo "== Installing both packages with apt (their declared dependencies come from Debian) =="
+in_root apt-get update -q >"$work/apt.log" 2>&1
+apt_install /tmp/debs/checkin-server_*.deb /tmp/debs/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1 || {
+  echo "apt could not install the packages; the end of $work/apt.log:" >&2
+  tail -n 30 "$work/apt.log" >&2
+  exit 1
+}
+
+echo "== Files, users, permissions and units =="
+for f in /usr/bin/checkin-server /usr/bin/checkin-kiosk /usr/bin/checkin /usr/sbin/checkin-kiosk-set-pin \
+         /usr/share/checkin/assets/i18n/en.toml /lib/systemd/system/checkin-server.service \
+         /lib/systemd/system/checkin-kiosk.service /usr/share/doc/checkin-server/README.md \
+         /usr/share/doc/checkin-kiosk/kiosk.example.toml; do
+  check "$f installed" test -e "$target$f"
+done
+check "/etc/checkin/server.toml is a conffile" bash -c "chroot '$target' dpkg-query -W -f='\${Conffiles}' checkin-server | grep -q /etc/checkin/server.toml"
+check "/etc/checkin/kiosk.toml is a conffile" bash -c "chroot '$target' dpkg-query -W -f='\${Conffiles}' checkin-kiosk | grep -q /etc/checkin/kiosk.toml"
+for user in checkin-server checkin-kiosk; do
+  check "system user $user (no login shell)" bash -c \
+    "entry=\$(chroot '$target' getent passwd $user) && uid=\$(echo \"\$entry\" | cut -d: -f3) && [ \"\$uid\" -lt 1000 ] && echo \"\$entry\" | grep -q ':/usr/sbin/nologin$'"
+  check "/var/lib/$user belongs to $user, mode 750" same "$(stat -c '%U:%G %a' "$target/var/lib/$user")" "$user:$user 750"
+done
+check "checkin-kiosk may use video, render, input and audio only" same \
+  "$(in_root id -Gn checkin-kiosk | tr ' ' '\n' | sort | xargs)" "audio checkin-kiosk input render video"
+check "/etc/checkin/server.toml readable by root and checkin-server only" same \
+  "$(stat -c '%U:%G %a' "$target/etc/checkin/server.toml")" "root:checkin-server 640"
+check "/etc/checkin/kiosk.toml readable by root and checkin-kiosk only" same \
+  "$(stat -c '%U:%G %a' "$target/etc/checkin/kiosk.toml")" "root:checkin-kiosk 640"
+check "systemd-analyze verify of both units" in_root systemd-analyze verify --man=no \
+  /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-kiosk.service
+check "checkin-server.service enabled" in_root systemctl is-enabled --quiet checkin-server.service
+check "checkin-kiosk.service enabled (the device boots into the kiosk)" in_root systemctl is-enabled --quiet checkin-kiosk.service
+
+echo "== The server, started as its unit starts it =="
+port=18470
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+url="http://127.0.0.1:$port"
+# The coordinator's edit of the packaged configuration: where to listen, the kiosks' URL.
+sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
+  "$target/etc/checkin/server.toml"
+unit_value() { sed -n "s/^$2=//p" "$target/lib/systemd/system/$1" | head -n 1; }
+read -r -a server_command <<<"$(unit_value checkin-server.service ExecStart)"
+server_user=$(unit_value checkin-server.service User)
+start_server() {
+  as_user "$server_user" "${server_command[@]}" 2>>"$work/server.log" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "checkin-server did not start; the end of $work/server.log:" >&2
+  tail -n 20 "$work/server.log" >&2
+  exit 1
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+: >"$work/server.log"
+start_server
+echo "  serving at $url as $server_user: ${server_command[*]}"
+server_cli=(as_user checkin-server checkin-server --config /etc/checkin/server.toml)
+"${server_cli[@]}" demo --dir /var/lib/checkin-server/demo --url "$url" >"$work/demo.log" 2>&1
+check "the database is the packaged default, /var/lib/checkin-server/server.db" test -s "$target/var/lib/checkin-server/server.db"
+
+echo "== The kiosk: staff PIN, enrolment, check-ins synced =="
+printf '2468\n2468\n' | in_root checkin-kiosk-set-pin >/dev/null
+check "checkin-kiosk-set-pin wrote the PIN's hash" grep -q '^admin_pin_hash = "\$argon2id' "$target/etc/checkin/kiosk.toml"
+check "... and the configuration kept its owner and mode" same \
+  "$(stat -c '%U:%G %a' "$target/etc/checkin/kiosk.toml")" "root:checkin-kiosk 640"
+install -d -o "$(stat -c %u "$target/var/lib/checkin-kiosk")" "$target/var/lib/checkin-kiosk/camera"
+cp "$target"/var/lib/checkin-server/demo/camera/* "$target/var/lib/checkin-kiosk/camera/"
+cp "$target/var/lib/checkin-server/demo/enrol.txt" "$target/var/lib/checkin-kiosk/enrol.txt"
+chroot "$target" chown -R checkin-kiosk: /var/lib/checkin-kiosk/camera /var/lib/checkin-kiosk/enrol.txt
+kiosk_status=0
+as_user checkin-kiosk checkin-kiosk --config /etc/checkin/kiosk.toml --headless --run-for 40 \
+  --enrol @/var/lib/checkin-kiosk/enrol.txt --set camera.source=replay \
+  --set camera.replay_path=/var/lib/checkin-kiosk/camera --set sync.interval_seconds=5 \
+  2>"$work/kiosk.log" || kiosk_status=$?
+check "the headless kiosk ran as checkin-kiosk and stopped cleanly" same "$kiosk_status" 0
+check "the kiosk's database is the packaged default, /var/lib/checkin-kiosk/kiosk.db" \
+  test -s "$target/var/lib/checkin-kiosk/kiosk.db"
+check "the kiosk enrolled with the server" grep -q "sync: enrolled" "$work/kiosk.log"
+attendance=$("${server_cli[@]}" attendance list 2>/dev/null)
+echo "$attendance" | sed 's/^/  server: /'
+checked_in() { "${server_cli[@]}" attendance list 2>/dev/null | awk 'NR > 1 { n += $NF } END { print n + 0 }'; }
+people=$(checked_in)
+check "check-ins from the kiosk reached the server ($people)" test "$people" -gt 0
+check "the server lists the kiosk with its last sync" bash -c \
+  "chroot '$target' setpriv --reuid=checkin-server --regid=checkin-server --init-groups -- checkin-server --config /etc/checkin/server.toml device list | tail -n +2 | grep -q site-riverside"
+
+echo "== Upgrade to $version+1: configuration and data kept =="
+stop_server
+server_db_before=$(sha256sum <"$target/var/lib/checkin-server/server.db")
+kiosk_db_before=$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")
+apt_install /tmp/upgrade/checkin-server_*.deb /tmp/upgrade/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1
+check "both packages now at $version+1" same \
+  "$(in_root dpkg-query -W -f='${Version} ' checkin-server checkin-kiosk)" "$version+1 $version+1 "
+check "the server's configuration edit survived the upgrade" grep -q "^listen = \"127.0.0.1:$port\"" "$target/etc/checkin/server.toml"
+check "the staff PIN survived the upgrade" grep -q '^admin_pin_hash = "\$argon2id' "$target/etc/checkin/kiosk.toml"
+check "the server's database untouched by the upgrade" same "$(sha256sum <"$target/var/lib/checkin-server/server.db")" "$server_db_before"
+check "the kiosk's database untouched by the upgrade" same "$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")" "$kiosk_db_before"
+start_server
+check "the upgraded server serves the same attendance" same "$(checked_in)" "$people"
+stop_server
+
+echo "== Removal, purge and reinstall: every record kept =="
+in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q checkin-server checkin-kiosk >>"$work/apt.log" 2>&1
+check "removed: the programs are gone" test ! -e "$target/usr/bin/checkin-server" -a ! -e "$target/usr/bin/checkin-kiosk"
+check "removed: the configuration stays (conffiles)" test -f "$target/etc/checkin/server.toml" -a -f "$target/etc/checkin/kiosk.toml"
+check "removed: the server's database stays" same "$(sha256sum <"$target/var/lib/checkin-server/server.db")" "$server_db_before"
+check "removed: the kiosk's database stays" same "$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")" "$kiosk_db_before"
+purge_output=$(in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q checkin-server checkin-kiosk 2>&1)
+echo "$purge_output" >>"$work/apt.log"
+check "purged: the configuration is gone" test ! -e "$target/etc/checkin/server.toml" -a ! -e "$target/etc/checkin/kiosk.toml"
+check "purged: the server's database stays" same "$(sha256sum <"$target/var/lib/checkin-server/server.db")" "$server_db_before"
+check "purged: the kiosk's database stays" same "$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")" "$kiosk_db_before"
+check "purged: apt says where the kept data is" grep -q "attendance data in /var/lib/checkin-server was kept" <<<"$purge_output"
+apt_install /tmp/upgrade/checkin-server_*.deb /tmp/upgrade/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1
+sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
+  "$target/etc/checkin/server.toml"
+check "reinstalled: the same system users" in_root getent passwd checkin-server checkin-kiosk
+start_server
+check "reinstalled: the server serves every earlier check-in" same "$(checked_in)" "$people"
+stop_server
+
+echo
+if [ "$failures" -eq 0 ]; then
+  echo "verify-packages: all checks passed (logs in $work)"
+else
+  echo "verify-packages: $failures check(s) FAILED (logs in $work)" >&2
+  exit 1
+fi
