@@ -44,8 +44,11 @@ set(CPACK_COMPONENT_KIOSK_DESCRIPTION
 A fullscreen touchscreen kiosk that checks people into sessions and volunteer shifts by
 scanning QR passes with a camera or USB scanner. Works offline: attendance is kept in
 SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS/DRM).")
-# systemd: the kiosk is an appliance started, watched and restarted by systemd.
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, init-system-helpers, systemd, fonts-dejavu-core")
+# systemd: the kiosk is an appliance started, watched and restarted by systemd. SDL loads
+# EGL, GLES and the Mesa GPU drivers at run time (dpkg-shlibdeps cannot see them); its
+# KMS/DRM backend draws through them.
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
+    "adduser, init-system-helpers, systemd, fonts-dejavu-core, libegl1, libegl-mesa0, libgles2, libgl1-mesa-dri")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CHECKIN_PACKAGING_DIR}/checkin-kiosk/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postinst;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/prerm;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postrm")
 
