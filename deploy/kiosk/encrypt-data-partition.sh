@@ -22,9 +22,10 @@
 # (unless --attach) is already encrypted; asks to type the device's name (unless --yes);
 # stops checkin-kiosk.service; encrypts and formats the device; copies the data directory
 # onto it and checks the copy byte for byte and with SQLite's integrity check; writes
-# /etc/crypttab and /etc/fstab entries and a drop-in that keeps the kiosk from starting
-# without its data drive; moves the old directory aside as a dated backup (never deletes
-# it); mounts the drive in its place and starts the kiosk again.
+# /etc/crypttab and /etc/fstab entries; moves the old directory aside as a dated backup
+# (never deletes it); mounts the drive in its place and starts the kiosk again. The
+# kiosk's unit must require the mount (RequiresMountsFor=, as the package's unit does),
+# so that without its drive the kiosk does not start rather than write to the SD card.
 #
 # CHECKIN_KIOSK_DATA_DIR and CHECKIN_KIOSK_ETC_DIR replace /var/lib/checkin-kiosk and /etc
 # (for tests).
@@ -36,7 +37,6 @@ etc_dir=${CHECKIN_KIOSK_ETC_DIR:-/etc}
 mapper_name=checkin-data
 mapper=/dev/mapper/$mapper_name
 key_file=$etc_dir/cryptsetup-keys.d/$mapper_name.key
-dropin_dir=$etc_dir/systemd/system/checkin-kiosk.service.d
 kiosk_unit=checkin-kiosk.service
 min_size=$((128 * 1024 * 1024))
 # A drive that is not there at boot fails after this long (a clear failure on the console
@@ -186,8 +186,17 @@ check_data_dir() {
     die "$data_dir is already a separate mount (from $(mount_field SOURCE "$data_dir")): this script moves it from the SD card onto a new drive"
   fi
   [ ! -e "$mapper" ] || die "$mapper is already open: close it first (cryptsetup close $mapper_name)"
+  # Without the drive the kiosk must not start: StateDirectory= would give it the empty
+  # directory underneath, on the SD card.
+  local paths
+  if paths=$(systemctl show -p RequiresMountsFor --value "$kiosk_unit" 2>/dev/null); then
+    [[ " $paths " == *" $data_dir "* ]] ||
+      die "$kiosk_unit does not require $data_dir to be mounted. Add 'RequiresMountsFor=$data_dir' under [Unit] (sudo systemctl edit $kiosk_unit), then run this again."
+  else
+    echo "$prog: systemd cannot say whether $kiosk_unit requires $data_dir to be mounted; it must (RequiresMountsFor=)" >&2
+  fi
   if [ "$(mount_field FSTYPE / || true)" = overlay ]; then
-    [ "$dry_run" = 1 ] || die "the root filesystem is a read-only overlay: what this script writes would vanish at the next boot. Run read-only-root.sh disable, reboot, then run this again."
+    [ "$dry_run" = 1 ] || die "the root filesystem is a read-only overlay: what this script writes would vanish at the next boot. Run checkin-kiosk-read-only-root disable, reboot, then run this again."
   fi
 }
 
@@ -424,20 +433,6 @@ write_boot_configuration() {
   fi
   set_table_entry "$etc_dir/crypttab" 1 "$mapper_name" "$mapper_name UUID=$uuid $key $crypt_options"
   set_table_entry "$etc_dir/fstab" 2 "$data_dir" "$mapper $data_dir ext4 $mount_options 0 2"
-
-  local dropin=$dropin_dir/data-partition.conf
-  if [ "$dry_run" = 1 ]; then
-    say "would write $dropin: RequiresMountsFor=$data_dir"
-  else
-    mkdir -p "$dropin_dir"
-    cat >"$dropin" <<EOF
-# Written by $prog: the kiosk starts only with its data drive
-# mounted, so it never records check-ins on the SD card underneath (where they
-# would be hidden by the drive, or lost under a read-only root).
-[Unit]
-RequiresMountsFor=$data_dir
-EOF
-  fi
   if command -v systemctl >/dev/null; then
     run systemctl daemon-reload || echo "$prog: systemctl daemon-reload failed; reboot to apply" >&2
     if [ "$unlock" = tang ]; then

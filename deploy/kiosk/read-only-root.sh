@@ -3,7 +3,8 @@
 # filesystem is mounted read-only and every change goes to RAM (overlayroot), and the boot
 # partition is read-only too, so pulling the plug cannot damage either. The one place the
 # kiosk writes, /var/lib/checkin-kiosk, must then be a separate, persistent mount (for
-# example the encrypted drive of encrypt-data-partition.sh): otherwise every check-in
+# example the encrypted drive of encrypt-data-partition.sh, installed as
+# checkin-kiosk-encrypt-data): otherwise every check-in
 # since boot would vanish at power-off, so `enable` refuses.
 #
 #   read-only-root.sh enable|disable|status [--dry-run]
@@ -223,7 +224,7 @@ need_root() { [ "$dry_run" = 1 ] || [ "$(id -u)" = 0 ] || die "run as root (sudo
 cmd_enable() {
   local problem
   problem=$(data_mount_problem)
-  [ -z "$problem" ] || die "refusing: $problem. Under a read-only root every check-in since boot would vanish at power-off. Put the data on its own partition or drive first (encrypt-data-partition.sh)."
+  [ -z "$problem" ] || die "refusing: $problem. Under a read-only root every check-in since boot would vanish at power-off. Put the data on its own partition or drive first (checkin-kiosk-encrypt-data)."
   problem=$(kiosk_unit_problem)
   [ -z "$problem" ] || die "refusing: $problem"
   need_root
