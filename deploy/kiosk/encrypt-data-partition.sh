@@ -38,6 +38,7 @@ mapper_name=checkin-data
 mapper=/dev/mapper/$mapper_name
 key_file=$etc_dir/cryptsetup-keys.d/$mapper_name.key
 kiosk_unit=checkin-kiosk.service
+kiosk_user=checkin-kiosk
 min_size=$((128 * 1024 * 1024))
 # A drive that is not there at boot fails after this long (a clear failure on the console
 # and in the journal) instead of the kiosk starting on an empty directory.
@@ -351,8 +352,14 @@ fill_drive() {
   staging_mounted=1
   if [ "$mode" = format ]; then
     cp -a "$data_dir/." "$work/mnt/"
-    chown --reference="$data_dir" "$work/mnt"
-    chmod --reference="$data_dir" "$work/mnt"
+    local owner group access
+    read -r owner group access < <(stat -c '%U %G %a' "$data_dir")
+    if [ "$owner:$access" = root:0 ] && id "$kiosk_user" >/dev/null 2>&1; then
+      # The closed mount point of a drive that died: the new drive is the kiosk's.
+      owner=$kiosk_user group=$kiosk_user access=750
+    fi
+    chown "$owner:$group" "$work/mnt"
+    chmod "$access" "$work/mnt"
     verify_copy "$data_dir" "$work/mnt"
   else
     find "$work/mnt" -path "$work/mnt/lost+found" -prune -o -exec chown -h --reference="$data_dir" {} +
@@ -365,9 +372,9 @@ fill_drive() {
   staging_mounted=0
 }
 
-# The file list (type, owner, mode, size of files) of a tree, without mkfs's lost+found.
+# The file list (type, owner, mode, size of files) under a directory, without mkfs's lost+found.
 tree_listing() {
-  (cd "$1" && find . -path ./lost+found -prune -o -printf '%y %U:%G %m %s %p\n') |
+  (cd "$1" && find . -mindepth 1 -path ./lost+found -prune -o -printf '%y %U:%G %m %s %p\n') |
     awk '$1 == "d" { $4 = "-" } 1' | LC_ALL=C sort
 }
 

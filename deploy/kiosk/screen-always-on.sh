@@ -8,8 +8,7 @@
 #
 # The kernel command line is /boot/firmware/cmdline.txt on Raspberry Pi OS bookworm and
 # /boot/cmdline.txt on older releases; it must stay one line. checkin-kiosk.service also
-# writes 0 to /sys/module/kernel/parameters/consoleblank when it starts. The kiosk itself
-# (SDL) keeps the display from sleeping while it runs.
+# writes 0 to /sys/module/kernel/parameters/consoleblank when it starts.
 #
 # CHECKIN_KIOSK_BOOT_DIR and CHECKIN_KIOSK_CONSOLEBLANK replace the boot partition's mount
 # point and /sys/module/kernel/parameters/consoleblank (for tests).
