@@ -60,11 +60,9 @@ Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& confi
   made.code.server_url = url.empty() ? config.public_url : url;
   if (made.code.server_url.empty())
     return fail(Errc::invalid_input, "--url (or server.public_url) is needed: the URL kiosks reach");
-  if (!config.tls_cert.empty()) {
-    auto pin = certificate_public_key_sha256(config.tls_cert);
-    if (!pin) return std::unexpected(pin.error());
-    made.code.cert_sha256 = *pin;
-  }
+  auto pin = enrolment_pin(config);
+  if (!pin) return std::unexpected(pin.error());
+  made.code.cert_sha256 = *pin;
   auto token = store.create_enrolment_token(site_id, now);
   if (!token) return std::unexpected(token.error());
   made.token = *token;

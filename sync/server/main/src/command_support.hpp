@@ -34,7 +34,8 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& co
 Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg);
 
 // A new single-use enrolment token for the site, as the code a kiosk scans: `url` (empty:
-// server.public_url) and, when the server has a TLS certificate, its public-key pin.
+// server.public_url) and the public-key pin of enrolment_pin (the server's or its proxy's
+// certificate), if any.
 struct NewEnrolment {
   sync::EnrolmentCode code;
   EnrolmentToken token;

@@ -61,6 +61,13 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
   sigaddset(&stop_signals, SIGUSR1);  // the serving thread ended on its own
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  auto pin = enrolment_pin(config);
+  if (!pin) {
+    log_error("server", "{}", pin.error().message);
+    return kExitUsage;
+  }
+  if (!config.tls_pin_cert.empty()) log_info("server", "enrolment codes pin the proxy's certificate key sha256 {}", *pin);
+
   auto store = ServerStore::open(config.database, static_cast<std::size_t>(config.connections));
   if (!store) {
     log_error("server", "cannot open the database: {}", store.error().message);
@@ -78,10 +85,10 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
     return kExitFailed;
   }
   // The dashboard is served for every path outside /api/. Enrolment codes it shows carry
-  // the address kiosks use and the TLS key's pin, both known once bound.
+  // the address kiosks use (known once bound) and the TLS key's pin.
   DashboardOptions dashboard_options;
   dashboard_options.public_url = config.public_url.empty() ? (*api)->url() : config.public_url;
-  dashboard_options.public_key_sha256 = (*api)->public_key_sha256();
+  dashboard_options.public_key_sha256 = *pin;
   dashboard_options.secure_cookies = use_secure_cookies(config);
   dashboard_options.sessions = web_session_policy(config);
   dashboard_options.organisation_name = config.organisation_name;

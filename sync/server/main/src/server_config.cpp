@@ -28,6 +28,7 @@ const config::Setters<ServerConfig>& setters() {
        }},
       {"server.tls_cert", [](C& c, const std::string& v) { c.tls_cert = v; return ""; }},
       {"server.tls_key", [](C& c, const std::string& v) { c.tls_key = v; return ""; }},
+      {"server.tls_pin_cert", [](C& c, const std::string& v) { c.tls_pin_cert = v; return ""; }},
       {"server.allow_plain_http", [](C& c, const std::string& v) { return set_bool(c.allow_plain_http, v); }},
       {"server.threads", [](C& c, const std::string& v) { return set_int(c.threads, v, 1, 1024); }},
       {"server.body_limit", [](C& c, const std::string& v) { return set_int(c.body_limit, v, 1024, 256LL << 20); }},
@@ -98,6 +99,17 @@ WebSessionPolicy web_session_policy(const ServerConfig& config) {
 bool use_secure_cookies(const ServerConfig& config) {
   if (config.secure_cookies) return *config.secure_cookies;
   return !config.tls_cert.empty() || config.public_url.starts_with("https://");
+}
+
+Result<std::string> enrolment_pin(const ServerConfig& config) {
+  const std::string& cert = config.tls_pin_cert.empty() ? config.tls_cert : config.tls_pin_cert;
+  if (cert.empty()) return std::string{};
+  auto pin = certificate_public_key_sha256(cert);
+  if (!pin) {
+    const char* key = config.tls_pin_cert.empty() ? "server.tls_cert" : "server.tls_pin_cert";
+    return fail(pin.error().code, fmt::format("{}: {}", key, pin.error().message));
+  }
+  return pin;
 }
 
 bool known_time_zone(std::string_view iana_name) {

@@ -22,6 +22,7 @@ struct ServerConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   std::string tls_cert;
   std::string tls_key;
+  std::string tls_pin_cert;  // the certificate kiosks see when a reverse proxy terminates TLS
   bool allow_plain_http = false;
   int threads = 8;
   std::size_t body_limit = sync::kMaxBodyBytes;
@@ -50,6 +51,11 @@ WebSessionPolicy web_session_policy(const ServerConfig& config);
 // when "auto" (the default), true if this server speaks TLS or public_url is https://.
 // Decided at use, so --tls-cert on the command line counts too.
 bool use_secure_cookies(const ServerConfig& config);
+
+// The SHA-256 of the public key kiosks pin, put into enrolment codes: that of
+// server.tls_pin_cert (a TLS-terminating proxy's certificate) if set, else of
+// server.tls_cert; empty with neither (kiosks then check the server against their CAs).
+Result<std::string> enrolment_pin(const ServerConfig& config);
 
 // True if the system knows the IANA zone name (its /usr/share/zoneinfo file exists).
 bool known_time_zone(std::string_view iana_name);
