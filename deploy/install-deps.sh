@@ -15,6 +15,9 @@ packages=(
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
   catch2 postgresql openssl
+  # tests: the example reverse proxy (deploy/server/nginx-checkin.conf) run for real, and
+  # curl to talk to it. Where systemd runs, Debian's nginx starts its default site on port 80.
+  nginx curl
   # tests: the dashboard in a real browser (Debian's chromium, headless, driven by
   # playwright-core, which tests/browser/run.sh installs from npm)
   chromium nodejs
