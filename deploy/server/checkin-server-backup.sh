@@ -9,7 +9,7 @@
 # than the server too, and protect them like the server: they hold the pass-signing keys
 # and the people's names.
 #
-# Restore: deploy/server/README.md ("Backup and restore").
+# Restore: deploy/server/README.md ("Backups and restore").
 set -euo pipefail
 usage() {
   echo "usage: $0 [--keep N] DATABASE OUT_DIR   (DATABASE: a SQLite file or a postgresql:// URL)" >&2
