@@ -12,6 +12,7 @@ packages=(
   libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
   fonts-dejavu-core
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libpqxx-dev
+  libsystemd-dev
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
   catch2 postgresql openssl
