@@ -20,6 +20,7 @@
 #include "checkin/platform/frame_feed.hpp"
 #include "checkin/platform/replay_source.hpp"
 #include "checkin/platform/scan_worker.hpp"
+#include "checkin/platform/service_notifier.hpp"
 #include "checkin/platform/sound.hpp"
 #include "checkin/platform/system_clock.hpp"
 #include "checkin/platform/v4l2_camera.hpp"
@@ -39,6 +40,7 @@ using platform::monotonic_now;
 
 constexpr Millis kPreviewRedraw{500};  // the live preview refreshes twice a second at most
 constexpr int kFramesAfterInput = 3;   // ImGui needs a frame or two to settle after input
+constexpr int kFailedFramesLimit = 3;  // frames in a row that throw before the watchdog hears no more
 
 platform::DisplayOptions display_options(const KioskConfig& config) {
   platform::DisplayOptions o;
@@ -150,11 +152,12 @@ std::string file_safe(std::string_view text) {
 // Everything the kiosk is made of, wired once. Member order is construction order.
 class KioskApp {
  public:
-  KioskApp(KioskConfig config, const LaunchOptions& launch, std::unique_ptr<platform::Display> display,
-           ui::Translator translator, store::Store store, std::unique_ptr<Clock> clock, ScriptClock* manual_clock,
-           std::optional<DemoSetup> demo)
-      : config_(std::move(config)), launch_(launch), display_(std::move(display)), translator_(std::move(translator)),
-        store_(std::move(store)), clock_(std::move(clock)), manual_clock_(manual_clock), demo_(std::move(demo)),
+  KioskApp(KioskConfig config, const LaunchOptions& launch, platform::ServiceNotifier& service,
+           std::unique_ptr<platform::Display> display, ui::Translator translator, store::Store store,
+           std::unique_ptr<Clock> clock, ScriptClock* manual_clock, std::optional<DemoSetup> demo)
+      : config_(std::move(config)), launch_(launch), service_(service), display_(std::move(display)),
+        translator_(std::move(translator)), store_(std::move(store)), clock_(std::move(clock)),
+        manual_clock_(manual_clock), demo_(std::move(demo)),
         desk_(*clock_, store_, device_id()),
         kiosk_(desk_, store_, PinGuard(config_.admin_pin_hash), settings_from(config_)),
         wake_event_(SDL_RegisterEvents(1)),
@@ -168,7 +171,11 @@ class KioskApp {
     start_camera();
   }
 
-  int run() { return launch_.script.empty() ? run_loop() : run_script(); }
+  int run() {
+    int status = launch_.script.empty() ? run_loop() : run_script();
+    service_.stopping();
+    return status;
+  }
 
  private:
   static KioskSettings settings_from(const KioskConfig& c) {
@@ -293,12 +300,14 @@ class KioskApp {
                                          view.ready.preview.height, view.ready.preview.width, view.ready.preview.serial);
     std::vector<ui::Intent> intents;
     display_->begin_frame();
+    bool drawn = false;
     try {
       last_report_ = ui::draw(view, ui::DrawInput{translator_, fonts_of(display_->fonts()), preview}, intents);
       display_->render();
       if (!screenshot.empty())
         if (auto ok = display_->save_screenshot(screenshot); !ok) log_error("kiosk", "{}", ok.error().message);
       display_->present();
+      drawn = true;
     } catch (const std::exception& e) {
       // A frame that throws is dropped, not the kiosk.
       log_error("ui", "frame failed and was discarded: {}", e.what());
@@ -307,10 +316,13 @@ class KioskApp {
     }
     last_drawn_ = monotonic_now();
     last_screen_ = view.screen;
-    if (!first_frame_logged_) {
+    failed_frames_ = drawn ? 0 : failed_frames_ + 1;
+    if (drawn && !first_frame_logged_) {
+      // The store is open (the app is built on it) and the screen shows: start-up is done.
       first_frame_logged_ = true;
       log_info("kiosk", "ready screen drawn {} ms after start",
                duration_cast<milliseconds>(steady_clock::now() - launch_.process_start).count());
+      service_.ready("running");
     }
     for (const auto& intent : intents) {
       kiosk_.on_intent(intent);
@@ -339,6 +351,41 @@ class KioskApp {
     return changed;
   }
 
+  // ---- the watchdog ----
+
+  // Called on every turn of the loop; once a keep-alive period it checks the kiosk's health
+  // and tells systemd's watchdog only when the kiosk works, so that systemd restarts one
+  // that does not.
+  void feed_watchdog() {
+    service_.keep_alive(steady_clock::now(), [this] { return healthy(); });
+  }
+
+  // Working means: the loop comes round (it is not stuck), frames draw (fewer than
+  // kFailedFramesLimit in a row threw), and the store takes writes. Of the store, the loop
+  // sees cheaply the flow's store fault: set when a write failed, cleared when a check-in
+  // commits. One failed write may have been a passing moment, so while the fault is set the
+  // kiosk confirms it with one small write of its own (once a period); only when that fails
+  // too is the watchdog left unfed, and the restart reopens the database (or shows on screen
+  // why it cannot).
+  bool healthy() {
+    std::string problem;
+    if (failed_frames_ >= kFailedFramesLimit) {
+      problem = "frames keep failing to draw";
+    } else if (!kiosk_.view().admin.store_fault.empty()) {
+      if (auto written = store_.set_setting("watchdog_probe", "written"); !written) {
+        log_error("kiosk", "the store cannot be written: {}", written.error().message);
+        problem = "the store cannot be written";
+      }
+    }
+    if (problem != health_problem_) {
+      health_problem_ = problem;
+      if (problem.empty()) log_info("kiosk", "working again: telling the watchdog");
+      else log_error("kiosk", "{}: no longer telling the watchdog, systemd will restart the kiosk", problem);
+      service_.status(problem.empty() ? "running" : problem + " (watchdog not told)");
+    }
+    return problem.empty();
+  }
+
   // ---- the interactive (and headless demo) loop ----
 
   int run_loop() {
@@ -349,6 +396,7 @@ class KioskApp {
       Millis wait = frames_to_draw_ > 0 ? Millis{0} : std::min(kiosk_.time_to_next_timer(), Millis{1000});
       bool live_preview = worker_ && kiosk_.view().screen == ui::Screen::ready;
       if (live_preview) wait = std::min(wait, std::max(Millis{0}, kPreviewRedraw - (monotonic_now() - last_polled_)));
+      wait = std::min(wait, service_.time_to_keep_alive(steady_clock::now(), wait));
       SDL_Event e;
       if (display_->mode() == platform::DisplayMode::headless) {
         // No input without a screen: sleep until a scan, a camera change or a timer.
@@ -380,6 +428,7 @@ class KioskApp {
         }
         draw_frame(path);
       }
+      feed_watchdog();
       if (launch_.run_for_seconds > 0 &&
           monotonic_now() - started >= duration_cast<Millis>(duration<double>(launch_.run_for_seconds)))
         break;
@@ -502,6 +551,7 @@ class KioskApp {
         return problem("this kiosk is not enrolled");
       if (steady_clock::now() >= deadline)
         return problem(fmt::format("not idle after {} s", duration_cast<seconds>(step.duration).count()));
+      feed_watchdog();
       std::this_thread::sleep_for(20ms);
     }
   }
@@ -524,6 +574,7 @@ class KioskApp {
       }
       settle();
       take_scans();
+      feed_watchdog();
       // An enrolment code's token stays out of file names as it stays out of the log.
       const std::string what = sync::looks_like_enrolment_code(step.argument) ? "enrolment-code" : step.argument;
       std::string label = step.kind == ScriptStep::Kind::shot
@@ -540,6 +591,7 @@ class KioskApp {
 
   KioskConfig config_;
   const LaunchOptions& launch_;
+  platform::ServiceNotifier& service_;
   std::unique_ptr<platform::Display> display_;
   ui::Translator translator_;
   store::Store store_;
@@ -563,15 +615,20 @@ class KioskApp {
   ui::Screen last_screen_ = ui::Screen::ready;
   Millis last_drawn_{0};
   int frames_to_draw_ = kFramesAfterInput;
+  int failed_frames_ = 0;       // in a row
+  std::string health_problem_;  // why the watchdog is not told, as last reported; empty: healthy
   bool quit_ = false;
   bool first_frame_logged_ = false;
 };
 
 // When the kiosk cannot start (bad configuration, unusable database), it says so on its
-// screen as well as in the log, and waits for someone to fix it.
-int show_problem(platform::Display& display, const ui::Translator& translator, const std::string& language,
-                 const std::string& detail, const std::filesystem::path& screenshots) {
+// screen as well as in the log, and waits for someone to fix it. It never tells systemd it
+// is ready: under Type=notify the start timeout ends it and systemd starts it again, which
+// mends what mends itself (a data disk mounted late) and shows the problem meanwhile.
+int show_problem(platform::ServiceNotifier& service, platform::Display& display, const ui::Translator& translator,
+                 const std::string& language, const std::string& detail, const std::filesystem::path& screenshots) {
   log_error("kiosk", "cannot start: {}", detail);
+  service.status("cannot start: the reason is on the screen and in the log");
   for (int frame = 0;; ++frame) {
     display.begin_frame();
     ui::draw_problem(detail, language, ui::DrawInput{translator, fonts_of(display.fonts()), nullptr});
@@ -592,7 +649,7 @@ int show_problem(platform::Display& display, const ui::Translator& translator, c
 
 }  // namespace
 
-int run_kiosk(const LaunchOptions& launch) {
+int run_kiosk(const LaunchOptions& launch, platform::ServiceNotifier& service) {
   auto config = load_config(launch.config_file, launch.overrides);
   // A headless kiosk has no speakers to look for.
   if (launch.headless) setenv("SDL_AUDIODRIVER", "dummy", /*overwrite=*/0);
@@ -620,14 +677,15 @@ int run_kiosk(const LaunchOptions& launch) {
     log_error("kiosk", "cannot open the display: {}", display.error().message);
     return 2;
   }
-  if (!config) return show_problem(**display, *translator, shown.language, config.error().message, launch.screenshots);
+  if (!config)
+    return show_problem(service, **display, *translator, shown.language, config.error().message, launch.screenshots);
 
   std::unique_ptr<Clock> clock;
   ScriptClock* manual = nullptr;
   if (!launch.script.empty()) {  // scripts move time themselves ("advance 6s")
     WallTime start = time_point_cast<Millis>(system_clock::now());
     if (!launch.start_time.empty() && !parse_utc(launch.start_time, start))
-      return show_problem(**display, *translator, config->language,
+      return show_problem(service, **display, *translator, config->language,
                           fmt::format("--start-time '{}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", launch.start_time),
                           launch.screenshots);
     auto owned = std::make_unique<ScriptClock>(start, platform::SystemClock().now().boot_id);
@@ -643,11 +701,12 @@ int run_kiosk(const LaunchOptions& launch) {
     if (!database_set) config->database = launch.demo_dir / "kiosk.db";
   }
   if (auto dir = config->database.parent_path(); !dir.empty() && !std::filesystem::exists(dir))
-    return show_problem(**display, *translator, config->language,
+    return show_problem(service, **display, *translator, config->language,
                         fmt::format("the database folder {} does not exist (kiosk.database)", dir.string()),
                         launch.screenshots);
   auto store = store::Store::open(config->database.string());
-  if (!store) return show_problem(**display, *translator, config->language, store.error().message, launch.screenshots);
+  if (!store)
+    return show_problem(service, **display, *translator, config->language, store.error().message, launch.screenshots);
 
   if (!launch.enrol.empty()) {
     auto enrolled = launch.demo_dir.empty()
@@ -655,13 +714,16 @@ int run_kiosk(const LaunchOptions& launch) {
                         : Result<void>(fail(Errc::invalid_input,
                                             "--enrol and --demo do not go together: --demo makes its own organisation"));
     if (!enrolled)
-      return show_problem(**display, *translator, config->language, enrolled.error().message, launch.screenshots);
+      return show_problem(service, **display, *translator, config->language, enrolled.error().message,
+                          launch.screenshots);
   }
 
   std::optional<DemoSetup> demo;
   if (!launch.demo_dir.empty()) {
     auto setup = prepare_demo(launch.demo_dir, *store, clock->now().wall);
-    if (!setup) return show_problem(**display, *translator, config->language, setup.error().message, launch.screenshots);
+    if (!setup)
+      return show_problem(service, **display, *translator, config->language, setup.error().message,
+                          launch.screenshots);
     if (launch.script.empty() && !camera_chosen(launch)) {
       config->camera = CameraSource::replay;
       config->replay_path = setup->frames_dir;
@@ -671,7 +733,7 @@ int run_kiosk(const LaunchOptions& launch) {
     demo = std::move(*setup);
   }
 
-  KioskApp app(std::move(*config), launch, std::move(*display), std::move(*translator), std::move(*store),
+  KioskApp app(std::move(*config), launch, service, std::move(*display), std::move(*translator), std::move(*store),
                std::move(clock), manual, std::move(demo));
   return app.run();
 }

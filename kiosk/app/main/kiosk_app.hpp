@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checkin/app/config.hpp"
+#include "checkin/platform/service_notifier.hpp"
 
 namespace checkin::app {
 
@@ -23,7 +24,8 @@ struct LaunchOptions {
 };
 
 // Returns the process exit status: 0 after a normal exit, 1 when a script step failed,
-// 2 for a configuration or start-up problem (also shown on screen).
-int run_kiosk(const LaunchOptions& launch);
+// 2 for a configuration or start-up problem (also shown on screen). Tells `service` when
+// the kiosk is ready, alive and stopping.
+int run_kiosk(const LaunchOptions& launch, platform::ServiceNotifier& service);
 
 }  // namespace checkin::app

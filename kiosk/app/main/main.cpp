@@ -96,8 +96,9 @@ int main(int argc, char** argv) {
     std::cerr << "checkin-kiosk: --script needs --headless\n";
     return 2;
   }
+  platform::ServiceNotifier service;  // systemd's notification socket and watchdog, when started by it
   try {
-    return app::run_kiosk(launch);
+    return app::run_kiosk(launch, service);
   } catch (const std::exception& e) {
     // Start-up failures that leave nothing to show; the service manager restarts us.
     log_error("kiosk", "fatal: {}", e.what());
