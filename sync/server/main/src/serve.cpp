@@ -11,6 +11,7 @@
 #include "checkin/server/http.hpp"
 #include "checkin/server/store.hpp"
 #include "commands.hpp"
+#include "database_watchdog.hpp"
 
 namespace checkin::server {
 
@@ -108,9 +109,16 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
     served = (*api)->run();
     pthread_kill(main_thread, SIGUSR1);
   });
+  // Under systemd (Type=notify): ready now that the port is bound, alive while the database
+  // answers.
+  platform::ServiceNotifier service;
+  const std::string running = fmt::format("serving on {}", (*api)->url());
+  service.ready(running);
+  DatabaseWatchdog watchdog(**store, service, running);
   int received = 0;
   sigwait(&stop_signals, &received);
   if (received != SIGUSR1) log_info("server", "signal {}: stopping after the requests in flight", received);
+  service.stopping();
   (*api)->stop();  // closes the listening socket; the worker pool drains before run() returns
   serving.join();
   if (!served) {
