@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Cross-builds the kiosk and the server for arm64 (Raspberry Pi OS bookworm 64-bit) on an
+# amd64 Debian 12 machine, runs the unit tests under qemu-user and makes the arm64 .debs.
+#
+#   deploy/cross-build-arm64.sh [BUILD_DIR]        (default: build-arm64/ in the repository)
+#
+# Adds the arm64 architecture to dpkg, installs the aarch64 cross compiler, qemu-user-static
+# and the project's libraries as :arm64 packages (this upgrades some amd64 libraries to the
+# newest bookworm point release: multiarch twins must have equal versions), then
+# configures with deploy/cross/aarch64-linux-gnu.cmake, builds, tests and packages.
+# Safe to run again: installed packages are kept and the build is incremental.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(realpath -m "${1:-$root/build-arm64}")
+toolchain=$root/deploy/cross/aarch64-linux-gnu.cmake
+extra=$build/arm64-extra
+
+say() { printf '\ncross-build-arm64: %s\n' "$*"; }
+die() { printf 'cross-build-arm64: error: %s\n' "$*" >&2; exit 1; }
+elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+[ "$(dpkg --print-architecture)" = amd64 ] || die "this script runs on an amd64 machine"
+# shellcheck source=/dev/null
+. /etc/os-release
+[ "${VERSION_CODENAME:-}" = bookworm ] || die "this script needs Debian 12 (bookworm), not ${PRETTY_NAME:-unknown}"
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+
+# --- Packages ---------------------------------------------------------------------------
+# Build tools run on amd64. Catch2, nlohmann-json and CLI11 are headers (plus CMake files)
+# only, marked Multi-Arch: foreign or Architecture: all, so their amd64 packages serve the
+# arm64 build too (the project does not link Catch2's prebuilt, amd64-only main).
+native=(g++-aarch64-linux-gnu qemu-user-static cmake make dpkg-dev file
+        catch2 nlohmann-json3-dev libcli11-dev)
+# Compiled libraries: the arm64 build of each (Multi-Arch: same, installed beside amd64's).
+arm64=(libsodium-dev libqrencode-dev libzxing-dev libzbar0 libsqlite3-dev libstb-dev libfmt-dev
+       libtomlplusplus-dev libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
+       libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsystemd-dev libpq5 pkgconf)
+# No Multi-Arch: same (libpqxx), or dependencies without it (libzbar-dev needs ImageMagick's
+# -dev packages): installing their arm64 builds would remove the amd64 ones that the native
+# build needs. They are unpacked into $extra instead (see the toolchain file).
+unpacked=(libpqxx-6.4 libpqxx-dev libpq-dev libzbar-dev)
+
+wanted=("${native[@]}" "${arm64[@]/%/:arm64}")
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  say "adding the arm64 architecture to dpkg"
+  "${sudo[@]}" dpkg --add-architecture arm64
+  "${sudo[@]}" apt-get update -q
+fi
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || die "apt-get could not install the packages above"
+else
+  say "all ${#wanted[@]} packages already installed"
+fi
+
+# --- Unpacked arm64 packages ------------------------------------------------------------
+# Unpacked again only when a version changes (new files would relink everything).
+versions=$(for p in "${unpacked[@]}"; do
+  v=$(apt-cache show --no-all-versions "$p:arm64" 2>/dev/null | sed -n 's/^Version: //p')
+  [ -n "$v" ] || die "apt knows no arm64 package $p (run apt-get update?)"
+  echo "$p $v"
+done)
+if [ "$(cat "$extra/versions" 2>/dev/null)" != "$versions" ]; then
+  say "unpacking ${unpacked[*]} (arm64) into $extra"
+  rm -rf "$extra" && mkdir -p "$extra/debs"
+  (cd "$extra/debs" && apt-get download -q "${unpacked[@]/%/:arm64}") || die "apt-get download failed"
+  for deb in "$extra"/debs/*.deb; do dpkg-deb -x "$deb" "$extra"; done
+  # dpkg-shlibdeps reads the runtime library's shlibs/symbols from the DEBIAN directory above it.
+  dpkg-deb -e "$extra"/debs/libpqxx-6.4_*.deb "$extra/DEBIAN"
+  libdir=$extra/usr/lib/aarch64-linux-gnu
+  # Development links whose library is installed system-wide (libzbar0:arm64, libpq5:arm64)
+  # point there instead.
+  for link in "$libdir"/*.so; do
+    [ -e "$link" ] && continue
+    target=/usr/lib/aarch64-linux-gnu/$(readlink "$link")
+    [ -e "$target" ] || die "$link points to $target, which is not installed"
+    ln -sfn "$target" "$link"
+  done
+  # The .pc files name /usr; they describe $extra/usr here.
+  sed -i "s|/usr\b|$extra/usr|g" "$libdir"/pkgconfig/*.pc
+  echo "$versions" > "$extra/versions"
+fi
+
+# --- Configure, build -------------------------------------------------------------------
+if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_TOOLCHAIN_FILE:.*=$toolchain$" "$build/CMakeCache.txt"; then
+  die "$build holds a build that is not this cross build: give another directory or remove it"
+fi
+say "configuring $build"
+start=$SECONDS
+cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCHECKIN_CROSS_EXTRA_ROOT="$extra" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 \
+  || { cat "$build.configure.log" >&2; die "configure failed (log: $build.configure.log)"; }
+configure_time=$((SECONDS - start))
+# Nothing may come from the amd64 library directory: the linker would only say "skipping
+# incompatible" and fail far from the cause.
+if leaks=$(grep -rl --include=link.txt --include=flags.make "x86_64-linux-gnu" "$build"); then
+  die "the arm64 build names amd64 libraries or headers in: $leaks"
+fi
+
+say "building (this takes a while on a small machine)"
+start=$SECONDS
+cmake --build "$build" -j"$(nproc)" || die "build failed"
+build_time=$((SECONDS - start))
+file "$build/kiosk/app/checkin-kiosk" | grep -q "ARM aarch64" || die "checkin-kiosk is not an arm64 program"
+
+# --- Test under qemu --------------------------------------------------------------------
+say "running the unit tests under qemu-aarch64-static"
+start=$SECONDS
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 900) || die "tests failed under qemu"
+test_time=$((SECONDS - start))
+
+# --- Package ----------------------------------------------------------------------------
+if [ -f "$build/CPackConfig.cmake" ]; then
+  say "making the arm64 packages"
+  (cd "$build" && cpack -G DEB) || die "cpack failed"
+  for deb in "$build"/*.deb; do
+    echo "== $(basename "$deb")"
+    dpkg-deb -f "$deb" Package Version Architecture Depends
+    [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || die "$deb is not an arm64 package"
+    echo "   $(dpkg-deb -c "$deb" | grep -vc '/$') files; programs: $(dpkg-deb -c "$deb" | grep -oE '/s?bin/[^ ]+$' | tr '\n' ' ')"
+  done
+else
+  say "no CPack configuration in the project yet: no packages made"
+fi
+
+say "done: configure $(elapsed $configure_time), build $(elapsed $build_time), tests $(elapsed $test_time)"
