@@ -112,9 +112,13 @@ check "/etc/checkin/server.toml readable by root and checkin-server only" same \
   "$(stat -c '%U:%G %a' "$target/etc/checkin/server.toml")" "root:checkin-server 640"
 check "/etc/checkin/kiosk.toml readable by root and checkin-kiosk only" same \
   "$(stat -c '%U:%G %a' "$target/etc/checkin/kiosk.toml")" "root:checkin-kiosk 640"
-check "systemd-analyze verify of both units" in_root systemd-analyze verify --man=no \
-  /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-kiosk.service
+check "systemd-analyze verify of the units" in_root systemd-analyze verify --man=no \
+  /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-kiosk.service \
+  /lib/systemd/system/checkin-server-backup.service /lib/systemd/system/checkin-server-backup.timer
 check "checkin-server.service enabled" in_root systemctl is-enabled --quiet checkin-server.service
+check "checkin-server-backup.timer enabled (a backup every night)" in_root systemctl is-enabled --quiet checkin-server-backup.timer
+check "/var/backups/checkin-server belongs to checkin-server, mode 700" same \
+  "$(stat -c '%U:%G %a' "$target/var/backups/checkin-server")" "checkin-server:checkin-server 700"
 check "checkin-kiosk.service enabled (the device boots into the kiosk)" in_root systemctl is-enabled --quiet checkin-kiosk.service
 
 echo "== The server, started as its unit starts it =="
@@ -172,6 +176,16 @@ people=$(checked_in)
 check "check-ins from the kiosk reached the server ($people)" test "$people" -gt 0
 check "the server lists the kiosk with its last sync" bash -c \
   "chroot '$target' setpriv --reuid=checkin-server --regid=checkin-server --init-groups -- checkin-server --config /etc/checkin/server.toml device list | tail -n +2 | grep -q site-riverside"
+
+echo "== The nightly backup, run as its unit runs it =="
+backup_command=$(unit_value checkin-server-backup.service ExecStart)
+for name in KEEP DATABASE; do  # the unit's Environment= values, as systemd substitutes them
+  value=$(unit_value checkin-server-backup.service "Environment=$name")
+  backup_command=${backup_command//\$\{$name\}/$value}
+done
+read -r -a backup_command <<<"$backup_command"
+check "checkin-server-backup copies the live database" as_user checkin-server "${backup_command[@]}"
+check "... into /var/backups/checkin-server" bash -c "ls '$target/var/backups/checkin-server/' | grep -q ."
 
 echo "== Upgrade to $version+1: configuration and data kept =="
 stop_server

@@ -14,13 +14,27 @@ set(CHECKIN_UNIT_DIR /lib/systemd/system)
 install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml DESTINATION /etc/checkin RENAME kiosk.toml COMPONENT kiosk)
 install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-kiosk.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT kiosk)
 install(PROGRAMS ${CHECKIN_PACKAGING_DIR}/checkin-kiosk-set-pin DESTINATION sbin COMPONENT kiosk)
+# The appliance's optional steps (deploy/kiosk/POWER-AND-PRIVACY.md), as commands.
+foreach(script screen-always-on read-only-root encrypt-data-partition)
+  string(REPLACE "-partition" "" command "checkin-kiosk-${script}")
+  install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/kiosk/${script}.sh DESTINATION sbin RENAME ${command} COMPONENT kiosk)
+endforeach()
 install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
         DESTINATION share/doc/checkin-kiosk COMPONENT kiosk)
+install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk/POWER-AND-PRIVACY.md DESTINATION share/doc/checkin-kiosk/kiosk COMPONENT kiosk)
 
 install(FILES ${CHECKIN_DEPLOY_DIR}/server.example.toml DESTINATION /etc/checkin RENAME server.toml COMPONENT server)
-install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-server.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT server)
+install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-server.service
+              ${CHECKIN_DEPLOY_DIR}/server/checkin-server-backup.service
+              ${CHECKIN_DEPLOY_DIR}/server/checkin-server-backup.timer
+        DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT server)
+install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/server/checkin-server-backup.sh DESTINATION bin RENAME checkin-server-backup
+        COMPONENT server)
+# deploy/README.md links to server/README.md: the same layout under /usr/share/doc.
 install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/server.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
         DESTINATION share/doc/checkin-server COMPONENT server)
+install(FILES ${CHECKIN_DEPLOY_DIR}/server/README.md ${CHECKIN_DEPLOY_DIR}/server/nginx-checkin.conf
+        DESTINATION share/doc/checkin-server/server COMPONENT server)
 
 # Packaging needs the three programs, not the tests: package.sh builds just those.
 set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
@@ -49,6 +63,8 @@ SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS
 # KMS/DRM backend draws through them.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
     "adduser, init-system-helpers, systemd, fonts-dejavu-core, libegl1, libegl-mesa0, libgles2, libgl1-mesa-dri")
+# The optional encrypted data partition (checkin-kiosk-encrypt-data).
+set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "cryptsetup, clevis-luks, clevis-systemd")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CHECKIN_PACKAGING_DIR}/checkin-kiosk/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postinst;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/prerm;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postrm")
 
@@ -59,9 +75,9 @@ Collects attendance from the kiosks, sends them sessions, shifts, rosters and
 revocations, and serves the coordinators' web dashboard: reports, CSV exports,
 volunteer hours, pass printing and kiosk enrolment. SQLite by default, PostgreSQL for
 organisations with many sites.")
-set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core, tzdata")
-# sqlite3: the backup script's online backup; postgresql-client: pg_dump, for PostgreSQL.
-set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "sqlite3")
+# sqlite3: the nightly backup's copy (checkin-server-backup); pg_dump for PostgreSQL comes
+# with postgresql-client, suggested with the server and nginx for TLS in front.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers, fonts-dejavu-core, tzdata, sqlite3")
 set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "postgresql, postgresql-client, nginx")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     "${CHECKIN_PACKAGING_DIR}/checkin-server/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-server/postinst;${CHECKIN_PACKAGING_DIR}/checkin-server/prerm;${CHECKIN_PACKAGING_DIR}/checkin-server/postrm")

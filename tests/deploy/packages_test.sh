@@ -44,17 +44,21 @@ for deb in "$kiosk_deb" "$server_deb"; do
 done
 
 for f in /usr/bin/checkin-kiosk /usr/bin/checkin /usr/sbin/checkin-kiosk-set-pin /usr/share/checkin/assets/i18n/en.toml \
-         /etc/checkin/kiosk.toml /lib/systemd/system/checkin-kiosk.service /usr/share/doc/checkin-kiosk/copyright; do
+         /usr/sbin/checkin-kiosk-screen-always-on /usr/sbin/checkin-kiosk-read-only-root /usr/sbin/checkin-kiosk-encrypt-data \
+         /etc/checkin/kiosk.toml /lib/systemd/system/checkin-kiosk.service /usr/share/doc/checkin-kiosk/copyright \
+         /usr/share/doc/checkin-kiosk/kiosk/POWER-AND-PRIVACY.md; do
   contains "checkin-kiosk ships $f" "$tmp/checkin-kiosk.files" "$f"
 done
-for f in /usr/bin/checkin-server /etc/checkin/server.toml /lib/systemd/system/checkin-server.service \
-         /usr/share/doc/checkin-server/README.md; do
+for f in /usr/bin/checkin-server /usr/bin/checkin-server-backup /etc/checkin/server.toml \
+         /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-server-backup.service \
+         /lib/systemd/system/checkin-server-backup.timer /usr/share/doc/checkin-server/README.md \
+         /usr/share/doc/checkin-server/server/README.md /usr/share/doc/checkin-server/server/nginx-checkin.conf; do
   contains "checkin-server ships $f" "$tmp/checkin-server.files" "$f"
 done
 for dep in systemd libsdl2-2.0-0 libegl1 libgles2 libgl1-mesa-dri fonts-dejavu-core; do
   contains "checkin-kiosk depends on $dep" "$tmp/checkin-kiosk.depends" "$dep"
 done
-for dep in libpqxx-6.4 libcpp-httplib0.11 libssl3 tzdata; do
+for dep in libpqxx-6.4 libcpp-httplib0.11 libssl3 tzdata sqlite3; do
   contains "checkin-server depends on $dep" "$tmp/checkin-server.depends" "$dep"
 done
 
@@ -68,11 +72,12 @@ cmp -s "$tmp/root/etc/checkin/server.toml" "$source_dir/deploy/server.example.to
 
 # The units, pointed at the packaged programs (no real /usr/bin here), pass systemd's checks.
 mkdir -p "$tmp/units"
-for unit in checkin-kiosk.service checkin-server.service; do
-  sed "s|/usr/bin/|$tmp/root/usr/bin/|g" "$tmp/root/lib/systemd/system/$unit" >"$tmp/units/$unit"
+units=(checkin-kiosk.service checkin-server.service checkin-server-backup.service checkin-server-backup.timer)
+for unit in "${units[@]}"; do
+  sed "s|/usr/bin/checkin|$tmp/root/usr/bin/checkin|g" "$tmp/root/lib/systemd/system/$unit" >"$tmp/units/$unit"
 done
-systemd-analyze verify --man=no "$tmp/units/checkin-kiosk.service" "$tmp/units/checkin-server.service" >"$tmp/verify" 2>&1
-check "systemd-analyze verify of both units" 0 $?
+(cd "$tmp/units" && systemd-analyze verify --man=no "${units[@]}") >"$tmp/verify" 2>&1
+check "systemd-analyze verify of the units" 0 $?
 [ -s "$tmp/verify" ] && sed 's/^/    /' "$tmp/verify"
 for unit in checkin-kiosk checkin-server; do
   contains "$unit: Type=notify (ready when it is)" "$tmp/units/$unit.service" "Type=notify"
