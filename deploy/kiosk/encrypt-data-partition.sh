@@ -211,7 +211,7 @@ run() {
   fi
 }
 
-work='' staging_mounted=0 mapper_opened=0 kiosk_was_active=0 switched=0
+work='' formatted=0 staging_mounted=0 mapper_opened=0 kiosk_was_active=0 switched=0
 restore_files=()
 cleanup() {
   local status=$?
@@ -223,8 +223,7 @@ cleanup() {
       if [ -e "$work/saved/${file//\//_}" ]; then cp -p "$work/saved/${file//\//_}" "$file"; else rm -f "$file"; fi
     done
     if [ "$mapper_opened" = 1 ]; then cryptsetup close "$mapper_name" || true; fi
-    [ "$mode" = attach ] || [ "$mapper_opened" = 0 ] ||
-      echo "$prog: stopped; $data_dir was not changed (the new drive is left unused)" >&2
+    if [ "$formatted" = 1 ]; then echo "$prog: stopped; $data_dir was not changed ($device is left encrypted but unused)" >&2; fi
   fi
   if [ "$kiosk_was_active" = 1 ]; then systemctl start "$kiosk_unit" || echo "$prog: could not start $kiosk_unit again" >&2; fi
   [ -z "$work" ] || rm -rf "$work"
@@ -289,6 +288,7 @@ encrypt_device() {
   run wipefs --all --quiet "$device"
   run cryptsetup luksFormat --batch-mode --type luks2 --label "$mapper_name" --key-slot 0 \
     --key-file "$work/recovery" "$device"
+  [ "$dry_run" = 1 ] || formatted=1
   uuid=$(run_or_placeholder cryptsetup luksUUID "$device")
   add_automatic_unlock
 }
@@ -350,20 +350,20 @@ fill_drive() {
   fi
   mount "$mapper" "$work/mnt"
   staging_mounted=1
+  local owner group access
+  read -r owner group access < <(stat -c '%u %g %a' "$data_dir")
+  if [ "$owner:$access" = 0:0 ] && id "$kiosk_user" >/dev/null 2>&1; then
+    # The closed mount point of a drive that died: the drive is the kiosk user's.
+    owner=$kiosk_user group=$kiosk_user access=750
+  fi
   if [ "$mode" = format ]; then
     cp -a "$data_dir/." "$work/mnt/"
-    local owner group access
-    read -r owner group access < <(stat -c '%U %G %a' "$data_dir")
-    if [ "$owner:$access" = root:0 ] && id "$kiosk_user" >/dev/null 2>&1; then
-      # The closed mount point of a drive that died: the new drive is the kiosk's.
-      owner=$kiosk_user group=$kiosk_user access=750
-    fi
     chown "$owner:$group" "$work/mnt"
     chmod "$access" "$work/mnt"
     verify_copy "$data_dir" "$work/mnt"
   else
-    find "$work/mnt" -path "$work/mnt/lost+found" -prune -o -exec chown -h --reference="$data_dir" {} +
-    chmod --reference="$data_dir" "$work/mnt"
+    find "$work/mnt" -path "$work/mnt/lost+found" -prune -o -exec chown -h "$owner:$group" {} +
+    chmod "$access" "$work/mnt"
     local files
     files=$(cd "$work/mnt" && find . -path ./lost+found -prune -o -type f -printf '%P ')
     say "On the drive: ${files:-no files}"
@@ -450,8 +450,8 @@ write_boot_configuration() {
 
 # Moves the old directory aside (kept, never deleted) and mounts the drive in its place.
 switch_to_drive() {
-  local owner group mode
-  read -r owner group mode < <(stat -c '%U %G %a' "$data_dir")
+  local owner group access
+  read -r owner group access < <(stat -c '%u %g %a' "$data_dir")
   backup=
   if [ -n "$(ls -A "$data_dir")" ]; then backup=$data_dir.before-encryption-$(date +%Y%m%dT%H%M%S); fi
   if [ "$dry_run" = 1 ]; then
@@ -469,7 +469,7 @@ switch_to_drive() {
     return
   fi
   rmdir "$data_dir" 2>/dev/null || true
-  if [ -n "$backup" ]; then mv "$backup" "$data_dir"; else install -d -o "$owner" -g "$group" -m "$mode" "$data_dir"; fi
+  if [ -n "$backup" ]; then mv "$backup" "$data_dir"; else install -d -o "$owner" -g "$group" -m "$access" "$data_dir"; fi
   switched=0
   die "could not mount $mapper on $data_dir; the data directory is back as it was"
 }

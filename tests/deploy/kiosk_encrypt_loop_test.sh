@@ -261,6 +261,7 @@ disk2=$loop
 "$encrypt" --key-file --yes "$disk2" >"$out" 2>&1
 check "a damaged database" 1 $?
 contains "a damaged database" "$out" "fails SQLite's integrity check"
+contains "a damaged database: the drive is left unused" "$out" "was not changed ($disk2 is left encrypted but unused)"
 is "a damaged database: the data directory as it was" "$(ls "$tmp/kiosk2/data")" kiosk.db
 holds "a damaged database: the data directory is not a mount" test -z "$(findmnt -n --mountpoint "$tmp/kiosk2/data")"
 holds "a damaged database: no crypttab written" test ! -e "$tmp/kiosk2/etc/crypttab"
