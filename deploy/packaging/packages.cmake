@@ -64,7 +64,7 @@ SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
     "adduser, init-system-helpers, systemd, fonts-dejavu-core, libegl1, libegl-mesa0, libgles2, libgl1-mesa-dri")
 # The optional encrypted data partition (checkin-kiosk-encrypt-data).
-set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "cryptsetup, clevis-luks, clevis-systemd")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "cryptsetup, clevis-luks, clevis-systemd, sqlite3")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${CHECKIN_PACKAGING_DIR}/checkin-kiosk/conffiles;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postinst;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/prerm;${CHECKIN_PACKAGING_DIR}/checkin-kiosk/postrm")
 
