@@ -82,15 +82,21 @@ same() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1'"; return 1; }; }
 mkdir -p "$target/tmp/debs" "$target/tmp/upgrade"
 cp "${debs[@]}" "$target/tmp/debs/"
 cp "$work"/upgrade/*.deb "$target/tmp/upgrade/"
-apt_install() { in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }
+apt_install() {
+  in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >>"$work/apt.log" 2>&1 || {
+    echo "apt could not install $*; the end of $work/apt.log:" >&2
+    tail -n 30 "$work/apt.log" >&2
+    exit 1
+  }
+}
+# The packages' paths inside the root (no shell there to expand a pattern).
+first_install=() upgrade=()
+for deb in "$target"/tmp/debs/*.deb; do first_install+=("/tmp/debs/${deb##*/}"); done
+for deb in "$target"/tmp/upgrade/*.deb; do upgrade+=("/tmp/upgrade/${deb##*/}"); done
 
 echo "== Installing both packages with apt (their declared dependencies come from Debian) =="
 in_root apt-get update -q >"$work/apt.log" 2>&1
-apt_install /tmp/debs/checkin-server_*.deb /tmp/debs/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1 || {
-  echo "apt could not install the packages; the end of $work/apt.log:" >&2
-  tail -n 30 "$work/apt.log" >&2
-  exit 1
-}
+apt_install "${first_install[@]}"
 
 echo "== Files, users, permissions and units =="
 for f in /usr/bin/checkin-server /usr/bin/checkin-kiosk /usr/bin/checkin /usr/sbin/checkin-kiosk-set-pin \
@@ -191,7 +197,7 @@ echo "== Upgrade to $version+1: configuration and data kept =="
 stop_server
 server_db_before=$(sha256sum <"$target/var/lib/checkin-server/server.db")
 kiosk_db_before=$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")
-apt_install /tmp/upgrade/checkin-server_*.deb /tmp/upgrade/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1
+apt_install "${upgrade[@]}"
 check "both packages now at $version+1" same \
   "$(in_root dpkg-query -W -f='${Version} ' checkin-server checkin-kiosk)" "$version+1 $version+1 "
 check "the server's configuration edit survived the upgrade" grep -q "^listen = \"127.0.0.1:$port\"" "$target/etc/checkin/server.toml"
@@ -214,7 +220,7 @@ check "purged: the configuration is gone" test ! -e "$target/etc/checkin/server.
 check "purged: the server's database stays" same "$(sha256sum <"$target/var/lib/checkin-server/server.db")" "$server_db_before"
 check "purged: the kiosk's database stays" same "$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")" "$kiosk_db_before"
 check "purged: apt says where the kept data is" grep -q "attendance data in /var/lib/checkin-server was kept" <<<"$purge_output"
-apt_install /tmp/upgrade/checkin-server_*.deb /tmp/upgrade/checkin-kiosk_*.deb >>"$work/apt.log" 2>&1
+apt_install "${upgrade[@]}"
 sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
   "$target/etc/checkin/server.toml"
 check "reinstalled: the same system users" in_root getent passwd checkin-server checkin-kiosk
