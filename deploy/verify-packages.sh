@@ -110,21 +110,21 @@ check "/etc/checkin/kiosk.toml is a conffile" bash -c "chroot '$target' dpkg-que
 for user in checkin-server checkin-kiosk; do
   check "system user $user (no login shell)" bash -c \
     "entry=\$(chroot '$target' getent passwd $user) && uid=\$(echo \"\$entry\" | cut -d: -f3) && [ \"\$uid\" -lt 1000 ] && echo \"\$entry\" | grep -q ':/usr/sbin/nologin$'"
-  check "/var/lib/$user belongs to $user, mode 750" same "$(stat -c '%U:%G %a' "$target/var/lib/$user")" "$user:$user 750"
+  check "/var/lib/$user belongs to $user, mode 750" same "$(in_root stat -c '%U:%G %a' /var/lib/$user)" "$user:$user 750"
 done
 check "checkin-kiosk may use video, render, input and audio only" same \
   "$(in_root id -Gn checkin-kiosk | tr ' ' '\n' | sort | xargs)" "audio checkin-kiosk input render video"
 check "/etc/checkin/server.toml readable by root and checkin-server only" same \
-  "$(stat -c '%U:%G %a' "$target/etc/checkin/server.toml")" "root:checkin-server 640"
+  "$(in_root stat -c '%U:%G %a' /etc/checkin/server.toml)" "root:checkin-server 640"
 check "/etc/checkin/kiosk.toml readable by root and checkin-kiosk only" same \
-  "$(stat -c '%U:%G %a' "$target/etc/checkin/kiosk.toml")" "root:checkin-kiosk 640"
+  "$(in_root stat -c '%U:%G %a' /etc/checkin/kiosk.toml)" "root:checkin-kiosk 640"
 check "systemd-analyze verify of the units" in_root systemd-analyze verify --man=no \
   /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-kiosk.service \
   /lib/systemd/system/checkin-server-backup.service /lib/systemd/system/checkin-server-backup.timer
 check "checkin-server.service enabled" in_root systemctl is-enabled --quiet checkin-server.service
 check "checkin-server-backup.timer enabled (a backup every night)" in_root systemctl is-enabled --quiet checkin-server-backup.timer
 check "/var/backups/checkin-server belongs to checkin-server, mode 700" same \
-  "$(stat -c '%U:%G %a' "$target/var/backups/checkin-server")" "checkin-server:checkin-server 700"
+  "$(in_root stat -c '%U:%G %a' /var/backups/checkin-server)" "checkin-server:checkin-server 700"
 check "checkin-kiosk.service enabled (the device boots into the kiosk)" in_root systemctl is-enabled --quiet checkin-kiosk.service
 
 echo "== The server, started as its unit starts it =="
@@ -161,7 +161,7 @@ echo "== The kiosk: staff PIN, enrolment, check-ins synced =="
 printf '2468\n2468\n' | in_root checkin-kiosk-set-pin >/dev/null
 check "checkin-kiosk-set-pin wrote the PIN's hash" grep -q '^admin_pin_hash = "\$argon2id' "$target/etc/checkin/kiosk.toml"
 check "... and the configuration kept its owner and mode" same \
-  "$(stat -c '%U:%G %a' "$target/etc/checkin/kiosk.toml")" "root:checkin-kiosk 640"
+  "$(in_root stat -c '%U:%G %a' /etc/checkin/kiosk.toml)" "root:checkin-kiosk 640"
 install -d -o "$(stat -c %u "$target/var/lib/checkin-kiosk")" "$target/var/lib/checkin-kiosk/camera"
 cp "$target"/var/lib/checkin-server/demo/camera/* "$target/var/lib/checkin-kiosk/camera/"
 cp "$target/var/lib/checkin-server/demo/enrol.txt" "$target/var/lib/checkin-kiosk/enrol.txt"

@@ -58,11 +58,12 @@ set(CPACK_COMPONENT_KIOSK_DESCRIPTION
 A fullscreen touchscreen kiosk that checks people into sessions and volunteer shifts by
 scanning QR passes with a camera or USB scanner. Works offline: attendance is kept in
 SQLite and synced to checkin-server. Starts on the display at boot (systemd, KMS/DRM).")
-# systemd: the kiosk is an appliance started, watched and restarted by systemd. SDL loads
+# systemd: the kiosk is an appliance started, watched and restarted by systemd; udev
+# makes the input and render groups and tells SDL about plugged-in devices. SDL loads
 # EGL, GLES and the Mesa GPU drivers at run time (dpkg-shlibdeps cannot see them); its
 # KMS/DRM backend draws through them.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "adduser, init-system-helpers, systemd, fonts-dejavu-core, libegl1, libegl-mesa0, libgles2, libgl1-mesa-dri")
+    "adduser, init-system-helpers, systemd, udev, fonts-dejavu-core, libegl1, libegl-mesa0, libgles2, libgl1-mesa-dri")
 # The optional encrypted data partition (checkin-kiosk-encrypt-data).
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SUGGESTS "cryptsetup, clevis-luks, clevis-systemd, sqlite3")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA

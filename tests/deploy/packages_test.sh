@@ -21,7 +21,7 @@ for deb in "$kiosk_deb" "$server_deb"; do
   dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$tmp/$name.files"
   field "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' >"$tmp/$name.depends"
   [ "$(field "$deb" Architecture)" = "$arch" ]; check "$name: Architecture $arch" 0 $?
-  for needed in adduser init-system-helpers libc6 libsqlite3-0 libsodium23 libfmt9; do
+  for needed in adduser init-system-helpers libc6 libsqlite3-0 libsodium23 libfmt9 libsystemd0; do
     contains "$name depends on $needed" "$tmp/$name.depends" "$needed"
   done
   lacks "$name ships no data folder (data is made by postinst, kept by dpkg)" /var/lib/ "$tmp/$name.files"
@@ -55,7 +55,7 @@ for f in /usr/bin/checkin-server /usr/bin/checkin-server-backup /etc/checkin/ser
          /usr/share/doc/checkin-server/server/README.md /usr/share/doc/checkin-server/server/nginx-checkin.conf; do
   contains "checkin-server ships $f" "$tmp/checkin-server.files" "$f"
 done
-for dep in systemd libsdl2-2.0-0 libegl1 libgles2 libgl1-mesa-dri fonts-dejavu-core; do
+for dep in systemd udev libsdl2-2.0-0 libegl1 libgles2 libgl1-mesa-dri fonts-dejavu-core; do
   contains "checkin-kiosk depends on $dep" "$tmp/checkin-kiosk.depends" "$dep"
 done
 for dep in libpqxx-6.4 libcpp-httplib0.11 libssl3 tzdata sqlite3; do
