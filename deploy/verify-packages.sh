@@ -170,8 +170,11 @@ kiosk_status=0
 as_user checkin-kiosk checkin-kiosk --config /etc/checkin/kiosk.toml --headless --run-for 40 \
   --enrol @/var/lib/checkin-kiosk/enrol.txt --set camera.source=replay \
   --set camera.replay_path=/var/lib/checkin-kiosk/camera --set sync.interval_seconds=5 \
-  2>"$work/kiosk.log" || kiosk_status=$?
+  --screenshots /var/lib/checkin-kiosk/screens 2>"$work/kiosk.log" || kiosk_status=$?
 check "the headless kiosk ran as checkin-kiosk and stopped cleanly" same "$kiosk_status" 0
+rm -rf "$work/screens" && cp -r "$target/var/lib/checkin-kiosk/screens" "$work/screens"
+check "it drew its screens with the packaged fonts and translations ($work/screens)" \
+  bash -c "ls '$work/screens' | grep -q 'result-checked_in.png'"
 check "the kiosk's database is the packaged default, /var/lib/checkin-kiosk/kiosk.db" \
   test -s "$target/var/lib/checkin-kiosk/kiosk.db"
 check "the kiosk enrolled with the server" grep -q "sync: enrolled" "$work/kiosk.log"
