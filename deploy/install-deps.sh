@@ -16,6 +16,9 @@ packages=(
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
   catch2 postgresql openssl
+  # packages (deploy/package.sh, tests/deploy): file for CPack's dependency scan, and
+  # systemd-analyze to verify the units
+  file systemd
   # tests: the example reverse proxy (deploy/server/nginx-checkin.conf) run for real, and
   # curl to talk to it. Where systemd runs, Debian's nginx starts its default site on port 80.
   nginx curl

@@ -108,12 +108,16 @@ else
   echo "skipped: no tmpfs mount here"
 fi
 
-# / stands in for a mounted partition that an empty fstab does not list.
-if [[ $(findmnt -n -o FSTYPE --mountpoint / | tail -n 1) != @(overlay|tmpfs) ]]; then
+# / stands in for a mounted partition that an empty fstab does not list (not in a chroot,
+# where / is no mount point of its own).
+root_fstype=$(findmnt -n -o FSTYPE --mountpoint / | tail -n 1)
+if [ -n "$root_fstype" ] && [[ $root_fstype != @(overlay|tmpfs) ]]; then
   mkdir -p "$tmp/etc-empty" && : >"$tmp/etc-empty/fstab"
   CHECKIN_KIOSK_DATA_DIR=/ CHECKIN_KIOSK_ETC_DIR=$tmp/etc-empty "$readonly_root" enable --dry-run >"$out" 2>&1
   check "read-only root: data mounted but not in fstab" 1 $?
   contains "read-only root: data mounted but not in fstab" "$out" "the next boot would not mount it"
+else
+  echo "skipped: / is not a mount point here (a chroot)"
 fi
 
 "$readonly_root" status >"$out" 2>&1
