@@ -59,6 +59,10 @@ else
   say "all ${#wanted[@]} packages already installed"
 fi
 
+if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_TOOLCHAIN_FILE:.*=$toolchain$" "$build/CMakeCache.txt"; then
+  die "$build holds a build that is not this cross build: give another directory or remove it"
+fi
+
 # --- Unpacked arm64 packages ------------------------------------------------------------
 # Unpacked again only when a version changes (new files would relink everything).
 versions=$(for p in "${unpacked[@]}"; do
@@ -69,7 +73,8 @@ done)
 if [ "$(cat "$extra/versions" 2>/dev/null)" != "$versions" ]; then
   say "unpacking ${unpacked[*]} (arm64) into $extra"
   rm -rf "$extra" && mkdir -p "$extra/debs"
-  (cd "$extra/debs" && apt-get download -q "${unpacked[@]/%/:arm64}") || die "apt-get download failed"
+  (cd "$extra/debs" && apt-get download -q -o APT::Sandbox::User=root "${unpacked[@]/%/:arm64}") \
+    || die "apt-get could not download ${unpacked[*]}"
   for deb in "$extra"/debs/*.deb; do dpkg-deb -x "$deb" "$extra"; done
   # dpkg-shlibdeps reads the runtime library's shlibs/symbols from the DEBIAN directory above it.
   dpkg-deb -e "$extra"/debs/libpqxx-6.4_*.deb "$extra/DEBIAN"
@@ -88,14 +93,11 @@ if [ "$(cat "$extra/versions" 2>/dev/null)" != "$versions" ]; then
 fi
 
 # --- Configure, build -------------------------------------------------------------------
-if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_TOOLCHAIN_FILE:.*=$toolchain$" "$build/CMakeCache.txt"; then
-  die "$build holds a build that is not this cross build: give another directory or remove it"
-fi
 say "configuring $build"
 start=$SECONDS
 cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCHECKIN_CROSS_EXTRA_ROOT="$extra" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log" >&2; die "configure failed (log: $build.configure.log)"; }
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log" >&2; die "configure failed (log: $build/configure.log)"; }
 configure_time=$((SECONDS - start))
 # Nothing may come from the amd64 library directory: the linker would only say "skipping
 # incompatible" and fail far from the cause.
@@ -112,21 +114,19 @@ file "$build/kiosk/app/checkin-kiosk" | grep -q "ARM aarch64" || die "checkin-ki
 # --- Test under qemu --------------------------------------------------------------------
 say "running the unit tests under qemu-aarch64-static"
 start=$SECONDS
-(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 900) || die "tests failed under qemu"
+# Emulated, generating the QR blackbox images alone takes minutes: a generous timeout.
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 1800) || die "tests failed under qemu"
 test_time=$((SECONDS - start))
 
 # --- Package ----------------------------------------------------------------------------
-if [ -f "$build/CPackConfig.cmake" ]; then
-  say "making the arm64 packages"
-  (cd "$build" && cpack -G DEB) || die "cpack failed"
-  for deb in "$build"/*.deb; do
-    echo "== $(basename "$deb")"
-    dpkg-deb -f "$deb" Package Version Architecture Depends
-    [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || die "$deb is not an arm64 package"
-    echo "   $(dpkg-deb -c "$deb" | grep -vc '/$') files; programs: $(dpkg-deb -c "$deb" | grep -oE '/s?bin/[^ ]+$' | tr '\n' ' ')"
-  done
-else
-  say "no CPack configuration in the project yet: no packages made"
-fi
+say "making the arm64 packages"
+rm -f "$build"/*.deb
+(cd "$build" && cpack -G DEB) || die "cpack failed"
+for deb in "$build"/*.deb; do
+  echo "== $deb"
+  dpkg-deb -f "$deb" Package Version Architecture Depends
+  [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || die "$deb is not an arm64 package"
+  echo "$(dpkg-deb -c "$deb" | grep -vc '/$') files; programs: $(dpkg-deb -c "$deb" | grep -oE '/usr/s?bin/[^ ]+$' | tr '\n' ' ')"
+done
 
 say "done: configure $(elapsed $configure_time), build $(elapsed $build_time), tests $(elapsed $test_time)"
