@@ -1,6 +1,6 @@
 # CMake toolchain file: build for arm64 (Raspberry Pi OS / Debian 12, 64-bit) on an amd64
 # Debian 12 machine with the aarch64 cross compiler and multiarch :arm64 -dev packages.
-# deploy/cross-build-arm64.sh installs all of that and uses this file; by hand:
+# deploy/cross-build-arm64.sh installs all of that, unpacks the rest (below) and configures:
 #   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=deploy/cross/aarch64-linux-gnu.cmake \
 #         -DCHECKIN_CROSS_EXTRA_ROOT=build-arm64/arm64-extra
 set(CMAKE_SYSTEM_NAME Linux)
@@ -23,8 +23,9 @@ set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static -L /)
 
 # A few arm64 packages cannot be installed beside their amd64 twins (libpqxx has no
 # Multi-Arch: same; libzbar-dev pulls in ImageMagick's -dev packages, which have none either),
-# so the script unpacks them into this directory, with its .pc files pointing into it.
-set(CHECKIN_CROSS_EXTRA_ROOT "" CACHE PATH "Unpacked arm64 -dev packages that multiarch cannot install")
+# so the script unpacks them into this directory, with its .pc files pointing into it. Programs
+# in the build tree find the unpacked libpqxx through their build RPATH; installed ones have none.
+set(CHECKIN_CROSS_EXTRA_ROOT "" CACHE PATH "Unpacked arm64 packages that multiarch cannot install beside amd64's")
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES CHECKIN_CROSS_EXTRA_ROOT)
 if(CHECKIN_CROSS_EXTRA_ROOT)
   set(ENV{PKG_CONFIG_PATH} "${CHECKIN_CROSS_EXTRA_ROOT}/usr/lib/aarch64-linux-gnu/pkgconfig:$ENV{PKG_CONFIG_PATH}")
