@@ -24,7 +24,10 @@ void DatabaseWatchdog::loop() {
     lock.unlock();
     service_.keep_alive(std::chrono::steady_clock::now(), [this] { return database_answers(); });
     lock.lock();
-    wake_.wait_for(lock, *service_.keep_alive_every(), [this] { return stopping_; });
+    // Until the next keep-alive is due, as the notifier counts it (never a turn too early).
+    const auto until_due = service_.time_to_keep_alive(
+        std::chrono::steady_clock::now(), std::chrono::ceil<std::chrono::milliseconds>(*service_.keep_alive_every()));
+    wake_.wait_for(lock, until_due, [this] { return stopping_; });
   }
 }
 
