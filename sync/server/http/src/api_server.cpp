@@ -399,7 +399,6 @@ bool ApiServer::tls() const { return !impl_->pin.empty(); }
 std::string ApiServer::url() const {
   return fmt::format("{}://{}", tls() ? "https" : "http", to_string(ListenAddress{impl_->options.listen.host, impl_->port}));
 }
-const std::string& ApiServer::public_key_sha256() const { return impl_->pin; }
 Metrics& ApiServer::metrics() { return impl_->metrics; }
 
 }  // namespace checkin::server

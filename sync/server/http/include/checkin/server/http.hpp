@@ -117,8 +117,6 @@ class ApiServer {
   bool tls() const;
   // "http://127.0.0.1:8080" once bound.
   std::string url() const;
-  // Empty for plain HTTP.
-  const std::string& public_key_sha256() const;
   Metrics& metrics();
 
  private:
