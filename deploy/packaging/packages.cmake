@@ -15,10 +15,12 @@ install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml DESTINATION /etc/checkin 
 install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-kiosk.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT kiosk)
 install(PROGRAMS ${CHECKIN_PACKAGING_DIR}/checkin-kiosk-set-pin DESTINATION sbin COMPONENT kiosk)
 # The appliance's optional steps (deploy/kiosk/POWER-AND-PRIVACY.md), as commands.
-foreach(script screen-always-on read-only-root encrypt-data-partition)
-  string(REPLACE "-partition" "" command "checkin-kiosk-${script}")
-  install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/kiosk/${script}.sh DESTINATION sbin RENAME ${command} COMPONENT kiosk)
-endforeach()
+install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/kiosk/screen-always-on.sh DESTINATION sbin
+        RENAME checkin-kiosk-screen-always-on COMPONENT kiosk)
+install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/kiosk/read-only-root.sh DESTINATION sbin
+        RENAME checkin-kiosk-read-only-root COMPONENT kiosk)
+install(PROGRAMS ${CHECKIN_DEPLOY_DIR}/kiosk/encrypt-data-partition.sh DESTINATION sbin
+        RENAME checkin-kiosk-encrypt-data COMPONENT kiosk)
 install(FILES ${CHECKIN_DEPLOY_DIR}/README.md ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml ${CHECKIN_PACKAGING_DIR}/copyright
         DESTINATION share/doc/checkin-kiosk COMPONENT kiosk)
 install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk/POWER-AND-PRIVACY.md DESTINATION share/doc/checkin-kiosk/kiosk COMPONENT kiosk)
