@@ -132,8 +132,11 @@ port=18470
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 url="http://127.0.0.1:$port"
 # The coordinator's edit of the packaged configuration: where to listen, the kiosks' URL.
-sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
-  "$target/etc/checkin/server.toml"
+edit_server_config() {
+  sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
+    "$target/etc/checkin/server.toml"
+}
+edit_server_config
 unit_value() { sed -n "s/^$2=//p" "$target/lib/systemd/system/$1" | head -n 1; }
 read -r -a server_command <<<"$(unit_value checkin-server.service ExecStart)"
 server_user=$(unit_value checkin-server.service User)
@@ -183,8 +186,8 @@ echo "$attendance" | sed 's/^/  server: /'
 checked_in() { "${server_cli[@]}" attendance list 2>/dev/null | awk 'NR > 1 { n += $NF } END { print n + 0 }'; }
 people=$(checked_in)
 check "check-ins from the kiosk reached the server ($people)" test "$people" -gt 0
-check "the server lists the kiosk with its last sync" bash -c \
-  "chroot '$target' setpriv --reuid=checkin-server --regid=checkin-server --init-groups -- checkin-server --config /etc/checkin/server.toml device list | tail -n +2 | grep -q site-riverside"
+devices=$("${server_cli[@]}" device list 2>&1)
+check "the server lists the kiosk with its last sync" grep -q "site-riverside" <<<"$(tail -n +2 <<<"$devices")"
 
 echo "== The nightly backup, run as its unit runs it =="
 backup_command=$(unit_value checkin-server-backup.service ExecStart)
@@ -224,8 +227,7 @@ check "purged: the server's database stays" same "$(sha256sum <"$target/var/lib/
 check "purged: the kiosk's database stays" same "$(sha256sum <"$target/var/lib/checkin-kiosk/kiosk.db")" "$kiosk_db_before"
 check "purged: apt says where the kept data is" grep -q "attendance data in /var/lib/checkin-server was kept" <<<"$purge_output"
 apt_install "${upgrade[@]}"
-sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|; s|^public_url = .*|public_url = \"$url\"|" \
-  "$target/etc/checkin/server.toml"
+edit_server_config
 check "reinstalled: the same system users" in_root getent passwd checkin-server checkin-kiosk
 start_server
 check "reinstalled: the server serves every earlier check-in" same "$(checked_in)" "$people"
