@@ -176,7 +176,7 @@ int run_demo(const std::filesystem::path& dir) {
   for (const auto& s : d.desk.schedule().sessions) {
     const Program* p = d.desk.schedule().program(s.program_id);
     fmt::print("  {} {:<30} {} checked in\n", local_day_hhmm(s.start), p->discreet ? "(discreet group)" : p->name,
-               d.desk.ledger().attendance_count(s.id));
+               d.desk.session_tally(s).attendees);
   }
   auto counts = d.store.outbox_counts();
   auto integrity = d.store.integrity_check();

@@ -80,7 +80,7 @@ TEST_CASE("a full or read-only disk is 'please see a volunteer' and nothing is r
       CHECK(needs_volunteer(d->outcome));
       CHECK(d->events.empty());
       CHECK_FALSE(d->reason.empty());
-      CHECK(desk.ledger().attendance_count("s") == 0);
+      CHECK(desk.session_tally(*desk.schedule().session("s")).attendees == 0);
     }
     clock.advance(10s);  // past the repeat window: the person tries again
   }
@@ -109,7 +109,7 @@ TEST_CASE("a restarted kiosk remembers who is in and who is on shift") {
   auto store = store::Store::open(dir.file("kiosk.db")).value();
   auto desk = kiosk.desk(clock, store);
   desk.load_history(store.events_since(kStart - 24h).value());
-  CHECK(desk.ledger().attendance_count("s") == 2);
+  CHECK(desk.session_tally(*desk.schedule().session("s")).attendees == 2);
   auto again = desk.scan(kiosk.ana);
   REQUIRE(again);
   CHECK(again->outcome == Outcome::already_checked_in);

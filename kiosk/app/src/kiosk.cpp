@@ -640,9 +640,10 @@ ui::SessionCard Kiosk::card(const Session& s) const {
   c.time_range = local_time(s.start) + "–" + local_time(s.end);
   c.anonymous_allowed = p && p->anonymous_allowed;
   c.walk_ins_allowed = p && p->walk_ins_allowed;
-  c.full = s.capacity && desk_.ledger().present_count(s.id) >= *s.capacity;
+  const SessionTally& tally = desk_.session_tally(s);
+  c.full = s.capacity && tally.present >= *s.capacity;
   c.served = !settings_.unserved.contains(s.id);
-  c.checked_in = desk_.ledger().attendance_count(s.id);
+  c.checked_in = tally.attendees;
   return c;
 }
 

@@ -2,13 +2,33 @@
 
 #include <fmt/format.h>
 
+#include "checkin/core/corrections.hpp"
+
 namespace checkin {
 
 CheckInDesk::CheckInDesk(const Clock& clock, EventStore& store, std::string device_id, RulesConfig config)
-    : clock_(clock), store_(store), device_id_(std::move(device_id)), config_(config), repeats_(config.repeat_window) {}
+    : clock_(clock), store_(store), device_id_(std::move(device_id)), config_(config),
+      ledger_(config.reconciling()), repeats_(config.repeat_window) {}
+
+void CheckInDesk::set_roster(Roster roster) {
+  roster_ = std::move(roster);
+  ledger_.set_pass_owners(roster_.person_by_pass);
+}
 
 void CheckInDesk::load_history(const std::vector<AttendanceEvent>& events) {
   for (const auto& e : events) ledger_.apply(e);
+}
+
+std::size_t CheckInDesk::learn_site_events(std::span<const AttendanceEvent> events) {
+  std::size_t learned = 0;
+  for (const auto& e : events) learned += ledger_.apply(e) ? 1 : 0;
+  return learned;
+}
+
+const SessionTally& CheckInDesk::session_tally(const Session& session) const {
+  static const Program kUnknown;
+  const Program* program = schedule_.program(session.program_id);
+  return ledger_.tally(session, program ? *program : kUnknown, clock_.now().wall);
 }
 
 ScanContext CheckInDesk::context(const Instant& now) const {
@@ -62,13 +82,48 @@ Decision CheckInDesk::walk_in(const Id& session_id, std::string name) {
   return commit(decide_walk_in(session_id, std::move(name), context(clock_.now())));
 }
 
-Result<std::vector<AttendanceEvent>> CheckInDesk::close_overdue_shifts() {
-  auto ends = overdue_shift_ends(context(clock_.now()));
-  if (ends.empty()) return ends;
-  auto committed = store_.append(ends);
+Result<std::vector<AttendanceEvent>> CheckInDesk::record(std::span<const AttendanceEvent> events) {
+  if (events.empty()) return std::vector<AttendanceEvent>{};
+  auto committed = store_.append(events);
   if (!committed) return std::unexpected(committed.error());
   for (const auto& e : *committed) ledger_.apply(e);
   return committed;
+}
+
+Result<std::vector<AttendanceEvent>> CheckInDesk::close_overdue_shifts() {
+  return record(overdue_shift_ends(context(clock_.now())));
+}
+
+Decision CheckInDesk::let_in(std::string_view code, const Id& session_id) {
+  Instant now = clock_.now();
+  return commit(decide_let_in(verifier_.verify(code, now.wall), session_id, context(now)));
+}
+
+namespace {
+Result<const AttendanceEvent*> correctable(const Ledger& ledger, const std::string& event_id) {
+  const AttendanceEvent* target = ledger.find(event_id);
+  if (!target) return fail(Errc::invalid_input, fmt::format("event {} is not known at this kiosk", event_id));
+  if (auto problem = correction_problem(*target, ledger.undone(event_id)))
+    return fail(Errc::invalid_input, *problem);
+  return target;
+}
+}  // namespace
+
+Result<std::vector<AttendanceEvent>> CheckInDesk::undo(const std::string& event_id) {
+  auto target = correctable(ledger_, event_id);
+  if (!target) return std::unexpected(target.error());
+  const AttendanceEvent undo = make_undo(**target, device_id_, clock_.now());
+  return record(std::span(&undo, 1));
+}
+
+Result<std::vector<AttendanceEvent>> CheckInDesk::move(const std::string& event_id, const Id& to_session) {
+  auto target = correctable(ledger_, event_id);
+  if (!target) return std::unexpected(target.error());
+  if ((*target)->session_id == to_session)
+    return fail(Errc::invalid_input, fmt::format("event {} is in session {} already", event_id, to_session));
+  if (!schedule_.session(to_session))
+    return fail(Errc::invalid_input, fmt::format("session {} is not served here", to_session));
+  return record(make_move(**target, to_session, device_id_, clock_.now()));
 }
 
 }  // namespace checkin

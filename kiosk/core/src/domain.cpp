@@ -1,5 +1,7 @@
 #include "checkin/core/domain.hpp"
 
+#include "checkin/core/ids.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -47,10 +49,11 @@ constexpr std::array<std::pair<EventKind, const char*>, 7> kEventKinds{{
     {EventKind::walk_in, "walk_in"},
     {EventKind::undo, "undo"},
 }};
-constexpr std::array<std::pair<EventFlag, const char*>, 3> kFlags{{
+constexpr std::array<std::pair<EventFlag, const char*>, 4> kFlags{{
     {flag_forced, "forced"},
     {flag_clock_unsynced, "clock_unsynced"},
     {flag_auto_closed, "auto_closed"},
+    {flag_staff, "staff"},
 }};
 }  // namespace
 
@@ -77,6 +80,18 @@ std::optional<EventFlag> event_flag_from_string(std::string_view name) {
   for (auto& [f, n] : kFlags)
     if (name == n) return f;
   return std::nullopt;
+}
+
+AttendanceEvent new_event(EventKind kind, const std::string& device_id, const Instant& now) {
+  AttendanceEvent e;
+  e.event_id = make_uuid_v7(now.wall);
+  e.device_id = device_id;
+  e.kind = kind;
+  e.wall_time = now.wall;
+  e.monotonic = now.monotonic;
+  e.boot_id = now.boot_id;
+  if (!now.wall_synced) e.flags |= flag_clock_unsynced;
+  return e;
 }
 
 std::string flags_to_string(std::uint32_t flags) {

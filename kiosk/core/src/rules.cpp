@@ -45,89 +45,6 @@ Millis elapsed_since(WallTime wall, Millis monotonic, const std::string& boot_id
   return std::max(Millis{0}, now.wall - wall);
 }
 
-// ---- Ledger ----
-
-void Ledger::apply(const AttendanceEvent& event) {
-  events_.push_back(event);
-  if (event.kind == EventKind::undo) {
-    undone_[event.undoes_event_id] = true;
-    rebuild();
-  } else {
-    fold(event);
-  }
-}
-
-void Ledger::forget_before(WallTime cutoff) {
-  std::unordered_map<std::string, bool> keep;
-  for (const auto& [_, open] : open_shifts_) keep[open.start_event_id] = true;
-  auto before = events_.size();
-  std::erase_if(events_, [&](const AttendanceEvent& e) { return e.wall_time < cutoff && !keep.contains(e.event_id); });
-  if (events_.size() != before) rebuild();
-}
-
-void Ledger::rebuild() {
-  sessions_.clear();
-  open_shifts_.clear();
-  for (const auto& e : events_)
-    if (e.kind != EventKind::undo) fold(e);
-}
-
-void Ledger::fold(const AttendanceEvent& e) {
-  if (undone_.contains(e.event_id)) return;
-  switch (e.kind) {
-    case EventKind::checkin: {
-      auto& stay = sessions_[e.session_id].stays[e.pass_id];
-      stay = Stay{e.event_id, e.wall_time, e.monotonic, e.boot_id, false};
-      break;
-    }
-    case EventKind::checkout: {
-      auto& stays = sessions_[e.session_id].stays;
-      if (auto it = stays.find(e.pass_id); it != stays.end()) it->second.checked_out = true;
-      break;
-    }
-    case EventKind::anonymous_checkin:
-    case EventKind::walk_in: ++sessions_[e.session_id].anonymous; break;
-    case EventKind::shift_start:
-      open_shifts_[e.person_id] =
-          OpenShift{e.shift_id, e.person_id, e.pass_id, e.event_id, e.wall_time, e.monotonic, e.boot_id};
-      break;
-    case EventKind::shift_end: open_shifts_.erase(e.person_id); break;
-    case EventKind::undo: break;
-  }
-}
-
-const Ledger::Stay* Ledger::stay(const Id& session_id, const std::string& pass_id) const {
-  auto s = sessions_.find(session_id);
-  if (s == sessions_.end()) return nullptr;
-  auto it = s->second.stays.find(pass_id);
-  return it == s->second.stays.end() ? nullptr : &it->second;
-}
-
-int Ledger::present_count(const Id& session_id) const {
-  auto s = sessions_.find(session_id);
-  if (s == sessions_.end()) return 0;
-  auto present = std::count_if(s->second.stays.begin(), s->second.stays.end(),
-                               [](const auto& kv) { return !kv.second.checked_out; });
-  return static_cast<int>(present) + s->second.anonymous;
-}
-
-int Ledger::attendance_count(const Id& session_id) const {
-  auto s = sessions_.find(session_id);
-  if (s == sessions_.end()) return 0;
-  return static_cast<int>(s->second.stays.size()) + s->second.anonymous;
-}
-
-const Ledger::OpenShift* Ledger::open_shift_of(const Id& person_id) const {
-  auto it = open_shifts_.find(person_id);
-  return it == open_shifts_.end() ? nullptr : &it->second;
-}
-
-std::vector<Ledger::OpenShift> Ledger::open_shifts() const {
-  std::vector<OpenShift> out;
-  for (const auto& [_, shift] : open_shifts_) out.push_back(shift);
-  return out;
-}
-
 // ---- RepeatFilter ----
 
 bool RepeatFilter::suppress(std::string_view code, const Instant& now) {
@@ -146,17 +63,7 @@ bool RepeatFilter::suppress(std::string_view code, const Instant& now) {
 
 namespace {
 
-AttendanceEvent make_event(EventKind kind, const ScanContext& ctx) {
-  AttendanceEvent e;
-  e.event_id = make_uuid_v7(ctx.now.wall);
-  e.device_id = ctx.device_id;
-  e.kind = kind;
-  e.wall_time = ctx.now.wall;
-  e.monotonic = ctx.now.monotonic;
-  e.boot_id = ctx.now.boot_id;
-  if (!ctx.now.wall_synced) e.flags |= flag_clock_unsynced;
-  return e;
-}
+AttendanceEvent make_event(EventKind kind, const ScanContext& ctx) { return new_event(kind, ctx.device_id, ctx.now); }
 
 Decision refuse(Outcome outcome, std::string reason, std::string pass_id = {}) {
   Decision d;
@@ -187,13 +94,14 @@ Decision& about(Decision& d, const Session& session, const Program& program) {
 }
 
 // Adds the event that records this decision.
-Decision& record(Decision& d, EventKind kind, const ScanContext& ctx) {
+Decision& record(Decision& d, EventKind kind, const ScanContext& ctx, std::uint32_t flags = flag_none) {
   auto e = make_event(kind, ctx);
   e.session_id = d.session_id;
   e.shift_id = d.shift_id;
   e.pass_id = d.pass_id;
   e.person_id = d.person_id;
   e.shift_duration = d.shift_duration;
+  e.flags |= flags;
   d.events.push_back(std::move(e));
   return d;
 }
@@ -203,8 +111,22 @@ bool may_attend(const Program& program, const Person* person) {
   return person && std::ranges::find(person->registered_programs, program.id) != person->registered_programs.end();
 }
 
-bool is_full(const Session& session, const Ledger& ledger) {
-  return session.capacity && ledger.present_count(session.id) >= *session.capacity;
+// Who a scanned pass counts as: its person when the roster knows them (as the server keys
+// the same check-in), else the pass.
+std::string attendee_of(const std::string& pass_id, const ScanContext& ctx) {
+  AttendanceEvent scan;
+  scan.pass_id = pass_id;
+  if (const Person* person = ctx.roster.find_by_pass(pass_id)) scan.person_id = person->id;
+  return attendee_key(scan);
+}
+
+const Program& program_of(const Session& session, const ScanContext& ctx) {
+  return *ctx.schedule.program(session.program_id);
+}
+
+// Everyone in the room counts against the capacity, whichever door let them in.
+bool is_full(const Session& session, const ScanContext& ctx) {
+  return session.capacity && session_tally(session, ctx).present >= *session.capacity;
 }
 
 std::string full_reason(const Session& session) {
@@ -212,21 +134,24 @@ std::string full_reason(const Session& session) {
 }
 
 Decision check_in(const Session& session, const PassClaims& pass, const Person* person, const ScanContext& ctx) {
-  const Program& program = *ctx.schedule.program(session.program_id);
-  if (is_full(session, ctx.ledger)) {
+  const Program& program = program_of(session, ctx);
+  if (is_full(session, ctx)) {
     auto d = refuse(Outcome::session_full, full_reason(session), pass.pass_id);
+    d.person_id = person ? person->id : Id{};
     return about(d, session, program);
   }
   auto d = answer(Outcome::checked_in, pass, person);
   return record(about(d, session, program), EventKind::checkin, ctx);
 }
 
+// A volunteer's scan: the end of their open shift, at whichever door it started, or the
+// start of the one they are assigned to now.
 std::optional<Decision> decide_shift(const PassClaims& pass, const Person& person, const ScanContext& ctx) {
-  if (const auto* open = ctx.ledger.open_shift_of(person.id)) {
+  if (const auto* open = ctx.ledger.open_shift_of(attendee_of(pass.pass_id, ctx))) {
     auto d = answer(Outcome::shift_ended, pass, &person);
     d.shift_id = open->shift_id;
-    d.shift_started = open->started;
-    d.shift_duration = elapsed_since(open->started, open->started_monotonic, open->boot_id, ctx.now);
+    d.shift_started = *open->started;
+    d.shift_duration = elapsed_since(*open->started, open->started_monotonic, open->boot_id, ctx.now);
     return record(d, EventKind::shift_end, ctx);
   }
   const Shift* best = nullptr;
@@ -243,6 +168,10 @@ std::optional<Decision> decide_shift(const PassClaims& pass, const Person& perso
 }
 
 }  // namespace
+
+const SessionTally& session_tally(const Session& session, const ScanContext& ctx) {
+  return ctx.ledger.tally(session, program_of(session, ctx), ctx.now.wall);
+}
 
 std::vector<const Session*> open_sessions(const Schedule& schedule, WallTime now) {
   std::vector<const Session*> out;
@@ -262,33 +191,37 @@ Decision decide_scan(const PassCheck& pass, const ScanContext& ctx, const std::o
     }
   }
   const Person* person = ctx.roster.find_by_pass(pass->pass_id);
+  const std::string attendee = attendee_of(pass->pass_id, ctx);
 
   // A volunteer's scan is about their shift before anything else.
   if (person)
     if (auto shift = decide_shift(*pass, *person, ctx)) return *shift;
 
-  // Check-out: an open stay in a session that counts check-outs and is still current.
+  // Check-out: an open stay, from any door, in a session that counts check-outs and is
+  // still current.
   const Session* checkout_from = nullptr;
+  const Stay* open_stay = nullptr;
   for (const auto& s : ctx.schedule.sessions) {
     const Program* program = ctx.schedule.program(s.program_id);
-    const auto* stay = ctx.ledger.stay(s.id, pass->pass_id);
-    if (program && program->tracks_checkout && stay && !stay->checked_out && ctx.now.wall >= s.window_opens &&
-        ctx.now.wall < s.end + ctx.config.checkout_grace)
+    if (!program || !program->tracks_checkout || ctx.now.wall < s.window_opens ||
+        ctx.now.wall >= s.end + ctx.config.checkout_grace)
+      continue;
+    if (const Stay* stay = session_tally(s, ctx).open_stay(attendee)) {
       checkout_from = &s;
+      open_stay = stay;
+    }
   }
 
   std::vector<const Session*> windows_open = open_sessions(ctx.schedule, ctx.now.wall);
   std::vector<const Session*> eligible, already_in;
   for (const Session* s : windows_open) {
-    if (!may_attend(*ctx.schedule.program(s->program_id), person)) continue;
-    const auto* stay = ctx.ledger.stay(s->id, pass->pass_id);
-    (stay && !stay->checked_out ? already_in : eligible).push_back(s);
+    if (!may_attend(program_of(*s, ctx), person)) continue;
+    (session_tally(*s, ctx).open_stay(attendee) ? already_in : eligible).push_back(s);
   }
 
   if (checkout_from && (ctx.now.wall < checkout_from->end || eligible.empty())) {
-    const Program& program = *ctx.schedule.program(checkout_from->program_id);
-    const auto* stay = ctx.ledger.stay(checkout_from->id, pass->pass_id);
-    if (elapsed_since(stay->in, stay->in_monotonic, stay->boot_id, ctx.now) < ctx.config.min_stay) {
+    const Program& program = program_of(*checkout_from, ctx);
+    if (elapsed_since(open_stay->in, open_stay->in_monotonic, open_stay->boot_id, ctx.now) < ctx.config.min_stay) {
       auto d = answer(Outcome::already_checked_in, *pass, person);
       d.reason = "scanned again soon after checking in";
       return about(d, *checkout_from, program);
@@ -298,39 +231,55 @@ Decision decide_scan(const PassCheck& pass, const ScanContext& ctx, const std::o
     return record(about(d, *checkout_from, program), EventKind::checkout, ctx);
   }
 
-  // Someone already in an open session is not moved to another one by a repeat scan.
+  // Someone already in an open session (at any door) is not moved to another one by a
+  // repeat scan.
   if (!already_in.empty()) {
     auto d = answer(Outcome::already_checked_in, *pass, person);
-    return about(d, *already_in.front(), *ctx.schedule.program(already_in.front()->program_id));
+    return about(d, *already_in.front(), program_of(*already_in.front(), ctx));
   }
   if (chosen_session) {
     auto it = std::ranges::find_if(eligible, [&](const Session* s) { return s->id == *chosen_session; });
     if (it != eligible.end()) return check_in(**it, *pass, person, ctx);
   }
-  // Among overlapping sessions, one the person is registered for is the obvious choice.
-  if (eligible.size() > 1 && person) {
-    std::vector<const Session*> registered;
-    for (const Session* s : eligible)
-      if (std::ranges::find(person->registered_programs, s->program_id) != person->registered_programs.end())
-        registered.push_back(s);
-    if (registered.size() == 1) eligible = registered;
-  }
   if (eligible.size() == 1) return check_in(*eligible.front(), *pass, person, ctx);
+  // Several sessions fit: ask, never guess (a registration elsewhere says nothing about
+  // where someone is going now).
   if (eligible.size() > 1) {
     auto d = answer(Outcome::choose_session, *pass, person);
     for (const Session* s : eligible) {
-      about(d, *s, *ctx.schedule.program(s->program_id));
+      about(d, *s, program_of(*s, ctx));
       d.session_choices.push_back(s->id);
     }
     d.session_id.clear();
     return d;
   }
-  if (!windows_open.empty())
-    return refuse(Outcome::not_registered,
-                  person ? fmt::format("person {} is not registered for the open sessions", person->id)
-                         : "pass not on this kiosk's roster and every open session needs registration",
-                  pass->pass_id);
+  if (!windows_open.empty()) {
+    auto d = refuse(Outcome::not_registered,
+                    person ? fmt::format("person {} is not registered for the open sessions", person->id)
+                           : "pass not on this kiosk's roster and every open session needs registration",
+                    pass->pass_id);
+    d.person_id = person ? person->id : Id{};
+    for (const Session* s : windows_open) d.session_choices.push_back(s->id);
+    return d;
+  }
   return refuse(Outcome::no_session_now, "no session's check-in window is open", pass->pass_id);
+}
+
+Decision decide_let_in(const PassCheck& pass, const Id& session_id, const ScanContext& ctx) {
+  if (!pass) return refuse(Outcome::not_our_code, fmt::format("let in: {}", pass.error().detail), pass.error().pass_id);
+  const Session* s = ctx.schedule.session(session_id);
+  if (!s || !s->window_contains(ctx.now.wall))
+    return refuse(Outcome::no_session_now, fmt::format("session {} is not open for check-in", session_id),
+                  pass->pass_id);
+  const Person* person = ctx.roster.find_by_pass(pass->pass_id);
+  const Program& program = program_of(*s, ctx);
+  if (session_tally(*s, ctx).open_stay(attendee_of(pass->pass_id, ctx))) {
+    auto d = answer(Outcome::already_checked_in, *pass, person);
+    return about(d, *s, program);
+  }
+  auto d = answer(Outcome::checked_in, *pass, person);
+  d.reason = "let in by staff";
+  return record(about(d, *s, program), EventKind::checkin, ctx, flag_forced | flag_staff);
 }
 
 namespace {
@@ -345,7 +294,7 @@ Decision decide_unnamed(EventKind kind, const Id& session_id, std::string name, 
     return refuse(Outcome::not_registered,
                   fmt::format("program does not allow {}", walk_in ? "walk-ins" : "anonymous check-in"));
   Decision d;
-  if (is_full(*s, ctx.ledger)) {
+  if (is_full(*s, ctx)) {
     d = refuse(Outcome::session_full, full_reason(*s));
     return about(d, *s, *program);
   }
@@ -369,13 +318,13 @@ std::vector<AttendanceEvent> overdue_shift_ends(const ScanContext& ctx) {
   std::vector<AttendanceEvent> out;
   for (const auto& open : ctx.ledger.open_shifts()) {
     const Shift* shift = ctx.schedule.shift(open.shift_id);
-    if (!shift || ctx.now.wall < shift->end + ctx.config.shift_grace) continue;
+    if (!shift || !open.started || ctx.now.wall < shift->end + ctx.config.shift_grace) continue;
     auto e = make_event(EventKind::shift_end, ctx);
     e.shift_id = open.shift_id;
     e.pass_id = open.pass_id;
     e.person_id = open.person_id;
     e.flags |= flag_auto_closed;
-    e.shift_duration = std::max(Millis{0}, std::chrono::duration_cast<Millis>(shift->end - open.started));
+    e.shift_duration = std::max(Millis{0}, std::chrono::duration_cast<Millis>(shift->end - *open.started));
     out.push_back(std::move(e));
   }
   return out;

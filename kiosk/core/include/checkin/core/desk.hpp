@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <span>
+
 #include "checkin/core/clock.hpp"
 #include "checkin/core/domain.hpp"
 #include "checkin/core/pass.hpp"
@@ -21,13 +23,16 @@ class CheckInDesk {
 
   // What the kiosk knows; replaced as sync brings news.
   void set_schedule(Schedule schedule) { schedule_ = std::move(schedule); }
-  void set_roster(Roster roster) { roster_ = std::move(roster); }
+  void set_roster(Roster roster);
   // Enrolment gives the kiosk its server-issued id: events recorded from then on carry it.
   void set_device_id(std::string device_id) { device_id_ = std::move(device_id); }
   const std::string& device_id() const { return device_id_; }
   PassVerifier& verifier() { return verifier_; }
   // Replays events already in the store, e.g. at start-up, without recording them again.
   void load_history(const std::vector<AttendanceEvent>& events);
+  // What the site's other doors recorded (sync's site feed) and the corrections made for
+  // the site elsewhere: the rules count them as if recorded here. Returns how many were new.
+  std::size_t learn_site_events(std::span<const AttendanceEvent> events);
   // Forgets events recorded before `cutoff` (see Ledger::forget_before).
   void forget_before(WallTime cutoff) { ledger_.forget_before(cutoff); }
 
@@ -41,6 +46,17 @@ class CheckInDesk {
   // Closes shifts left open past their end + grace. Call it periodically.
   Result<std::vector<AttendanceEvent>> close_overdue_shifts();
 
+  // Staff, behind the PIN. "Let in anyway" after a refusal (the refused code again): a
+  // check-in flagged forced. Undo and move of a check-in recorded at any door of the site.
+  // Corrections answer invalid_input when the event cannot be corrected (unknown here,
+  // undone already, not a check-in) and the store's error when they cannot be recorded.
+  Decision let_in(std::string_view code, const Id& session_id);
+  Result<std::vector<AttendanceEvent>> undo(const std::string& event_id);
+  Result<std::vector<AttendanceEvent>> move(const std::string& event_id, const Id& to_session);
+
+  // The session's attendance now, every door's together.
+  const SessionTally& session_tally(const Session& session) const;
+
   const Schedule& schedule() const { return schedule_; }
   const Roster& roster() const { return roster_; }
   const Ledger& ledger() const { return ledger_; }
@@ -50,6 +66,7 @@ class CheckInDesk {
   ScanContext context(const Instant& now) const;
   // Commits the decision's events; on failure the outcome becomes not_recorded.
   Decision commit(Decision decision);
+  Result<std::vector<AttendanceEvent>> record(std::span<const AttendanceEvent> events);
 
   const Clock& clock_;
   EventStore& store_;

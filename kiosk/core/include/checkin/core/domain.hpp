@@ -99,6 +99,7 @@ enum EventFlag : std::uint32_t {
   flag_forced = 1u << 0,          // recorded by a volunteer overriding a rule
   flag_clock_unsynced = 1u << 1,  // wall clock not yet confirmed when recorded
   flag_auto_closed = 1u << 2,     // shift end made by the kiosk, needs a coordinator's review
+  flag_staff = 1u << 3,           // made by staff: a correction, a manual check-in, "let in anyway"
 };
 
 std::string flags_to_string(std::uint32_t flags);  // "forced,clock_unsynced"
@@ -123,6 +124,12 @@ struct AttendanceEvent {
   std::string boot_id;
   std::uint32_t flags = flag_none;
 };
+
+// A new event of this kind made now by this device (a kiosk, or a site's coordinator desk on
+// the server): a fresh UUIDv7 id, the instant's wall and monotonic times and boot, and the
+// clock_unsynced flag when the wall clock was not confirmed. The sequence number comes
+// when the event is committed.
+AttendanceEvent new_event(EventKind kind, const std::string& device_id, const Instant& now);
 
 // An optional one-tap rating at check-out. Deliberately carries nothing about the person.
 struct Feedback {

@@ -12,6 +12,7 @@
 
 #include "checkin/core/clock.hpp"
 #include "checkin/core/domain.hpp"
+#include "checkin/core/ledger.hpp"
 #include "checkin/core/pass.hpp"
 
 namespace checkin {
@@ -43,53 +44,9 @@ struct RulesConfig {
   std::chrono::minutes shift_grace{60};          // open shifts close automatically at end + grace
   std::chrono::minutes checkout_grace{60};       // check-out scans accepted until session end + grace
   std::chrono::minutes min_stay{10};             // a repeat scan sooner than this is not a check-out
-};
 
-// What this kiosk has recorded, folded from its events. Rebuilt from the store at start.
-class Ledger {
- public:
-  struct Stay {
-    std::string checkin_event_id;
-    WallTime in{};
-    Millis in_monotonic{0};
-    std::string boot_id;
-    bool checked_out = false;
-  };
-  struct OpenShift {
-    Id shift_id;
-    Id person_id;
-    std::string pass_id;
-    std::string start_event_id;
-    WallTime started{};
-    Millis started_monotonic{0};
-    std::string boot_id;
-  };
-
-  void apply(const AttendanceEvent& event);
-  // Drops events recorded before `cutoff`, keeping the starts of shifts still open, so a
-  // kiosk that runs for months does not hold every event it ever saw.
-  void forget_before(WallTime cutoff);
-
-  const Stay* stay(const Id& session_id, const std::string& pass_id) const;
-  int present_count(const Id& session_id) const;     // in the room now: counts against capacity
-  int attendance_count(const Id& session_id) const;  // everyone checked in at least once
-  const OpenShift* open_shift_of(const Id& person_id) const;
-  std::vector<OpenShift> open_shifts() const;
-  const std::vector<AttendanceEvent>& events() const { return events_; }
-  bool undone(const std::string& event_id) const { return undone_.contains(event_id); }
-
- private:
-  struct SessionTally {
-    std::map<std::string, Stay> stays;  // by pass id
-    int anonymous = 0;                  // anonymous check-ins and walk-ins
-  };
-  void fold(const AttendanceEvent& event);
-  void rebuild();
-
-  std::vector<AttendanceEvent> events_;
-  std::unordered_map<std::string, bool> undone_;  // event ids cancelled by an undo
-  std::unordered_map<Id, SessionTally> sessions_;
-  std::map<Id, OpenShift> open_shifts_;  // by person id
+  // The part reconciliation (reconcile.hpp) reads, so kiosk and server pair scans alike.
+  ReconcileConfig reconciling() const { return ReconcileConfig{min_stay, checkout_grace}; }
 };
 
 // Ignores the same code seen again within the window (measured on the monotonic clock,
@@ -129,7 +86,9 @@ struct Decision {
   bool discreet = false;                // a discreet program: show no program or person name
   Id session_id;
   Id shift_id;
-  std::vector<Id> session_choices;      // for choose_session, earliest first
+  // choose_session: the sessions to choose from, earliest first; not_registered: the open
+  // sessions the person could be let in to by staff.
+  std::vector<Id> session_choices;
   WallTime shift_started{};
   Millis shift_duration{0};
   bool ask_feedback = false;
@@ -139,10 +98,16 @@ using PassCheck = std::expected<PassClaims, PassRejection>;
 
 Decision decide_scan(const PassCheck& pass, const ScanContext& ctx, const std::optional<Id>& chosen_session = {});
 Decision decide_anonymous(const Id& session_id, const ScanContext& ctx);
+// Staff's "let in anyway" after a refusal for a full session or a missing registration: a
+// check-in flagged forced, for a valid pass and a session open now.
+Decision decide_let_in(const PassCheck& pass, const Id& session_id, const ScanContext& ctx);
 Decision decide_walk_in(const Id& session_id, std::string name, const ScanContext& ctx);
 // Shift ends for shifts left open past their end + grace, flagged auto_closed and credited
 // only up to the scheduled end, for a coordinator to confirm.
 std::vector<AttendanceEvent> overdue_shift_ends(const ScanContext& ctx);
+
+// The session's attendance as this kiosk knows it (its own and the other doors' events).
+const SessionTally& session_tally(const Session& session, const ScanContext& ctx);
 
 // Sessions whose check-in window is open now (what the Ready screen lists).
 std::vector<const Session*> open_sessions(const Schedule& schedule, WallTime now);
