@@ -7,6 +7,7 @@
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 
 using namespace checkin;
 using namespace checkin::sync;
@@ -31,7 +32,8 @@ std::vector<Parser> all_parsers() {
   return {parser("event batch", parse_event_batch),     parser("batch result", parse_batch_result),
           parser("changes page", parse_changes_page),   parser("enrol request", parse_enrol_request),
           parser("enrol response", parse_enrol_response), parser("token roll", parse_token_roll),
-          parser("feedback batch", parse_feedback_batch), parser("feedback result", parse_feedback_result)};
+          parser("feedback batch", parse_feedback_batch), parser("feedback result", parse_feedback_result),
+          parser("site feed page", parse_site_feed_page), parser("device name", parse_device_name)};
 }
 
 }  // namespace

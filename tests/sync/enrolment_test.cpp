@@ -216,3 +216,53 @@ TEST_CASE("malformed enrolment bodies name the field") {
   REQUIRE_FALSE(roll);
   CHECK_THAT(roll.error().message, Catch::StartsWith("device_token: missing"));
 }
+
+TEST_CASE("an enrolment code may name the kiosk, in any language, and the name survives the wire") {
+  EnrolmentCode code{"https://checkin.example.org", "tok", kHash, "Puerta trasera · Sala 2"};
+  auto text = to_text(code);
+  CHECK(text.ends_with("&name=Puerta%20trasera%20%C2%B7%20Sala%202"));
+  auto parsed = parse_enrolment_code(text);
+  REQUIRE(parsed);
+  CHECK(parsed->name == code.name);
+  // No name: the code reads as before, and the kiosk proposes one.
+  auto unnamed = parse_enrolment_code(to_text({"http://127.0.0.1:8080", "tok", ""}));
+  REQUIRE(unnamed);
+  CHECK(unnamed->name.empty());
+  auto control = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=a%0Ab");
+  REQUIRE_FALSE(control);
+  CHECK_THAT(control.error().message, Catch::Contains("name"));
+  auto long_name = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=" + std::string(61, 'n'));
+  REQUIRE_FALSE(long_name);
+  CHECK_THAT(long_name.error().message, Catch::Contains("at most 60"));
+}
+
+TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a first enrolment names none") {
+  EnrolRequest request{"tok", "vm", "0.2.0", "local-0190", "dev-old", "old-token"};
+  auto parsed = parse_enrol_request(to_json(request));
+  REQUIRE(parsed);
+  CHECK(parsed->local_device_id == "local-0190");
+  CHECK(parsed->previous_device_id == "dev-old");
+  CHECK(parsed->previous_device_token == "old-token");
+  // A kiosk of the first version sends none of them.
+  auto first = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1"})");
+  REQUIRE(first);
+  CHECK(first->previous_device_id.empty());
+  // An id without its proof (or the reverse) is refused.
+  auto unproven = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","previous_device_id":"d"})");
+  REQUIRE_FALSE(unproven);
+  CHECK_THAT(unproven.error().message, Catch::Contains("come together"));
+  auto wrong_type = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","local_device_id":5})");
+  REQUIRE_FALSE(wrong_type);
+  CHECK_THAT(wrong_type.error().message, Catch::StartsWith("local_device_id: expected a string"));
+
+  EnrolResponse response{"dev-7", "tok", {"site-1", "Hall"}, {}, {}, "Front door"};
+  auto parsed_response = parse_enrol_response(to_json(response));
+  REQUIRE(parsed_response);
+  CHECK(parsed_response->device_name == "Front door");
+
+  auto name = parse_device_name(to_json(DeviceName{"Back door"}));
+  REQUIRE(name);
+  CHECK(name->name == "Back door");
+  CHECK_FALSE(parse_device_name(R"({"protocol":1,"name":""})"));
+  CHECK_FALSE(parse_device_name(R"({"protocol":1,"name":"a\u0007b"})"));
+}

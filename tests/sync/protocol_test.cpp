@@ -2,6 +2,7 @@
 
 #include "checkin/core/ids.hpp"
 #include "checkin/sync/events.hpp"
+#include "checkin/sync/site_feed.hpp"
 
 using namespace checkin;
 using namespace checkin::sync;
@@ -128,4 +129,42 @@ TEST_CASE("per-event results and error bodies survive the wire") {
   CHECK(error->code == "bad_request");
   CHECK(error->message == "events[0].seq: expected a whole number");
   CHECK_FALSE(parse_protocol_error("{}"));
+}
+
+TEST_CASE("a site feed page survives the wire, and a malformed one names the field") {
+  SiteFeedPage page;
+  AttendanceEvent in;
+  in.event_id = "018f0000-0000-7000-8000-000000000001";
+  in.device_id = "dev-a";
+  in.seq = 4;
+  in.kind = EventKind::checkin;
+  in.session_id = "s-1";
+  in.pass_id = "00112233445566778899aabbccddeeff";
+  in.person_id = "p-1";
+  in.wall_time = sys_days{2026y / December / 7} + 12h;
+  in.flags = flag_forced | flag_staff;
+  AttendanceEvent undo = in;
+  undo.event_id = "018f0000-0000-7000-8000-000000000002";
+  undo.kind = EventKind::undo;
+  undo.undoes_event_id = in.event_id;
+  page.events = {in, undo};
+  page.next_cursor = "f1.abc";
+  page.has_more = true;
+  page.server_time = in.wall_time + 1s;
+  auto parsed = parse_site_feed_page(to_json(page));
+  REQUIRE(parsed);
+  REQUIRE(parsed->events.size() == 2);
+  CHECK(parsed->events[0].person_id == "p-1");
+  CHECK(parsed->events[0].flags == (flag_forced | flag_staff));
+  CHECK(parsed->events[1].undoes_event_id == in.event_id);
+  CHECK(parsed->next_cursor == "f1.abc");
+  CHECK(parsed->has_more);
+  CHECK(parsed->server_time == page.server_time);
+
+  auto broken = parse_site_feed_page(R"({"protocol":1,"events":[{"event_id":"x"}],"next_cursor":"c","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
+  REQUIRE_FALSE(broken);
+  CHECK_THAT(broken.error().message, Catch::StartsWith("events[0]"));
+  auto no_cursor = parse_site_feed_page(R"({"protocol":1,"events":[],"next_cursor":"","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
+  REQUIRE_FALSE(no_cursor);
+  CHECK_THAT(no_cursor.error().message, Catch::StartsWith("next_cursor"));
 }

@@ -27,6 +27,7 @@ std::string to_json(const ChangesPage& page) {
   return json{{"protocol", kProtocolVersion},
               {"full_resync", page.full_resync},
               {"site", wire::to_json(page.site)},
+              {"device_name", page.device_name},
               {"programs", list(page.programs)},
               {"removed_programs", page.removed_programs},
               {"sessions", list(page.sessions)},
@@ -66,6 +67,9 @@ Result<ChangesPage> parse_changes_page(std::string_view body) {
       .text("next_cursor", page.next_cursor)
       .boolean("has_more", page.has_more);
   if (auto ok = r.done(); !ok) return std::unexpected(ok.error());
+  auto device_name = wire::text(j, "device_name", "", false);  // servers of the first version send none
+  if (!device_name) return std::unexpected(device_name.error());
+  page.device_name = std::move(*device_name);
 
   // Bounded per page so a kiosk's memory and one store transaction stay small; every list
   // of ids or items counts, not only the upserts.

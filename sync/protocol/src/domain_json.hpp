@@ -20,6 +20,8 @@ json to_json(const RosterEntry& entry);
 json to_json(const RevocationEntry& revocation);
 json to_json(const KeyEntry& key);
 json keys_to_json(const std::vector<KeyEntry>& keys);
+// An attendance event: only the fields its kind uses (events.cpp).
+json to_json(const AttendanceEvent& event);
 
 // path names the value itself, e.g. "sessions[3]".
 Result<Site> parse_site(const json& j, const std::string& path);
@@ -29,6 +31,7 @@ Result<Shift> parse_shift(const json& j, const std::string& path);
 Result<RosterEntry> parse_roster_entry(const json& j, const std::string& path);
 Result<RevocationEntry> parse_revocation(const json& j, const std::string& path);
 Result<KeyEntry> parse_key(const json& j, const std::string& path);
+Result<AttendanceEvent> parse_event(const json& j, const std::string& path);
 // The active pass keys, at most kMaxActiveKeys (a kiosk's key ring holds no more).
 Result<std::vector<KeyEntry>> parse_keys(const json& body, const char* name, const std::string& path);
 

@@ -73,6 +73,23 @@ Result<std::string> percent_decode(std::string_view text, std::string_view key) 
   return out;
 }
 
+// A name's escapes may stand for any byte but a control character (UTF-8 names).
+Result<std::string> percent_decode_name(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+    int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+    if (high < 0 || low < 0) return fail(Errc::invalid_input, "enrolment code: name has a broken %-escape");
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
@@ -138,9 +155,21 @@ Result<std::string> check_server_url(std::string url) {
 
 }  // namespace
 
+Result<void> check_device_name(std::string_view name) {
+  if (name.size() > kMaxDeviceNameLength)
+    return fail(Errc::invalid_input, fmt::format("a kiosk name has at most {} bytes", kMaxDeviceNameLength));
+  for (char c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return fail(Errc::invalid_input, "a kiosk name must not hold control characters");
+  return {};
+}
+
 std::string to_text(const EnrolmentCode& code) {
-  return fmt::format("{}{}?url={}&token={}&sha256={}", kEnrolmentPrefix, kCodeVersion, percent_encode(code.server_url),
-                     percent_encode(code.token), percent_encode(code.cert_sha256));
+  std::string text = fmt::format("{}{}?url={}&token={}&sha256={}", kEnrolmentPrefix, kCodeVersion,
+                                 percent_encode(code.server_url), percent_encode(code.token),
+                                 percent_encode(code.cert_sha256));
+  if (!code.name.empty()) text += "&name=" + percent_encode(code.name);
+  return text;
 }
 
 Result<EnrolmentCode> parse_enrolment_code(std::string_view text) {
@@ -159,7 +188,7 @@ Result<EnrolmentCode> parse_enrolment_code(std::string_view text) {
     return fail(Errc::invalid_input, fmt::format("enrolment code: version '{}' is not {}", version, kCodeVersion));
   if (question == std::string_view::npos) return fail(Errc::invalid_input, "enrolment code: no ?url=...&token=...");
 
-  std::optional<std::string> url, token, sha256;
+  std::optional<std::string> url, token, sha256, name;
   std::string_view query = rest.substr(question + 1);
   while (!query.empty()) {
     std::string_view pair = query.substr(0, query.find('&'));
@@ -167,10 +196,16 @@ Result<EnrolmentCode> parse_enrolment_code(std::string_view text) {
     if (pair.empty()) continue;
     auto equals = pair.find('=');
     std::string_view key = pair.substr(0, equals);
-    std::optional<std::string>* slot = key == "url" ? &url : key == "token" ? &token : key == "sha256" ? &sha256 : nullptr;
+    std::optional<std::string>* slot = key == "url"      ? &url
+                                       : key == "token"  ? &token
+                                       : key == "sha256" ? &sha256
+                                       : key == "name"   ? &name
+                                                         : nullptr;
     if (!slot) continue;  // a newer coordinator's field
     if (*slot) return fail(Errc::invalid_input, fmt::format("enrolment code: {} is given twice", key));
-    auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1), key);
+    std::string_view raw = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+    // A name may be any language's: its escapes may hold UTF-8 (checked as a name below).
+    auto value = slot == &name ? percent_decode_name(raw) : percent_decode(raw, key);
     if (!value) return std::unexpected(value.error());
     *slot = std::move(*value);
   }
@@ -191,15 +226,26 @@ Result<EnrolmentCode> parse_enrolment_code(std::string_view text) {
     for (auto& c : *sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     code.cert_sha256 = std::move(*sha256);
   }
+  if (name) {
+    if (auto ok = check_device_name(*name); !ok)
+      return fail(Errc::invalid_input, fmt::format("enrolment code: name: {}", ok.error().message));
+    code.name = std::move(*name);
+  }
   return code;
 }
 
 std::string to_json(const EnrolRequest& request) {
-  return json{{"protocol", kProtocolVersion},
-              {"token", request.token},
-              {"device_name", request.device_name},
-              {"app_version", request.app_version}}
-      .dump();
+  json body{{"protocol", kProtocolVersion},
+            {"token", request.token},
+            {"device_name", request.device_name},
+            {"app_version", request.app_version}};
+  auto optional = [&](const char* key, const std::string& value) {
+    if (!value.empty()) body[key] = value;
+  };
+  optional("local_device_id", request.local_device_id);
+  optional("previous_device_id", request.previous_device_id);
+  optional("previous_device_token", request.previous_device_token);
+  return body.dump();
 }
 
 Result<EnrolRequest> parse_enrol_request(std::string_view body) {
@@ -211,6 +257,16 @@ Result<EnrolRequest> parse_enrol_request(std::string_view body) {
   r.text("token", request.token).text("device_name", request.device_name).text("app_version", request.app_version);
   r.require(!request.token.empty(), "token", "must not be empty");
   if (auto ok = r.done(); !ok) return std::unexpected(ok.error());
+  // Optional: kiosks of the first version send none of them.
+  for (auto [key, field] : {std::pair{"local_device_id", &request.local_device_id},
+                            std::pair{"previous_device_id", &request.previous_device_id},
+                            std::pair{"previous_device_token", &request.previous_device_token}}) {
+    auto value = wire::text(*parsed, key, "", false);
+    if (!value) return std::unexpected(value.error());
+    *field = std::move(*value);
+  }
+  if (request.previous_device_id.empty() != request.previous_device_token.empty())
+    return fail(Errc::invalid_input, "previous_device_id and previous_device_token come together");
   return request;
 }
 
@@ -218,6 +274,7 @@ std::string to_json(const EnrolResponse& response) {
   return json{{"protocol", kProtocolVersion},
               {"device_id", response.device_id},
               {"device_token", response.device_token},
+              {"device_name", response.device_name},
               {"site", wire::to_json(response.site)},
               {"public_keys", wire::keys_to_json(response.public_keys)},
               {"server_time", wire::format_time(response.server_time)}}
@@ -232,6 +289,7 @@ Result<EnrolResponse> parse_enrol_response(std::string_view body) {
   wire::Reader r(*parsed, "");
   r.text("device_id", response.device_id)
       .text("device_token", response.device_token)
+      .text("device_name", response.device_name)
       .time("server_time", response.server_time);
   r.require(!response.device_id.empty(), "device_id", "must not be empty");
   r.require(!response.device_token.empty(), "device_token", "must not be empty");
@@ -261,6 +319,23 @@ Result<TokenRoll> parse_token_roll(std::string_view body) {
   r.require(!roll.device_token.empty(), "device_token", "must not be empty");
   if (auto ok = r.done(); !ok) return std::unexpected(ok.error());
   return roll;
+}
+
+std::string to_json(const DeviceName& name) {
+  return json{{"protocol", kProtocolVersion}, {"name", name.name}}.dump();
+}
+
+Result<DeviceName> parse_device_name(std::string_view body) {
+  auto parsed = wire::parse_body(body, kMaxEnrolRequestBytes);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (auto ok = wire::check_protocol(*parsed); !ok) return std::unexpected(ok.error());
+  DeviceName name;
+  wire::Reader r(*parsed, "");
+  r.text("name", name.name);
+  r.require(!name.name.empty(), "name", "must not be empty");
+  if (auto ok = r.done(); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_device_name(name.name); !ok) return fail(Errc::invalid_input, "name: " + ok.error().message);
+  return name;
 }
 
 }  // namespace checkin::sync

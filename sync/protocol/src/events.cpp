@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "domain_json.hpp"
 #include "json.hpp"
 
 namespace checkin::sync {
@@ -17,9 +18,9 @@ const char* to_string(EventStatus status) {
   return "rejected";
 }
 
-namespace {
+namespace wire {
 
-json event_json(const AttendanceEvent& e) {
+json to_json(const AttendanceEvent& e) {
   json j = {
       {"event_id", e.event_id},   {"device_id", e.device_id},          {"seq", e.seq},
       {"kind", to_string(e.kind)}, {"wall_time", wire::format_time(e.wall_time)},
@@ -83,11 +84,11 @@ Result<AttendanceEvent> parse_event(const json& j, const std::string& path) {
   return e;
 }
 
-}  // namespace
+}  // namespace wire
 
 std::string to_json(const EventBatch& batch) {
   json events = json::array();
-  for (const auto& e : batch.events) events.push_back(event_json(e));
+  for (const auto& e : batch.events) events.push_back(wire::to_json(e));
   return json{{"protocol", kProtocolVersion}, {"device_id", batch.device_id}, {"events", std::move(events)}}.dump();
 }
 
@@ -104,7 +105,7 @@ Result<EventBatch> parse_event_batch(std::string_view body) {
   if ((*events)->size() > kMaxEventsPerBatch)
     return fail(Errc::limit_exceeded, fmt::format("events: {} in one batch, at most {}", (*events)->size(), kMaxEventsPerBatch));
   for (std::size_t i = 0; i < (*events)->size(); ++i) {
-    auto e = parse_event((**events)[i], fmt::format("events[{}]", i));
+    auto e = wire::parse_event((**events)[i], fmt::format("events[{}]", i));
     if (!e) return std::unexpected(e.error());
     batch.events.push_back(std::move(*e));
   }

@@ -11,6 +11,8 @@ inline std::string events_batch(std::string_view device_id) { return "/api/v1/de
 inline std::string feedback_batch(std::string_view device_id) { return "/api/v1/devices/" + std::string(device_id) + "/feedback:batch"; }
 inline std::string changes(std::string_view device_id) { return "/api/v1/devices/" + std::string(device_id) + "/changes"; }
 inline std::string token_roll(std::string_view device_id) { return "/api/v1/devices/" + std::string(device_id) + "/token:roll"; }
+inline std::string site_feed(std::string_view device_id) { return "/api/v1/devices/" + std::string(device_id) + "/attendance"; }
+inline std::string device_name(std::string_view device_id) { return "/api/v1/devices/" + std::string(device_id) + "/name"; }
 inline constexpr std::string_view kHealth = "/healthz";
 inline constexpr std::string_view kMetrics = "/metrics";
 

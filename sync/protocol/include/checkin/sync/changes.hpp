@@ -44,6 +44,7 @@ struct ChangesPage {
   bool full_resync = false;
 
   Site site;  // the kiosk's site (its name shows on the admin screen)
+  std::string device_name;  // the kiosk's own name as coordinators know it ("Front door")
 
   // Upserts by id, and ids that were removed (a cancelled session, a deleted shift).
   std::vector<Program> programs;
