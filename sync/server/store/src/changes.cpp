@@ -404,6 +404,7 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
     page.server_time = now;
     STORE_TRY(site, load_site(connection, device.site_id));
     page.site = std::move(site);
+    page.device_name = device.name;
 
     Cursor position;
     std::optional<std::vector<sync::RosterEntry>> first_page_slice;

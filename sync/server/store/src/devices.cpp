@@ -16,9 +16,11 @@ namespace {
 // exists, was used or expired.
 constexpr std::string_view kEnrolmentRefused = "this enrolment code is not valid: ask for a new one";
 constexpr std::string_view kNotAuthenticated = "unknown device or wrong token: re-enrol this kiosk";
+constexpr std::string_view kLocalDevicePrefix = "local-";
 
 Device device_from_row(const sql::Row& row) {
-  // id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms
+  // id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms,
+  // local_id, replaces, replaced_by
   Device device;
   device.id = row.text(0);
   device.site_id = row.text(1);
@@ -29,27 +31,40 @@ Device device_from_row(const sql::Row& row) {
   if (!row.is_null(6)) device.clock_offset = Millis{row.integer(6)};
   device.last_seq = row.integer(7);
   device.revoked_at = optional_wall_time(row, 8);
+  device.local_id = row.text(9);
+  device.replaces = row.text(10);
+  device.replaced_by = row.text(11);
   return device;
 }
 
+#define DEVICE_COLUMNS                                                                                     \
+  "id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms, " \
+  "local_id, replaces, replaced_by"
 constexpr std::string_view kDeviceWithTokenById =
-    "SELECT id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms, "
-    "token_hash FROM devices WHERE id = $1";
+    "SELECT " DEVICE_COLUMNS ", token_hash FROM devices WHERE id = $1 AND kind = 'kiosk'";
 constexpr std::string_view kAllDevices =
-    "SELECT id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms "
-    "FROM devices ORDER BY enrolled_at_ms, id";
+    "SELECT " DEVICE_COLUMNS " FROM devices WHERE kind = 'kiosk' ORDER BY enrolled_at_ms, id";
+#undef DEVICE_COLUMNS
+
+// The name a kiosk goes by: the coordinator's from the code, else the kiosk's own proposal.
+Result<std::string> checked_device_name(std::string_view name) {
+  if (auto ok = sync::check_device_name(name); !ok) return std::unexpected(ok.error());
+  return std::string(name);
+}
 
 }  // namespace
 
-Result<EnrolmentToken> ServerStore::create_enrolment_token(const Id& site_id, WallTime now) {
+Result<EnrolmentToken> ServerStore::create_enrolment_token(const Id& site_id, WallTime now,
+                                                           std::string_view device_name) {
+  STORE_TRY(name, checked_device_name(device_name));
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<EnrolmentToken> {
     STORE_TRY(site, run(connection, "SELECT 1 FROM sites WHERE id = $1", {text(site_id)}));
     if (site.empty()) return fail(Errc::not_found, fmt::format("no site with id {}", site_id));
-    EnrolmentToken token{random_token(), site_id, now + kEnrolmentTokenLife};
+    EnrolmentToken token{random_token(), site_id, now + kEnrolmentTokenLife, name};
     STORE_CHECK(run(connection,
-                    "INSERT INTO enrolment_tokens (token_hash, site_id, created_at_ms, expires_ms, used_at_ms, device_id) "
-                    "VALUES ($1, $2, $3, $4, NULL, NULL)",
-                    {text(sha256_hex(token.token)), text(site_id), millis(now), millis(token.expires)}));
+                    "INSERT INTO enrolment_tokens (token_hash, site_id, created_at_ms, expires_ms, used_at_ms, device_id, "
+                    "device_name) VALUES ($1, $2, $3, $4, NULL, NULL, $5)",
+                    {text(sha256_hex(token.token)), text(site_id), millis(now), millis(token.expires), text(name)}));
     return token;
   });
 }
@@ -57,28 +72,69 @@ Result<EnrolmentToken> ServerStore::create_enrolment_token(const Id& site_id, Wa
 Result<sync::EnrolResponse> ServerStore::enrol(const sync::EnrolRequest& request, WallTime now) {
   if (request.token.empty() || text_too_long(request.token, kMaxNameLength))
     return fail(Errc::unauthorized, std::string(kEnrolmentRefused));
-  STORE_CHECK(check_length("device name", request.device_name, kMaxNameLength));
-  if (request.device_name.find('\0') != std::string::npos)
-    return fail(Errc::invalid_input, "a device name holds no NUL character");
+  // A kiosk's proposal is only a hostname: one that is no valid name is shortened, not refused.
+  std::string proposed = request.device_name.substr(0, sync::kMaxDeviceNameLength);
+  if (!sync::check_device_name(proposed)) proposed = "kiosk";
+  for (auto [field, value] : {std::pair{"local_device_id", &request.local_device_id},
+                              std::pair{"previous_device_id", &request.previous_device_id},
+                              std::pair{"previous_device_token", &request.previous_device_token}}) {
+    STORE_CHECK(check_length(field, *value, kMaxIdLength));
+    if (value->find('\0') != std::string::npos) return fail(Errc::invalid_input, fmt::format("{} holds a NUL", field));
+  }
+  if (!request.local_device_id.empty() && !request.local_device_id.starts_with(kLocalDevicePrefix))
+    return fail(Errc::invalid_input, "local_device_id must start with local-");
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<sync::EnrolResponse> {
     // Claiming the token is one conditional UPDATE: of two kiosks presenting it at once,
     // exactly one sees a row come back.
     STORE_TRY(claimed, run(connection,
                            "UPDATE enrolment_tokens SET used_at_ms = $1 "
-                           "WHERE token_hash = $2 AND used_at_ms IS NULL AND expires_ms > $3 RETURNING site_id",
+                           "WHERE token_hash = $2 AND used_at_ms IS NULL AND expires_ms > $3 RETURNING site_id, device_name",
                            {millis(now), text(sha256_hex(request.token)), millis(now)}));
     if (claimed.empty()) return fail(Errc::unauthorized, std::string(kEnrolmentRefused));
     const Id site_id = claimed.front().text(0);
+    const std::string given_name = claimed.front().text(1);
+
+    // A kiosk enrolled before proves it with its previous token (even a revoked one: that is
+    // why it enrols again). Its earlier events then count as this kiosk's own.
+    Id replaces;
+    if (!request.previous_device_id.empty()) {
+      STORE_TRY(previous, run(connection, "SELECT token_hash, site_id FROM devices WHERE id = $1 AND kind = 'kiosk'",
+                              {text(request.previous_device_id)}));
+      const std::string presented = sha256_hex(request.previous_device_token);
+      if (!previous.empty() && secrets_equal(presented, previous.front().text(0))) {
+        replaces = request.previous_device_id;
+      } else {
+        log_warn("store", "an enrolment named device {} as its previous one without proof; enrolled as a new kiosk",
+                 request.previous_device_id);
+      }
+    }
 
     sync::EnrolResponse response;
     response.device_id = make_uuid_v7(now);
     response.device_token = random_token();
     response.server_time = now;
+    response.device_name = given_name.empty() ? proposed : given_name;
     STORE_CHECK(run(connection,
-                    "INSERT INTO devices (id, site_id, name, token_hash, enrolled_at_ms, last_seq) "
-                    "VALUES ($1, $2, $3, $4, $5, 0)",
-                    {text(response.device_id), text(site_id), text(request.device_name),
-                     text(sha256_hex(response.device_token)), millis(now)}));
+                    "INSERT INTO devices (id, site_id, name, token_hash, enrolled_at_ms, last_seq, kind, local_id, replaces) "
+                    "VALUES ($1, $2, $3, $4, $5, 0, 'kiosk', $6, $7)",
+                    {text(response.device_id), text(site_id), text(response.device_name),
+                     text(sha256_hex(response.device_token)), millis(now), text(request.local_device_id),
+                     text(replaces)}));
+    if (!replaces.empty()) {
+      // The old enrolment stops working; its name carries over unless the code gave one.
+      STORE_CHECK(run(connection,
+                      "UPDATE devices SET replaced_by = $1, revoked_at_ms = COALESCE(revoked_at_ms, $2) WHERE id = $3",
+                      {text(response.device_id), millis(now), text(replaces)}));
+      if (given_name.empty()) {
+        STORE_TRY(old_name, run(connection, "SELECT name FROM devices WHERE id = $1", {text(replaces)}));
+        if (!old_name.empty()) {
+          response.device_name = old_name.front().text(0);
+          STORE_CHECK(run(connection, "UPDATE devices SET name = $1 WHERE id = $2",
+                          {text(response.device_name), text(response.device_id)}));
+        }
+      }
+      log_info("store", "device {} replaces device {} (the same kiosk, enrolled again)", response.device_id, replaces);
+    }
     STORE_CHECK(run(connection, "UPDATE enrolment_tokens SET device_id = $1 WHERE token_hash = $2",
                     {text(response.device_id), text(sha256_hex(request.token))}));
     STORE_TRY(site, load_site(connection, site_id));
@@ -99,8 +155,10 @@ Result<Device> ServerStore::authenticate(std::string_view device_id, std::string
   // Hash before looking at the row, so a wrong id and a wrong token take the same work.
   const std::string presented = sha256_hex(bearer_token);
   if (rows.empty()) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
-  if (!secrets_equal(presented, rows.front().text(9))) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
+  if (!secrets_equal(presented, rows.front().text(12))) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
   Device device = device_from_row(rows.front());
+  if (!device.replaced_by.empty())
+    return fail(Errc::unauthorized, "this enrolment was replaced by a newer one of the same kiosk");
   if (device.revoked_at) return fail(Errc::unauthorized, "this kiosk was revoked: re-enrol it");
   return device;
 }
@@ -120,11 +178,23 @@ Result<std::string> ServerStore::roll_device_token(const Id& device_id, WallTime
 
 Result<void> ServerStore::revoke_device(const Id& device_id, WallTime now) {
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<void> {
-    STORE_TRY(rows, run(connection, "SELECT revoked_at_ms FROM devices WHERE id = $1", {text(device_id)}));
+    STORE_TRY(rows, run(connection, "SELECT revoked_at_ms FROM devices WHERE id = $1 AND kind = 'kiosk'", {text(device_id)}));
     if (rows.empty()) return fail(Errc::not_found, fmt::format("no device with id {}", device_id));
     if (!rows.front().is_null(0)) return {};
     STORE_CHECK(run(connection, "UPDATE devices SET revoked_at_ms = $1 WHERE id = $2", {millis(now), text(device_id)}));
     log_info("store", "revoked device {}", device_id);
+    return {};
+  });
+}
+
+Result<void> ServerStore::rename_device(const Id& device_id, std::string_view name) {
+  STORE_TRY(checked, checked_device_name(name));
+  if (checked.empty()) return fail(Errc::invalid_input, "a kiosk's name must not be empty");
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<void> {
+    STORE_TRY(rows, run(connection, "UPDATE devices SET name = $1 WHERE id = $2 AND kind = 'kiosk' RETURNING id",
+                        {text(checked), text(device_id)}));
+    if (rows.empty()) return fail(Errc::not_found, fmt::format("no kiosk with id {}", device_id));
+    log_info("store", "device {} renamed", device_id);
     return {};
   });
 }

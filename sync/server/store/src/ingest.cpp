@@ -3,24 +3,33 @@
 // A batch commits in one transaction and is answered per event only after that commit.
 // The event id is a permanent unique key: a retried batch, or the same event uploaded by
 // another device, answers "duplicate" and changes nothing. An event that cannot be a fact
-// (no session for a check-in, another kiosk's device id, ...) is rejected with a reason
-// and not stored; the kiosk keeps it as a dead letter for a person to look at.
+// is rejected with a reason and not stored; the kiosk keeps it as a dead letter for a
+// person to look at. Anything a kiosk's token can send is checked: the session or shift
+// exists and is at the kiosk's site, the device id is the kiosk's own (its current id, the
+// local id of its first events, or an earlier enrolment it proved to be), numbers are in
+// range, an undo names an event of the same site.
 //
-// Counting: the first check-in of an attendee (the pass's person, else the pass) for a
-// session claims the row (session, attendee) in attendance_keys; a later one, from
-// another kiosk that was offline, is kept with counted = 0. The claim is one
-// INSERT ... ON CONFLICT DO NOTHING, so two uploads committing at once on PostgreSQL cannot
-// both count. attendance_count() does not rely on the flag (an undo can remove the
-// counted one): it counts distinct attendees over the events that were not undone.
-// A session that retention reduced (retention.cpp) has no attendance_keys left: a late
-// check-in there claims afresh, counts live, and is added to the summary on the next run.
+// Counting: the first check-in of an attendee (attendee_key of reconcile.hpp, with the
+// person the pass belongs to) for a session claims the row (session, attendee) in
+// attendance_keys; a later one, from another kiosk that was offline, is kept with
+// counted = 0. The claim is one INSERT ... ON CONFLICT DO NOTHING, so two uploads
+// committing at once on PostgreSQL cannot both count. attendance_count() does not rely on
+// the flag (an undo can remove the counted one): it counts distinct attendees over the
+// events that were not undone. A session that retention reduced (retention.cpp) has no
+// attendance_keys left: a late check-in there claims afresh, counts live, and is added to
+// the summary on the next run.
+//
+// The events a batch adds are stamped for the site feed (site_feed.cpp), and the sites they
+// concern are announced after the commit, so other doors' long polls wake.
 #include <fmt/format.h>
 
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "checkin/core/ids.hpp"
 #include "checkin/core/log.hpp"
+#include "checkin/core/reconcile.hpp"
 #include "store_internal.hpp"
 
 namespace checkin::server {
@@ -46,11 +55,22 @@ bool counts_attendance(EventKind kind) {
 
 bool has_nul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
 
+// Plausible times: a kiosk's clock may be wrong, but not before this product existed, nor
+// far in the server's future.
+constexpr WallTime kEarliestEvent = std::chrono::sys_days{std::chrono::year{2020} / 1 / 1};
+constexpr Millis kClockAheadTolerance = std::chrono::hours{24};
+constexpr Millis kLongestShift = std::chrono::hours{24};
+
 // Why the event cannot be stored as a fact, or nothing when it can. Device ids are checked
 // separately (that needs the database).
-std::optional<std::string> shape_problem(const AttendanceEvent& event) {
+std::optional<std::string> shape_problem(const AttendanceEvent& event, WallTime now) {
   if (!is_uuid(event.event_id)) return "event_id is not a UUID";
   if (event.seq < 1) return "seq must be 1 or more";
+  if (event.monotonic < Millis{0}) return "monotonic_ms must not be negative";
+  if (event.shift_duration < Millis{0} || event.shift_duration > kLongestShift)
+    return "shift_duration_ms must be from 0 to 24 hours";
+  if (event.wall_time < kEarliestEvent) return "wall_time is before 2020";
+  if (event.wall_time > now + kClockAheadTolerance) return "wall_time is more than a day ahead of the server's clock";
   struct Field {
     std::string_view name;
     const std::string& value;
@@ -73,68 +93,123 @@ std::optional<std::string> shape_problem(const AttendanceEvent& event) {
   if (event.kind == EventKind::undo && event.undoes_event_id.empty()) return "an undo needs undoes_event_id";
   if (names_someone(event.kind) && event.pass_id.empty() && event.person_id.empty())
     return fmt::format("a {} needs a pass_id or a person_id", kind);
+  if (!event.walk_in_name.empty() && event.kind != EventKind::walk_in) return "only a walk_in carries a walk_in_name";
   return std::nullopt;
 }
 
-class DeviceIdCheck {
+// What a batch's events are checked against, read once per batch: the ids this kiosk's
+// events may carry, and the sessions and shifts they name.
+class BatchContext {
  public:
-  DeviceIdCheck(sql::Connection& connection, const Device& uploader) : connection_(connection), uploader_(uploader) {}
+  BatchContext(sql::Connection& connection, const Device& uploader) : connection_(connection), uploader_(uploader) {}
 
-  // A kiosk uploads its own events, including those it recorded before enrolment under
-  // its "local-..." id; another kiosk's id on them cannot be a fact.
-  Result<std::optional<std::string>> problem(const std::string& device_id) {
-    if (device_id == uploader_.id || device_id.starts_with(kLocalDevicePrefix)) return std::optional<std::string>{};
-    auto known = verdicts_.find(device_id);
-    if (known == verdicts_.end()) {
-      STORE_TRY(rows, run(connection_, "SELECT 1 FROM devices WHERE id = $1", {text(device_id)}));
-      known = verdicts_
-                  .emplace(device_id, rows.empty() ? "device_id is neither this kiosk's nor a local- id"
-                                                   : "device_id belongs to another enrolled kiosk")
-                  .first;
+  // Its own id, the "local-..." id of the events it recorded before enrolling, and the
+  // same of every earlier enrolment it proved to be (a kiosk enrolled again).
+  Result<std::optional<std::string>> device_problem(const std::string& device_id) {
+    if (!own_ids_) {
+      STORE_TRY(ids, lineage(connection_, uploader_.id));
+      own_ids_ = std::move(ids);
     }
-    return std::optional<std::string>{known->second};
+    if (own_ids_->contains(device_id)) return std::optional<std::string>{};
+    if (device_id.starts_with(kLocalDevicePrefix)) return std::optional<std::string>{"device_id is another kiosk's local id"};
+    STORE_TRY(rows, run(connection_, "SELECT 1 FROM devices WHERE id = $1", {text(device_id)}));
+    return std::optional<std::string>{rows.empty() ? "device_id is neither this kiosk's nor a local- id"
+                                                   : "device_id belongs to another enrolled kiosk"};
+  }
+
+  // The site the event belongs to, or why it cannot be a fact here. An undo takes its
+  // target's session or shift (and must come after its target).
+  Result<std::optional<std::string>> place(AttendanceEvent& event, Id& site_id) {
+    if (event.kind == EventKind::undo) {
+      STORE_TRY(target, run(connection_,
+                            "SELECT kind, session_id, shift_id, site_id FROM events WHERE event_id = $1",
+                            {text(event.undoes_event_id)}));
+      if (target.empty())
+        return std::optional<std::string>{"undoes an event the server does not have (yet): send it first"};
+      if (target.front().text(0) == "undo") return std::optional<std::string>{"an undo cannot undo an undo"};
+      event.session_id = target.front().text(1);
+      event.shift_id = target.front().text(2);
+      site_id = target.front().text(3);
+      if (site_id != uploader_.site_id) return std::optional<std::string>{"undoes an event of another site"};
+      return std::optional<std::string>{};
+    }
+    const bool session = needs_session(event.kind);
+    const std::string& id = session ? event.session_id : event.shift_id;
+    auto& cache = session ? session_sites_ : shift_sites_;
+    auto found = cache.find(id);
+    if (found == cache.end()) {
+      STORE_TRY(rows, run(connection_,
+                          session ? "SELECT site_id FROM sessions WHERE id = $1" : "SELECT site_id FROM shifts WHERE id = $1",
+                          {text(id)}));
+      found = cache.emplace(id, rows.empty() ? std::string() : rows.front().text(0)).first;
+    }
+    const char* what = session ? "session" : "shift";
+    if (found->second.empty()) return std::optional<std::string>{fmt::format("no {} with id {}", what, id)};
+    if (found->second != uploader_.site_id)
+      return std::optional<std::string>{fmt::format("{} {} is at another site", what, id)};
+    site_id = found->second;
+    return std::optional<std::string>{};
   }
 
  private:
+  static Result<std::set<std::string>> lineage(sql::Connection& connection, const Id& device_id) {
+    std::set<std::string> ids;
+    Id next = device_id;
+    // A chain of re-enrolments, each row naming the one it replaced; bounded against loops.
+    for (int depth = 0; !next.empty() && depth < 100 && !ids.contains(next); ++depth) {
+      STORE_TRY(rows, run(connection, "SELECT local_id, replaces FROM devices WHERE id = $1", {text(next)}));
+      ids.insert(next);
+      if (rows.empty()) break;
+      if (!rows.front().text(0).empty()) ids.insert(rows.front().text(0));
+      next = rows.front().text(1);
+    }
+    return ids;
+  }
+
   sql::Connection& connection_;
   const Device& uploader_;
-  std::map<std::string, std::string> verdicts_;
+  std::optional<std::set<std::string>> own_ids_;
+  std::map<Id, Id> session_sites_;  // session id -> its site ('' when unknown)
+  std::map<Id, Id> shift_sites_;
 };
 
+// The person the event is about, as the server knows it: the pass's owner, else the
+// person the kiosk named when such a person exists.
 Result<Id> resolve_person(sql::Connection& connection, const AttendanceEvent& event) {
   if (!event.pass_id.empty()) {
     STORE_TRY(rows, run(connection, "SELECT person_id FROM passes WHERE pass_id = $1", {text(event.pass_id)}));
     if (!rows.empty()) return rows.front().text(0);
   }
-  return event.person_id;
+  if (event.person_id.empty()) return Id{};
+  STORE_TRY(person, run(connection, "SELECT 1 FROM people WHERE id = $1", {text(event.person_id)}));
+  return person.empty() ? Id{} : event.person_id;
 }
 
-std::string attendee_key(const AttendanceEvent& event, const Id& resolved_person) {
-  if (event.kind == EventKind::anonymous_checkin) return "event:" + event.event_id;
-  if (!resolved_person.empty()) return "person:" + resolved_person;
-  if (!event.pass_id.empty()) return "pass:" + event.pass_id;
-  return "event:" + event.event_id;
-}
+}  // namespace
 
-// Inserts the event; false when its id is already stored.
-Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& event, const Device& uploader,
-                         WallTime now) {
+namespace detail {
+
+// Inserts the event, stamped for the site feed; false when its id is already stored.
+Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& event, const Id& uploaded_by,
+                         const Id& site_id, std::int64_t feed_seq, WallTime now) {
   STORE_TRY(resolved, resolve_person(connection, event));
   const bool attendance = counts_attendance(event.kind);
-  const std::string key = attendance ? attendee_key(event, resolved) : std::string();
+  AttendanceEvent as_known = event;
+  as_known.person_id = resolved;
+  const std::string key = attendance ? attendee_key(as_known) : std::string();
   STORE_TRY(inserted,
             run(connection,
                 "INSERT INTO events (event_id, device_id, seq, kind, session_id, shift_id, pass_id, person_id, "
                 "walk_in_name, undoes_event_id, shift_duration_ms, wall_time_ms, monotonic_ms, boot_id, flags, "
-                "uploaded_by, received_at_ms, resolved_person_id, attendee_key, counted) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1) "
-                "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+                "uploaded_by, received_at_ms, resolved_person_id, attendee_key, counted, feed_seq, site_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, "
+                "$20, $21) ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                 {text(event.event_id), text(event.device_id), integer(event.seq), text(to_string(event.kind)),
                  text(event.session_id), text(event.shift_id), text(event.pass_id), text(event.person_id),
                  text(event.walk_in_name), text(event.undoes_event_id), integer(event.shift_duration.count()),
                  millis(event.wall_time), integer(event.monotonic.count()), text(event.boot_id),
-                 integer(static_cast<std::int64_t>(event.flags)), text(uploader.id), millis(now), text(resolved),
-                 text(key)}));
+                 integer(static_cast<std::int64_t>(event.flags)), text(uploaded_by), millis(now), text(resolved),
+                 text(key), integer(feed_seq), text(site_id)}));
   if (inserted.empty()) return false;
   if (attendance) {
     STORE_TRY(claimed, run(connection,
@@ -144,11 +219,15 @@ Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& eve
     if (claimed.empty()) {
       STORE_CHECK(run(connection, "UPDATE events SET counted = 0 WHERE event_id = $1", {text(event.event_id)}));
       log_info("store", "event {} from device {}: attendee already checked in to session {}, kept uncounted",
-               event.event_id, uploader.id, event.session_id);
+               event.event_id, uploaded_by, event.session_id);
     }
   }
   return true;
 }
+
+}  // namespace detail
+
+namespace {
 
 bool is_day(std::string_view day) {
   if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
@@ -161,19 +240,28 @@ bool is_day(std::string_view day) {
 
 Result<std::vector<sync::EventResult>> ServerStore::ingest(const Device& device,
                                                            std::span<const AttendanceEvent> events, WallTime now) {
-  return impl_->transact(true, [&](sql::Connection& connection) -> Result<std::vector<sync::EventResult>> {
+  std::set<Id> touched_sites;
+  auto results = impl_->transact(true, [&](sql::Connection& connection) -> Result<std::vector<sync::EventResult>> {
+    touched_sites.clear();  // a retried transaction starts again
     std::vector<sync::EventResult> results;
     results.reserve(events.size());
-    DeviceIdCheck device_ids(connection, device);
+    BatchContext context(connection, device);
+    std::optional<std::int64_t> feed_seq;
     std::int64_t highest_own_seq = 0;
     std::size_t accepted = 0, duplicates = 0, rejected = 0;
-    for (const auto& event : events) {
+    for (const auto& uploaded : events) {
+      AttendanceEvent event = uploaded;
       sync::EventResult& result = results.emplace_back();
       result.event_id = event.event_id;
-      std::optional<std::string> problem = shape_problem(event);
+      Id site_id;
+      std::optional<std::string> problem = shape_problem(event, now);
       if (!problem) {
-        STORE_TRY(device_problem, device_ids.problem(event.device_id));
+        STORE_TRY(device_problem, context.device_problem(event.device_id));
         problem = device_problem;
+      }
+      if (!problem) {
+        STORE_TRY(place_problem, context.place(event, site_id));
+        problem = place_problem;
       }
       if (problem) {
         result.status = sync::EventStatus::rejected;
@@ -183,19 +271,27 @@ Result<std::vector<sync::EventResult>> ServerStore::ingest(const Device& device,
                  is_uuid(event.event_id) ? event.event_id : std::string("(no valid id)"), result.reason);
         continue;
       }
-      STORE_TRY(stored, store_event(connection, event, device, now));
+      if (!feed_seq) {
+        STORE_TRY(seq, next_feed_seq(connection));
+        feed_seq = seq;
+      }
+      STORE_TRY(stored, store_event(connection, event, device.id, site_id, *feed_seq, now));
       result.status = stored ? sync::EventStatus::accepted : sync::EventStatus::duplicate;
       ++(stored ? accepted : duplicates);
+      if (stored) touched_sites.insert(site_id);
       if (event.device_id == device.id) highest_own_seq = std::max(highest_own_seq, event.seq);
     }
     STORE_CHECK(run(connection,
                     "UPDATE devices SET last_upload_ms = $1, "
                     "last_seq = CASE WHEN last_seq < $2 THEN $3 ELSE last_seq END WHERE id = $4",
                     {millis(now), integer(highest_own_seq), integer(highest_own_seq), text(device.id)}));
+    STORE_CHECK(announce_sites(connection, touched_sites));
     log_info("store", "device {} uploaded {} events: {} accepted, {} duplicate, {} rejected", device.id, events.size(),
              accepted, duplicates, rejected);
     return results;
   });
+  if (results) impl_->announce_attendance(touched_sites);
+  return results;
 }
 
 Result<sync::FeedbackResult> ServerStore::ingest_feedback(const Device& device,

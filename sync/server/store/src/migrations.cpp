@@ -302,6 +302,59 @@ CREATE INDEX events_kind_time ON events (kind, wall_time_ms);
 -- this index SQLite answers it through events_kind_time, reading every undo each time.
 CREATE INDEX events_undoes_kind ON events (undoes_event_id, kind);
 )sql"},
+    Migration{
+        "sites with several doors: the site feed, corrections, kiosk names and successors, the audit trail",
+        R"sql(
+-- The site feed's order. A transaction that adds attendance takes the next value and stamps
+-- the events it adds (feed_seq); writers are serialised (SQLite's lock, PostgreSQL's
+-- advisory write lock), so commit order is stamp order and a kiosk's feed cursor never
+-- skips an event committed late. Events from before this version keep 0.
+CREATE TABLE feed_counter (
+  singleton BIGINT PRIMARY KEY CHECK (singleton = 1),
+  value BIGINT NOT NULL
+);
+INSERT INTO feed_counter (singleton, value) VALUES (1, 0);
+ALTER TABLE events ADD COLUMN feed_seq BIGINT NOT NULL DEFAULT 0;
+-- The site of the event's session or shift (of the undone event's, for an undo).
+ALTER TABLE events ADD COLUMN site_id TEXT NOT NULL DEFAULT '';
+UPDATE events SET site_id = COALESCE(
+  (SELECT s.site_id FROM sessions s WHERE s.id = events.session_id),
+  (SELECT sh.site_id FROM shifts sh WHERE sh.id = events.shift_id), '');
+CREATE INDEX events_site_feed ON events (site_id, feed_seq, event_id);
+CREATE INDEX events_shift ON events (shift_id, kind);
+
+-- kind 'desk': a site's coordinators, the device of the corrections made in the dashboard
+-- and on the command line (no token opens it). local_id: the "local-..." id a kiosk's
+-- events carried before its first enrolment. replaces / replaced_by: a kiosk enrolled
+-- again, proving it was the device it replaces; the new one uploads the old one's events.
+ALTER TABLE devices ADD COLUMN kind TEXT NOT NULL DEFAULT 'kiosk';
+ALTER TABLE devices ADD COLUMN local_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN replaced_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX devices_replaces ON devices (replaces);
+CREATE INDEX devices_site ON devices (site_id, kind);
+
+-- The kiosk's name when the coordinator gave one with the code ('' lets the kiosk propose).
+ALTER TABLE enrolment_tokens ADD COLUMN device_name TEXT NOT NULL DEFAULT '';
+
+-- Who changed what and who looked at identified attendance: account (or '' for the
+-- command line), time, action and object ids. Never an attendee's name.
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  at_ms BIGINT NOT NULL,
+  account_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  site_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at_ms, id);
+CREATE INDEX audit_log_account ON audit_log (account_id, at_ms);
+CREATE INDEX audit_log_object ON audit_log (object_id);
+)sql"},
 };
 
 }  // namespace

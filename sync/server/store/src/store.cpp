@@ -231,6 +231,7 @@ Result<std::unique_ptr<ServerStore>> ServerStore::open(const std::string& url, s
     impl->database_id = std::move(identity);
   }
   impl->pool = std::move(*pool);
+  impl->url = url;
   return std::unique_ptr<ServerStore>(new ServerStore(std::move(impl)));
 }
 

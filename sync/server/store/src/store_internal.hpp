@@ -3,7 +3,10 @@
 // and the change counter. Not installed; only src/ includes it.
 #include <chrono>
 #include <initializer_list>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <optional>
 #include <span>
@@ -12,6 +15,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "checkin/server/audit.hpp"
 #include "checkin/server/sql.hpp"
 #include "checkin/server/store.hpp"
 
@@ -19,7 +23,25 @@ namespace checkin::server {
 
 struct ServerStore::Impl {
   std::unique_ptr<sql::Pool> pool;
+  std::string url;
   std::string database_id;  // never changes once created: read once at open
+
+  // Who hears that a site's attendance changed (the site feed's long polls), in this
+  // process and, through PostgreSQL's LISTEN, from the others on the same database.
+  std::mutex listener_mutex;
+  std::function<void(const Id& site_id)> attendance_listener;  // guarded by listener_mutex
+  std::unique_ptr<sql::Listener> other_processes;
+
+  // After a commit that added attendance at these sites.
+  void announce_attendance(const std::set<Id>& site_ids) {
+    std::function<void(const Id&)> listener;
+    {
+      std::lock_guard lock(listener_mutex);
+      listener = attendance_listener;
+    }
+    if (listener)
+      for (const auto& site : site_ids) listener(site);
+  }
 
   // Runs `body(connection)` in one transaction on a leased connection and commits when it
   // succeeded; any failure rolls everything back (the Transaction's destructor).
@@ -80,6 +102,22 @@ bool secrets_equal(std::string_view a, std::string_view b);
 
 std::string base64url_encode(std::string_view data);
 std::optional<std::string> base64url_decode(std::string_view text);
+
+// The site feed (site_feed.cpp): the stamp for the events a transaction adds, and the
+// notice (PostgreSQL NOTIFY, delivered at commit) that the sites' attendance changed.
+inline constexpr std::string_view kAttendanceChannel = "checkin_site_attendance";
+Result<std::int64_t> next_feed_seq(sql::Connection& connection);
+Result<void> announce_sites(sql::Connection& connection, const std::set<Id>& site_ids);
+
+// Inserts an attendance event as an upload does (ingest.cpp): the person resolved from the
+// pass, counted once per attendee, stamped for the site feed. false: its id is stored already.
+Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& event, const Id& uploaded_by,
+                         const Id& site_id, std::int64_t feed_seq, WallTime now);
+
+// The audit trail (audit.cpp): one entry, in the caller's transaction.
+Result<void> audit(sql::Connection& connection, const Actor& actor, std::string_view action,
+                   std::string_view object_type, std::string_view object_id, std::string_view site_id,
+                   std::string_view detail, std::string_view reason, WallTime now);
 
 Result<void> migrate(sql::Connection& connection);
 Result<std::string> database_identity(sql::Connection& connection);

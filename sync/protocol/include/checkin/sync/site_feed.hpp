@@ -26,6 +26,9 @@
 namespace checkin::sync {
 
 inline constexpr int kMaxFeedWaitSeconds = 30;       // the server caps a long poll here
+// Events of sessions and shifts that ended longer ago than this are not relayed: a kiosk
+// keeps about as much in memory (its ledger).
+inline constexpr Millis kSiteFeedWindow = std::chrono::hours{36};
 inline constexpr std::size_t kMaxFeedEventsPerPage = 500;
 
 struct SiteFeedPage {

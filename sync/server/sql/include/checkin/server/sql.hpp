@@ -3,7 +3,9 @@
 // real backends behind it, SQLite (a file, nothing to set up) and PostgreSQL. The store
 // writes its SQL once, in the dialect both accept, with $1, $2, ... placeholders; no SQL is
 // ever built from data.
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <condition_variable>
@@ -11,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -108,6 +111,39 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// Several server processes on one PostgreSQL database tell each other what changed with
+// LISTEN/NOTIFY. announce() sends a payload on a channel from inside the current write
+// transaction: it is delivered when the transaction commits, never if it rolls back. On
+// SQLite, which one process serves, it does nothing.
+Result<void> announce(Connection& connection, std::string_view channel, std::string_view payload);
+
+// Hears every process's announcements on a channel (its own too), on a thread of its own
+// with a connection of its own. A lost connection is opened again (every few seconds until
+// it works); as announcements made meanwhile are lost, `heard` is then called with an empty
+// payload, meaning "something may have changed". Stops when destroyed. Only for PostgreSQL.
+class Listener {
+ public:
+  static std::unique_ptr<Listener> start(std::string url, std::string channel,
+                                         std::function<void(const std::string& payload)> heard);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Whether the LISTEN is in place now (for tests and the log).
+  bool listening() const { return listening_.load(); }
+
+ private:
+  Listener() = default;
+  void run();
+
+  std::string url_;
+  std::string channel_;
+  std::function<void(const std::string&)> heard_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> listening_{false};
+  std::thread thread_;
 };
 
 }  // namespace checkin::sql

@@ -8,6 +8,7 @@
 // in one transaction, so several server processes can share one PostgreSQL. Time is a
 // parameter (`now`), never read from a clock here: tests move it.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,12 +21,14 @@
 #include "checkin/core/error.hpp"
 #include "checkin/core/pass.hpp"
 #include "checkin/server/accounts.hpp"
+#include "checkin/server/audit.hpp"
 #include "checkin/server/reports.hpp"
 #include "checkin/server/sql.hpp"
 #include "checkin/sync/changes.hpp"
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 
 namespace checkin::server {
 
@@ -76,6 +79,7 @@ struct EnrolmentToken {
   std::string token;  // shown once; only its hash is stored
   Id site_id;
   WallTime expires{};
+  std::string device_name{};  // the name the kiosk will have, or empty: its own proposal
 };
 
 struct Device {
@@ -88,6 +92,15 @@ struct Device {
   std::optional<Millis> clock_offset;     // device wall clock minus server clock, at last contact
   std::int64_t last_seq = 0;              // highest device sequence number received
   std::optional<WallTime> revoked_at;
+  std::string local_id;                   // the "local-..." id of its events from before enrolment
+  Id replaces;                            // the earlier enrolment of the same kiosk, if any
+  Id replaced_by;                         // set when the kiosk enrolled again: this one no longer works
+};
+
+// Who was checked in by hand: a person on the organisation's list, or a walk-in by name.
+struct ManualAttendee {
+  Id person_id;
+  std::string walk_in_name;
 };
 
 // An event as the server keeps it: the kiosk's fact plus what the server made of it.
@@ -207,16 +220,21 @@ class ServerStore {
   // Idempotent; a late upload for a reduced session is reduced on the next run.
   Result<RetentionRun> apply_retention(WallTime now);
 
-  // --- devices ---
-  Result<EnrolmentToken> create_enrolment_token(const Id& site_id, WallTime now);
+  // --- devices (kiosks) ---
+  // `device_name` ("Front door") is given to the kiosk that enrols with the token; empty
+  // lets the kiosk propose its own (its host name, or what staff typed on its admin screen).
+  Result<EnrolmentToken> create_enrolment_token(const Id& site_id, WallTime now, std::string_view device_name = {});
   // Exchanges a token (single use, 15 minutes) for a device id and token: unauthorized
-  // for an unknown, used or expired token.
+  // for an unknown, used or expired token. A request proving a previous enrolment (its
+  // device id and token) makes the new device that one's successor: it uploads the old
+  // one's events, the old one is marked replaced (and stops working), its name carries over.
   Result<sync::EnrolResponse> enrol(const sync::EnrolRequest& request, WallTime now);
-  // unauthorized for a wrong token, a revoked device or an unknown id.
+  // unauthorized for a wrong token, a revoked or replaced device or an unknown id.
   Result<Device> authenticate(std::string_view device_id, std::string_view bearer_token);
   Result<std::string> roll_device_token(const Id& device_id, WallTime now);
   Result<void> revoke_device(const Id& device_id, WallTime now);
-  Result<std::vector<Device>> devices();
+  Result<void> rename_device(const Id& device_id, std::string_view name);
+  Result<std::vector<Device>> devices();  // kiosks, not the sites' coordinator desks
   // Every authenticated request: last seen, and the clock offset when the device said
   // what its clock read.
   Result<void> note_contact(const Id& device_id, WallTime now, std::optional<WallTime> device_time);
@@ -236,6 +254,32 @@ class ServerStore {
   // One page of the changes feed for this device (see sync/changes.hpp).
   Result<sync::ChangesPage> changes(const Device& device, std::string_view cursor, WallTime now,
                                     std::size_t max_items = sync::kMaxItemsPerPage);
+  // One page of the site feed for this device (see sync/site_feed.hpp); waiting for news
+  // is the caller's (on_site_attendance tells when to look again).
+  Result<sync::SiteFeedPage> site_feed(const Device& device, std::string_view cursor, WallTime now,
+                                       std::size_t max_events = sync::kMaxFeedEventsPerPage);
+  // `listener` is told the site whenever attendance there changed: after a commit in this
+  // process, and from other processes on the same PostgreSQL database (LISTEN/NOTIFY),
+  // where an empty site id means "any site" (the listening connection was lost a while).
+  // It runs on the committing thread or the listening thread: keep it short. Set it once.
+  void on_site_attendance(std::function<void(const Id& site_id)> listener);
+
+  // --- corrections by coordinators (dashboard, command line): events of the site's desk,
+  // reaching its kiosks through the site feed, each with its audit entry ---
+  // not_found for an unknown event or session, conflict for one already undone or a
+  // cancelled session, invalid_input for a move to another site or an event that is no
+  // check-in.
+  Result<std::vector<AttendanceEvent>> undo_attendance(const std::string& event_id, const Actor& actor,
+                                                       std::string_view reason, WallTime now);
+  Result<std::vector<AttendanceEvent>> move_attendance(const std::string& event_id, const Id& to_session,
+                                                       const Actor& actor, std::string_view reason, WallTime now);
+  Result<AttendanceEvent> add_attendance(const Id& session_id, const ManualAttendee& who, const Actor& actor,
+                                         std::string_view reason, WallTime now);
+
+  // --- the audit trail (audit.hpp) ---
+  Result<void> record_audit(const Actor& actor, std::string_view action, std::string_view object_type,
+                            std::string_view object_id, const Id& site_id, std::string_view detail, WallTime now);
+  Result<std::vector<AuditEntry>> audit_log(const AuditFilter& filter);
 
   // --- attendance as stored (reports build on these) ---
   // People in the session: check-ins, walk-ins and anonymous check-ins that were not

@@ -1,0 +1,181 @@
+// The site feed (sync/site_feed.hpp): the attendance events of a kiosk's site, for the
+// sessions and shifts that are current, in the order they were committed.
+//
+// Order. A transaction that adds attendance takes the next feed_counter value and stamps
+// its events (feed_seq). Write transactions are serialised on both backends, so a stamp is
+// committed after every lower one: a reader that saw the counter at H has seen every event
+// stamped <= H. Pages follow (feed_seq, event_id).
+//
+// Cursor (opaque to kiosks): base64url of "f1.<database>.<feed_seq>.<event_id>". An event id
+// of "~" (after every UUID) means "everything stamped <= feed_seq was read". A cursor from
+// another database, an unparseable one or none starts at the beginning of the window.
+//
+// Window: events of the site's sessions and shifts that end after now - kSiteFeedWindow.
+// Walk-in names leave the server only for programs that are not discreet.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "checkin/core/log.hpp"
+#include "report_queries.hpp"
+
+namespace checkin::server {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::string_view kFeedCursorVersion = "f1";
+constexpr std::string_view kThroughStamp = "~";
+constexpr std::size_t kMaxFeedCursorLength = 512;
+
+struct FeedCursor {
+  std::int64_t seq = 0;
+  std::string after_id;  // "" from the start of seq, kThroughStamp past all of it
+};
+
+std::string encode(std::string_view database, const FeedCursor& cursor) {
+  return base64url_encode(fmt::format("{}.{}.{}.{}", kFeedCursorVersion, database, cursor.seq, cursor.after_id));
+}
+
+std::optional<FeedCursor> decode(std::string_view text, std::string_view database) {
+  if (text.empty() || text.size() > kMaxFeedCursorLength) return std::nullopt;
+  auto decoded = base64url_decode(text);
+  if (!decoded) return std::nullopt;
+  std::string_view rest = *decoded;
+  auto field = [&]() -> std::optional<std::string_view> {
+    auto dot = rest.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    auto value = rest.substr(0, dot);
+    rest.remove_prefix(dot + 1);
+    return value;
+  };
+  auto version = field();
+  auto db = field();
+  auto seq_text = field();
+  if (!version || *version != kFeedCursorVersion || !db || *db != database || !seq_text) return std::nullopt;
+  FeedCursor cursor;
+  auto [end, error] = std::from_chars(seq_text->data(), seq_text->data() + seq_text->size(), cursor.seq);
+  if (error != std::errc{} || end != seq_text->data() + seq_text->size() || cursor.seq < 0) return std::nullopt;
+  if (rest.size() > kMaxIdLength) return std::nullopt;
+  cursor.after_id = std::string(rest);
+  return cursor;
+}
+
+AttendanceEvent feed_event_from_row(const sql::Row& row) {
+  // event_id, device_id, seq, kind, session_id, shift_id, pass_id, person_id, walk_in_name,
+  // undoes_event_id, shift_duration_ms, wall_time_ms, monotonic_ms, boot_id, flags
+  AttendanceEvent e;
+  e.event_id = row.text(0);
+  e.device_id = row.text(1);
+  e.seq = row.integer(2);
+  e.kind = event_kind_from_string(row.text(3)).value_or(EventKind::checkin);
+  e.session_id = row.text(4);
+  e.shift_id = row.text(5);
+  e.pass_id = row.text(6);
+  e.person_id = row.text(7);
+  e.walk_in_name = row.text(8);
+  e.undoes_event_id = row.text(9);
+  e.shift_duration = Millis{row.integer(10)};
+  e.wall_time = wall_time(row.integer(11));
+  e.monotonic = Millis{row.integer(12)};
+  e.boot_id = row.text(13);
+  e.flags = static_cast<std::uint32_t>(row.integer(14));
+  return e;
+}
+
+}  // namespace
+
+namespace detail {
+
+Result<std::int64_t> next_feed_seq(sql::Connection& connection) {
+  STORE_TRY(rows, run(connection, "UPDATE feed_counter SET value = value + 1 WHERE singleton = 1 RETURNING value"));
+  if (rows.empty()) return fail(Errc::storage_corrupt, "the feed_counter row is missing");
+  return rows.front().integer(0);
+}
+
+Result<void> announce_sites(sql::Connection& connection, const std::set<Id>& site_ids) {
+  for (const auto& site : site_ids) STORE_CHECK(sql::announce(connection, kAttendanceChannel, site));
+  return {};
+}
+
+}  // namespace detail
+
+void ServerStore::on_site_attendance(std::function<void(const Id& site_id)> listener) {
+  {
+    std::lock_guard lock(impl_->listener_mutex);
+    impl_->attendance_listener = std::move(listener);
+  }
+  // Other server processes on the same PostgreSQL database announce theirs; an empty
+  // payload (the listening connection was lost for a while) may concern any site.
+  if (backend() == sql::Backend::postgresql && !impl_->other_processes) {
+    Impl* impl = impl_.get();
+    impl_->other_processes = sql::Listener::start(impl_->url, std::string(kAttendanceChannel), [impl](const std::string& site) {
+      std::function<void(const Id&)> heard;
+      {
+        std::lock_guard lock(impl->listener_mutex);
+        heard = impl->attendance_listener;
+      }
+      if (heard) heard(site);
+    });
+  }
+}
+
+Result<sync::SiteFeedPage> ServerStore::site_feed(const Device& device, std::string_view cursor, WallTime now,
+                                                  std::size_t max_events) {
+  max_events = std::clamp<std::size_t>(max_events, 1, sync::kMaxFeedEventsPerPage);
+  const std::optional<FeedCursor> presented = decode(cursor, impl_->database_id);
+  if (!cursor.empty() && !presented) log_info("store", "device {}: feed cursor not accepted, reading from the start", device.id);
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<sync::SiteFeedPage> {
+    STORE_TRY(head_rows, run(connection, "SELECT value FROM feed_counter WHERE singleton = 1"));
+    if (head_rows.empty()) return fail(Errc::storage_corrupt, "the feed_counter row is missing");
+    const std::int64_t head = head_rows.front().integer(0);
+    const WallTime window_start = now - sync::kSiteFeedWindow;
+
+    // The current sessions and shifts of the site, written into a statement twice.
+    auto current = [&](Query& query) {
+      const std::string site = query.param(text(device.site_id));
+      const std::string since = query.param(millis(window_start));
+      return fmt::format(
+          "(e.session_id IN (SELECT s.id FROM sessions s WHERE s.site_id = {} AND s.end_ms > {}) OR "
+          "e.shift_id IN (SELECT sh.id FROM shifts sh WHERE sh.site_id = {} AND sh.end_ms > {}))",
+          site, since, site, since);
+    };
+
+    FeedCursor from = presented.value_or(FeedCursor{});
+    if (!presented) {
+      // A first read starts at the oldest current event rather than at the start of time.
+      Query oldest;
+      oldest.sql = "SELECT MIN(e.feed_seq) FROM events e WHERE " + current(oldest);
+      STORE_TRY(rows, oldest.run(connection));
+      if (!rows.empty() && !rows.front().is_null(0)) from = FeedCursor{std::max<std::int64_t>(0, rows.front().integer(0)), ""};
+    }
+
+    Query query;
+    query.sql = fmt::format(
+        "SELECT e.event_id, e.device_id, e.seq, e.kind, e.session_id, e.shift_id, e.pass_id, "
+        "CASE WHEN e.resolved_person_id <> '' THEN e.resolved_person_id ELSE e.person_id END, "
+        "CASE WHEN p.discreet = 0 THEN e.walk_in_name ELSE '' END, e.undoes_event_id, e.shift_duration_ms, "
+        "e.wall_time_ms, e.monotonic_ms, e.boot_id, e.flags, e.feed_seq "
+        "FROM events e LEFT JOIN sessions s2 ON s2.id = e.session_id LEFT JOIN programs p ON p.id = s2.program_id "
+        "WHERE e.site_id = {} AND e.feed_seq <= {} AND (e.feed_seq > {} OR (e.feed_seq = {} AND e.event_id > {})) "
+        "AND e.attendee_key <> '{}' AND {} ORDER BY e.feed_seq, e.event_id LIMIT {}",
+        query.param(text(device.site_id)), query.param(integer(head)), query.param(integer(from.seq)),
+        query.param(integer(from.seq)), query.param(text(from.after_id)), kReducedKey, current(query),
+        query.param(integer(static_cast<std::int64_t>(max_events) + 1)));
+    STORE_TRY(rows, query.run(connection));
+
+    sync::SiteFeedPage page;
+    page.server_time = now;
+    page.has_more = rows.size() > max_events;
+    const std::size_t taken = std::min(rows.size(), max_events);
+    page.events.reserve(taken);
+    for (std::size_t i = 0; i < taken; ++i) page.events.push_back(feed_event_from_row(rows[i]));
+    FeedCursor next = page.has_more ? FeedCursor{rows[taken - 1].integer(15), rows[taken - 1].text(0)}
+                                    : FeedCursor{std::max(head, from.seq), std::string(kThroughStamp)};
+    page.next_cursor = encode(impl_->database_id, next);
+    return page;
+  });
+}
+
+}  // namespace checkin::server
