@@ -11,6 +11,8 @@
 #   release_mount ROOT [DIR]      /proc, /sys, /dev (and DIR at its own path) inside ROOT
 #   release_unmount ROOT [DIR]
 #   release_run ROOT DIR CMD...   runs CMD as root inside ROOT, in DIR
+#   release_processes ROOT        "PID COMMAND" of every process running inside ROOT
+#   release_stop_processes ROOT   ends them (TERM, then KILL after 5 s)
 #
 # Roots live in $CHECKIN_ROOTS (default /var/tmp/checkin-roots). Needs root and debootstrap.
 
@@ -101,4 +103,23 @@ release_run() {
   shift 2
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
     TERM="${TERM:-dumb}" bash -c 'cd "$1" && shift && exec "$@"' run "$dir" "$@"
+}
+
+release_processes() {
+  local proc
+  for proc in /proc/[0-9]*; do
+    [ "$(readlink "$proc/root" 2>/dev/null)" = "$1" ] && echo "${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null)"
+  done
+  return 0
+}
+
+release_stop_processes() {
+  local pid _ i
+  while read -r pid _; do kill "$pid" 2>/dev/null; done < <(release_processes "$1")
+  for i in $(seq 50); do
+    [ -z "$(release_processes "$1")" ] && return 0
+    sleep 0.1
+  done
+  while read -r pid _; do kill -KILL "$pid" 2>/dev/null; done < <(release_processes "$1")
+  return 0
 }
