@@ -230,10 +230,10 @@ TEST_CASE("an enrolment code may name the kiosk, in any language, and the name s
   CHECK(unnamed->name.empty());
   auto control = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=a%0Ab");
   REQUIRE_FALSE(control);
-  CHECK_THAT(control.error().message, Catch::Contains("name"));
+  CHECK_THAT(control.error().message, Catch::Matchers::ContainsSubstring("name"));
   auto long_name = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=" + std::string(61, 'n'));
   REQUIRE_FALSE(long_name);
-  CHECK_THAT(long_name.error().message, Catch::Contains("at most 60"));
+  CHECK_THAT(long_name.error().message, Catch::Matchers::ContainsSubstring("at most 60"));
 }
 
 TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a first enrolment names none") {
@@ -250,10 +250,10 @@ TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a
   // An id without its proof (or the reverse) is refused.
   auto unproven = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","previous_device_id":"d"})");
   REQUIRE_FALSE(unproven);
-  CHECK_THAT(unproven.error().message, Catch::Contains("come together"));
+  CHECK_THAT(unproven.error().message, Catch::Matchers::ContainsSubstring("come together"));
   auto wrong_type = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","local_device_id":5})");
   REQUIRE_FALSE(wrong_type);
-  CHECK_THAT(wrong_type.error().message, Catch::StartsWith("local_device_id: expected a string"));
+  CHECK_THAT(wrong_type.error().message, Catch::Matchers::StartsWith("local_device_id: expected a string"));
 
   EnrolResponse response{"dev-7", "tok", {"site-1", "Hall"}, {}, {}, "Front door"};
   auto parsed_response = parse_enrol_response(to_json(response));

@@ -163,8 +163,8 @@ TEST_CASE("a site feed page survives the wire, and a malformed one names the fie
 
   auto broken = parse_site_feed_page(R"({"protocol":1,"events":[{"event_id":"x"}],"next_cursor":"c","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
   REQUIRE_FALSE(broken);
-  CHECK_THAT(broken.error().message, Catch::StartsWith("events[0]"));
+  CHECK_THAT(broken.error().message, Catch::Matchers::StartsWith("events[0]"));
   auto no_cursor = parse_site_feed_page(R"({"protocol":1,"events":[],"next_cursor":"","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
   REQUIRE_FALSE(no_cursor);
-  CHECK_THAT(no_cursor.error().message, Catch::StartsWith("next_cursor"));
+  CHECK_THAT(no_cursor.error().message, Catch::Matchers::StartsWith("next_cursor"));
 }
