@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Cross-builds the kiosk and the server for arm64 (Raspberry Pi OS bookworm 64-bit) on an
-# amd64 Debian 12 machine, runs the unit tests under qemu-user and makes the arm64 .debs.
+# Cross-builds the kiosk and the server for arm64 (Raspberry Pi OS 64-bit) of one Debian
+# release on an amd64 machine, runs the unit tests under qemu-user and makes the arm64 .debs.
 #
-#   deploy/cross-build-arm64.sh [BUILD_DIR]        (default: build-arm64/ in the repository)
+#   deploy/cross-build-arm64.sh [bookworm|trixie] [BUILD_DIR]
+#       release: default this machine's; BUILD_DIR: default build-arm64-RELEASE/ in the repository
 #
-# Adds the arm64 architecture to dpkg, installs the aarch64 cross compiler, qemu-user-static
-# and the project's libraries as :arm64 packages (this upgrades some amd64 libraries to the
-# newest bookworm point release: multiarch twins must have equal versions), then
-# configures with deploy/cross/aarch64-linux-gnu.cmake, builds, tests and packages.
-# Safe to run again: installed packages are kept and the build is incremental.
+# For a release other than this machine's, the whole build runs inside a root of that release
+# made with debootstrap (deploy/release-root.sh; Raspberry Pi OS trixie from a Debian 12
+# machine, for example). There, or here: adds the arm64 architecture to dpkg, installs the
+# aarch64 cross compiler, qemu-user-static and the project's libraries as :arm64 packages
+# (this upgrades some amd64 libraries to the newest point release: multiarch twins must have
+# equal versions), then configures with deploy/cross/aarch64-linux-gnu.cmake, builds, tests
+# and packages. Safe to run again: installed packages are kept and the build is incremental.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$(realpath -m "${1:-$root/build-arm64}")
+# shellcheck source=release-root.sh
+. "$root/deploy/release-root.sh"
+release=$(host_release)
+if [ $# -gt 0 ] && [[ " ${release_names[*]} " == *" $1 "* ]]; then release=$1; shift; fi
+release_check "$release"
+build=$(realpath -m "${1:-$root/build-arm64-$release}")
 toolchain=$root/deploy/cross/aarch64-linux-gnu.cmake
 extra=$build/arm64-extra
 
@@ -20,9 +28,16 @@ die() { printf 'cross-build-arm64: error: %s\n' "$*" >&2; exit 1; }
 elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 [ "$(dpkg --print-architecture)" = amd64 ] || die "this script runs on an amd64 machine"
-# shellcheck source=/dev/null
-. /etc/os-release
-[ "${VERSION_CODENAME:-}" = bookworm ] || die "this script needs Debian 12 (bookworm), not ${PRETTY_NAME:-unknown}"
+if [ "$release" != "$(host_release)" ]; then
+  [ "$(id -u)" -eq 0 ] || die "the $release build runs in a $release root: run as root (sudo $0 $release)"
+  case $build in "$root"/*) ;; *) die "in a $release root the build directory must be inside $root" ;; esac
+  build_root=$(release_build_root "$release")
+  say "building for $release inside $build_root"
+  release_mount "$build_root" "$root"
+  trap 'release_unmount "$build_root" "$root"' EXIT
+  release_run "$build_root" "$root" deploy/cross-build-arm64.sh "$release" "$build"
+  exit
+fi
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 
 # --- Packages ---------------------------------------------------------------------------
@@ -30,15 +45,27 @@ if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 # only, marked Multi-Arch: foreign or Architecture: all, so their amd64 packages serve the
 # arm64 build too (the project does not link Catch2's prebuilt, amd64-only main).
 native=(g++-aarch64-linux-gnu qemu-user-static cmake make dpkg-dev file
-        catch2 nlohmann-json3-dev libcli11-dev)
+        nlohmann-json3-dev libcli11-dev)
 # Compiled libraries: the arm64 build of each (Multi-Arch: same, installed beside amd64's).
-arm64=(libsodium-dev libqrencode-dev libzxing-dev libzbar0 libsqlite3-dev libstb-dev libfmt-dev
+arm64=(libsodium-dev libqrencode-dev libzxing-dev libsqlite3-dev libstb-dev libfmt-dev
        libtomlplusplus-dev libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
        libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsystemd-dev libpq5 pkgconf)
-# No Multi-Arch: same (libpqxx), or dependencies without it (libzbar-dev needs ImageMagick's
-# -dev packages): installing their arm64 builds would remove the amd64 ones that the native
-# build needs. They are unpacked into $extra instead (see the toolchain file).
-unpacked=(libpqxx-6.4 libpqxx-dev libpq-dev libzbar-dev)
+# No Multi-Arch: same (libpqxx; Debian 13's Catch2 3, a compiled library), or dependencies
+# without it (libzbar-dev needs ImageMagick's -dev packages): installing their arm64 builds
+# would remove the amd64 ones that the native build needs. They are unpacked into $extra
+# instead (see the toolchain file).
+case $release in
+  bookworm)
+    native+=(catch2)  # Catch2 2: headers only
+    arm64+=(libzbar0)
+    pqxx_runtime=libpqxx-6.4
+    unpacked=(libpqxx-dev libpq-dev libzbar-dev) ;;
+  trixie)
+    arm64+=(libzbar0t64)
+    pqxx_runtime=libpqxx-7.10
+    unpacked=(libpqxx-dev libpq-dev libzbar-dev libcatch2-dev) ;;
+esac
+unpacked=("$pqxx_runtime" "${unpacked[@]}")
 
 wanted=("${native[@]}" "${arm64[@]/%/:arm64}")
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -77,7 +104,7 @@ if [ "$(cat "$extra/versions" 2>/dev/null)" != "$versions" ]; then
     || die "apt-get could not download ${unpacked[*]}"
   for deb in "$extra"/debs/*.deb; do dpkg-deb -x "$deb" "$extra"; done
   # dpkg-shlibdeps reads the runtime library's shlibs/symbols from the DEBIAN directory above it.
-  dpkg-deb -e "$extra"/debs/libpqxx-6.4_*.deb "$extra/DEBIAN"
+  dpkg-deb -e "$extra"/debs/"$pqxx_runtime"_*.deb "$extra/DEBIAN"
   libdir=$extra/usr/lib/aarch64-linux-gnu
   # Development links whose library is installed system-wide (libzbar0:arm64, libpq5:arm64)
   # point there instead.
@@ -101,7 +128,7 @@ cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCHECKIN_CROSS
 configure_time=$((SECONDS - start))
 # Nothing may come from the amd64 library directory: the linker would only say "skipping
 # incompatible" and fail far from the cause.
-if leaks=$(grep -rl --include=link.txt --include=flags.make "x86_64-linux-gnu" "$build"); then
+if leaks=$(grep -rlE --include=link.txt --include=flags.make "x86_64-linux-gnu| /usr/lib/libCatch2" "$build"); then
   die "the arm64 build names amd64 libraries or headers in: $leaks"
 fi
 

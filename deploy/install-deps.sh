@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that the build, the demo and the tests need.
-# Idempotent: packages already present are left alone. Works as root or through sudo.
+# Installs every Debian package that the build, the demo and the tests need, on Debian 12
+# (bookworm) or Debian 13 (trixie; Raspberry Pi OS of today). Idempotent: packages already
+# present are left alone. Works as root or through sudo.
 set -euo pipefail
+release=$(. /etc/os-release && echo "${VERSION_CODENAME:-unknown}")
+# Package names that differ between the releases. Catch2 3 (Debian 13) is a compiled library
+# in libcatch2-dev; its "catch2" is only a transitional package.
+case $release in
+  bookworm) catch2=catch2 ;;
+  trixie) catch2=libcatch2-dev ;;
+  *) echo "install-deps: this is ${release}; the project is built on Debian 12 (bookworm) and 13 (trixie)" >&2
+     catch2=libcatch2-dev ;;
+esac
 
 packages=(
   # toolchain
@@ -15,7 +25,7 @@ packages=(
   libsystemd-dev
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
-  catch2 postgresql openssl
+  "$catch2" postgresql openssl
   # packages (deploy/package.sh, tests/deploy): file for CPack's dependency scan, and
   # systemd-analyze to verify the units
   file systemd

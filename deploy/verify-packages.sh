@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
-# Checks the Debian packages the way a coordinator and a volunteer would meet them: builds
-# checkin-server and checkin-kiosk, installs both into a brand-new Debian 12 root made with
-# debootstrap (a chroot: no systemd runs there, so the services are started as their units
-# say, by hand), then checks
+# Checks the Debian packages of one release the way a coordinator and a volunteer would
+# meet them: builds checkin-server and checkin-kiosk for that release (deploy/package.sh),
+# installs both into a brand-new root of it made with debootstrap (a chroot: no systemd runs
+# there, so the services are started as their units say, by hand), then checks
 #   - the files, the conffiles, the system users and their groups, the data folders and
 #     the configurations' permissions; `systemd-analyze verify` of both units;
 #   - the server started as its unit starts it, and a headless kiosk, run as its own user
 #     with the packaged configuration, enrolled with it and syncing check-ins to it;
 #   - an upgrade, a removal, a purge and a reinstall: configuration edits and every record
-#     kept throughout.
+#     kept throughout;
+#   - that nothing it started is left running in the root when it ends.
 # Needs root (debootstrap, chroot, mounts). The Debian base is made once and reused.
-# Usage: sudo ./deploy/verify-packages.sh            (work folder: /var/tmp/checkin-verify)
+# Usage: sudo ./deploy/verify-packages.sh [bookworm|trixie]   (default: this machine's release;
+#        work folder: /var/tmp/checkin-verify/RELEASE)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=${CHECKIN_VERIFY_DIR:-/var/tmp/checkin-verify}
-base=$work/base
+# shellcheck source=release-root.sh
+. "$root/deploy/release-root.sh"
+release=${1:-$(host_release)}
+release_check "$release"
+work=${CHECKIN_VERIFY_DIR:-/var/tmp/checkin-verify}/$release
 target=$work/root
 
-[ "$(id -u)" -eq 0 ] || { echo "verify-packages: needs root (debootstrap and chroot): sudo $0" >&2; exit 1; }
-command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
+[ "$(id -u)" -eq 0 ] || { echo "verify-packages: needs root (debootstrap and chroot): sudo $0 $release" >&2; exit 1; }
+mkdir -p "$work"
 
-echo "== Building the packages =="
-"$root/deploy/package.sh"
-debs=("$root"/build/packages/*.deb)
+echo "== Building the packages for $release =="
+"$root/deploy/package.sh" "$release"
+if [ "$release" = "$(host_release)" ]; then packages=$root/build/packages; else packages=$root/build-$release/packages; fi
+debs=("$packages"/*.deb)
 
 # An upgrade needs a newer version: the same packages, renumbered.
 version=$(dpkg-deb -f "${debs[0]}" Version)
@@ -35,34 +41,21 @@ for deb in "${debs[@]}"; do
 done
 rm -rf "$work/upgrade/unpacked"
 
-echo "== A fresh Debian 12 root =="
-unmount_all() {
-  for m in dev/pts dev proc; do umount -l "$target/$m" 2>/dev/null || true; done
-}
-if [ ! -x "$base/bin/bash" ]; then
-  mirror=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -oE 'https?://[^ ]+/debian$' | head -1)
-  mirror=${mirror:-http://deb.debian.org/debian}
-  rm -rf "$base" && mkdir -p "$work"
-  echo "debootstrap bookworm from $mirror (once; log: $work/debootstrap.log)"
-  debootstrap --variant=minbase bookworm "$base" "$mirror" >"$work/debootstrap.log" 2>&1
-  echo "deb $mirror bookworm main" >"$base/etc/apt/sources.list"
-  security=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -oE 'https?://[^ ]+/debian-security$' | head -1)
-  [ -n "$security" ] && echo "deb $security bookworm-security main" >>"$base/etc/apt/sources.list"
-fi
-unmount_all
-rm -rf "$target" && cp -a "$base" "$target"
-cp /etc/resolv.conf "$target/etc/resolv.conf"
-mount -t proc proc "$target/proc"
-mount --bind /dev "$target/dev" && mount --bind /dev/pts "$target/dev/pts"
+echo "== A fresh Debian $(release_number "$release") ($release) root =="
+release_fresh_root "$release" "$target"
+release_mount "$target"
 
 server_pid=
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  unmount_all
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; fi
+  # Whatever else was started in the root and is still there (only this script uses it).
+  release_stop_processes "$target"
+  release_unmount "$target"
 }
 trap cleanup EXIT
 
-in_root() { chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+root_command=(chroot "$target" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
+in_root() { "${root_command[@]}" "$@"; }
 as_user() { local user=$1; shift; in_root setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"; }
 
 failures=0
@@ -141,7 +134,10 @@ unit_value() { sed -n "s/^$2=//p" "$target/lib/systemd/system/$1" | head -n 1; }
 read -r -a server_command <<<"$(unit_value checkin-server.service ExecStart)"
 server_user=$(unit_value checkin-server.service User)
 start_server() {
-  as_user "$server_user" "${server_command[@]}" 2>>"$work/server.log" &
+  # Not through a shell function: $! must be the server itself (chroot, env and setpriv
+  # each exec the next), or stopping it would stop a subshell and leave the server running.
+  "${root_command[@]}" setpriv --reuid="$server_user" --regid="$server_user" --init-groups -- \
+    "${server_command[@]}" 2>>"$work/server.log" &
   server_pid=$!
   for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
@@ -232,6 +228,9 @@ check "reinstalled: the same system users" in_root getent passwd checkin-server 
 start_server
 check "reinstalled: the server serves every earlier check-in" same "$(checked_in)" "$people"
 stop_server
+
+echo "== Nothing left running =="
+check "no process started in the root is still running" same "$(release_processes "$target")" ""
 
 echo
 if [ "$failures" -eq 0 ]; then

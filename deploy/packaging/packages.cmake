@@ -8,8 +8,26 @@
 set(CHECKIN_PACKAGING_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(CHECKIN_DEPLOY_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
 
-# Debian 12 keeps packaged units here (merged /usr makes /usr/lib/systemd/system the same).
-set(CHECKIN_UNIT_DIR /lib/systemd/system)
+# The packages are for the Debian release they are built on (deploy/package.sh builds for
+# another one inside a root of it), and say so in their version: 0.2.0~deb12u1 on Debian 12,
+# 0.2.0~deb13u1 on Debian 13, so that a release upgrade also upgrades them. dpkg-shlibdeps
+# names that release's libraries (libfmt9 or libfmt10, ...).
+if(NOT DEFINED CHECKIN_DEBIAN_RELEASE)
+  file(STRINGS /etc/os-release checkin_os_version REGEX "^VERSION_ID=")
+  string(REGEX REPLACE "^VERSION_ID=\"?([0-9]+).*$" "\\1" CHECKIN_DEBIAN_RELEASE "${checkin_os_version}")
+endif()
+if(NOT CHECKIN_DEBIAN_RELEASE MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "packages: cannot tell the Debian release from /etc/os-release; set -DCHECKIN_DEBIAN_RELEASE=12 (or 13)")
+endif()
+set(CHECKIN_PACKAGE_VERSION "${PROJECT_VERSION}~deb${CHECKIN_DEBIAN_RELEASE}u1")
+
+# Debian 12 keeps packaged units in /lib (merged /usr makes /usr/lib/systemd/system the
+# same); from Debian 13 on, packages ship nothing under /lib.
+if(CHECKIN_DEBIAN_RELEASE LESS 13)
+  set(CHECKIN_UNIT_DIR /lib/systemd/system)
+else()
+  set(CHECKIN_UNIT_DIR /usr/lib/systemd/system)
+endif()
 
 install(FILES ${CHECKIN_DEPLOY_DIR}/kiosk.example.toml DESTINATION /etc/checkin RENAME kiosk.toml COMPONENT kiosk)
 install(FILES ${CHECKIN_DEPLOY_DIR}/systemd/checkin-kiosk.service DESTINATION ${CHECKIN_UNIT_DIR} COMPONENT kiosk)
@@ -49,6 +67,7 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL kiosk server)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_VERSION "${CHECKIN_PACKAGE_VERSION}")
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -57,7 +57,7 @@ TEST_CASE("writing the CSV: atomic, and a clear error where it cannot be written
   CHECK_FALSE(std::filesystem::exists(dir.path() / "a.csv.partial"));
   auto missing = write_attendance_csv(dir.path() / "no-usb-stick", "a.csv", "x");
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().message, Catch::Contains("no-usb-stick"));
+  CHECK_THAT(missing.error().message, Catch::Matchers::ContainsSubstring("no-usb-stick"));
   if (std::filesystem::exists("/dev/full")) {
     // /dev/full is a device that always reports a full disk; write through a symlink to it.
     std::filesystem::create_symlink("/dev/full", dir.path() / "full.csv.partial");

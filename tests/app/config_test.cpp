@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <fstream>
 
@@ -86,15 +86,15 @@ TEST_CASE("[sync]: bad values name the key") {
   };
   // Purging sooner than the kiosk remembers would let a pass check in twice after a restart.
   CHECK_THAT(message({{"sync.keep_uploaded_hours", "12"}}),
-             Catch::Contains("sync.keep_uploaded_hours") && Catch::Contains("less than 36"));
+             Catch::Matchers::ContainsSubstring("sync.keep_uploaded_hours") && Catch::Matchers::ContainsSubstring("less than 36"));
   CHECK(load_config({}, {{"sync.keep_uploaded_hours", "36"}}));
-  CHECK_THAT(message({{"sync.interval_seconds", "0"}}), Catch::Contains("sync.interval_seconds"));
-  CHECK_THAT(message({{"sync.batch_size", "5000"}}), Catch::Contains("sync.batch_size") && Catch::Contains("1..1000"));
-  CHECK_THAT(message({{"sync.request_timeout_seconds", "soon"}}), Catch::Contains("not a whole number"));
-  CHECK_THAT(message({{"sync.enabled", "yes"}}), Catch::Contains("sync.enabled") && Catch::Contains("true or false"));
+  CHECK_THAT(message({{"sync.interval_seconds", "0"}}), Catch::Matchers::ContainsSubstring("sync.interval_seconds"));
+  CHECK_THAT(message({{"sync.batch_size", "5000"}}), Catch::Matchers::ContainsSubstring("sync.batch_size") && Catch::Matchers::ContainsSubstring("1..1000"));
+  CHECK_THAT(message({{"sync.request_timeout_seconds", "soon"}}), Catch::Matchers::ContainsSubstring("not a whole number"));
+  CHECK_THAT(message({{"sync.enabled", "yes"}}), Catch::Matchers::ContainsSubstring("sync.enabled") && Catch::Matchers::ContainsSubstring("true or false"));
   CHECK_THAT(message({{"sync.ca_file", (dir.path() / "missing.pem").string()}}),
-             Catch::Contains("sync.ca_file") && Catch::Contains("missing.pem"));
-  CHECK_THAT(message({{"sync.server", "x"}}), Catch::Contains("unknown setting 'sync.server'"));
+             Catch::Matchers::ContainsSubstring("sync.ca_file") && Catch::Matchers::ContainsSubstring("missing.pem"));
+  CHECK_THAT(message({{"sync.server", "x"}}), Catch::Matchers::ContainsSubstring("unknown setting 'sync.server'"));
   // A standalone kiosk never reads the CA file.
   CHECK(load_config({}, {{"sync.enabled", "false"}, {"sync.ca_file", (dir.path() / "missing.pem").string()}}));
 }
@@ -106,16 +106,16 @@ TEST_CASE("bad configuration is a clear message naming the key and line") {
     REQUIRE_FALSE(config);
     return config.error().message;
   };
-  CHECK_THAT(message("[kiosk]\nvolume = 300\n"), Catch::Contains("line 2") && Catch::Contains("kiosk.volume") &&
-                                                  Catch::Contains("outside 0..100"));
-  CHECK_THAT(message("[kiosk]\nvolum = 3\n"), Catch::Contains("unknown setting 'kiosk.volum'"));
-  CHECK_THAT(message("[camera]\nsource = \"webcam\"\n"), Catch::Contains("v4l2, replay, none"));
-  CHECK_THAT(message("[kiosk]\nhigh_contrast = \"yes\"\n"), Catch::Contains("not true or false"));
-  CHECK_THAT(message("[kiosk\nvolume = 3\n"), Catch::Contains("line 1"));
-  CHECK_THAT(message("volume = 3\n"), Catch::Contains("should be a [section]"));
-  CHECK_THAT(message("[camera]\nsource = \"replay\"\n"), Catch::Contains("camera.replay_path"));
-  CHECK_THAT(message("", {{"display.mode", "tiny"}}), Catch::Contains("--set") && Catch::Contains("display.mode"));
-  CHECK_THAT(message("[kiosk]\nadmin_pin_hash = \"1234\"\n"), Catch::Contains("Argon2id"));
+  CHECK_THAT(message("[kiosk]\nvolume = 300\n"), Catch::Matchers::ContainsSubstring("line 2") && Catch::Matchers::ContainsSubstring("kiosk.volume") &&
+                                                  Catch::Matchers::ContainsSubstring("outside 0..100"));
+  CHECK_THAT(message("[kiosk]\nvolum = 3\n"), Catch::Matchers::ContainsSubstring("unknown setting 'kiosk.volum'"));
+  CHECK_THAT(message("[camera]\nsource = \"webcam\"\n"), Catch::Matchers::ContainsSubstring("v4l2, replay, none"));
+  CHECK_THAT(message("[kiosk]\nhigh_contrast = \"yes\"\n"), Catch::Matchers::ContainsSubstring("not true or false"));
+  CHECK_THAT(message("[kiosk\nvolume = 3\n"), Catch::Matchers::ContainsSubstring("line 1"));
+  CHECK_THAT(message("volume = 3\n"), Catch::Matchers::ContainsSubstring("should be a [section]"));
+  CHECK_THAT(message("[camera]\nsource = \"replay\"\n"), Catch::Matchers::ContainsSubstring("camera.replay_path"));
+  CHECK_THAT(message("", {{"display.mode", "tiny"}}), Catch::Matchers::ContainsSubstring("--set") && Catch::Matchers::ContainsSubstring("display.mode"));
+  CHECK_THAT(message("[kiosk]\nadmin_pin_hash = \"1234\"\n"), Catch::Matchers::ContainsSubstring("Argon2id"));
   CHECK_FALSE(load_config(dir.path() / "missing.toml", {}));
   CHECK_FALSE(parse_override("no-equals-sign"));
   CHECK(parse_override("kiosk.volume=3")->value == "3");

@@ -1,6 +1,6 @@
 // The kiosk's screen flow on the demo organisation and a real SQLite store: what a
 // participant, a volunteer and staff see after each scan or tap.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -2,7 +2,7 @@
 // status, check-ins nudge it, caches reload when it changed them, and only staff behind
 // the PIN can enrol the kiosk (an enrolment code holds a secret token). A fake worker
 // stands in for the sync thread; the store is real.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -242,15 +242,15 @@ TEST_CASE("an enrolment code at the Ready screen does not enrol and is never log
   CHECK(v.result.outcome == Outcome::not_our_code);  // "please see a volunteer"
   CHECK(f.sync.enrolments.empty());
   CHECK(f.pending() == 0);
-  CHECK_THAT(log, Catch::Contains("enrolment code"));
-  CHECK_THAT(log, !Catch::Contains(kToken) && !Catch::Contains("checkin-enrol:"));
+  CHECK_THAT(log, Catch::Matchers::ContainsSubstring("enrolment code"));
+  CHECK_THAT(log, !Catch::Matchers::ContainsSubstring(kToken) && !Catch::Matchers::ContainsSubstring("checkin-enrol:"));
 
   f.tap(K::dismiss);
   f.enter_admin();
   v = f.view();
   REQUIRE_FALSE(v.admin.refusals.empty());
   CHECK(v.admin.refusals[0].outcome == "not_our_code");
-  CHECK_THAT(v.admin.refusals[0].reason, Catch::Contains("enrolment code") && !Catch::Contains(kToken));
+  CHECK_THAT(v.admin.refusals[0].reason, Catch::Matchers::ContainsSubstring("enrolment code") && !Catch::Matchers::ContainsSubstring(kToken));
 
   // On the admin screen, but not in enrol mode: ignored as well.
   f.kiosk.on_scan(enrolment_text());
@@ -275,16 +275,16 @@ TEST_CASE("enrol mode: a pass is ignored, a malformed code is explained, a good 
   v = f.view();
   CHECK(v.admin.enrol == ui::EnrolStep::waiting_for_code);
   CHECK(v.admin.enrol_note == ui::EnrolNote::malformed_code);
-  CHECK_THAT(v.admin.enrol_detail, Catch::Contains("url"));
+  CHECK_THAT(v.admin.enrol_detail, Catch::Matchers::ContainsSubstring("url"));
   CHECK(f.sync.enrolments.empty());
-  CHECK_THAT(log, !Catch::Contains(kToken));
+  CHECK_THAT(log, !Catch::Matchers::ContainsSubstring(kToken));
 
   log = stderr_of([&] { f.kiosk.on_scan(enrolment_text()); });
   REQUIRE(f.sync.enrolments.size() == 1);
   CHECK(f.sync.enrolments[0].server_url == "https://checkin.example.org:8443");
   CHECK(f.sync.enrolments[0].token == kToken);
   CHECK(f.view().admin.enrol == ui::EnrolStep::enrolling);
-  CHECK_THAT(log, !Catch::Contains(kToken));
+  CHECK_THAT(log, !Catch::Matchers::ContainsSubstring(kToken));
   f.kiosk.on_scan(enrolment_text());  // the camera sees it again: one enrolment is enough
   CHECK(f.sync.enrolments.size() == 1);
 

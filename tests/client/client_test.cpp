@@ -1,6 +1,6 @@
 // SyncClient against a scripted fake server: uploads, dead letters, retries, bisection,
 // the changes feed, clock offsets, feedback, enrolment and the token roll.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -63,7 +63,7 @@ TEST_CASE("upload marks uploaded only what the server committed", "[client][uplo
   auto result = client.sync_once();
   REQUIRE_FALSE(result);
   CHECK(result.error().error.code == Errc::unavailable);
-  CHECK_THAT(result.error().error.message, Catch::Contains("did not answer for 1 of 5"));
+  CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("did not answer for 1 of 5"));
   CHECK(kiosk.counts().uploaded == 4);
   CHECK(kiosk.counts().pending == 1);
   CHECK(kiosk.attempts("ev-4") == 1);
@@ -146,7 +146,7 @@ TEST_CASE("429 with Retry-After is a retry after that long", "[client][upload]")
   CHECK(result.error().error.code == Errc::unavailable);
   REQUIRE(result.error().retry_after.has_value());
   CHECK(*result.error().retry_after == 7s);
-  CHECK_THAT(result.error().error.message, Catch::Contains("overloaded"));
+  CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("overloaded"));
   CHECK(kiosk.counts().pending == 2);
   CHECK(kiosk.attempts("ev-1") == 1);
 }
@@ -178,7 +178,7 @@ TEST_CASE("a batch refused with 400 is split until the bad event is alone", "[cl
   REQUIRE(dead);
   REQUIRE(dead->size() == 1);
   CHECK(dead->at(0).event.event_id == bad);
-  CHECK_THAT(dead->at(0).reason, Catch::Contains("needs a session") && Catch::Contains("400"));
+  CHECK_THAT(dead->at(0).reason, Catch::Matchers::ContainsSubstring("needs a session") && Catch::Matchers::ContainsSubstring("400"));
 
   // 8 -> 4 ok + 4 -> 2 -> 1 ok + 1 dead, 2 ok: seven requests, every good event committed once.
   auto sent = server.requests_to(kEvents);
@@ -214,7 +214,7 @@ TEST_CASE("401 or 403 means re-enrol, and the events wait", "[client][upload]") 
   auto result = client.sync_once();
   REQUIRE_FALSE(result);
   CHECK(result.error().error.code == Errc::unauthorized);
-  CHECK_THAT(result.error().error.message, Catch::Contains("re-enrol"));
+  CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("re-enrol"));
   CHECK(kiosk.counts().pending == 2);
   CHECK(kiosk.counts().dead == 0);
 }
@@ -229,7 +229,7 @@ TEST_CASE("a malformed 2xx answer is a retry, not a verdict", "[client][upload]"
   auto result = client.sync_once();
   REQUIRE_FALSE(result);
   CHECK(result.error().error.code == Errc::unavailable);
-  CHECK_THAT(result.error().error.message, Catch::Contains("malformed"));
+  CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("malformed"));
   CHECK(kiosk.counts().pending == 2);
   CHECK(kiosk.attempts("ev-1") == 1);
 }
@@ -637,12 +637,12 @@ TEST_CASE("a bad server URL or pin is a clear error at every pass", "[client]") 
     auto result = client.sync_once();
     REQUIRE_FALSE(result);
     CHECK(result.error().error.code == Errc::invalid_input);
-    CHECK_THAT(result.error().error.message, Catch::Contains("https://"));
+    CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("https://"));
   }
   SECTION("a pin that is not 64 hex digits") {
     SyncClient client(kiosk.store, Credentials{"https://127.0.0.1:1", kDevice, kToken, "abc"}, kiosk.clock);
     auto result = client.sync_once();
     REQUIRE_FALSE(result);
-    CHECK_THAT(result.error().error.message, Catch::Contains("64 hex"));
+    CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("64 hex"));
   }
 }

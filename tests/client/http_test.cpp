@@ -1,6 +1,6 @@
 // The client's HTTP layer and backoff: Retry-After, pins, device time, TLS pinning against
 // a throwaway self-signed certificate, and the backoff's bounds.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -144,7 +144,7 @@ TEST_CASE("HTTPS with the pinned key of a self-signed certificate", "[client][tl
     auto result = client.sync_once();
     REQUIRE_FALSE(result);
     CHECK(result.error().error.code == Errc::unavailable);
-    CHECK_THAT(result.error().error.message, Catch::Contains("does not match the key pinned"));
+    CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("does not match the key pinned"));
     CHECK(server.requests().empty());
     CHECK(kiosk.counts().pending == 2);
   }
@@ -174,7 +174,7 @@ TEST_CASE("HTTPS with the pinned key of a self-signed certificate", "[client][tl
     auto refused = enrol(EnrolmentCode{server.url("https"), "tok", wrong_pin}, "kiosk", kiosk.store, kiosk.clock,
                          quick_options());
     REQUIRE_FALSE(refused);
-    CHECK_THAT(refused.error().message, Catch::Contains("pinned"));
+    CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("pinned"));
     auto enrolled = enrol(EnrolmentCode{server.url("https"), "tok", right_pin}, "kiosk", kiosk.store, kiosk.clock,
                           quick_options());
     REQUIRE(enrolled);

@@ -1,5 +1,5 @@
 // SyncWorker: its own thread, store and client; nudges, prompt stop, re-enrolment.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -135,7 +135,7 @@ TEST_CASE("after 401 the worker needs enrolment, and enrolling through it syncs 
   StatusWatch watch;
   SyncWorker worker(kiosk.path, kiosk.clock, worker_options(), watch.callback());
   REQUIRE(watch.wait(worker, [](const SyncStatus& s) { return s.state == SyncState::needs_enrolment; }));
-  CHECK_THAT(worker.status().last_error, Catch::Contains("re-enrol"));
+  CHECK_THAT(worker.status().last_error, Catch::Matchers::ContainsSubstring("re-enrol"));
   CHECK(worker.status().pending == 2);
 
   // Nudges do not make a refused kiosk knock again.
@@ -198,7 +198,7 @@ TEST_CASE("a failing server puts the worker in retrying with the next attempt", 
   SyncWorker worker(kiosk.path, kiosk.clock, worker_options(), watch.callback());
   REQUIRE(watch.wait(worker, [](const SyncStatus& s) { return s.state == SyncState::retrying; }));
   auto status = worker.status();
-  CHECK_THAT(status.last_error, Catch::Contains("maintenance"));
+  CHECK_THAT(status.last_error, Catch::Matchers::ContainsSubstring("maintenance"));
   REQUIRE(status.next_attempt.has_value());
   CHECK(*status.next_attempt == kNow + 600s);  // Retry-After honoured
   CHECK_FALSE(status.last_success.has_value());

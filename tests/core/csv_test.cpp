@@ -1,5 +1,5 @@
 // CSV fields and records as spreadsheets read them.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/core/log.hpp"
 

@@ -1,6 +1,6 @@
 // Reconciliation of the events of several doors (kiosk/core/reconcile.hpp), and the rules
 // deciding with what the other doors recorded (the site feed brings it to the ledger).
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <map>
 

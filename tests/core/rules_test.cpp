@@ -1,7 +1,7 @@
 // Table-driven tests of the check-in rules: each scenario is a list of steps (a time, who
 // scans or what is tapped, the outcome expected); events a step decides are applied to
 // the ledger, as the desk does after the store commits them.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <map>
 

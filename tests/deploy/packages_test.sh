@@ -8,6 +8,13 @@ build=$1
 source "$(dirname "$0")/../support/checks.sh"
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 arch=$(dpkg --print-architecture)
+# The packages are for the release they are built on: its library packages, its unit folder.
+release=$(. /etc/os-release && echo "${VERSION_ID%%.*}")
+if [ "$release" -le 12 ]; then
+  fmt=libfmt9 server_libraries=(libpqxx-6.4 libcpp-httplib0.11 libssl3) unit_dir=/lib/systemd/system
+else
+  fmt=libfmt10 server_libraries=(libpqxx-7.10 libcpp-httplib0.18 libssl3t64) unit_dir=/usr/lib/systemd/system
+fi
 
 (cd "$build" && cpack -G DEB -B "$tmp/packages") >"$tmp/cpack.log" 2>&1; check "cpack builds the packages" 0 $?
 kiosk_deb=$(ls "$tmp"/packages/checkin-kiosk_*_"$arch".deb 2>/dev/null)
@@ -21,7 +28,8 @@ for deb in "$kiosk_deb" "$server_deb"; do
   dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$tmp/$name.files"
   field "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/ .*//' >"$tmp/$name.depends"
   [ "$(field "$deb" Architecture)" = "$arch" ]; check "$name: Architecture $arch" 0 $?
-  for needed in adduser init-system-helpers libc6 libsqlite3-0 libsodium23 libfmt9 libsystemd0; do
+  [[ "$(field "$deb" Version)" == *"~deb${release}u1" ]]; check "$name: the version names Debian $release (~deb${release}u1)" 0 $?
+  for needed in adduser init-system-helpers libc6 libsqlite3-0 libsodium23 "$fmt" libsystemd0; do
     contains "$name depends on $needed" "$tmp/$name.depends" "$needed"
   done
   lacks "$name ships no data folder (data is made by postinst, kept by dpkg)" /var/lib/ "$tmp/$name.files"
@@ -45,20 +53,20 @@ done
 
 for f in /usr/bin/checkin-kiosk /usr/bin/checkin /usr/sbin/checkin-kiosk-set-pin /usr/share/checkin/assets/i18n/en.toml \
          /usr/sbin/checkin-kiosk-screen-always-on /usr/sbin/checkin-kiosk-read-only-root /usr/sbin/checkin-kiosk-encrypt-data \
-         /etc/checkin/kiosk.toml /lib/systemd/system/checkin-kiosk.service /usr/share/doc/checkin-kiosk/copyright \
+         /etc/checkin/kiosk.toml "$unit_dir/checkin-kiosk.service" /usr/share/doc/checkin-kiosk/copyright \
          /usr/share/doc/checkin-kiosk/kiosk/POWER-AND-PRIVACY.md; do
   contains "checkin-kiosk ships $f" "$tmp/checkin-kiosk.files" "$f"
 done
 for f in /usr/bin/checkin-server /usr/bin/checkin-server-backup /etc/checkin/server.toml \
-         /lib/systemd/system/checkin-server.service /lib/systemd/system/checkin-server-backup.service \
-         /lib/systemd/system/checkin-server-backup.timer /usr/share/doc/checkin-server/README.md \
+         "$unit_dir/checkin-server.service" "$unit_dir/checkin-server-backup.service" \
+         "$unit_dir/checkin-server-backup.timer" /usr/share/doc/checkin-server/README.md \
          /usr/share/doc/checkin-server/server/README.md /usr/share/doc/checkin-server/server/nginx-checkin.conf; do
   contains "checkin-server ships $f" "$tmp/checkin-server.files" "$f"
 done
 for dep in systemd udev libsdl2-2.0-0 libegl1 libgles2 libgl1-mesa-dri fonts-dejavu-core; do
   contains "checkin-kiosk depends on $dep" "$tmp/checkin-kiosk.depends" "$dep"
 done
-for dep in libpqxx-6.4 libcpp-httplib0.11 libssl3 tzdata sqlite3; do
+for dep in "${server_libraries[@]}" tzdata sqlite3; do
   contains "checkin-server depends on $dep" "$tmp/checkin-server.depends" "$dep"
 done
 
@@ -74,7 +82,7 @@ cmp -s "$tmp/root/etc/checkin/server.toml" "$source_dir/deploy/server.example.to
 mkdir -p "$tmp/units"
 units=(checkin-kiosk.service checkin-server.service checkin-server-backup.service checkin-server-backup.timer)
 for unit in "${units[@]}"; do
-  sed "s|/usr/bin/checkin|$tmp/root/usr/bin/checkin|g" "$tmp/root/lib/systemd/system/$unit" >"$tmp/units/$unit"
+  sed "s|/usr/bin/checkin|$tmp/root/usr/bin/checkin|g" "$tmp/root$unit_dir/$unit" >"$tmp/units/$unit"
 done
 (cd "$tmp/units" && systemd-analyze verify --man=no "${units[@]}") >"$tmp/verify" 2>&1
 check "systemd-analyze verify of the units" 0 $?

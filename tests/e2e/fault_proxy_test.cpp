@@ -8,7 +8,7 @@
 
 #include <httplib.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <atomic>
 #include <future>
@@ -375,16 +375,16 @@ TEST_CASE("the proxy answers Expect: 100-continue itself and forwards chunked re
   auto proxy = start_proxy(server.port);
   RawClient expecting(proxy->port());
   expecting.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
-  CHECK_THAT(expecting.read_until("\r\n\r\n"), Catch::StartsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+  CHECK_THAT(expecting.read_until("\r\n\r\n"), Catch::Matchers::StartsWith("HTTP/1.1 100 Continue\r\n\r\n"));
   expecting.send("hello");
   auto answer = expecting.read_until("\r\n\r\nhello");
   // One interim answer only, the proxy's: the server never saw the Expect header.
-  CHECK_THAT(answer, Catch::StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"));
-  CHECK_THAT(answer, Catch::EndsWith("hello"));
+  CHECK_THAT(answer, Catch::Matchers::StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"));
+  CHECK_THAT(answer, Catch::Matchers::EndsWith("hello"));
 
   RawClient chunked(proxy->port());
   chunked.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
-  CHECK_THAT(chunked.read_until("hello world"), Catch::EndsWith("hello world"));
+  CHECK_THAT(chunked.read_until("hello world"), Catch::Matchers::EndsWith("hello world"));
 }
 
 TEST_CASE("peers that stop early or send garbage do not hurt the proxy") {
@@ -402,7 +402,7 @@ TEST_CASE("peers that stop early or send garbage do not hurt the proxy") {
     // Framed well enough to forward: the server judges it (cpp-httplib answers 400).
     RawClient garbage(proxy->port());
     garbage.send(std::string("\0\xff\xfe garbage\r\n\r\n", 15));
-    CHECK_THAT(garbage.read_until("\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
+    CHECK_THAT(garbage.read_until("\r\n\r\n"), Catch::Matchers::StartsWith("HTTP/1.1 400"));
   }
   {
     // No way to tell where the body ends: closed without forwarding anything.

@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <cstdlib>
 #include <memory>
 #include <optional>

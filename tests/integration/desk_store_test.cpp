@@ -1,7 +1,7 @@
 // The check-in desk on a real SQLite file: a check-in is accepted only once committed,
 // a failing disk is "please see a volunteer" with nothing half-recorded, and a restarted
 // kiosk remembers who is already in.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/core/desk.hpp"
 #include "checkin/store/store.hpp"

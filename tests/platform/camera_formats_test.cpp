@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <cstdlib>
 #include <vector>
 
@@ -124,6 +124,36 @@ TEST_CASE("format choice follows configured preferences") {
   CHECK(describe(choose_format(offered, capped)) == "YUYV 1280x720");
 }
 
+TEST_CASE("a camera that sends only raw Bayer data is explained: libcamera's V4L2 layer, or a webcam") {
+  CHECK(is_raw_bayer_format(fourcc("pRAA")));  // 10-bit packed RGGB: a Camera Module 3 on a Pi 4 (unicam)
+  CHECK(is_raw_bayer_format(fourcc("RG10")));
+  CHECK(is_raw_bayer_format(fourcc("BA81")));
+  CHECK(is_raw_bayer_format(fourcc("PC1R")));  // the Pi 5's compressed raw (rp1-cfe)
+  CHECK_FALSE(is_raw_bayer_format(fourcc("YUYV")));
+  CHECK_FALSE(is_raw_bayer_format(fourcc("GREY")));
+
+  const std::vector<CameraFormat> camera_module = {discrete("pRAA", {{1536, 864}, {2304, 1296}, {4608, 2592}}),
+                                                   discrete("RG10", {{1536, 864}, {2304, 1296}, {4608, 2592}})};
+  REQUIRE_FALSE(choose_format(camera_module));
+  const auto words = explain_no_usable_format("camera /dev/video0 (unicam)", camera_module, {});
+  CHECK_THAT(words, Catch::Matchers::StartsWith("camera /dev/video0 (unicam) sends only raw sensor data (pRAA, RG10)"));
+  CHECK_THAT(words, Catch::Matchers::ContainsSubstring("Install libcamera-v4l2") &&
+                        Catch::Matchers::ContainsSubstring("libcamerify") &&
+                        Catch::Matchers::ContainsSubstring("The Raspberry Pi camera") &&
+                        Catch::Matchers::ContainsSubstring("USB webcam"));
+
+  // Formats we cannot read that are not raw sensor data, or readable ones at the wrong
+  // sizes: the formats and the bounds, no talk of libcamera.
+  const std::vector<CameraFormat> odd = {discrete("RGB3", {{640, 480}}), discrete("H264", {{640, 480}})};
+  CHECK(explain_no_usable_format("camera /dev/video2 (Odd)", odd, {}) ==
+        "camera /dev/video2 (Odd) offers no format we can read at 320x240 to 1920x1080 (it offers: RGB3, H264)");
+  const std::vector<CameraFormat> huge = {discrete("YUYV", {{3840, 2160}}), discrete("RG10", {{3840, 2160}})};
+  CHECK(explain_no_usable_format("camera /dev/video3 (Big)", huge, {}) ==
+        "camera /dev/video3 (Big) offers no format we can read at 320x240 to 1920x1080 (it offers: YUYV, RG10)");
+  CHECK(explain_no_usable_format("camera /dev/video4 (Empty)", {}, {}) ==
+        "camera /dev/video4 (Empty) offers no format we can read at 320x240 to 1920x1080 (it offers: none)");
+}
+
 TEST_CASE("frame size ranges respect their steps") {
   const FrameSizeRange range{{32, 32}, {2592, 1944}, 2, 2};
   CHECK(range.contains({1280, 720}));
@@ -176,22 +206,22 @@ TEST_CASE("bad buffers are errors, not crashes") {
   const std::vector<std::uint8_t> tiny(10, 0);
   auto short_frame = extract_luma(tiny, {fourcc("YUYV"), 640, 480, 1280});
   REQUIRE_FALSE(short_frame);
-  CHECK_THAT(short_frame.error().message, Catch::Contains("short"));
+  CHECK_THAT(short_frame.error().message, Catch::Matchers::ContainsSubstring("short"));
 
   auto narrow_stride = extract_luma(tiny, {fourcc("YUYV"), 4, 1, 4});
   REQUIRE_FALSE(narrow_stride);
-  CHECK_THAT(narrow_stride.error().message, Catch::Contains("bytes per line"));
+  CHECK_THAT(narrow_stride.error().message, Catch::Matchers::ContainsSubstring("bytes per line"));
 
   auto unknown = extract_luma(tiny, {fourcc("RGB3"), 2, 1, 0});
   REQUIRE_FALSE(unknown);
-  CHECK_THAT(unknown.error().message, Catch::Contains("RGB3"));
+  CHECK_THAT(unknown.error().message, Catch::Matchers::ContainsSubstring("RGB3"));
 
   auto no_size = extract_luma(tiny, {fourcc("GREY"), 0, 0, 0});
   CHECK_FALSE(no_size);
 
   auto garbage_jpeg = extract_luma(tiny, {fourcc("MJPG"), 640, 480, 0});
   REQUIRE_FALSE(garbage_jpeg);
-  CHECK_THAT(garbage_jpeg.error().message, Catch::Contains("JPEG"));
+  CHECK_THAT(garbage_jpeg.error().message, Catch::Matchers::ContainsSubstring("JPEG"));
 
   CHECK_FALSE(extract_luma({}, {fourcc("MJPG"), 640, 480, 0}));
 }

@@ -1,6 +1,6 @@
 #include <sys/timex.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <chrono>
 #include <fstream>
 

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/platform/frame_feed.hpp"
 #include "checkin/platform/scan_worker.hpp"
@@ -42,7 +42,7 @@ TEST_CASE("an unplugged feed fails its open source and refuses to open until plu
   CHECK((*source)->next_frame(0ms)->has_value());  // shown before the unplug
   auto lost = (*source)->next_frame(0ms);
   REQUIRE_FALSE(lost);
-  CHECK_THAT(lost.error().message, Catch::Contains("disconnected"));
+  CHECK_THAT(lost.error().message, Catch::Matchers::ContainsSubstring("disconnected"));
   source->reset();
 
   auto reopened = feed->factory()();

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fstream>
 #include <thread>
 
@@ -55,7 +55,7 @@ TEST_CASE("a folder replays its images sorted by name, in a loop") {
   ManualTime time;
   auto source = open_replay(dir.path(), {.frames_per_second = 0, .loop = true, .now = time.function()});
   REQUIRE(source);
-  CHECK_THAT((*source)->describe(), Catch::Contains(dir.path().string()) && Catch::Contains("3 images"));
+  CHECK_THAT((*source)->describe(), Catch::Matchers::ContainsSubstring(dir.path().string()) && Catch::Matchers::ContainsSubstring("3 images"));
 
   std::vector<int> widths;
   for (std::uint64_t expected_number = 1; expected_number <= 7; ++expected_number) {
@@ -138,18 +138,18 @@ TEST_CASE("replay errors name the path") {
 
   auto missing = open_replay(dir / "nowhere");
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().message, Catch::Contains("nowhere") && Catch::Contains("does not exist"));
+  CHECK_THAT(missing.error().message, Catch::Matchers::ContainsSubstring("nowhere") && Catch::Matchers::ContainsSubstring("does not exist"));
 
   std::ofstream(dir / "readme.txt") << "no images here";
   auto empty = open_replay(dir.path());
   REQUIRE_FALSE(empty);
-  CHECK_THAT(empty.error().message, Catch::Contains("no images") && Catch::Contains(dir.path().string()));
+  CHECK_THAT(empty.error().message, Catch::Matchers::ContainsSubstring("no images") && Catch::Matchers::ContainsSubstring(dir.path().string()));
 
   testing::write_png(qr::GrayImage(8, 8, 0), dir / "a.png");
   std::ofstream(dir / "b.png") << "this is not a PNG";
   auto corrupt = open_replay(dir.path());
   REQUIRE_FALSE(corrupt);
-  CHECK_THAT(corrupt.error().message, Catch::Contains((dir / "b.png").string()));
+  CHECK_THAT(corrupt.error().message, Catch::Matchers::ContainsSubstring((dir / "b.png").string()));
 }
 
 TEST_CASE("a replay factory loads the images once") {

@@ -1,6 +1,6 @@
 // The scan worker with scripted cameras. Nothing here sleeps: tests wait on the scan queue,
 // which the worker notifies on every scan and every change of camera state.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -169,7 +169,7 @@ TEST_CASE("codes the camera sees reach the queue once each, decoded on the worke
     CHECK(camera_texts == std::set<std::string>{"CK1:FIRST-PASS", "CK1:SECOND-PASS"});
 
     CHECK(worker.camera().status == CameraStatus::ok);
-    CHECK_THAT(worker.camera().detail, Catch::Contains("replay of"));
+    CHECK_THAT(worker.camera().detail, Catch::Matchers::ContainsSubstring("replay of"));
   }
   CHECK(wakes >= 3);
   REQUIRE(decoder_threads.size() == 1);
@@ -238,7 +238,7 @@ TEST_CASE("a camera unplugged while running goes missing and recovers by itself"
 
   camera->unplug("camera /dev/video0 stopped delivering frames (disconnected?)");
   REQUIRE(wait_until(queue, [&] { return worker.camera().status == CameraStatus::missing; }));
-  CHECK_THAT(worker.camera().detail, Catch::Contains("disconnected") || Catch::Contains("not found"));
+  CHECK_THAT(worker.camera().detail, Catch::Matchers::ContainsSubstring("disconnected") || Catch::Matchers::ContainsSubstring("not found"));
   // The preview does not freeze on the last picture.
   const auto cleared = worker.preview_newer_than(preview->serial);
   REQUIRE(cleared);
@@ -258,7 +258,7 @@ TEST_CASE("opening a camera that throws counts as missing; the worker keeps tryi
   ScanQueue queue;
   ScanWorker worker(queue, factory_for(camera), test_options());
   REQUIRE(wait_until(queue, [&] { return worker.camera().status == CameraStatus::missing; }));
-  CHECK_THAT(worker.camera().detail, Catch::Contains("driver exploded"));
+  CHECK_THAT(worker.camera().detail, Catch::Matchers::ContainsSubstring("driver exploded"));
   {
     std::lock_guard lock(camera->mutex);
     camera->open_throws = false;

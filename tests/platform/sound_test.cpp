@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <cmath>
 #include <cstdlib>
 
@@ -86,13 +86,13 @@ TEST_CASE("success rises over two notes, see-a-volunteer is one lower tone") {
 
   const double first_note = frequency_between(success, 0.02, 0.11);
   const double second_note = frequency_between(success, 0.20, 0.40);
-  CHECK(first_note == Approx(659.25).epsilon(0.03));
-  CHECK(second_note == Approx(880.0).epsilon(0.03));
+  CHECK(first_note == Catch::Approx(659.25).epsilon(0.03));
+  CHECK(second_note == Catch::Approx(880.0).epsilon(0.03));
 
   const double early = frequency_between(volunteer, 0.05, 0.15);
   const double late = frequency_between(volunteer, 0.25, 0.35);
-  CHECK(early == Approx(392.0).epsilon(0.03));
-  CHECK(late == Approx(392.0).epsilon(0.03));
+  CHECK(early == Catch::Approx(392.0).epsilon(0.03));
+  CHECK(late == Catch::Approx(392.0).epsilon(0.03));
   CHECK(early < first_note);
 }
 

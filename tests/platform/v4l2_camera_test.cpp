@@ -1,6 +1,6 @@
 // What can be tested of V4L2 without a camera: errors. The format logic is in
 // camera_formats_test.cpp.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fstream>
 
 #include "checkin/platform/v4l2_camera.hpp"
@@ -39,7 +39,7 @@ TEST_CASE("a device or file that is not a camera is refused by name") {
   options.device = file.string();
   auto from_file = open_v4l2_camera(options);
   REQUIRE_FALSE(from_file);
-  CHECK_THAT(from_file.error().message, Catch::Contains("is not a V4L2 camera"));
+  CHECK_THAT(from_file.error().message, Catch::Matchers::ContainsSubstring("is not a V4L2 camera"));
 }
 
 TEST_CASE("with no device named, the first capture device is used, or the error says none was found") {

@@ -2,7 +2,7 @@
 // NOTIFY_SOCKET as systemd names it. Time is passed in: no sleeping.
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/platform/service_notifier.hpp"
 #include "notify_socket.hpp"

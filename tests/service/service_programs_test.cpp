@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <cstring>
 #include <fstream>

@@ -3,7 +3,7 @@
 // against the same database file. Every reported check-in must be there exactly once,
 // the outbox must match the log, sequence numbers must be gap-free, and the file must
 // pass integrity_check. The seed is fixed so a failure can be replayed.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>

@@ -1,5 +1,5 @@
 // Store::apply_download: one sync download round lands in one transaction, all or nothing.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/store/store.hpp"
 #include "fault_vfs.hpp"

@@ -2,7 +2,7 @@
 // corrupt or foreign file, a missing directory, a database from a newer version.
 // The tests run as root in CI, where permissions stop nothing: faults are injected by a
 // VFS shim instead (see fault_vfs.hpp), and the real read-only case uses an immutable file.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
@@ -90,7 +90,7 @@ TEST_CASE("a full disk during append is a clear error and records nothing", "[st
     auto result = store.append(std::vector{checkin_event("during-1"), checkin_event("during-2")});
     REQUIRE_FALSE(result);
     CHECK(result.error().code == Errc::storage_full);
-    CHECK_THAT(result.error().message, Catch::Contains("full"));
+    CHECK_THAT(result.error().message, Catch::Matchers::ContainsSubstring("full"));
     CHECK(FaultVfs::faults_injected() > 0);
   }
   CHECK(count(path, "attendance_log") == 1);
@@ -182,7 +182,7 @@ TEST_CASE("creating a database on a full or read-only disk is a clear error", "[
     auto store = Store::open(path, with_faults());
     REQUIRE_FALSE(store);
     CHECK(store.error().code == expected);
-    CHECK_THAT(store.error().message, Catch::Contains(path));
+    CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring(path));
   }
   // Once the disk is usable again the same file opens and migrates.
   auto store = open_store(path, with_faults());
@@ -228,7 +228,7 @@ TEST_CASE("an immutable database file is reported as read-only", "[store][readon
   auto writable = Store::open(path);
   REQUIRE_FALSE(writable);
   CHECK(writable.error().code == Errc::storage_readonly);
-  CHECK_THAT(writable.error().message, Catch::Contains(path));
+  CHECK_THAT(writable.error().message, Catch::Matchers::ContainsSubstring(path));
 
   auto reader = Store::open(path, OpenOptions::reading_only());
   REQUIRE(reader);
@@ -248,7 +248,7 @@ TEST_CASE("a file that is not a database is reported as corrupt and left untouch
   auto store = Store::open(path);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == Errc::storage_corrupt);
-  CHECK_THAT(store.error().message, Catch::Contains("not a database"));
+  CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring("not a database"));
   CHECK(read_file(path) == garbage);
 }
 
@@ -293,8 +293,8 @@ TEST_CASE("a directory that does not exist is a clear error", "[store]") {
   auto store = Store::open(path);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == Errc::storage_io);
-  CHECK_THAT(store.error().message, Catch::Contains(path));
-  CHECK_THAT(store.error().message, Catch::Contains("No such file or directory"));
+  CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring(path));
+  CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring("No such file or directory"));
 }
 
 TEST_CASE("a directory given as the database is a clear error", "[store]") {
@@ -318,7 +318,7 @@ TEST_CASE("a database from a newer version is refused and left as it was", "[sto
     auto store = Store::open(path, read_only ? OpenOptions::reading_only() : OpenOptions{});
     REQUIRE_FALSE(store);
     CHECK(store.error().code == Errc::storage_io);
-    CHECK_THAT(store.error().message, Catch::Contains("newer"));
+    CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring("newer"));
   }
   RawDatabase raw(path);
   CHECK(raw.integer("PRAGMA user_version") == future);
@@ -332,5 +332,5 @@ TEST_CASE("a read-only open of a database that needs migrating is a clear error"
   RawDatabase(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).exec("CREATE TABLE t (x)");
   auto store = Store::open(path, OpenOptions::reading_only());
   REQUIRE_FALSE(store);
-  CHECK_THAT(store.error().message, Catch::Contains("migrate"));
+  CHECK_THAT(store.error().message, Catch::Matchers::ContainsSubstring("migrate"));
 }

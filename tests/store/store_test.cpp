@@ -1,5 +1,5 @@
 // Unit tests of the store, each on a fresh SQLite file in its own temporary directory.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <algorithm>
 #include <set>
@@ -156,7 +156,7 @@ TEST_CASE("a batch with a duplicate event id records nothing", "[store]") {
   auto result = store.append(batch);
   REQUIRE_FALSE(result);
   CHECK(result.error().code == Errc::invalid_input);
-  CHECK_THAT(result.error().message, Catch::Contains("event_id"));
+  CHECK_THAT(result.error().message, Catch::Matchers::ContainsSubstring("event_id"));
 
   auto events = store.events_since(WallTime{});
   REQUIRE(events);

@@ -1,5 +1,5 @@
 // What every body shares: the protocol version and the size limit, for every parser.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <functional>
 
@@ -44,13 +44,13 @@ TEST_CASE("every body must speak this protocol version") {
     auto other = p.parse(R"({"protocol":2})");
     REQUIRE(other);
     CHECK(other->code == Errc::invalid_input);
-    CHECK_THAT(other->message, Catch::Contains("protocol 2 is not spoken here"));
+    CHECK_THAT(other->message, Catch::Matchers::ContainsSubstring("protocol 2 is not spoken here"));
     auto missing = p.parse(R"({"anything":1})");
     REQUIRE(missing);
-    CHECK_THAT(missing->message, Catch::StartsWith("protocol: missing"));
+    CHECK_THAT(missing->message, Catch::Matchers::StartsWith("protocol: missing"));
     auto text = p.parse(R"({"protocol":"1"})");
     REQUIRE(text);
-    CHECK_THAT(text->message, Catch::StartsWith("protocol: expected a whole number"));
+    CHECK_THAT(text->message, Catch::Matchers::StartsWith("protocol: expected a whole number"));
   }
 }
 

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -232,7 +232,7 @@ TEST_CASE("a malformed changes page is an error naming the field's path") {
   // clang-format on
   for (const auto& c : cases) {
     INFO(c.message);
-    CHECK_THAT(error_after(c.change), Catch::StartsWith(c.message));
+    CHECK_THAT(error_after(c.change), Catch::Matchers::StartsWith(c.message));
   }
 }
 

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -129,7 +129,7 @@ TEST_CASE("hostile enrolment codes are refused with a clear message") {
     INFO(json(c.text).dump(-1, ' ', true, json::error_handler_t::replace));
     auto parsed = parse_enrolment_code(c.text);
     REQUIRE_FALSE(parsed);
-    CHECK_THAT(parsed.error().message, Catch::Contains(c.message));
+    CHECK_THAT(parsed.error().message, Catch::Matchers::ContainsSubstring(c.message));
     CHECK(parsed.error().code == (c.text.size() > kMaxEnrolmentCodeLength ? Errc::limit_exceeded : Errc::invalid_input));
   }
 }
@@ -183,13 +183,13 @@ TEST_CASE("enrol request, enrol response and token roll survive the wire") {
 TEST_CASE("malformed enrolment bodies name the field") {
   auto message = [](const Result<EnrolRequest>& r) { return r ? std::string("(parsed)") : r.error().message; };
   CHECK_THAT(message(parse_enrol_request(R"({"protocol":1,"token":"","device_name":"k","app_version":"1"})")),
-             Catch::StartsWith("token: must not be empty"));
+             Catch::Matchers::StartsWith("token: must not be empty"));
   CHECK_THAT(message(parse_enrol_request(R"({"protocol":1,"token":5,"device_name":"k","app_version":"1"})")),
-             Catch::StartsWith("token: expected a string"));
+             Catch::Matchers::StartsWith("token: expected a string"));
   CHECK_THAT(message(parse_enrol_request(R"({"protocol":1,"token":"t","app_version":"1"})")),
-             Catch::StartsWith("device_name: missing"));
+             Catch::Matchers::StartsWith("device_name: missing"));
   CHECK_THAT(message(parse_enrol_request(R"({"protocol":2,"token":"t","device_name":"k","app_version":"1"})")),
-             Catch::Contains("protocol 2"));
+             Catch::Matchers::ContainsSubstring("protocol 2"));
   // The one unauthenticated body is kept small.
   auto big = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":")" + std::string(20000, 'k') +
                                  R"(","app_version":"1"})");
@@ -203,18 +203,18 @@ TEST_CASE("malformed enrolment bodies name the field") {
     auto r = parse_enrol_response(j.dump());
     return r ? std::string("(parsed)") : r.error().message;
   };
-  CHECK_THAT(response_error([](json& j) { j["device_token"] = ""; }), Catch::StartsWith("device_token: must not be empty"));
-  CHECK_THAT(response_error([](json& j) { j.erase("device_id"); }), Catch::StartsWith("device_id: missing"));
-  CHECK_THAT(response_error([](json& j) { j["site"]["name"] = 3; }), Catch::StartsWith("site.name: expected a string"));
+  CHECK_THAT(response_error([](json& j) { j["device_token"] = ""; }), Catch::Matchers::StartsWith("device_token: must not be empty"));
+  CHECK_THAT(response_error([](json& j) { j.erase("device_id"); }), Catch::Matchers::StartsWith("device_id: missing"));
+  CHECK_THAT(response_error([](json& j) { j["site"]["name"] = 3; }), Catch::Matchers::StartsWith("site.name: expected a string"));
   CHECK_THAT(response_error([](json& j) { j["public_keys"][0]["public_key"] = "zz"; }),
-             Catch::StartsWith("public_keys[0].public_key: expected hex digits"));
+             Catch::Matchers::StartsWith("public_keys[0].public_key: expected hex digits"));
   CHECK_THAT(response_error([](json& j) { j["public_keys"] = json::object(); }),
-             Catch::StartsWith("public_keys: expected an array"));
-  CHECK_THAT(response_error([](json& j) { j["server_time"] = "now"; }), Catch::StartsWith("server_time: expected a UTC time"));
+             Catch::Matchers::StartsWith("public_keys: expected an array"));
+  CHECK_THAT(response_error([](json& j) { j["server_time"] = "now"; }), Catch::Matchers::StartsWith("server_time: expected a UTC time"));
 
   auto roll = parse_token_roll(R"({"protocol":1,"device_token":null})");
   REQUIRE_FALSE(roll);
-  CHECK_THAT(roll.error().message, Catch::StartsWith("device_token: missing"));
+  CHECK_THAT(roll.error().message, Catch::Matchers::StartsWith("device_token: missing"));
 }
 
 TEST_CASE("an enrolment code may name the kiosk, in any language, and the name survives the wire") {
@@ -230,10 +230,10 @@ TEST_CASE("an enrolment code may name the kiosk, in any language, and the name s
   CHECK(unnamed->name.empty());
   auto control = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=a%0Ab");
   REQUIRE_FALSE(control);
-  CHECK_THAT(control.error().message, Catch::Contains("name"));
+  CHECK_THAT(control.error().message, Catch::Matchers::ContainsSubstring("name"));
   auto long_name = parse_enrolment_code("checkin-enrol:v1?url=http%3A%2F%2Fh&token=t&name=" + std::string(61, 'n'));
   REQUIRE_FALSE(long_name);
-  CHECK_THAT(long_name.error().message, Catch::Contains("at most 60"));
+  CHECK_THAT(long_name.error().message, Catch::Matchers::ContainsSubstring("at most 60"));
 }
 
 TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a first enrolment names none") {
@@ -250,10 +250,10 @@ TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a
   // An id without its proof (or the reverse) is refused.
   auto unproven = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","previous_device_id":"d"})");
   REQUIRE_FALSE(unproven);
-  CHECK_THAT(unproven.error().message, Catch::Contains("come together"));
+  CHECK_THAT(unproven.error().message, Catch::Matchers::ContainsSubstring("come together"));
   auto wrong_type = parse_enrol_request(R"({"protocol":1,"token":"t","device_name":"k","app_version":"1","local_device_id":5})");
   REQUIRE_FALSE(wrong_type);
-  CHECK_THAT(wrong_type.error().message, Catch::StartsWith("local_device_id: expected a string"));
+  CHECK_THAT(wrong_type.error().message, Catch::Matchers::StartsWith("local_device_id: expected a string"));
 
   EnrolResponse response{"dev-7", "tok", {"site-1", "Hall"}, {}, {}, "Front door"};
   auto parsed_response = parse_enrol_response(to_json(response));

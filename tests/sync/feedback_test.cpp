@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <nlohmann/json.hpp>
 
 #include "checkin/sync/events.hpp"
@@ -52,22 +52,22 @@ TEST_CASE("malformed feedback is an error naming the field") {
     return item;
   };
   CHECK(error(ok) == "(parsed)");
-  CHECK_THAT(error(with("rating", 0)), Catch::StartsWith("items[1].rating: 0 is not a rating from 1 to 5"));
-  CHECK_THAT(error(with("rating", 6)), Catch::StartsWith("items[1].rating: 6 is not a rating from 1 to 5"));
-  CHECK_THAT(error(with("rating", "5")), Catch::StartsWith("items[1].rating: expected a whole number"));
-  CHECK_THAT(error(with("rating", 4.5)), Catch::StartsWith("items[1].rating: expected a whole number"));
-  CHECK_THAT(error(with("id", "1")), Catch::StartsWith("items[1].id: expected a whole number"));
-  CHECK_THAT(error(with("session_id", "")), Catch::StartsWith("items[1].session_id: must not be empty"));
+  CHECK_THAT(error(with("rating", 0)), Catch::Matchers::StartsWith("items[1].rating: 0 is not a rating from 1 to 5"));
+  CHECK_THAT(error(with("rating", 6)), Catch::Matchers::StartsWith("items[1].rating: 6 is not a rating from 1 to 5"));
+  CHECK_THAT(error(with("rating", "5")), Catch::Matchers::StartsWith("items[1].rating: expected a whole number"));
+  CHECK_THAT(error(with("rating", 4.5)), Catch::Matchers::StartsWith("items[1].rating: expected a whole number"));
+  CHECK_THAT(error(with("id", "1")), Catch::Matchers::StartsWith("items[1].id: expected a whole number"));
+  CHECK_THAT(error(with("session_id", "")), Catch::Matchers::StartsWith("items[1].session_id: must not be empty"));
   for (const char* day : {"2026-02-30", "2026-13-01", "2026-1-05", "26-11-2026", "2026-11-26T00:00:00Z", "2026/11/26",
                           "2026-11-2x", ""}) {
     INFO(day);
-    CHECK_THAT(error(with("day", day)), Catch::StartsWith("items[1].day: '"));
+    CHECK_THAT(error(with("day", day)), Catch::Matchers::StartsWith("items[1].day: '"));
   }
-  CHECK_THAT(error(with("day", 20261126)), Catch::StartsWith("items[1].day: expected a string"));
+  CHECK_THAT(error(with("day", 20261126)), Catch::Matchers::StartsWith("items[1].day: expected a string"));
   json missing = ok;
   missing.erase("rating");
-  CHECK_THAT(error(missing), Catch::StartsWith("items[1].rating: missing"));
-  CHECK_THAT(error(json::array()), Catch::StartsWith("items[1]: expected an object"));
+  CHECK_THAT(error(missing), Catch::Matchers::StartsWith("items[1].rating: missing"));
+  CHECK_THAT(error(json::array()), Catch::Matchers::StartsWith("items[1]: expected an object"));
 
   std::string many = R"({"protocol":1,"items":[)";
   for (std::size_t i = 0; i <= kMaxEventsPerBatch; ++i) many += (i ? "," : "") + ok.dump();
@@ -77,8 +77,8 @@ TEST_CASE("malformed feedback is an error naming the field") {
 
   auto negative = parse_feedback_result(R"({"protocol":1,"stored":-1,"server_time":"2026-11-26T18:00:00Z"})");
   REQUIRE_FALSE(negative);
-  CHECK_THAT(negative.error().message, Catch::StartsWith("stored: must not be negative"));
+  CHECK_THAT(negative.error().message, Catch::Matchers::StartsWith("stored: must not be negative"));
   auto wrong = parse_feedback_result(R"({"protocol":1,"stored":"3","server_time":"2026-11-26T18:00:00Z"})");
   REQUIRE_FALSE(wrong);
-  CHECK_THAT(wrong.error().message, Catch::StartsWith("stored: expected a whole number"));
+  CHECK_THAT(wrong.error().message, Catch::Matchers::StartsWith("stored: expected a whole number"));
 }

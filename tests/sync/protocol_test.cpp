@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/core/ids.hpp"
 #include "checkin/sync/events.hpp"
@@ -85,22 +85,22 @@ TEST_CASE("malformed bodies are clear errors naming the field") {
   };
   const std::string ok_event =
       R"({"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"})";
-  CHECK_THAT(error("{not json"), Catch::Contains("not valid JSON"));
-  CHECK_THAT(error("[1,2]"), Catch::Contains("JSON object"));
-  CHECK_THAT(error(R"({"device_id":"k","events":[]})"), Catch::Contains("protocol: missing"));
-  CHECK_THAT(error(R"({"protocol":2,"device_id":"k","events":[]})"), Catch::Contains("protocol 2"));
-  CHECK_THAT(error(R"({"protocol":"1","device_id":"k","events":[]})"), Catch::Contains("protocol: expected a whole number"));
-  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":{}})"), Catch::Contains("events: expected an array"));
+  CHECK_THAT(error("{not json"), Catch::Matchers::ContainsSubstring("not valid JSON"));
+  CHECK_THAT(error("[1,2]"), Catch::Matchers::ContainsSubstring("JSON object"));
+  CHECK_THAT(error(R"({"device_id":"k","events":[]})"), Catch::Matchers::ContainsSubstring("protocol: missing"));
+  CHECK_THAT(error(R"({"protocol":2,"device_id":"k","events":[]})"), Catch::Matchers::ContainsSubstring("protocol 2"));
+  CHECK_THAT(error(R"({"protocol":"1","device_id":"k","events":[]})"), Catch::Matchers::ContainsSubstring("protocol: expected a whole number"));
+  CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":{}})"), Catch::Matchers::ContainsSubstring("events: expected an array"));
   CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[)" + ok_event + R"(,{"event_id":"e2","device_id":"k","seq":"2","kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
-             Catch::Contains("events[1].seq: expected a whole number"));
+             Catch::Matchers::ContainsSubstring("events[1].seq: expected a whole number"));
   CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"teleport","wall_time":"2026-11-26T18:30:05Z"}]})"),
-             Catch::Contains("events[0].kind"));
+             Catch::Matchers::ContainsSubstring("events[0].kind"));
   CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"yesterday"}]})"),
-             Catch::Contains("events[0].wall_time"));
+             Catch::Matchers::ContainsSubstring("events[0].wall_time"));
   CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
-             Catch::Contains("events[0].event_id: missing"));
+             Catch::Matchers::ContainsSubstring("events[0].event_id: missing"));
   CHECK_THAT(error(R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":0,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z"}]})"),
-             Catch::Contains("seq: must be 1 or more"));
+             Catch::Matchers::ContainsSubstring("seq: must be 1 or more"));
   std::string many = R"({"protocol":1,"device_id":"k","events":[)";
   for (std::size_t i = 0; i <= kMaxEventsPerBatch; ++i) many += (i ? "," : "") + ok_event;
   auto too_many = parse_event_batch(many + "]}");
@@ -163,8 +163,8 @@ TEST_CASE("a site feed page survives the wire, and a malformed one names the fie
 
   auto broken = parse_site_feed_page(R"({"protocol":1,"events":[{"event_id":"x"}],"next_cursor":"c","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
   REQUIRE_FALSE(broken);
-  CHECK_THAT(broken.error().message, Catch::StartsWith("events[0]"));
+  CHECK_THAT(broken.error().message, Catch::Matchers::StartsWith("events[0]"));
   auto no_cursor = parse_site_feed_page(R"({"protocol":1,"events":[],"next_cursor":"","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
   REQUIRE_FALSE(no_cursor);
-  CHECK_THAT(no_cursor.error().message, Catch::StartsWith("next_cursor"));
+  CHECK_THAT(no_cursor.error().message, Catch::Matchers::StartsWith("next_cursor"));
 }

@@ -5,11 +5,11 @@
 using namespace ui_test;
 
 TEST_CASE("WCAG contrast ratios are computed as specified") {
-  CHECK(contrast_ratio(Color::hex(0x000000), Color::hex(0xFFFFFF)) == Approx(21.0));
-  CHECK(contrast_ratio(Color::hex(0xFFFFFF), Color::hex(0xFFFFFF)) == Approx(1.0));
+  CHECK(contrast_ratio(Color::hex(0x000000), Color::hex(0xFFFFFF)) == Catch::Approx(21.0));
+  CHECK(contrast_ratio(Color::hex(0xFFFFFF), Color::hex(0xFFFFFF)) == Catch::Approx(1.0));
   // Reference values from the WCAG contrast checker.
-  CHECK(contrast_ratio(Color::hex(0x767676), Color::hex(0xFFFFFF)) == Approx(4.54).epsilon(0.01));
-  CHECK(contrast_ratio(Color::hex(0x595959), Color::hex(0xFFFFFF)) == Approx(7.0).epsilon(0.01));
+  CHECK(contrast_ratio(Color::hex(0x767676), Color::hex(0xFFFFFF)) == Catch::Approx(4.54).epsilon(0.01));
+  CHECK(contrast_ratio(Color::hex(0x595959), Color::hex(0xFFFFFF)) == Catch::Approx(7.0).epsilon(0.01));
 }
 
 TEST_CASE("every text colour of both themes reaches 7:1 against its background") {

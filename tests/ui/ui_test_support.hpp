@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the UI tests: a headless display, sample view states for every screen, and
 // the layout checks every rendered screen must pass.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/core.h>
 
 #include <cstdint>

@@ -1,5 +1,14 @@
-#define ZX_USE_UTF8  // text() as UTF-8 std::string; we read bytes() anyway
+// ZXing-cpp through the one API both Debian releases share: the 2.x names (ReaderOptions,
+// Barcode) where they exist (2.2 and later: Debian 13 has 2.3), the 1.x names
+// (DecodeHints, Result) on Debian 12's 1.4. The difference stays in this file.
+#if __has_include(<ZXing/ReaderOptions.h>)
 #include <ZXing/ReadBarcode.h>
+#define CHECKIN_ZXING_2 1
+#else
+#define ZX_USE_UTF8  // text() as UTF-8 std::string (1.x only; 2.x has nothing else)
+#include <ZXing/ReadBarcode.h>
+#define CHECKIN_ZXING_2 0
+#endif
 
 #include <exception>
 
@@ -7,32 +16,51 @@
 
 namespace checkin::qr::detail {
 
+namespace {
+
+#if CHECKIN_ZXING_2
+using ZxingOptions = ZXing::ReaderOptions;
+using ZxingBarcodes = ZXing::Barcodes;
+#else
+using ZxingOptions = ZXing::DecodeHints;
+using ZxingBarcodes = ZXing::Results;
+#endif
+
+ZxingOptions options_for(const ZxingSettings& settings) {
+  ZxingOptions options;
+  options.setFormats(ZXing::BarcodeFormat::QRCode)
+      .setTryHarder(settings.try_harder)
+      .setTryRotate(false)  // only the 1D readers use it; QR detection is rotation-free
+      .setTryDownscale(settings.try_downscale)
+      .setBinarizer(settings.binarizer == ZxingBinarizer::global_histogram ? ZXing::Binarizer::GlobalHistogram
+                                                                            : ZXing::Binarizer::LocalAverage);
+#if CHECKIN_ZXING_2
+  options.setTryInvert(false);  // 1.x has no such option; the pipeline inverts on its own
+#endif
+  return options;
+}
+
+}  // namespace
+
 std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& settings) {
   std::vector<DecodedCode> codes;
   if (!image.valid()) return codes;
 
-  const auto hints = ZXing::DecodeHints()
-                         .setFormats(ZXing::BarcodeFormat::QRCode)
-                         .setTryHarder(settings.try_harder)
-                         .setTryRotate(false)  // only the 1D readers use it; QR detection is rotation-free
-                         .setTryDownscale(settings.try_downscale)
-                         .setBinarizer(settings.binarizer == ZxingBinarizer::global_histogram
-                                           ? ZXing::Binarizer::GlobalHistogram
-                                           : ZXing::Binarizer::LocalAverage);
-  ZXing::Results results;
+  ZxingBarcodes barcodes;
   try {
-    results = ZXing::ReadBarcodes(
-        ZXing::ImageView(image.data, image.width, image.height, ZXing::ImageFormat::Lum, image.row_stride), hints);
+    barcodes = ZXing::ReadBarcodes(
+        ZXing::ImageView(image.data, image.width, image.height, ZXing::ImageFormat::Lum, image.row_stride),
+        options_for(settings));
   } catch (const std::exception&) {
     return codes;  // the library is not ours to trust with hostile frames; treat as "nothing found"
   }
 
-  for (const auto& result : results) {
-    if (!result.isValid() || result.format() != ZXing::BarcodeFormat::QRCode) continue;
-    const auto& bytes = result.bytes();
+  for (const auto& barcode : barcodes) {
+    if (!barcode.isValid() || barcode.format() != ZXing::BarcodeFormat::QRCode) continue;
+    const auto& bytes = barcode.bytes();
     DecodedCode code;
     code.text.assign(bytes.begin(), bytes.end());
-    const auto& position = result.position();
+    const auto& position = barcode.position();
     for (int i = 0; i < 4; ++i) code.corners[i] = Point{position[i].x, position[i].y};
     code.found_by = "zxing";
     codes.push_back(std::move(code));

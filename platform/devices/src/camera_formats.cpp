@@ -20,6 +20,23 @@ constexpr std::array kRankedFormats{
     fourcc("MJPG"), fourcc("JPEG"),
 };
 
+// videodev2.h's V4L2_PIX_FMT_S{BGGR,GBRG,GRBG,RGGB}{8,10,12,14,16} with their packed (P),
+// A-law and DPCM variants, and V4L2_PIX_FMT_PISP_COMP{1,2}_* (Raspberry Pi 5).
+constexpr std::array kRawBayerFormats{
+    fourcc("BA81"), fourcc("GBRG"), fourcc("GRBG"), fourcc("RGGB"),
+    fourcc("BG10"), fourcc("GB10"), fourcc("BA10"), fourcc("RG10"),
+    fourcc("pBAA"), fourcc("pGAA"), fourcc("pgAA"), fourcc("pRAA"),
+    fourcc("aBA8"), fourcc("aGA8"), fourcc("agA8"), fourcc("aRA8"),
+    fourcc("bBA8"), fourcc("bGA8"), fourcc("BD10"), fourcc("bRA8"),
+    fourcc("BG12"), fourcc("GB12"), fourcc("BA12"), fourcc("RG12"),
+    fourcc("pBCC"), fourcc("pGCC"), fourcc("pgCC"), fourcc("pRCC"),
+    fourcc("BG14"), fourcc("GB14"), fourcc("GR14"), fourcc("RG14"),
+    fourcc("pBEE"), fourcc("pGEE"), fourcc("pgEE"), fourcc("pREE"),
+    fourcc("BYR2"), fourcc("GB16"), fourcc("GR16"), fourcc("RG16"),
+    fourcc("PC1R"), fourcc("PC1B"), fourcc("PC1g"), fourcc("PC1G"),
+    fourcc("PC2R"), fourcc("PC2B"), fourcc("PC2g"), fourcc("PC2G"),
+};
+
 enum class LumaLayout { plane, packed_even, packed_odd, jpeg };
 
 std::optional<LumaLayout> luma_layout(std::uint32_t code) {
@@ -75,6 +92,30 @@ std::optional<int> pixel_format_rank(std::uint32_t code) {
 }
 
 bool is_compressed_format(std::uint32_t code) { return code == fourcc("MJPG") || code == fourcc("JPEG"); }
+
+bool is_raw_bayer_format(std::uint32_t code) {
+  return std::find(kRawBayerFormats.begin(), kRawBayerFormats.end(), code) != kRawBayerFormats.end();
+}
+
+std::string explain_no_usable_format(std::string_view camera, std::span<const CameraFormat> offered,
+                                     const FormatPreferences& preferences) {
+  std::string names;
+  bool any_usable = false, any_raw = false;
+  for (const auto& format : offered) {
+    names += (names.empty() ? "" : ", ") + fourcc_name(format.code);
+    any_usable = any_usable || pixel_format_rank(format.code).has_value();
+    any_raw = any_raw || is_raw_bayer_format(format.code);
+  }
+  if (!any_usable && any_raw)
+    return fmt::format(
+        "{} sends only raw sensor data ({}), which libcamera turns into images: a Raspberry Pi camera module. "
+        "Install libcamera-v4l2 and start the kiosk through libcamera's V4L2 layer (libcamerify), as "
+        "/usr/share/doc/checkin-kiosk/README.md says under \"The Raspberry Pi camera\", or plug in a USB webcam",
+        camera, names);
+  return fmt::format("{} offers no format we can read at {}x{} to {}x{} (it offers: {})", camera,
+                     preferences.min_size.width, preferences.min_size.height, preferences.max_size.width,
+                     preferences.max_size.height, names.empty() ? "none" : names);
+}
 
 bool FrameSizeRange::contains(FrameSize size) const {
   if (size.width < min.width || size.width > max.width || size.height < min.height || size.height > max.height)

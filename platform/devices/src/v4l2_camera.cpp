@@ -98,6 +98,8 @@ Result<CameraInfo> query_device(int fd, const std::string& path) {
   info.path = path;
   info.card = c_string(capability.card, sizeof capability.card);
   info.driver = c_string(capability.driver, sizeof capability.driver);
+  info.fed_frames = (capability.capabilities & (V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_VIDEO_OUTPUT_MPLANE |
+                                                V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) != 0;
 
   for (__u32 index = 0; index < 64; ++index) {
     v4l2_fmtdesc description{};
@@ -125,15 +127,6 @@ Result<CameraInfo> query_device(int fd, const std::string& path) {
     info.formats.push_back(std::move(format));
   }
   return info;
-}
-
-std::string list_formats(const std::vector<CameraFormat>& formats) {
-  std::string names;
-  for (const auto& format : formats) {
-    if (!names.empty()) names += ", ";
-    names += fourcc_name(format.code);
-  }
-  return names.empty() ? "none" : names;
 }
 
 class V4l2Camera final : public FrameSource {
@@ -302,9 +295,7 @@ Result<std::unique_ptr<FrameSource>> open_device_path(const std::string& path, c
   const auto choice = choose_format(info->formats, options.format);
   if (!choice)
     return fail(Errc::invalid_input,
-                fmt::format("camera {} ({}) offers no format we can read at {}x{} to {}x{} (it offers: {})", path,
-                            info->card, options.format.min_size.width, options.format.min_size.height,
-                            options.format.max_size.width, options.format.max_size.height, list_formats(info->formats)));
+                explain_no_usable_format(fmt::format("camera {} ({})", path, info->card), info->formats, options.format));
 
   v4l2_format format{};
   format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -364,7 +355,8 @@ std::vector<std::string> find_capture_devices() {
       if (device.error().code != Errc::not_found) devices.push_back(path);
       continue;
     }
-    if (query_device(device->get(), path)) devices.push_back(path);
+    auto info = query_device(device->get(), path);
+    if (info && !info->fed_frames) devices.push_back(path);
   }
   return devices;
 }

@@ -12,9 +12,8 @@
 #include <cstdlib>
 #include <deque>
 
-#include "imgui_impl_sdl.h"
-#include "imgui_impl_sdlrenderer.h"
 #include "imgui_internal.h"
+#include "imgui_sdl_backends.hpp"
 #include "png_writer.hpp"
 
 namespace checkin::platform {
@@ -105,7 +104,7 @@ struct Display::Impl {
 
   ~Impl() {
     if (preview) SDL_DestroyTexture(preview);
-    if (renderer_backend) ImGui_ImplSDLRenderer_Shutdown();
+    if (renderer_backend) imgui_backends::shutdown_renderer();
     if (platform_backend) ImGui_ImplSDL2_Shutdown();
     if (imgui) ImGui::DestroyContext(imgui);
     if (renderer) SDL_DestroyRenderer(renderer);
@@ -160,8 +159,8 @@ struct Display::Impl {
     font_scale = framebuffer_scale;
     ++font_builds;
     if (renderer_backend) {
-      ImGui_ImplSDLRenderer_DestroyFontsTexture();
-      if (!ImGui_ImplSDLRenderer_CreateFontsTexture()) return fail(Errc::io, "could not upload the font atlas");
+      imgui_backends::destroy_fonts_texture();
+      if (!imgui_backends::create_fonts_texture()) return fail(Errc::io, "could not upload the font atlas");
     }
     return {};
   }
@@ -249,10 +248,10 @@ Result<std::unique_ptr<Display>> Display::open(const DisplayOptions& options) {
   io.LogFilename = nullptr;
   if (hide_cursor) io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   ImGui::StyleColorsLight();
-  if (!ImGui_ImplSDL2_InitForSDLRenderer(impl->window))
+  if (!imgui_backends::init_platform(impl->window, impl->renderer))
     return fail(Errc::io, "could not start the ImGui SDL2 backend");
   impl->platform_backend = true;
-  if (!ImGui_ImplSDLRenderer_Init(impl->renderer))
+  if (!imgui_backends::init_renderer(impl->renderer))
     return fail(Errc::io, "could not start the ImGui SDL_Renderer backend");
   impl->renderer_backend = true;
 
@@ -291,7 +290,7 @@ void Display::begin_frame() {
   impl_->rendered = false;
   impl_->update_sizes();
   impl_->refresh_fonts();
-  ImGui_ImplSDLRenderer_NewFrame();
+  imgui_backends::new_frame_renderer();
   ImGui_ImplSDL2_NewFrame();
   // The SDL2 backend of ImGui 1.86 polls the mouse state every frame; a synthetic tap
   // overrides it after the poll.
@@ -312,7 +311,7 @@ void Display::render() {
   impl_->in_frame = false;
   SDL_SetRenderDrawColor(impl_->renderer, 0, 0, 0, 255);
   SDL_RenderClear(impl_->renderer);
-  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  imgui_backends::render(ImGui::GetDrawData());
   impl_->rendered = true;
 }
 

@@ -1,6 +1,6 @@
 // The people import plan: program names resolved case-insensitively (or ids), rows that
 // name an unknown or ambiguous program reported by line without repeating the cell.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/server/import_plan.hpp"
 
@@ -50,14 +50,14 @@ TEST_CASE("import plan: programs by name or id, bad rows by line", "[server][coo
   CHECK(plan.problems[0].line == 4);
   CHECK(plan.problems[0].reason == "the programs cell names a program that does not exist");
   CHECK(plan.problems[1].line == 5);
-  CHECK_THAT(plan.problems[1].reason, Catch::Contains("several programs") && Catch::Contains("id"));
+  CHECK_THAT(plan.problems[1].reason, Catch::Matchers::ContainsSubstring("several programs") && Catch::Matchers::ContainsSubstring("id"));
   CHECK(plan.problems[2].line == 6);  // the parser's, in line order with the others
   CHECK(plan.problems[3].line == 8);
   CHECK(plan.problems[3].reason == "the programs cell names 2 programs that do not exist");
   // Reasons may be logged: they never repeat what the cells said.
   for (const auto& problem : plan.problems) {
-    CHECK_THAT(problem.reason, !Catch::Contains("Chess") && !Catch::Contains("Draughts") && !Catch::Contains("Art") &&
-                                   !Catch::Contains("Bad"));
+    CHECK_THAT(problem.reason, !Catch::Matchers::ContainsSubstring("Chess") && !Catch::Matchers::ContainsSubstring("Draughts") && !Catch::Matchers::ContainsSubstring("Art") &&
+                                   !Catch::Matchers::ContainsSubstring("Bad"));
   }
 }
 

@@ -1,6 +1,6 @@
 // Local time as coordinators write and read it, under a real zone with DST (Europe/London:
 // clocks go forward at 01:00 on 2026-03-29 and back at 02:00 on 2026-10-25).
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/server/local_time.hpp"
 #include "utc_time.hpp"

@@ -1,6 +1,6 @@
 // Report tables and CSV exports: small-count suppression for discreet programs, RFC 4180
 // with BOM and CRLF, formula cells neutralised, local times, volunteer hours per period.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <algorithm>
 #include <string>

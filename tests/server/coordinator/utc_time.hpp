@@ -1,6 +1,6 @@
 #pragma once
 // An instant written as UTC text ("2026-03-29T00:30:00Z"), for the coordinator logic's tests.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <string_view>
 

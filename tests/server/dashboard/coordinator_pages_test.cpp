@@ -2,7 +2,7 @@
 // against the real checkin-server process on SQLite. The organisation and the kiosks'
 // uploads are made directly in the same database file through ServerStore; pass images
 // are read back with the kiosk's own QR decoder, enrolment codes with the kiosk's parser.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // The coordinators' dashboard as a browser meets it, against the real checkin-server
 // process: cookies, redirects, CSRF tokens, roles and sites, escaping, the people import.
 // The organisation is made directly in the same SQLite file through ServerStore.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #pragma once
 // A browser as far as the dashboard tests need one, against the real checkin-server:
 // cookies kept, redirects not followed, forms posted with the page's CSRF token.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <map>
 #include <regex>

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -126,8 +126,8 @@ TEST_CASE("the layout fits whole wallet cards inside the margins", "[documents]"
   for (const auto& layout : {a4, letter}) {
     CHECK(layout.grid.x >= 10 * sheet::kPointsPerMm - 1e-9);
     CHECK(layout.grid.y >= 10 * sheet::kPointsPerMm - 1e-9);
-    CHECK(layout.card(0).width == Approx(sheet::kCardWidthMm * sheet::kPointsPerMm));
-    CHECK(layout.card(0).height == Approx(sheet::kCardHeightMm * sheet::kPointsPerMm));
+    CHECK(layout.card(0).width == Catch::Approx(sheet::kCardWidthMm * sheet::kPointsPerMm));
+    CHECK(layout.card(0).height == Catch::Approx(sheet::kCardHeightMm * sheet::kPointsPerMm));
   }
   // The code itself, without its 4-module quiet zone, is at least 30 mm wide: the
   // smallest code (version 1, 21 modules) gives the quiet zone the largest share.

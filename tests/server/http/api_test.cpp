@@ -1,7 +1,7 @@
 // The sync API of the real checkin-server process, over HTTP on 127.0.0.1: enrolment with
 // a code from its own command line, uploads, retries, downloads, authentication, error
 // bodies, limits, hostile text, health, metrics and HTTPS with a pinned public key.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

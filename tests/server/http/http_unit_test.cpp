@@ -1,6 +1,6 @@
 // The HTTP layer's pure parts: listen addresses, the upload gate, the metrics text and the
 // public-key pin's forms.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include "checkin/server/http.hpp"
 #include "checkin/server/metrics.hpp"

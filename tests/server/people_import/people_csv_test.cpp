@@ -1,6 +1,6 @@
 // parse_people_csv: what a coordinator's spreadsheet can throw at it, and the line
 // numbers the report must give (the line a spreadsheet shows, header = 1).
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <string>
 
@@ -8,7 +8,7 @@
 
 using namespace checkin;
 using namespace checkin::server;
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
@@ -98,22 +98,22 @@ TEST_CASE("quoted cells keep commas and quotes; lines stay right after a multi-l
   CHECK(people.rows[2].preferred_name == "Sam");
   REQUIRE(people.problems.size() == 1);
   CHECK(people.problems[0].line == 6);
-  CHECK_THAT(people.problems[0].reason, Contains("cell A (preferred_name) contains a control character"));
+  CHECK_THAT(people.problems[0].reason, ContainsSubstring("cell A (preferred_name) contains a control character"));
 }
 
 TEST_CASE("a Windows-1252 file is refused with advice to save as CSV UTF-8", "[people_csv]") {
   const auto error = refused("name\nAna\nJos\xE9\n");
   CHECK(error.code == Errc::invalid_input);
-  CHECK_THAT(error.message, Contains("not UTF-8"));
-  CHECK_THAT(error.message, Contains("line 3"));
-  CHECK_THAT(error.message, Contains("0xE9"));
-  CHECK_THAT(error.message, Contains("CSV UTF-8"));
+  CHECK_THAT(error.message, ContainsSubstring("not UTF-8"));
+  CHECK_THAT(error.message, ContainsSubstring("line 3"));
+  CHECK_THAT(error.message, ContainsSubstring("0xE9"));
+  CHECK_THAT(error.message, ContainsSubstring("CSV UTF-8"));
 }
 
 TEST_CASE("UTF-16 files, zero bytes and malformed UTF-8 are refused", "[people_csv]") {
   using namespace std::string_literals;
-  CHECK_THAT(refused("\xFF\xFEn\0a\0m\0e\0"s).message, Contains("UTF-16"));
-  CHECK_THAT(refused("n\0a\0m\0e\0"s).message, Contains("CSV UTF-8"));
+  CHECK_THAT(refused("\xFF\xFEn\0a\0m\0e\0"s).message, ContainsSubstring("UTF-16"));
+  CHECK_THAT(refused("n\0a\0m\0e\0"s).message, ContainsSubstring("CSV UTF-8"));
   CHECK(refused("name\n\xC0\xAF\n").code == Errc::invalid_input);          // overlong '/'
   CHECK(refused("name\n\xED\xA0\x80\n").code == Errc::invalid_input);      // a surrogate
   CHECK(refused("name\nAn\xC3").code == Errc::invalid_input);              // cut short
@@ -122,8 +122,8 @@ TEST_CASE("UTF-16 files, zero bytes and malformed UTF-8 are refused", "[people_c
 TEST_CASE("an unclosed quote refuses the file, naming the line it opens on", "[people_csv]") {
   const auto error = refused("name,language\nAna,es\n\"Sam,en\nLee,fr\n");
   CHECK(error.code == Errc::invalid_input);
-  CHECK_THAT(error.message, Contains("line 3"));
-  CHECK_THAT(error.message, Contains("never closed"));
+  CHECK_THAT(error.message, ContainsSubstring("line 3"));
+  CHECK_THAT(error.message, ContainsSubstring("never closed"));
 }
 
 TEST_CASE("rows with too many or too few cells are reported, the others kept", "[people_csv]") {
@@ -141,7 +141,7 @@ TEST_CASE("rows with too many or too few cells are reported, the others kept", "
   CHECK(people.problems[1].line == 3);
   CHECK(people.problems[1].reason == "the row has 1 cells but the header has 2 columns");
   CHECK(people.problems[2].line == 5);
-  CHECK_THAT(people.problems[2].reason, Contains("text after its closing quote"));
+  CHECK_THAT(people.problems[2].reason, ContainsSubstring("text after its closing quote"));
 }
 
 TEST_CASE("formula-injection cells are reported with their line and cell", "[people_csv]") {
@@ -161,17 +161,17 @@ TEST_CASE("formula-injection cells are reported with their line and cell", "[peo
   CHECK(people.problems[0].reason ==
         "cell A (preferred_name) starts with '=', which a spreadsheet would run as a formula");
   CHECK(people.problems[1].line == 3);
-  CHECK_THAT(people.problems[1].reason, Contains("cell A (preferred_name) starts with '+'"));
+  CHECK_THAT(people.problems[1].reason, ContainsSubstring("cell A (preferred_name) starts with '+'"));
   CHECK(people.problems[2].line == 4);
-  CHECK_THAT(people.problems[2].reason, Contains("cell B (language) starts with '-'"));
+  CHECK_THAT(people.problems[2].reason, ContainsSubstring("cell B (language) starts with '-'"));
   CHECK(people.problems[3].line == 5);
-  CHECK_THAT(people.problems[3].reason, Contains("cell C (programs) starts with '@'"));
+  CHECK_THAT(people.problems[3].reason, ContainsSubstring("cell C (programs) starts with '@'"));
   CHECK(people.problems[4].line == 6);
-  CHECK_THAT(people.problems[4].reason, Contains("cell C (programs) has a program starting with '='"));
+  CHECK_THAT(people.problems[4].reason, ContainsSubstring("cell C (programs) has a program starting with '='"));
   CHECK(people.problems[5].line == 7);
-  CHECK_THAT(people.problems[5].reason, Contains("starts with '='"));
+  CHECK_THAT(people.problems[5].reason, ContainsSubstring("starts with '='"));
   for (const auto& problem : people.problems) {
-    CHECK_THAT(problem.reason, !Contains("cmd") && !Contains("SUM") && !Contains("HYPERLINK"));
+    CHECK_THAT(problem.reason, !ContainsSubstring("cmd") && !ContainsSubstring("SUM") && !ContainsSubstring("HYPERLINK"));
   }
 }
 
@@ -179,7 +179,7 @@ TEST_CASE("reasons never repeat a cell's content (they may be logged)", "[people
   const auto people = parsed("name,language\nAna,spanish\n");
   REQUIRE(people.problems.size() == 1);
   CHECK(people.problems[0].reason == "cell B (language) is not a language code such as en, es or pt-BR");
-  CHECK_THAT(people.problems[0].reason, !Contains("Ana") && !Contains("spanish"));
+  CHECK_THAT(people.problems[0].reason, !ContainsSubstring("Ana") && !ContainsSubstring("spanish"));
 }
 
 TEST_CASE("language codes: short tags pass, anything else is reported", "[people_csv]") {
@@ -201,9 +201,9 @@ TEST_CASE("names over 200 characters and control characters are reported", "[peo
   REQUIRE(people.problems.size() == 4);
   CHECK(people.problems[0].line == 2);
   CHECK(people.problems[0].reason == "cell A (preferred_name) is longer than 200 characters");
-  CHECK_THAT(people.problems[1].reason, Contains("control character"));
-  CHECK_THAT(people.problems[2].reason, Contains("control character"));
-  CHECK_THAT(people.problems[3].reason, Contains("control character"));
+  CHECK_THAT(people.problems[1].reason, ContainsSubstring("control character"));
+  CHECK_THAT(people.problems[2].reason, ContainsSubstring("control character"));
+  CHECK_THAT(people.problems[3].reason, ContainsSubstring("control character"));
 }
 
 TEST_CASE("a control character inside a program name is reported", "[people_csv]") {
@@ -245,13 +245,13 @@ TEST_CASE("header variants: case, spaces, order, name or preferred_name, optiona
 }
 
 TEST_CASE("a missing, unknown or duplicate header column refuses the file", "[people_csv]") {
-  CHECK_THAT(refused("Ana,es\nSam,en\n").message, Contains("line 1 is not a header"));
-  CHECK_THAT(refused("language,programs\nes,Choir\n").message, Contains("no preferred_name"));
-  CHECK_THAT(refused("name,surname\nAna,Diaz\n").message, Contains("column B (\"surname\")"));
-  CHECK_THAT(refused("name,preferred_name\nAna,Ana\n").message, Contains("twice (columns A and B)"));
-  CHECK_THAT(refused("name,,language\nAna,,es\n").message, Contains("column B has no name"));
-  CHECK_THAT(refused("").message, Contains("empty"));
-  CHECK_THAT(refused("\xEF\xBB\xBF\r\n\r\n").message, Contains("empty"));
+  CHECK_THAT(refused("Ana,es\nSam,en\n").message, ContainsSubstring("line 1 is not a header"));
+  CHECK_THAT(refused("language,programs\nes,Choir\n").message, ContainsSubstring("no preferred_name"));
+  CHECK_THAT(refused("name,surname\nAna,Diaz\n").message, ContainsSubstring("column B (\"surname\")"));
+  CHECK_THAT(refused("name,preferred_name\nAna,Ana\n").message, ContainsSubstring("twice (columns A and B)"));
+  CHECK_THAT(refused("name,,language\nAna,,es\n").message, ContainsSubstring("column B has no name"));
+  CHECK_THAT(refused("").message, ContainsSubstring("empty"));
+  CHECK_THAT(refused("\xEF\xBB\xBF\r\n\r\n").message, ContainsSubstring("empty"));
   CHECK(refused("").code == Errc::invalid_input);
 }
 
@@ -269,12 +269,12 @@ TEST_CASE("a file over the size or row limit is refused", "[people_csv]") {
   const std::string too_big(max_people_csv_bytes + 1, 'a');
   const auto big = refused(too_big);
   CHECK(big.code == Errc::limit_exceeded);
-  CHECK_THAT(big.message, Contains("at most 8 MiB"));
+  CHECK_THAT(big.message, ContainsSubstring("at most 8 MiB"));
 
   std::string too_many = "name\n";
   for (std::size_t i = 0; i <= max_people_csv_rows; ++i) too_many += "A\n";
   REQUIRE(too_many.size() <= max_people_csv_bytes);
   const auto many = refused(too_many);
   CHECK(many.code == Errc::limit_exceeded);
-  CHECK_THAT(many.message, Contains("more than 50000 people"));
+  CHECK_THAT(many.message, ContainsSubstring("more than 50000 people"));
 }

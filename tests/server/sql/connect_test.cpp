@@ -7,7 +7,7 @@
 using namespace checkin;
 using namespace checkin::sql;
 using namespace checkin::sql::testing;
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 using checkin::testing::TempDir;
 
 TEST_CASE("backend_of tells PostgreSQL URLs from SQLite paths", "[sql][connect]") {
@@ -41,7 +41,7 @@ TEST_CASE("a SQLite file in a missing directory is a clear error", "[sql][connec
   auto connection = connect("sqlite:" + missing + "/server.db");
   REQUIRE_FALSE(connection);
   CHECK(connection.error().code == Errc::storage_io);
-  CHECK_THAT(connection.error().message, Contains(missing) && Contains("does not exist"));
+  CHECK_THAT(connection.error().message, ContainsSubstring(missing) && ContainsSubstring("does not exist"));
   CHECK_FALSE(std::filesystem::exists(directory / "no"));
 
   auto empty = connect("sqlite:");
@@ -56,7 +56,7 @@ TEST_CASE("a file that is not a database is corrupt, not created over", "[sql][c
   auto connection = connect(path);
   REQUIRE_FALSE(connection);
   CHECK(connection.error().code == Errc::storage_corrupt);
-  CHECK_THAT(connection.error().message, Contains(path));
+  CHECK_THAT(connection.error().message, ContainsSubstring(path));
 }
 
 TEST_CASE("an unreachable PostgreSQL socket is unavailable, and the message hides the password", "[sql][connect]") {
@@ -66,18 +66,18 @@ TEST_CASE("an unreachable PostgreSQL socket is unavailable, and the message hide
   auto connection = connect(url);
   REQUIRE_FALSE(connection);
   CHECK(connection.error().code == Errc::unavailable);
-  CHECK_THAT(connection.error().message, Contains(directory.path().string()));
-  CHECK_THAT(connection.error().message, !Contains("s3cret-pw"));
+  CHECK_THAT(connection.error().message, ContainsSubstring(directory.path().string()));
+  CHECK_THAT(connection.error().message, !ContainsSubstring("s3cret-pw"));
 
   auto pool = Pool::open(url, 3);
   REQUIRE_FALSE(pool);
   CHECK(pool.error().code == Errc::unavailable);
-  CHECK_THAT(pool.error().message, Contains("connection 1 of 3") && Contains("alice:***@"));
-  CHECK_THAT(pool.error().message, !Contains("s3cret-pw"));
+  CHECK_THAT(pool.error().message, ContainsSubstring("connection 1 of 3") && ContainsSubstring("alice:***@"));
+  CHECK_THAT(pool.error().message, !ContainsSubstring("s3cret-pw"));
 
   auto in_query = Pool::open("postgres:///checkin?host=" + directory.path().string() + "&password=hunter2", 1);
   REQUIRE_FALSE(in_query);
-  CHECK_THAT(in_query.error().message, Contains("password=***") && !Contains("hunter2"));
+  CHECK_THAT(in_query.error().message, ContainsSubstring("password=***") && !ContainsSubstring("hunter2"));
 }
 
 TEST_CASE("a malformed PostgreSQL URL is an error, not an exception", "[sql][connect]") {
@@ -86,5 +86,5 @@ TEST_CASE("a malformed PostgreSQL URL is an error, not an exception", "[sql][con
   CHECK_FALSE(connection.error().message.empty());
   auto bad_option = connect("postgresql:///db?no_such_option=1");
   REQUIRE_FALSE(bad_option);
-  CHECK_THAT(bad_option.error().message, Contains("no_such_option"));
+  CHECK_THAT(bad_option.error().message, ContainsSubstring("no_such_option"));
 }

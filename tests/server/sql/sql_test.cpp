@@ -11,7 +11,7 @@
 using namespace checkin;
 using namespace checkin::sql;
 using namespace checkin::sql::testing;
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 
 namespace {
 
@@ -103,7 +103,7 @@ TEST_CASE("a '$' or '?' that SQLite and PostgreSQL would read differently is ref
     auto rows = connection->query(sql);
     REQUIRE_FALSE(rows);
     CHECK(rows.error().code == Errc::invalid_input);
-    CHECK_THAT(rows.error().message, Contains("$1, $2"));
+    CHECK_THAT(rows.error().message, ContainsSubstring("$1, $2"));
   }
   // Inside literals, quoted names and comments they are left alone.
   Rows rows = rows_of(*connection,
@@ -138,7 +138,7 @@ TEST_CASE("a duplicate key and a missing parent are conflicts", "[sql]") {
   auto again = connection->query("INSERT INTO items (id, number, label) VALUES ($1, $2, $3)", duplicate);
   REQUIRE_FALSE(again);
   CHECK(again.error().code == Errc::conflict);
-  CHECK_THAT(again.error().message, Contains("items"));
+  CHECK_THAT(again.error().message, ContainsSubstring("items"));
 
   std::vector<Value> orphan{std::int64_t{1}, std::int64_t{99}, std::string("note")};
   auto dangling = connection->query("INSERT INTO notes (id, item_id, body) VALUES ($1, $2, $3)", orphan);
@@ -163,11 +163,11 @@ TEST_CASE("failures carry the database's message and leave the connection usable
   auto missing = connection->query("SELECT * FROM no_such_table");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == Errc::storage_io);
-  CHECK_THAT(missing.error().message, Contains("no_such_table"));
+  CHECK_THAT(missing.error().message, ContainsSubstring("no_such_table"));
 
   auto syntax = connection->query("SELEKT 1");
   REQUIRE_FALSE(syntax);
-  CHECK_THAT(syntax.error().message, Contains("SELEKT"));
+  CHECK_THAT(syntax.error().message, ContainsSubstring("SELEKT"));
   auto syntax_again = connection->query("SELEKT 1");  // a failed prepare is not cached as good
   REQUIRE_FALSE(syntax_again);
 
@@ -175,7 +175,7 @@ TEST_CASE("failures carry the database's message and leave the connection usable
   auto mismatched = connection->query("SELECT id FROM items WHERE id = $1", too_many);
   REQUIRE_FALSE(mismatched);
   CHECK(mismatched.error().code == Errc::invalid_input);
-  CHECK_THAT(mismatched.error().message, Contains("takes 1 parameters, 2 given"));
+  CHECK_THAT(mismatched.error().message, ContainsSubstring("takes 1 parameters, 2 given"));
 
   std::vector<Value> with_nul{std::string("a\0b", 3)};
   auto nul = connection->query("SELECT $1", with_nul);

@@ -3,7 +3,7 @@
 // server_sql_sqlite_tests (a SQLite file in a temp directory) and, with
 // CHECKIN_SQL_TEST_POSTGRES=1, into server_sql_postgres_tests (a fresh database in the
 // ctest fixture's PostgreSQL cluster).
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <memory>
 #include <string>

@@ -5,7 +5,7 @@
 using namespace checkin;
 using namespace checkin::sql;
 using namespace checkin::sql::testing;
-using Catch::Matchers::Contains;
+using Catch::Matchers::ContainsSubstring;
 
 TEST_CASE("SQLite runs in WAL mode with synchronous=FULL and foreign keys on", "[sql][sqlite]") {
   TestDatabase database;
@@ -21,7 +21,7 @@ TEST_CASE("SQLite: query() runs exactly one statement", "[sql][sqlite]") {
   auto connection = database.connect();
   auto two = connection->query("CREATE TABLE a (x BIGINT); CREATE TABLE b (y BIGINT)");
   REQUIRE_FALSE(two);
-  CHECK_THAT(two.error().message, Contains("execute_script"));
+  CHECK_THAT(two.error().message, ContainsSubstring("execute_script"));
   auto trailing = connection->query("SELECT 1;  ");
   CHECK(trailing);
 }
@@ -35,7 +35,7 @@ TEST_CASE("SQLite: a writer waiting for the lock longer than the busy timeout is
   auto blocked = waiter->begin(true);
   REQUIRE_FALSE(blocked);
   CHECK(blocked.error().code == Errc::unavailable);
-  CHECK_THAT(blocked.error().message, Contains("locked"));
+  CHECK_THAT(blocked.error().message, ContainsSubstring("locked"));
   REQUIRE(holder->commit());
   REQUIRE(waiter->begin(true));
   REQUIRE(waiter->commit());

@@ -42,7 +42,7 @@ TEST_CASE("a database from a newer server is refused", "[server][store]") {
   auto refused = ServerStore::open(db.url(), 1);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::storage_io);
-  CHECK_THAT(refused.error().message, Catch::Contains("newer"));
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("newer"));
 }
 
 TEST_CASE("organisation: sites, programs, sessions, shifts and people round-trip", "[server][store]") {

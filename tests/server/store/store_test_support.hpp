@@ -3,7 +3,7 @@
 // the build of these tests for PostgreSQL (CHECKIN_STORE_TEST_POSTGRES), a fresh database
 // in the `postgres` fixture's cluster.
 // Plus small builders for the organisation the tests need.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 
 #include <chrono>
 #include <cstdlib>

@@ -1,13 +1,13 @@
-// The PostgreSQL backend (libpqxx 6.4). Every libpqxx exception becomes an Error here:
-// nothing is thrown past this file.
+// The PostgreSQL backend (libpqxx 6.4 or 7.10: what differs is in pqxx_compat.hpp). Every
+// libpqxx exception becomes an Error here: nothing is thrown past this file.
 #include <fmt/format.h>
 
 #include <charconv>
-#include <pqxx/pqxx>
 #include <unordered_map>
 #include <utility>
 
 #include "backends.hpp"
+#include "pqxx_compat.hpp"
 
 namespace checkin::sql::detail {
 
@@ -123,10 +123,9 @@ class PostgresConnection final : public Connection {
     try {
       if (!transaction_) reconnect_if_lost();
       const std::string& name = statement_name(sql);
-      auto dynamic = pqxx::prepare::make_dynamic_params(arguments);
-      if (transaction_) return rows_from(transaction_->exec_prepared(name, dynamic));
+      if (transaction_) return rows_from(pq::exec_prepared(*transaction_, name, arguments));
       pqxx::nontransaction autocommit(*connection_);
-      return rows_from(autocommit.exec_prepared(name, dynamic));
+      return rows_from(pq::exec_prepared(autocommit, name, arguments));
     } catch (...) {
       return std::unexpected(failure(shortened(sql)));
     }
@@ -153,7 +152,8 @@ class PostgresConnection final : public Connection {
     try {
       reconnect_if_lost();
       if (write) {
-        transaction_ = std::make_unique<pqxx::transaction<pqxx::read_committed, pqxx::read_write>>(*connection_);
+        transaction_ = std::make_unique<pq::transaction<pqxx::isolation_level::read_committed, pq::write_policy::read_write>>(
+            *connection_);
         // The contract is SQLite's: write transactions run one at a time, so the store's
         // read-then-write logic (first check-in of a pass, device sequence numbers) cannot
         // interleave. READ COMMITTED alone would let two writers read the same state. The
@@ -162,7 +162,8 @@ class PostgresConnection final : public Connection {
       } else {
         // REPEATABLE READ: every statement of a read (a report, a page of changes) sees
         // the same snapshot, so totals and pages agree with each other.
-        transaction_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*connection_);
+        transaction_ = std::make_unique<pq::transaction<pqxx::isolation_level::repeatable_read, pq::write_policy::read_only>>(
+            *connection_);
         // The snapshot is taken at the first statement: take it now, as SQLite does.
         transaction_->exec("SELECT 1");
       }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checkin/core/error.hpp"
@@ -32,6 +33,11 @@ std::string fourcc_name(std::uint32_t code);
 // Returns the position in that list, or nullopt for a format we cannot use.
 std::optional<int> pixel_format_rank(std::uint32_t code);
 bool is_compressed_format(std::uint32_t code);
+
+// Raw sensor data: Bayer mosaics of 8 to 16 bits, packed or not, and the Raspberry Pi 5's
+// compressed ones, as the CSI-2 receiver behind a Raspberry Pi camera module delivers them.
+// Not an image yet: the image signal processor makes one, and libcamera drives it.
+bool is_raw_bayer_format(std::uint32_t code);
 
 struct FrameSize {
   int width = 0;
@@ -78,6 +84,12 @@ struct FormatChoice {
 // nullopt when no usable format has a size within min_size..max_size.
 std::optional<FormatChoice> choose_format(std::span<const CameraFormat> offered,
                                           const FormatPreferences& preferences = {});
+
+// Why choose_format found nothing in what `camera` (e.g. "camera /dev/video0 (unicam)")
+// offers, for the log a volunteer reads: the formats offered and the size bounds; for a
+// camera that sends only raw Bayer data, how to reach it through libcamera instead.
+std::string explain_no_usable_format(std::string_view camera, std::span<const CameraFormat> offered,
+                                     const FormatPreferences& preferences);
 
 // How a captured buffer is laid out (what VIDIOC_S_FMT answered).
 struct FrameLayout {

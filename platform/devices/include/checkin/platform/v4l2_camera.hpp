@@ -1,8 +1,9 @@
 #pragma once
 // Cameras through Video4Linux2: USB webcams (UVC), and the Raspberry Pi camera where it
-// has a V4L2 capture node that delivers YUV or JPEG (the legacy bcm2835-v4l2 driver; a
-// raw-Bayer-only sensor node behind libcamera offers no format we can use, and opening it
-// says so).
+// has a V4L2 capture node that delivers YUV or JPEG: the legacy bcm2835-v4l2 driver, or
+// libcamera's V4L2 compatibility layer (libcamerify) in front of a camera module. A
+// raw-Bayer-only sensor node without that layer offers no format we can use, and opening
+// it says what to do (explain_no_usable_format).
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,14 +21,16 @@ struct V4l2Options {
   int buffer_count = 4;        // mmap buffers (2..16)
 };
 
-// /dev/video* nodes that capture video frames (not metadata or codec nodes), in number
-// order.
+// /dev/video* nodes that capture video frames, in number order: not metadata nodes, and
+// not the capture side of a device that is also fed frames (a codec, or an image signal
+// processor such as the Raspberry Pi 4's bcm2835-isp, which streams nothing by itself).
 std::vector<std::string> find_capture_devices();
 
 struct CameraInfo {
   std::string path;    // "/dev/video0"
   std::string card;    // the driver's product name, e.g. "HD Pro Webcam C920"
   std::string driver;  // "uvcvideo"
+  bool fed_frames = false;  // the device also takes frames in (video output): a processor, not a camera
   std::vector<CameraFormat> formats;
 };
 
