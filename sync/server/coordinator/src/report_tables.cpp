@@ -39,19 +39,30 @@ bool counts_as_worked(ShiftStatus status) {
 
 }  // namespace
 
+std::string attendance_note(const AttendanceRecord& record) {
+  std::vector<std::string> notes;
+  if (record.closed_at_session_end) notes.emplace_back("no check-out: closed at the session's end");
+  if (record.flags & flag_forced) notes.emplace_back("let in by staff");
+  else if (record.flags & flag_staff) notes.emplace_back("checked in by staff");
+  std::string text;
+  for (const auto& note : notes) text += (text.empty() ? "" : "; ") + note;
+  return text;
+}
+
 std::string count_cell(std::int64_t count, bool discreet) {
   if (discreet && count > 0 && count < kSmallCountThreshold) return kSmallCountText;
   return std::to_string(count);
 }
 
 std::string attendance_csv(const std::vector<SessionAttendance>& sessions) {
-  std::string csv = csv_file({"Date", "Start", "End", "Site", "Program", "Room", "Attended", "Anonymous", "Walk-ins"});
+  std::string csv = csv_file(
+      {"Date", "Start", "End", "Site", "Program", "Room", "Attended", "Anonymous", "Walk-ins", "Over capacity"});
   for (const auto& row : sessions) {
     const bool discreet = row.program.discreet;
     csv += csv_row(Cells{format_local_date(row.session.start), format_local_time(row.session.start),
                          format_local_time(row.session.end), row.site_name, row.program.name, row.session.room,
                          count_cell(row.attendees, discreet), count_cell(row.anonymous, discreet),
-                         count_cell(row.walk_ins, discreet)});
+                         count_cell(row.walk_ins, discreet), row.over_capacity ? "yes" : ""});
   }
   return csv;
 }
@@ -82,12 +93,13 @@ std::string program_totals_csv(const std::vector<ProgramTotal>& totals) {
 }
 
 std::string attendance_records_csv(const std::vector<AttendanceRecord>& records) {
-  std::string csv = csv_file({"Date", "Time", "Site", "Program", "Name", "Person ID", "Checked out"});
+  std::string csv = csv_file({"Date", "Time", "Site", "Program", "Name", "Person ID", "Checked out", "Note"});
   for (const auto& record : records) {
     if (record.program.discreet) continue;  // the store leaves them out; never print one anyway
     csv += csv_row(Cells{format_local_date(record.checked_in_at), format_local_time(record.checked_in_at),
                          record.site_name, record.program.name, record.preferred_name, record.person_id,
-                         record.checked_out_at ? format_local_time(*record.checked_out_at) : std::string()});
+                         record.checked_out_at ? format_local_time(*record.checked_out_at) : std::string(),
+                         attendance_note(record)});
   }
   return csv;
 }

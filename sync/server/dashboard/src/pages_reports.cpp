@@ -120,7 +120,7 @@ std::optional<std::vector<SessionAttendance>> sessions_of(Context& ctx, const Re
 
 std::optional<std::vector<AttendanceRecord>> records_of(Context& ctx, const ReportQuery& q) {
   if (q.scope.nothing) return std::vector<AttendanceRecord>{};
-  return loaded(ctx, ctx.store.attendance_records(q.attendance_filter()), "attendance records");
+  return loaded(ctx, ctx.store.attendance_records(q.attendance_filter(), ctx.now), "attendance records");
 }
 
 std::optional<std::vector<WorkedShift>> shifts_of(Context& ctx, const ReportQuery& q) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "checkin/sync/api.hpp"
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 
 namespace checkin::server {
 
@@ -69,6 +71,7 @@ struct ApiServer::Impl {
   std::string pin;
   Metrics metrics;
   UploadGate uploads;
+  SiteBell bell;
   std::vector<Route> routes;
   WebRoutes* web = nullptr;
   int port = -1;
@@ -167,6 +170,8 @@ struct ApiServer::Impl {
       case 4: return roll(res, *device);
       case 5: return health(res);
       case 6: return render_metrics(res);
+      case 7: return site_feed(req, res, *device);
+      case 8: return rename(req, res, *device);
       default: return answer_error(res, Failure{404, "not_found", "no such route"});
     }
   }
@@ -215,6 +220,35 @@ struct ApiServer::Impl {
     auto page = store.changes(device, req.get_param_value("cursor"), now());
     if (!page) return answer_error(res, page.error(), "changes");
     reply(res, sync::to_json(*page));
+  }
+
+  // A long poll: with nothing new and wait > 0, the answer waits for the site's bell.
+  void site_feed(const httplib::Request& req, httplib::Response& res, const Device& device) {
+    int wait_seconds = 0;
+    if (req.has_param("wait")) {
+      const std::string text = req.get_param_value("wait");
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), wait_seconds);
+      if (error != std::errc{} || end != text.data() + text.size() || wait_seconds < 0)
+        return answer_error(res, Failure{400, "bad_request", "wait: expected whole seconds from 0"});
+      wait_seconds = std::min(wait_seconds, sync::kMaxFeedWaitSeconds);
+    }
+    const std::string cursor = req.get_param_value("cursor");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{wait_seconds};
+    for (;;) {
+      const std::uint64_t seen = bell.version(device.site_id);
+      auto page = store.site_feed(device, cursor, now());
+      if (!page) return answer_error(res, page.error(), "site feed");
+      if (!page->events.empty() || wait_seconds == 0 || !bell.wait(device.site_id, seen, deadline))
+        return reply(res, sync::to_json(*page));
+    }
+  }
+
+  void rename(const httplib::Request& req, httplib::Response& res, const Device& device) {
+    auto name = sync::parse_device_name(req.body);
+    if (!name) return answer_error(res, name.error(), "rename");
+    if (auto ok = store.rename_device(device.id, name->name); !ok) return answer_error(res, ok.error(), "rename");
+    log_info(kLog, "device {}: renamed on its admin screen", device.id);
+    reply(res, sync::to_json(*name));
   }
 
   void roll(httplib::Response& res, const Device& device) {
@@ -311,6 +345,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(ServerStore& store, const C
       {"POST", 4, std::regex(device + "/token:roll"), true},
       {"GET", 5, std::regex("/healthz"), false},
       {"GET", 6, std::regex("/metrics"), false},
+      {"GET", 7, std::regex(device + "/attendance"), true},
+      {"POST", 8, std::regex(device + "/name"), true},
   };
 
   auto& http = *impl->http;
@@ -394,7 +430,44 @@ Result<void> ApiServer::run() {
 }
 
 void ApiServer::mount(WebRoutes& web) { impl_->web = &web; }
-void ApiServer::stop() { impl_->http->stop(); }
+void ApiServer::stop() {
+  impl_->bell.stop();  // long polls answer now, so the workers can finish
+  impl_->http->stop();
+}
+void ApiServer::site_changed(const Id& site_id) { impl_->bell.ring(site_id); }
+
+std::uint64_t SiteBell::version(const Id& site_id) const {
+  std::lock_guard lock(mutex_);
+  auto found = versions_.find(site_id);
+  return everyone_ + (found == versions_.end() ? 0 : found->second);
+}
+
+void SiteBell::ring(const Id& site_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (site_id.empty()) ++everyone_;
+    else ++versions_[site_id];
+  }
+  rung_.notify_all();
+}
+
+bool SiteBell::wait(const Id& site_id, std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  auto current = [&] {
+    auto found = versions_.find(site_id);
+    return everyone_ + (found == versions_.end() ? 0 : found->second);
+  };
+  rung_.wait_until(lock, deadline, [&] { return stopped_ || current() != seen; });
+  return !stopped_ && current() != seen;
+}
+
+void SiteBell::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  rung_.notify_all();
+}
 bool ApiServer::tls() const { return !impl_->pin.empty(); }
 std::string ApiServer::url() const {
   return fmt::format("{}://{}", tls() ? "https" : "http", to_string(ListenAddress{impl_->options.listen.host, impl_->port}));

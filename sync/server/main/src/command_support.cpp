@@ -9,6 +9,8 @@ namespace checkin::server {
 
 WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
 
+std::string time_cell(const std::optional<WallTime>& t) { return t ? format_utc(*t) : "-"; }
+
 std::string cell(std::string_view text) {
   std::string out(text);
   for (char& c : out)
@@ -55,7 +57,7 @@ Result<void> write_qr(const std::string& text, const std::filesystem::path& png,
 }
 
 Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& config, const Id& site_id,
-                                   const std::string& url, WallTime now) {
+                                   const std::string& url, WallTime now, std::string_view kiosk_name) {
   NewEnrolment made;
   made.code.server_url = url.empty() ? config.public_url : url;
   if (made.code.server_url.empty())
@@ -63,10 +65,11 @@ Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& confi
   auto pin = enrolment_pin(config);
   if (!pin) return std::unexpected(pin.error());
   made.code.cert_sha256 = *pin;
-  auto token = store.create_enrolment_token(site_id, now);
+  auto token = store.create_enrolment_token(site_id, now, kiosk_name);
   if (!token) return std::unexpected(token.error());
   made.token = *token;
   made.code.token = token->token;
+  made.code.name = token->device_name;
   return made;
 }
 

@@ -18,6 +18,8 @@
 namespace checkin::server {
 
 WallTime now_utc();
+// A UTC time as a cell, "-" for none.
+std::string time_cell(const std::optional<WallTime>& t);
 
 // A cell of a tab-separated row: tabs and line breaks in free text would split it.
 std::string cell(std::string_view text);
@@ -34,14 +36,14 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& co
 Result<void> write_qr(const std::string& text, const std::filesystem::path& png, const std::filesystem::path& svg);
 
 // A new single-use enrolment token for the site, as the code a kiosk scans: `url` (empty:
-// server.public_url) and the public-key pin of enrolment_pin (the server's or its proxy's
-// certificate), if any.
+// server.public_url), the public-key pin of enrolment_pin (the server's or its proxy's
+// certificate) if any, and the kiosk's name if one is given.
 struct NewEnrolment {
   sync::EnrolmentCode code;
   EnrolmentToken token;
 };
 Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& config, const Id& site_id,
-                                   const std::string& url, WallTime now);
+                                   const std::string& url, WallTime now, std::string_view kiosk_name = {});
 
 // Runs `body` with an open store; the wrapper every command shares.
 template <class Body>

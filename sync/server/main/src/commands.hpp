@@ -34,8 +34,12 @@ using Action = std::function<int(const ServerConfig&)>;
 
 int serve(const ServerConfig& config, const GlobalOptions& options);
 // Registers the coordinator commands (site, program, session, shift, person, keys, pass,
-// enrol-token, device, kiosk-setting, attendance); the chosen one is stored in `action`.
+// kiosk-setting); the chosen one is stored in `action`.
 void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `enrol-token` and `device` (kiosks: enrol, list, rename, revoke).
+void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `attendance` (list; corrections: undo, move, add), each correction audited.
+void add_attendance_commands(CLI::App& app, const GlobalOptions& options, Action& action);
 // Registers `account` (dashboard accounts; passwords from stdin or a file).
 void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& action);
 // Registers `report` (CSV exports), `review` (auto-closed shifts) and `retention`.

@@ -22,7 +22,6 @@ namespace checkin::server {
 
 namespace {
 
-std::string time_cell(const std::optional<WallTime>& t) { return t ? format_utc(*t) : "-"; }
 
 constexpr const char* kTimeHelp = "local time like 2026-12-01T19:00 (server.timezone), or UTC like 2026-12-01T19:00:00Z";
 
@@ -500,69 +499,6 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     });
   }
 
-  // --- enrolment ---
-  auto* enrol = app.add_subcommand("enrol-token", "Enrolment tokens: how a kiosk joins");
-  enrol->require_subcommand(1);
-  {
-    auto* create = enrol->add_subcommand(
-        "create", "Create a single-use token (15 minutes) for a site; prints the enrolment code a kiosk scans");
-    struct Args {
-      std::string site, url;
-      std::filesystem::path png, svg;
-    };
-    auto a = std::make_shared<Args>();
-    create->add_option("--site", a->site, "Site id")->required();
-    create->add_option("--url", a->url, "The server's URL as kiosks reach it (default: server.public_url)");
-    create->add_option("--png", a->png, "Write the enrolment QR code as PNG");
-    create->add_option("--svg", a->svg, "Write the enrolment QR code as SVG");
-    create->callback([&action, out, a] {
-      action = with_store("enrol-token create", [out, a](ServerStore& store, const ServerConfig& config) {
-        auto made = new_enrolment(store, config, a->site, a->url, now_utc());
-        if (!made) return report(made.error(), "enrol-token create");
-        const auto& code = made->code;
-        const auto& token = made->token;
-        auto text = sync::to_text(code);
-        if (auto ok = write_qr(text, a->png, a->svg); !ok) return report(ok.error(), "enrol-token create");
-        out.id(text);
-        out.detail("site {}", token.site_id);
-        out.detail("expires {}", format_utc(token.expires));
-        out.detail("sha256 {}", code.cert_sha256.empty() ? "-" : code.cert_sha256);
-        return kExitOk;
-      });
-    });
-  }
-
-  // --- devices ---
-  auto* device = app.add_subcommand("device", "Enrolled kiosks");
-  device->require_subcommand(1);
-  {
-    device->add_subcommand("list", "List kiosks: id, site, name, last seen, lag, clock offset, revoked")->callback([&action] {
-      action = with_store("device list", [](ServerStore& store, const ServerConfig&) {
-        auto devices = store.devices();
-        if (!devices) return report(devices.error(), "device list");
-        auto now = now_utc();
-        fmt::print("id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\n");
-        for (const auto& d : *devices) {
-          std::string lag = d.last_seen ? std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - *d.last_seen).count()) : "-";
-          std::string offset = d.clock_offset ? std::to_string(d.clock_offset->count()) : "-";
-          fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", d.id, d.site_id, cell(d.name), time_cell(d.last_seen), lag, offset,
-                     time_cell(d.revoked_at));
-        }
-        return kExitOk;
-      });
-    });
-    auto* revoke = device->add_subcommand("revoke", "Revoke a kiosk: its token stops working at once");
-    auto id = std::make_shared<std::string>();
-    revoke->add_option("ID", *id, "Device id")->required();
-    revoke->callback([&action, out, id] {
-      action = with_store("device revoke", [out, id](ServerStore& store, const ServerConfig&) {
-        if (auto ok = store.revoke_device(*id, now_utc()); !ok) return report(ok.error(), "device revoke");
-        out.id(*id);
-        return kExitOk;
-      });
-    });
-  }
-
   // --- kiosk settings set centrally ---
   auto* setting = app.add_subcommand(
       "kiosk-setting", "Settings for the kiosks of a site (or all sites); a change made on a kiosk's admin screen wins there");
@@ -604,50 +540,6 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
         if (!settings) return report(settings.error(), "kiosk-setting list");
         fmt::print("name\tvalue\n");
         for (const auto& [name, value] : *settings) fmt::print("{}\t{}\n", name, cell(value));
-        return kExitOk;
-      });
-    });
-  }
-
-  // --- attendance ---
-  auto* attendance = app.add_subcommand("attendance", "Attendance as the kiosks reported it");
-  attendance->require_subcommand(1);
-  {
-    auto* list = attendance->add_subcommand(
-        "list", "List sessions with the people counted in each: session, site, program, start, end, attended");
-    struct Args {
-      std::string site, from, to;
-    };
-    auto a = std::make_shared<Args>();
-    list->add_option("--site", a->site, "Only this site's sessions (default: every site)");
-    list->add_option("--from", a->from, "Sessions ending after this UTC time (default: 24 hours ago)");
-    list->add_option("--to", a->to, "Sessions starting before this UTC time (default: in 24 hours)");
-    list->callback([&action, a] {
-      action = with_store("attendance list", [a](ServerStore& store, const ServerConfig&) {
-        WallTime from = now_utc() - std::chrono::hours{24}, to = now_utc() + std::chrono::hours{24};
-        if ((!a->from.empty() && !parse_utc(a->from, from)) || (!a->to.empty() && !parse_utc(a->to, to)))
-          return report(Error{Errc::invalid_input, "--from and --to are UTC times like 2026-11-26T18:00:00Z"},
-                        "attendance list");
-        auto sites = store.sites();
-        if (!sites) return report(sites.error(), "attendance list");
-        auto programs = store.programs();
-        if (!programs) return report(programs.error(), "attendance list");
-        auto program_name = [&](const Id& id) {
-          auto p = std::ranges::find(*programs, id, &Program::id);
-          return p == programs->end() ? std::string("-") : cell(p->name);
-        };
-        fmt::print("session\tsite\tprogram\tstart\tend\tattended\n");
-        for (const auto& site : *sites) {
-          if (!a->site.empty() && site.id != a->site) continue;
-          auto sessions = store.sessions(site.id, from, to);
-          if (!sessions) return report(sessions.error(), "attendance list");
-          for (const auto& s : *sessions) {
-            auto count = store.attendance_count(s.id);
-            if (!count) return report(count.error(), "attendance list");
-            fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", s.id, site.id, program_name(s.program_id), format_utc(s.start),
-                       format_utc(s.end), *count);
-          }
-        }
         return kExitOk;
       });
     });

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "Serve the kiosks' sync API (the default)");
   serve_command->callback([&] { action = nullptr; });
   add_coordinator_commands(app, options, action);
+  add_device_commands(app, options, action);
+  add_attendance_commands(app, options, action);
   add_account_commands(app, options, action);
   add_report_commands(app, options, action);
   add_demo_command(app, options, action);

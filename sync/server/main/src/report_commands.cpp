@@ -74,7 +74,7 @@ Result<Table> attendance_table(ServerStore& store, const ReportArgs& a) {
   auto filter = filter_of(store, a);
   if (!filter) return std::unexpected(filter.error());
   if (a.by == "person") {
-    auto records = store.attendance_records(*filter);
+    auto records = store.attendance_records(*filter, now_utc());
     if (!records) return std::unexpected(records.error());
     return Table{attendance_records_csv(*records), records->size()};
   }

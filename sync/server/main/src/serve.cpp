@@ -97,6 +97,10 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
   (*api)->mount(dashboard);
   // Discreet programs' attendance is reduced to counts on time, dashboard open or not.
   RetentionTimer retention(**store, clock);
+  // A check-in at one door wakes the other doors' long polls, whichever server process on
+  // the same database took it.
+  ApiServer* api_server = api->get();
+  (*store)->on_site_attendance([api_server](const Id& site_id) { api_server->site_changed(site_id); });
 
   if (!options.port_file.empty() && !write_port_file(options.port_file, *port)) {
     log_error("server", "cannot write the port file {}", options.port_file.string());
@@ -121,6 +125,7 @@ int serve(const ServerConfig& config, const GlobalOptions& options) {
   service.stopping();
   (*api)->stop();  // closes the listening socket; the worker pool drains before run() returns
   serving.join();
+  (*store)->on_site_attendance({});  // nothing rings the server's bell once it is gone
   if (!served) {
     log_error("server", "{}", served.error().message);
     return kExitFailed;

@@ -44,6 +44,33 @@ inline std::string not_undone(std::string_view alias) {
       "NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes_event_id = {}.event_id AND u.kind = 'undo')", alias);
 }
 
+// The columns event_from_row reads, for events aliased e. The person is the one the server
+// resolved (the pass's owner), as the stored attendee key has it, so what the domain reads
+// and what SQL counts agree.
+inline constexpr std::string_view kEventColumns =
+    "e.event_id, e.device_id, e.seq, e.kind, e.session_id, e.shift_id, e.pass_id, e.resolved_person_id, "
+    "e.walk_in_name, e.undoes_event_id, e.shift_duration_ms, e.wall_time_ms, e.monotonic_ms, e.boot_id, e.flags";
+
+inline AttendanceEvent event_from_row(const sql::Row& row) {
+  AttendanceEvent e;
+  e.event_id = row.text(0);
+  e.device_id = row.text(1);
+  e.seq = row.integer(2);
+  e.kind = event_kind_from_string(row.text(3)).value_or(EventKind::checkin);  // the table's CHECK allows no other
+  e.session_id = row.text(4);
+  e.shift_id = row.text(5);
+  e.pass_id = row.text(6);
+  e.person_id = row.text(7);
+  e.walk_in_name = row.text(8);
+  e.undoes_event_id = row.text(9);
+  e.shift_duration = Millis{row.integer(10)};
+  e.wall_time = wall_time(row.integer(11));
+  e.monotonic = Millis{row.integer(12)};
+  e.boot_id = row.text(13);
+  e.flags = static_cast<std::uint32_t>(row.integer(14));
+  return e;
+}
+
 // The attendee key retention leaves on a reduced session's events: they count through
 // attendance_summaries instead.
 inline constexpr std::string_view kReducedKey = "reduced";

@@ -62,28 +62,6 @@ std::optional<FeedCursor> decode(std::string_view text, std::string_view databas
   return cursor;
 }
 
-AttendanceEvent feed_event_from_row(const sql::Row& row) {
-  // event_id, device_id, seq, kind, session_id, shift_id, pass_id, person_id, walk_in_name,
-  // undoes_event_id, shift_duration_ms, wall_time_ms, monotonic_ms, boot_id, flags
-  AttendanceEvent e;
-  e.event_id = row.text(0);
-  e.device_id = row.text(1);
-  e.seq = row.integer(2);
-  e.kind = event_kind_from_string(row.text(3)).value_or(EventKind::checkin);
-  e.session_id = row.text(4);
-  e.shift_id = row.text(5);
-  e.pass_id = row.text(6);
-  e.person_id = row.text(7);
-  e.walk_in_name = row.text(8);
-  e.undoes_event_id = row.text(9);
-  e.shift_duration = Millis{row.integer(10)};
-  e.wall_time = wall_time(row.integer(11));
-  e.monotonic = Millis{row.integer(12)};
-  e.boot_id = row.text(13);
-  e.flags = static_cast<std::uint32_t>(row.integer(14));
-  return e;
-}
-
 }  // namespace
 
 namespace detail {
@@ -153,14 +131,11 @@ Result<sync::SiteFeedPage> ServerStore::site_feed(const Device& device, std::str
 
     Query query;
     query.sql = fmt::format(
-        "SELECT e.event_id, e.device_id, e.seq, e.kind, e.session_id, e.shift_id, e.pass_id, "
-        "CASE WHEN e.resolved_person_id <> '' THEN e.resolved_person_id ELSE e.person_id END, "
-        "CASE WHEN p.discreet = 0 THEN e.walk_in_name ELSE '' END, e.undoes_event_id, e.shift_duration_ms, "
-        "e.wall_time_ms, e.monotonic_ms, e.boot_id, e.flags, e.feed_seq "
+        "SELECT {}, e.feed_seq, COALESCE(p.discreet, 0) "
         "FROM events e LEFT JOIN sessions s2 ON s2.id = e.session_id LEFT JOIN programs p ON p.id = s2.program_id "
         "WHERE e.site_id = {} AND e.feed_seq <= {} AND (e.feed_seq > {} OR (e.feed_seq = {} AND e.event_id > {})) "
         "AND e.attendee_key <> '{}' AND {} ORDER BY e.feed_seq, e.event_id LIMIT {}",
-        query.param(text(device.site_id)), query.param(integer(head)), query.param(integer(from.seq)),
+        kEventColumns, query.param(text(device.site_id)), query.param(integer(head)), query.param(integer(from.seq)),
         query.param(integer(from.seq)), query.param(text(from.after_id)), kReducedKey, current(query),
         query.param(integer(static_cast<std::int64_t>(max_events) + 1)));
     STORE_TRY(rows, query.run(connection));
@@ -170,7 +145,10 @@ Result<sync::SiteFeedPage> ServerStore::site_feed(const Device& device, std::str
     page.has_more = rows.size() > max_events;
     const std::size_t taken = std::min(rows.size(), max_events);
     page.events.reserve(taken);
-    for (std::size_t i = 0; i < taken; ++i) page.events.push_back(feed_event_from_row(rows[i]));
+    for (std::size_t i = 0; i < taken; ++i) {
+      AttendanceEvent& event = page.events.emplace_back(event_from_row(rows[i]));
+      if (rows[i].integer(16) != 0) event.walk_in_name.clear();  // no name of a discreet program's walk-in
+    }
     FeedCursor next = page.has_more ? FeedCursor{rows[taken - 1].integer(15), rows[taken - 1].text(0)}
                                     : FeedCursor{std::max(head, from.seq), std::string(kThroughStamp)};
     page.next_cursor = encode(impl_->database_id, next);

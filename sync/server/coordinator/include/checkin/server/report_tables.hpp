@@ -34,6 +34,9 @@ std::string program_totals_csv(const std::vector<ProgramTotal>& totals);
 
 // Who attended what (never discreet programs): date, time, site, program, name, person id.
 std::string attendance_records_csv(const std::vector<AttendanceRecord>& records);
+// What a coordinator should know about a stay: a forgotten check-out closed at the
+// session's end, a check-in by staff ("" when nothing).
+std::string attendance_note(const AttendanceRecord& record);
 
 enum class Period { week, month, all };  // weeks start on Monday, local time
 const char* to_string(Period period);

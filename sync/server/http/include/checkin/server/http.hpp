@@ -3,6 +3,10 @@
 // /metrics, over cpp-httplib. All data and sync logic live in ServerStore; this layer only
 // authenticates, maps requests and results to the wire, counts and logs.
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -95,6 +99,25 @@ class UploadGate {
   std::atomic<int> in_use_{0};
 };
 
+// Wakes the site feed's long polls (GET .../attendance?wait=N) when a site's attendance
+// changed. ring("") rings every site (another process's news, site unknown).
+class SiteBell {
+ public:
+  std::uint64_t version(const Id& site_id) const;
+  void ring(const Id& site_id);
+  // Waits until the site rang after `seen` (a version() read before looking), the
+  // deadline, or stop(); true when it rang.
+  bool wait(const Id& site_id, std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const;
+  void stop();
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable rung_;
+  std::map<Id, std::uint64_t> versions_;
+  std::uint64_t everyone_ = 0;  // rings of every site
+  bool stopped_ = false;
+};
+
 class ApiServer {
  public:
   // Checks the options (TLS files load, plain HTTP only on loopback unless allowed) and
@@ -113,6 +136,9 @@ class ApiServer {
   Result<void> run();
   // From any thread (a signal-waiting one).
   void stop();
+
+  // From any thread: the site's attendance changed (the store's on_site_attendance).
+  void site_changed(const Id& site_id);
 
   bool tls() const;
   // "http://127.0.0.1:8080" once bound.

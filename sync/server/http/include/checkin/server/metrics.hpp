@@ -20,7 +20,7 @@
 namespace checkin::server {
 
 // The route patterns requests are counted and logged under (never a raw path: it holds ids).
-inline constexpr std::array<std::string_view, 9> kRoutePatterns = {
+inline constexpr std::array<std::string_view, 11> kRoutePatterns = {
     "/api/v1/enrol",
     "/api/v1/devices/{id}/events:batch",
     "/api/v1/devices/{id}/feedback:batch",
@@ -28,6 +28,8 @@ inline constexpr std::array<std::string_view, 9> kRoutePatterns = {
     "/api/v1/devices/{id}/token:roll",
     "/healthz",
     "/metrics",
+    "/api/v1/devices/{id}/attendance",
+    "/api/v1/devices/{id}/name",
     "dashboard",
     "unmatched",
 };

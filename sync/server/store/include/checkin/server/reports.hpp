@@ -9,6 +9,7 @@
 
 #include "checkin/core/clock.hpp"
 #include "checkin/core/domain.hpp"
+#include "checkin/core/reconcile.hpp"
 
 namespace checkin::server {
 
@@ -31,9 +32,11 @@ struct SessionAttendance {
   std::int64_t anonymous = 0;  // of which anonymous check-ins
   std::int64_t walk_ins = 0;   // of which walk-ins
   bool reduced = false;        // retention already reduced it to these counts
+  bool over_capacity = false;  // more were in the room at once than its capacity (doors offline)
 };
 
-// One identified attendance: who was at which session. Never for discreet programs.
+// One identified stay: who was at which session, from when to when. Never for discreet
+// programs. Someone who left and came back has a stay for each visit.
 struct AttendanceRecord {
   Session session;
   Program program;
@@ -42,6 +45,9 @@ struct AttendanceRecord {
   std::string preferred_name;  // the person's, or the walk-in's given name
   WallTime checked_in_at{};
   std::optional<WallTime> checked_out_at;
+  bool closed_at_session_end = false;  // a forgotten check-out, closed when the session ended
+  std::string checkin_event_id;
+  std::uint32_t flags = 0;             // of the check-in: forced, staff
 };
 
 enum class ShiftStatus {
@@ -53,7 +59,8 @@ enum class ShiftStatus {
 };
 const char* to_string(ShiftStatus status);
 
-// One volunteer's worked shift, from its shift_end event.
+// One volunteer's worked shift, as reconciliation paired it (kiosk/core/reconcile.hpp):
+// a start and what ended it, at any door.
 struct WorkedShift {
   std::string end_event_id;
   Shift shift;  // without assignments
@@ -66,6 +73,8 @@ struct WorkedShift {
   Millis credited{0};  // what counts: recorded, or the coordinator's figure, or 0
   ShiftStatus status = ShiftStatus::credited;
   std::string decided_by;  // the account's display name, for reviewed ones
+  bool ended_by_second_start = false;  // a second door's start was the volunteer leaving
+  int merged = 0;                      // duplicate starts and later automatic ends folded in
 };
 
 enum class ReviewDecision { confirm, edit, reject };
@@ -78,6 +87,36 @@ struct BoardSession {
   std::int64_t present = 0;          // checked in and not checked out (or undone)
   std::int64_t checked_in = 0;       // counted over the whole session so far
   std::vector<std::string> names;    // of those present; always empty for discreet programs
+  std::int64_t unnamed = 0;          // present but not named (anonymous, no name known)
+  bool over_capacity = false;
+};
+
+// A volunteer on shift now (the live board and Today).
+struct OnShift {
+  Shift shift;  // without assignments
+  std::string site_name;
+  Id person_id;
+  std::string preferred_name;
+  WallTime started_at{};
+};
+
+// One stay as a session's attendance page shows it, with what the coordinator may correct.
+struct StayRow {
+  Stay stay;                 // as reconciled (kiosk/core/reconcile.hpp)
+  std::string name;          // the person's preferred name or the walk-in's; empty in discreet programs
+  std::string device_name;   // the kiosk (or "Coordinators") that recorded the check-in
+  std::vector<std::string> seen_twice_devices;  // kiosks that accepted the same pass again while it was in
+};
+
+// A session's attendance in detail: the dashboard's attendance page.
+struct SessionDetail {
+  Session session;
+  Program program;
+  std::string site_name;
+  bool cancelled = false;
+  SessionTally tally;          // counts; its stays are in `stays`, with names
+  std::vector<StayRow> stays;
+  bool reduced = false;        // retention reduced it: counts only
 };
 
 struct RetentionStatus {

@@ -198,8 +198,13 @@ class ServerStore {
 
   // --- reports (reports.hpp); the filter's sites limit every one of them ---
   Result<std::vector<SessionAttendance>> attendance_by_session(const ReportFilter& filter);
-  // Identified attendance; discreet programs' sessions are left out whatever the filter.
-  Result<std::vector<AttendanceRecord>> attendance_records(const ReportFilter& filter);
+  // Identified attendance, a row per stay; discreet programs' sessions are left out
+  // whatever the filter. Stays still open once a session is over (plus the grace) count as
+  // closed at its end at `now` (forgotten check-outs, flagged).
+  Result<std::vector<AttendanceRecord>> attendance_records(const ReportFilter& filter, WallTime now);
+  // One session's attendance in detail: every stay with its name (none in discreet
+  // programs), the kiosk that recorded it, what was seen twice. not_found for no session.
+  Result<SessionDetail> session_attendance(const Id& session_id, WallTime now);
   // Volunteers' shifts ended in the range (by shift start), every status.
   Result<std::vector<WorkedShift>> worked_shifts(const ReportFilter& filter);
   // Auto-closed shift ends nobody decided on yet, oldest first.
@@ -211,6 +216,8 @@ class ServerStore {
                             const Id& account_id, WallTime now);
   // Sessions at these sites (empty: all) whose check-in window is open at `now`.
   Result<std::vector<BoardSession>> live_board(const std::vector<Id>& site_ids, WallTime now);
+  // Volunteers on shift at `now` at these sites (empty: all), whichever door they started at.
+  Result<std::vector<OnShift>> on_shift_now(const std::vector<Id>& site_ids, WallTime now);
 
   // --- retention of discreet programs' identified attendance ---
   Result<RetentionStatus> retention_status();
