@@ -184,7 +184,7 @@ TEST_CASE("reports: identified attendance, never for discreet programs", "[serve
             r.anonymous(r.org.session), r.walk_in(r.org.session, "Sam", kNoon + 3min),
             r.checkin(ana, r.discreet_session), r.walk_in(r.discreet_session, "Zed")});
 
-  auto records = must(r.store->attendance_records(r.everything()));
+  auto records = must(r.store->attendance_records(r.everything(), kNoon + 1h));
   REQUIRE(records.size() == 3);  // Ana once, Ben, Sam; not Cara (undone), not the anonymous one
   CHECK(records[0].preferred_name == "Ana");
   CHECK(records[0].person_id == ana.id);
@@ -203,7 +203,7 @@ TEST_CASE("reports: identified attendance, never for discreet programs", "[serve
   SECTION("asking for the discreet program by name gives nothing") {
     ReportFilter filter = r.everything();
     filter.program_id = r.discreet.id;
-    CHECK(must(r.store->attendance_records(filter)).empty());
+    CHECK(must(r.store->attendance_records(filter, kNoon + 1h)).empty());
   }
 }
 
@@ -341,7 +341,8 @@ TEST_CASE("retention: old discreet sessions are reduced to the same counts", "[s
   Session recent = r.org.add_session(r.discreet.id, later - 30min, later + 90min);
   r.upload({r.checkin(ana, r.discreet_session), r.checkin(ben, r.discreet_session),
             r.checkout(ben, r.discreet_session, kNoon + 30min), r.anonymous(r.discreet_session),
-            r.walk_in(r.discreet_session, "Zed"), r.checkin(ana, r.org.session), r.checkin(ana, recent, later)});
+            r.walk_in(r.discreet_session, "Zed"), r.checkin(ana, r.org.session)});
+  r.upload({r.checkin(ana, recent, later)}, later + 1h);
   r.upload(r.other_kiosk, {r.checkin(ana, r.discreet_session, kNoon + 1min, &r.other_kiosk)});
 
   auto status = must(r.store->retention_status());
@@ -462,7 +463,7 @@ TEST_CASE("reports: a year of weekly sessions, each counted right", "[server][st
 
   const auto started = std::chrono::steady_clock::now();
   auto rows = must(r.store->attendance_by_session(ReportFilter{{r.org.site.id}, {}, kNoon - 24h * 366, kNoon - 24h}));
-  auto records = must(r.store->attendance_records(ReportFilter{{r.org.site.id}, {}, kNoon - 24h * 366, kNoon - 24h}));
+  auto records = must(r.store->attendance_records(ReportFilter{{r.org.site.id}, {}, kNoon - 24h * 366, kNoon - 24h}, kNoon));
   const auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(rows.size() == sessions.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -34,12 +34,12 @@ struct AuditEntry {
 };
 
 struct AuditFilter {
-  Id account_id;            // empty: everyone
-  std::string action;       // empty: every action; "attendance." matches a family
-  std::optional<WallTime> from;
-  std::optional<WallTime> to;
-  std::string object_id;    // empty: every object
-  std::size_t limit = 200;  // newest first
+  Id account_id{};             // empty: everyone
+  std::string action{};        // empty: every action; "attendance." matches a family
+  std::optional<WallTime> from{};
+  std::optional<WallTime> to{};
+  std::string object_id{};     // empty: every object
+  std::size_t limit = 200;     // newest first
 };
 
 }  // namespace checkin::server
