@@ -108,15 +108,39 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       }
       break;
     case Screen::admin:
-      require_buttons(report, {"dismiss", "admin.tab:sessions", "admin.tab:sync", "admin.tab:export",
-                               "admin.tab:settings"});
+      require_buttons(report, {"dismiss", "admin.tab:sessions", "admin.tab:recent", "admin.tab:sync",
+                               "admin.tab:export", "admin.tab:settings"});
       if (!v.admin.store_fault.empty()) CHECK(report.has_text(v.admin.store_fault));
       switch (v.admin.tab) {
         case AdminTab::sessions:
           require_buttons(report, {"served:s-recovery", "served:s-lunch", "served:s-art", "names:s-lunch"});
           CHECK(report.button("names:s-recovery") == nullptr);  // discreet: no names, ever
-          CHECK(report.has_text("Ana, Bilal"));
           CHECK(report.has_text("is on the revocation list"));
+          if (v.admin.names_session == "s-lunch") CHECK(report.has_text("Ana, Bilal"));
+          if (v.admin.names_pass_holders > 0)
+            CHECK(report.has_text(translator().format(lang, "admin.sessions.pass_holders",
+                                                      {{"count", std::to_string(v.admin.names_pass_holders)}})));
+          for (const auto& note : v.admin.refusals) {
+            if (note.let_in.empty()) continue;
+            if (note.let_in_done) CHECK(report.has_text(tr(lang, "admin.refusals.let_in_done")));
+            else if (v.admin.let_in_asked == note.id)
+              for (const auto& s : note.let_in) require_buttons(report, {"let_in_to:" + s.id});
+            else require_buttons(report, {"let_in:" + note.id});
+          }
+          CHECK(report.button("let_in:r3") == nullptr);  // let in already
+          for (const auto& c : v.admin.sessions)
+            if (c.is_shift)
+              CHECK(report.has_text(translator().format(lang, "admin.sessions.on_shift",
+                                                        {{"count", std::to_string(c.checked_in)}})));
+          break;
+        case AdminTab::recent:
+          CHECK(report.has_text(tr(lang, "admin.recent.title")));
+          if (v.admin.recent.empty()) CHECK(report.has_text(tr(lang, "admin.recent.none")));
+          for (const auto& r : v.admin.recent) require_buttons(report, {"undo:" + r.event_id, "move:" + r.event_id});
+          if (!v.admin.undo_asked.empty()) require_buttons(report, {"undo_confirm:" + v.admin.undo_asked});
+          if (!v.admin.move_asked.empty())
+            for (const auto& s : v.admin.move_to) require_buttons(report, {"move_to:" + s.id, "move_cancel"});
+          CHECK_FALSE(report.has_text(kDiscreetProgram));
           break;
         case AdminTab::sync: {
           const auto& a = v.admin;
@@ -126,7 +150,14 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
               {SyncPhase::retrying, "state_retrying"},   {SyncPhase::needs_enrolment, "state_needs_enrolment"}};
           const bool waiting = a.sync_phase == SyncPhase::synced && a.pending_events > 0;
           CHECK(report.has_text(tr(lang, waiting ? "admin.sync.state_pending" : "admin.sync." + kPhase.at(a.sync_phase))));
+          if (a.naming) {
+            require_buttons(report, {"save_name", "cancel_name", "key:a", "key:space"});
+            CHECK(report.has_text(a.naming_text));
+            break;
+          }
           CHECK(report.has_text(a.device_id.empty() ? tr(lang, "admin.sync.no_device") : a.device_id));
+          require_buttons(report, {"rename"});
+          if (!a.device_name.empty()) CHECK(report.has_text(a.device_name));
           if (!a.server_url.empty()) CHECK(report.has_text(a.server_url));
           CHECK(report.has_text(v.site_name));
           CHECK(report.has_text(std::to_string(a.pending_events)));

@@ -246,7 +246,10 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.names_session = "s-lunch";
     v.admin.names = {"Ana", "Bilal", "Chen", "Dorota", "Efua", "Fernando"};
     v.admin.refusals = {{"17:42", "pass_revoked", "pass 3f2a… is on the revocation list"},
-                        {"17:58", "not_registered", "roster-only program, person p-1234 not registered"}};
+                        {"17:58", "not_registered", "roster-only program, person p-1234 not registered", "r2",
+                         {sample_sessions()[2]}},
+                        {"18:01", "session_full", "session s-lunch is at capacity 40", "r3", {sample_sessions()[1]},
+                         true}};
     v.admin.sync = SyncDot::pending;
     v.admin.device_id = "kiosk-7f3c2a";
     v.admin.last_sync = "17:50";
@@ -260,13 +263,61 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.languages = translator().languages();
     v.admin.tab = AdminTab::sessions;
     add("admin_sessions", v);
+    {
+      auto w = v;  // a pass holder nobody here can name, an anonymous check-in, a shift and its volunteers
+      w.admin.names_pass_holders = 2;
+      w.admin.names_anonymous = 1;
+      ui::SessionCard desk;
+      desk.id = "sh-desk";
+      desk.title = "Welcome desk";
+      desk.time_range = "09:00–13:00";
+      desk.is_shift = true;
+      desk.checked_in = 2;
+      w.admin.sessions.push_back(desk);
+      w.admin.let_in_asked = "r2";
+      w.admin.refusals[1].let_in.push_back(sample_sessions()[1]);
+      add("admin_sessions_names_let_in", w);
+      w.admin.names_session = "sh-desk";
+      w.admin.names = {"Vic", "Wen"};
+      w.admin.names_pass_holders = w.admin.names_anonymous = 0;
+      add("admin_sessions_on_shift", w);
+    }
+    {
+      auto w = v;  // the site's recent check-ins, one being moved, one to undo
+      w.admin.tab = AdminTab::recent;
+      w.admin.recent = {
+          {"e-1", "18:04", "Community lunch", "Ana", EventKind::checkin, true, false},
+          {"e-2", "18:02", "", "", EventKind::checkin, false, false},
+          {"e-3", "17:59", "Community lunch", "Sam", EventKind::walk_in, false, false},
+          {"e-4", "17:55", "Art studio", "", EventKind::checkin, true, true},
+          {"e-5", "17:51", "Community lunch", "", EventKind::anonymous_checkin, true, false},
+      };
+      w.admin.move_asked = "e-1";
+      w.admin.move_to = {sample_sessions()[2]};
+      add("admin_recent_move", w);
+      w.admin.move_asked.clear();
+      w.admin.undo_asked = "e-3";
+      w.admin.correction_note = "admin.recent.moved";
+      add("admin_recent_undo", w);
+      w.admin.recent.clear();
+      w.admin.undo_asked.clear();
+      w.admin.correction_note.clear();
+      add("admin_recent_none", w);
+    }
     v.admin.store_fault = "disk full: nothing was recorded (storage_full)";
     add("admin_store_fault", v);
     v.admin.store_fault.clear();
     v.admin.tab = AdminTab::sync;
     v.admin.sync_phase = SyncPhase::synced;
     v.admin.server_url = "https://checkin.riverside.example.org:8443";
+    v.admin.device_name = "Front door";
     add("admin_sync", v);  // enrolled, events waiting, one refused
+    {
+      auto w = v;  // staff type the kiosk's name on the keyboard
+      w.admin.naming = true;
+      w.admin.naming_text = "Puerta trasera";
+      add("admin_sync_naming", w);
+    }
     {
       auto w = v;  // the network is down
       w.admin.sync = SyncDot::offline;

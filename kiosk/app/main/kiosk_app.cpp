@@ -13,6 +13,7 @@
 #include "checkin/app/demo_setup.hpp"
 #include "checkin/app/kiosk.hpp"
 #include "checkin/app/script.hpp"
+#include "checkin/app/script_runner.hpp"
 #include "checkin/app/sync_link.hpp"
 #include "checkin/core/ids.hpp"
 #include "checkin/core/log.hpp"
@@ -60,22 +61,26 @@ bool camera_chosen(const LaunchOptions& launch) {
   return std::ranges::any_of(launch.overrides, [](const auto& o) { return o.key == "camera.source"; });
 }
 
-// Scripts move time by hand; the sync thread reads the same clock meanwhile.
+// Scripts move time by hand; the sync thread reads the same clock meanwhile. Every run of a
+// script is on one timeline: its monotonic time is its wall time (from a fixed origin, with
+// a boot id of its own), so time that passed between two runs counts as it would on a
+// kiosk left running (a shift started in one run and ended in the next lasts as long).
 class ScriptClock final : public Clock {
  public:
-  ScriptClock(WallTime start, std::string boot_id) : clock_(start, std::move(boot_id)) {}
+  explicit ScriptClock(WallTime start) : wall_(start) {}
   Instant now() const override {
     std::lock_guard lock(mutex_);
-    return clock_.now();
+    return Instant{wall_, wall_ - kOrigin, "script-clock", true};
   }
   void advance(Millis by) {
     std::lock_guard lock(mutex_);
-    clock_.advance(by);
+    wall_ += by;
   }
 
  private:
+  static constexpr WallTime kOrigin{std::chrono::sys_days{std::chrono::year{2020} / 1 / 1}};
   mutable std::mutex mutex_;
-  ManualClock clock_;
+  WallTime wall_;
 };
 
 // The flow's sync port, backed by the real worker thread.
@@ -143,14 +148,8 @@ Result<void> enrol_at_start(const std::string& argument, const KioskConfig& conf
   return {};
 }
 
-std::string file_safe(std::string_view text) {
-  std::string out;
-  for (char c : text.substr(0, 40)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
-  return out;
-}
-
 // Everything the kiosk is made of, wired once. Member order is construction order.
-class KioskApp {
+class KioskApp final : private ScriptHost {
  public:
   KioskApp(KioskConfig config, const LaunchOptions& launch, platform::ServiceNotifier& service,
            std::unique_ptr<platform::Display> display, ui::Translator translator, store::Store store,
@@ -443,118 +442,7 @@ class KioskApp {
     return name;
   }
 
-  // ---- headless scripts ----
-
-  // Draws until taps and screen changes have settled.
-  void settle() {
-    for (int i = 0; i < 4 || display_->tap_pending(); ++i) {
-      draw_frame();
-      if (i > 20) break;
-    }
-  }
-
-  Result<std::string> demo_pass(const ScriptStep& step) const {
-    if (!demo_)
-      return fail(Errc::invalid_input, fmt::format("{} line {}: needs --demo", launch_.script.string(), step.line));
-    auto it = std::ranges::find_if(demo_->data.passes, [&](const auto& p) { return p.label == step.argument; });
-    if (it == demo_->data.passes.end())
-      return fail(Errc::invalid_input,
-                  fmt::format("{} line {}: no demo pass '{}'", launch_.script.string(), step.line, step.argument));
-    return it->text;
-  }
-
-  Result<void> run_step(const ScriptStep& step) {
-    auto where = [&] { return fmt::format("{} line {}", launch_.script.string(), step.line); };
-    switch (step.kind) {
-      case ScriptStep::Kind::scan: queue_.push(step.argument, platform::ScanSource::script, monotonic_now()); break;
-      case ScriptStep::Kind::scan_pass: {
-        auto text = demo_pass(step);
-        if (!text) return std::unexpected(text.error());
-        queue_.push(*text, platform::ScanSource::script, monotonic_now());
-        break;
-      }
-      case ScriptStep::Kind::replay: {
-        if (!script_camera_) return fail(Errc::invalid_input, where() + ": replay needs the script's camera (no camera.source)");
-        auto image = qr::load_image(step.argument);
-        if (!image) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), image.error().message));
-        auto before = worker_->stats().frames_decoded;
-        script_camera_->show(std::move(*image));
-        // The frame is decoded on the scan worker, as a camera's would be; wait for it.
-        for (int i = 0; i < 500 && worker_->stats().frames_decoded == before; ++i)
-          std::this_thread::sleep_for(10ms);
-        break;
-      }
-      case ScriptStep::Kind::type:
-      case ScriptStep::Kind::type_pass: {
-        auto text = step.kind == ScriptStep::Kind::type ? Result<std::string>(step.argument) : demo_pass(step);
-        if (!text) return std::unexpected(text.error());
-        // Key by key at scanner speed, through the same detector as real key events.
-        Millis t = monotonic_now();
-        for (std::size_t i = 0; i < text->size();) {
-          std::size_t len = 1;
-          while (i + len < text->size() && (static_cast<unsigned char>((*text)[i + len]) & 0xC0) == 0x80) ++len;
-          wedge_.on_text(std::string_view(*text).substr(i, len), t);
-          t += step.duration;
-          i += len;
-        }
-        if (auto code = wedge_.on_enter(t)) queue_.push(*code, platform::ScanSource::wedge_scanner, t);
-        break;
-      }
-      case ScriptStep::Kind::tap: {
-        const auto* button = last_report_.button(step.argument);
-        if (!button) {
-          std::string names;
-          for (const auto& b : last_report_.buttons) names += " " + b.name;
-          return fail(Errc::invalid_input, fmt::format("{}: no button '{}' on this screen; there are:{}", where(),
-                                                       step.argument, names));
-        }
-        auto c = button->visible.center();
-        display_->tap(c.x, c.y);
-        break;
-      }
-      case ScriptStep::Kind::advance:
-        manual_clock_->advance(step.duration);
-        break;
-      case ScriptStep::Kind::language: kiosk_.on_intent(ui::Intent{ui::Intent::Kind::set_language, step.argument}); break;
-      case ScriptStep::Kind::shot: break;
-      case ScriptStep::Kind::wait_sync: return wait_sync(step);
-    }
-    take_scans();
-    kiosk_.tick();
-    return {};
-  }
-
-  // Real time, not the script's clock: the server and the network run at their own pace.
-  Result<void> wait_sync(const ScriptStep& step) {
-    auto where = [&] { return fmt::format("{} line {}", launch_.script.string(), step.line); };
-    if (!sync_) return fail(Errc::invalid_input, where() + ": wait-sync: sync is turned off (sync.enabled = false)");
-    const auto deadline = steady_clock::now() + step.duration;
-    for (;;) {
-      take_scans();
-      kiosk_.tick();  // polls the worker, reloads what it downloaded
-      const auto& s = kiosk_.sync_status();
-      const auto enrol = kiosk_.enrol_step();
-      // The store's own count as well: the worker's may not have seen the newest event yet.
-      auto counts = store_.outbox_counts();
-      const bool idle = s.state == sync::SyncState::synced && s.last_success && s.pending == 0 && counts &&
-                        counts->pending == 0 && enrol != ui::EnrolStep::enrolling &&
-                        enrol != ui::EnrolStep::waiting_for_code;
-      if (idle) return {};
-      auto problem = [&](std::string_view what) {
-        return fail(Errc::unavailable, fmt::format("{}: wait-sync: {} (sync {}, {} waiting to send{}{})", where(), what,
-                                                   state_name(s.state), counts ? counts->pending : s.pending,
-                                                   s.last_error.empty() ? "" : ", last error: ", s.last_error));
-      };
-      if (enrol == ui::EnrolStep::failed) return problem("enrolment failed");
-      if (s.state == sync::SyncState::needs_enrolment) return problem("the server no longer accepts this kiosk");
-      if (s.state == sync::SyncState::not_enrolled && enrol != ui::EnrolStep::enrolling)
-        return problem("this kiosk is not enrolled");
-      if (steady_clock::now() >= deadline)
-        return problem(fmt::format("not idle after {} s", duration_cast<seconds>(step.duration).count()));
-      feed_watchdog();
-      std::this_thread::sleep_for(20ms);
-    }
-  }
+  // ---- headless scripts: the host that script_runner.hpp drives ----
 
   int run_script() {
     auto steps = load_script(launch_.script);
@@ -562,31 +450,143 @@ class KioskApp {
       log_error("script", "{}", steps.error().message);
       return 1;
     }
-    std::filesystem::create_directories(launch_.screenshots);
-    settle();
-    draw_frame(launch_.screenshots / "000-start.png");
-    int n = 0;
-    for (const auto& step : *steps) {
-      ++n;
-      if (auto ok = run_step(step); !ok) {
-        log_error("script", "{}", ok.error().message);
-        return 1;
-      }
-      settle();
-      take_scans();
-      feed_watchdog();
-      // An enrolment code's token stays out of file names as it stays out of the log.
-      const std::string what = sync::looks_like_enrolment_code(step.argument) ? "enrolment-code" : step.argument;
-      std::string label = step.kind == ScriptStep::Kind::shot
-                              ? step.argument
-                              : fmt::format("{}-{}", screen_name(kiosk_.view()), file_safe(what));
-      auto shot = launch_.screenshots / fmt::format("{:03}-{}.png", n, label);
-      draw_frame(shot);
-      // Beside each screenshot, the words on it: tests read them, people can grep them.
-      std::ofstream(std::filesystem::path(shot).replace_extension(".txt")) << last_report_.all_text();
-      log_info("script", "step {} (line {}): screen {}", n, step.line, screen_name(kiosk_.view()));
+    ScriptRun run{launch_.script.string(), launch_.screenshots, {}};
+    if (demo_)
+      for (const auto& pass : demo_->data.passes) run.passes[pass.label] = pass.text;
+    if (auto done = app::run_script(*steps, *this, run); !done) {
+      log_error("script", "{}", done.error().message);
+      return 1;
     }
     return 0;
+  }
+
+  // After each step: scans handed to the flow, its timers run.
+  void step_done() {
+    take_scans();
+    kiosk_.tick();
+    feed_watchdog();
+  }
+
+  void scan(std::string code) override {
+    queue_.push(std::move(code), platform::ScanSource::script, monotonic_now());
+    step_done();
+  }
+
+  Result<void> show_image(const std::filesystem::path& path) override {
+    if (!script_camera_) return fail(Errc::invalid_input, "replay needs the script's camera (no camera.source)");
+    auto image = qr::load_image(path);
+    if (!image) return std::unexpected(image.error());
+    auto before = worker_->stats().frames_decoded;
+    script_camera_->show(std::move(*image));
+    // The frame is decoded on the scan worker, as a camera's would be; wait for it.
+    for (int i = 0; i < 500 && worker_->stats().frames_decoded == before; ++i) std::this_thread::sleep_for(10ms);
+    step_done();
+    return {};
+  }
+
+  void type(std::string_view text, Millis gap) override {
+    // Key by key at scanner speed, through the same detector as real key events.
+    Millis t = monotonic_now();
+    for (std::size_t i = 0; i < text.size();) {
+      std::size_t len = 1;
+      while (i + len < text.size() && (static_cast<unsigned char>(text[i + len]) & 0xC0) == 0x80) ++len;
+      wedge_.on_text(text.substr(i, len), t);
+      t += gap;
+      i += len;
+    }
+    if (auto code = wedge_.on_enter(t)) queue_.push(*code, platform::ScanSource::wedge_scanner, t);
+    step_done();
+  }
+
+  Result<void> tap(std::string_view name) override {
+    const auto* button = last_report_.button(std::string(name));
+    if (!button) {
+      std::string names;
+      for (const auto& b : last_report_.buttons) names += " " + b.name;
+      return fail(Errc::invalid_input, fmt::format("no button '{}' on this screen; there are:{}", name, names));
+    }
+    auto c = button->visible.center();
+    display_->tap(c.x, c.y);
+    step_done();
+    return {};
+  }
+
+  void move_clock(Millis by) override {
+    manual_clock_->advance(by);
+    step_done();
+  }
+  WallTime clock_now() override { return clock_->now().wall; }
+
+  void set_language(std::string code) override {
+    kiosk_.on_intent(ui::Intent{ui::Intent::Kind::set_language, std::move(code)});
+    step_done();
+  }
+
+  // Real time, not the script's clock: the server and the network run at their own pace.
+  // A pass that starts after this call must finish with nothing left to send.
+  Result<void> wait_sync(Millis most) override {
+    if (!sync_) return fail(Errc::invalid_input, "wait-sync: sync is turned off (sync.enabled = false)");
+    const auto deadline = steady_clock::now() + most;
+    const std::uint64_t passes_before = sync_->status().passes;
+    sync_->nudge();
+    for (;;) {
+      step_done();  // polls the worker, reloads what it downloaded
+      const auto& s = kiosk_.sync_status();
+      const auto enrol = kiosk_.enrol_step();
+      // The store's own count as well: the worker's may not have seen the newest event yet.
+      auto counts = store_.outbox_counts();
+      const bool enrolling = enrol == ui::EnrolStep::enrolling || enrol == ui::EnrolStep::waiting_for_code;
+      const bool idle = s.state == sync::SyncState::synced && s.passes > passes_before && s.pending == 0 && counts &&
+                        counts->pending == 0 && !enrolling;
+      if (idle) return {};
+      if (s.passes > passes_before && counts && counts->pending > 0 && s.state == sync::SyncState::synced)
+        sync_->nudge();  // recorded during that pass: one more
+      auto problem = [&](std::string_view what) {
+        return fail(Errc::unavailable, fmt::format("wait-sync: {} (sync {}, {} waiting to send{}{})", what,
+                                                   state_name(s.state), counts ? counts->pending : s.pending,
+                                                   s.last_error.empty() ? "" : ", last error: ", s.last_error));
+      };
+      if (enrol == ui::EnrolStep::failed) return problem("enrolment failed");
+      if (s.state == sync::SyncState::needs_enrolment) return problem("the server no longer accepts this kiosk");
+      if (s.state == sync::SyncState::not_enrolled && !enrolling) return problem("this kiosk is not enrolled");
+      if (steady_clock::now() >= deadline)
+        return problem(fmt::format("not idle after {} s", duration_cast<seconds>(most).count()));
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+  Result<void> wait_learned(std::size_t events, Millis most) override {
+    if (!sync_) return fail(Errc::invalid_input, "wait-learned: sync is turned off (sync.enabled = false)");
+    const auto deadline = steady_clock::now() + most;
+    for (;;) {
+      step_done();
+      if (kiosk_.site_events_learned() >= events) return {};
+      if (steady_clock::now() >= deadline)
+        return fail(Errc::unavailable, fmt::format("wait-learned: {} of {} events from other doors after {} s",
+                                                   kiosk_.site_events_learned(), events,
+                                                   duration_cast<seconds>(most).count()));
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+  void settle() override {
+    for (int i = 0; i < 4 || display_->tap_pending(); ++i) {
+      draw_frame();
+      if (i > 20) break;
+    }
+    take_scans();
+    feed_watchdog();
+  }
+
+  std::string screen_name() override { return screen_name(kiosk_.view()); }
+
+  Result<void> screenshot(const std::filesystem::path& png) override {
+    draw_frame(png);
+    // Beside each screenshot, the words on it: tests read them, people can grep them.
+    std::ofstream words(std::filesystem::path(png).replace_extension(".txt"));
+    words << last_report_.all_text();
+    if (!words.flush()) return fail(Errc::io, fmt::format("cannot write {}", png.string()));
+    return {};
   }
 
   KioskConfig config_;
@@ -688,7 +688,7 @@ int run_kiosk(const LaunchOptions& launch, platform::ServiceNotifier& service) {
       return show_problem(service, **display, *translator, config->language,
                           fmt::format("--start-time '{}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", launch.start_time),
                           launch.screenshots);
-    auto owned = std::make_unique<ScriptClock>(start, platform::SystemClock().now().boot_id);
+    auto owned = std::make_unique<ScriptClock>(start);
     manual = owned.get();
     clock = std::move(owned);
   } else {

@@ -27,6 +27,7 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
       {"scan", Kind::scan},     {"scan-pass", Kind::scan_pass}, {"replay", Kind::replay},     {"type", Kind::type},
       {"type-pass", Kind::type_pass}, {"tap", Kind::tap},         {"advance", Kind::advance},
       {"language", Kind::language}, {"shot", Kind::shot},           {"wait-sync", Kind::wait_sync},
+      {"at", Kind::at},             {"wait-learned", Kind::wait_learned},
   };
   std::vector<ScriptStep> steps;
   int number = 0;
@@ -45,7 +46,9 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
     const auto* known = std::ranges::find_if(kVerbs, [&](const auto& v) { return v.first == verb; });
     if (known == std::end(kVerbs))
       return fail(Errc::invalid_input, fmt::format("{}: unknown step '{}' (scan, scan-pass, replay, type, "
-                                                   "type-pass, tap, advance, language, shot, wait-sync)", where(), verb));
+                                                   "type-pass, tap, advance, at, language, shot, wait-sync, "
+                                                   "wait-learned)",
+                                                   where(), verb));
     ScriptStep step{known->second, std::string(argument), Millis{0}, number};
     if (step.kind == Kind::wait_sync) {
       step.duration = kDefaultWaitSync;
@@ -59,6 +62,23 @@ Result<std::vector<ScriptStep>> parse_script(std::string_view text, std::string_
     }
     if (step.argument.empty())
       return fail(Errc::invalid_input, fmt::format("{}: '{}' needs an argument", where(), verb));
+    if (step.kind == Kind::at) {
+      if (!parse_utc(step.argument, step.time))
+        return fail(Errc::invalid_input, fmt::format("{}: '{}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", where(),
+                                                     step.argument));
+    }
+    if (step.kind == Kind::wait_learned) {
+      std::string_view count = argument.substr(0, argument.find(' '));
+      auto [end, error] = std::from_chars(count.data(), count.data() + count.size(), step.count);
+      if (error != std::errc{} || end != count.data() + count.size() || step.count == 0)
+        return fail(Errc::invalid_input, fmt::format("{}: wait-learned needs a number of events from 1", where()));
+      step.duration = kDefaultWaitSync;
+      if (count.size() < argument.size()) {
+        auto d = parse_duration(argument.substr(count.size() + 1));
+        if (!d) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), d.error().message));
+        step.duration = *d;
+      }
+    }
     if (step.kind == Kind::advance) {
       auto d = parse_duration(argument);
       if (!d) return fail(Errc::invalid_input, fmt::format("{}: {}", where(), d.error().message));

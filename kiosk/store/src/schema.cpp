@@ -146,6 +146,33 @@ CREATE TABLE feedback (
   day TEXT NOT NULL
 );
 )sql"},
+    Migration{
+        "the site's other doors",
+        R"sql(
+-- What the site's other doors recorded and coordinators corrected, as the site feed
+-- relayed it: the ledger learns it like the kiosk's own events, at start too. Never
+-- uploaded; purged with the kiosk's own uploaded events. row_id is arrival order.
+CREATE TABLE site_events (
+  row_id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE CHECK (event_id <> ''),
+  device_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('checkin', 'checkout', 'shift_start', 'shift_end',
+                                     'anonymous_checkin', 'walk_in', 'undo')),
+  session_id TEXT NOT NULL,
+  shift_id TEXT NOT NULL,
+  pass_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  walk_in_name TEXT NOT NULL,
+  undoes_event_id TEXT NOT NULL,
+  shift_duration_ms INTEGER NOT NULL,
+  wall_time_ms INTEGER NOT NULL,
+  monotonic_ms INTEGER NOT NULL,
+  boot_id TEXT NOT NULL,
+  flags INTEGER NOT NULL
+);
+CREATE INDEX site_events_wall_time ON site_events (wall_time_ms);
+)sql"},
 };
 
 }  // namespace

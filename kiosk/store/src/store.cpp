@@ -32,7 +32,8 @@ Result<void> configure_for_writing(Connection& db) {
                  "configuring the connection");
 }
 
-// Reads one row of the event_rows view (see schema.cpp for the column order).
+}  // namespace
+
 Result<AttendanceEvent> read_event(const Query& row) {
   AttendanceEvent event;
   event.event_id = row.text(1);
@@ -56,6 +57,8 @@ Result<AttendanceEvent> read_event(const Query& row) {
   event.flags = static_cast<std::uint32_t>(row.int64(15));
   return event;
 }
+
+namespace {
 
 // Runs a query over event_rows and returns its events in the order of the rows.
 template <class... Args>
@@ -315,13 +318,19 @@ Result<OutboxCounts> Store::outbox_counts() {
 Result<std::int64_t> Store::purge_uploaded_before(WallTime cutoff) {
   if (!impl_) return closed_store();
   Connection& db = impl_->db;
-  // One statement, so atomic; the outbox rows go with their events (ON DELETE CASCADE).
-  auto purged = db.run(
-      "DELETE FROM attendance_log WHERE wall_time_ms < ?1 "
-      "AND event_id IN (SELECT event_id FROM outbox WHERE state = 'uploaded')",
-      "purging uploaded events", to_millis(cutoff));
-  if (!purged) return std::unexpected(purged.error());
-  return db.changes();
+  return sqlite::in_transaction(db, "purging uploaded events", [&]() -> Result<std::int64_t> {
+    // The outbox rows go with their events (ON DELETE CASCADE).
+    auto purged = db.run(
+        "DELETE FROM attendance_log WHERE wall_time_ms < ?1 "
+        "AND event_id IN (SELECT event_id FROM outbox WHERE state = 'uploaded')",
+        "purging uploaded events", to_millis(cutoff));
+    if (!purged) return std::unexpected(purged.error());
+    const std::int64_t own = db.changes();
+    auto others = db.run("DELETE FROM site_events WHERE wall_time_ms < ?1", "purging other doors' events",
+                         to_millis(cutoff));
+    if (!others) return std::unexpected(others.error());
+    return own;
+  });
 }
 
 // --- health ---

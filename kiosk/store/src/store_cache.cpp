@@ -338,6 +338,8 @@ Result<void> Store::apply_download(const DownloadedChanges& changes) {
     }
     if (changes.site_name)
       if (auto written = write_setting(db, kSiteNameSetting, *changes.site_name, doing); !written) return written;
+    if (changes.device_name)
+      if (auto written = write_setting(db, kDeviceNameSetting, *changes.device_name, doing); !written) return written;
     return write_setting(db, kSyncCursorSetting, changes.cursor, doing);
   });
 }

@@ -77,6 +77,23 @@ std::string outcome_words(const Canvas& c, const std::string& code) {
   return code;  // an outcome this build has no words for: the code is still useful to staff
 }
 
+float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::string& detail, float x, float y,
+               float w, Color face, Color ink);
+
+// A button per session, one under the other; answers the height used.
+float session_choice_buttons(Canvas& c, const std::string& prefix, const std::vector<SessionCard>& sessions,
+                             Intent::Kind kind, float x, float y, float w) {
+  const float y0 = y;
+  const float h = session_button_height(c);
+  for (const auto& card : sessions) {
+    if (session_button(c, prefix + card.id, {x, y, std::min(w, c.u * 22), h}, card, false)) c.emit({kind, card.id});
+    y += h + c.g * 0.5f;
+  }
+  return y - y0;
+}
+
+float draw_recent_tab(Canvas& c, ImVec2 o, float w);
+
 float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
   const Theme& th = c.theme;
   const auto& admin = c.view.admin;
@@ -95,7 +112,8 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
   for (const auto& card : admin.sessions) {
     const bool names_allowed = !card.discreet && !admin.discreet_mode;
     const std::string title = session_title(c, card);
-    const std::string count = c.f("admin.sessions.count", {{"count", std::to_string(card.checked_in)}});
+    const std::string count = c.f(card.is_shift ? "admin.sessions.on_shift" : "admin.sessions.count",
+                                  {{"count", std::to_string(card.checked_in)}});
     const std::string details = session_details(c, card) + (session_details(c, card).empty() ? "" : " · ") + count;
     const float text_w = w - sw - names_w - 4 * c.g;
     const float rh = row_height(c, details, text_w);
@@ -124,7 +142,14 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
     if (showing && names_allowed) {
       std::string names;
       for (const auto& name : admin.names) names += (names.empty() ? "" : ", ") + name;
-      if (names.empty()) names = c.t("admin.sessions.no_names");
+      // Everyone the count counts: the named, then those nobody here can name.
+      if (admin.names_pass_holders > 0)
+        names += (names.empty() ? "" : ", ") +
+                 c.f("admin.sessions.pass_holders", {{"count", std::to_string(admin.names_pass_holders)}});
+      if (admin.names_anonymous > 0)
+        names += (names.empty() ? "" : ", ") +
+                 c.f("admin.sessions.anonymous", {{"count", std::to_string(admin.names_anonymous)}});
+      if (names.empty()) names = c.t(card.is_shift ? "admin.sessions.no_one_on_shift" : "admin.sessions.no_names");
       const float nh = c.measure(c.fonts.body, names, w - 2 * pad).y + 2 * pad;
       const Rect box{o.x + c.u, y, w - c.u, nh};
       c.fill(box, th.surface);
@@ -143,7 +168,97 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
     y += c.text(c.fonts.button, line, ImVec2(o.x, y), w, th.text, th.background);
     if (!note.reason.empty())
       y += c.text(c.fonts.small, note.reason, ImVec2(o.x + c.u, y), w - c.u, th.text_muted, th.background);
+    if (note.let_in_done) {
+      y += c.g * 0.3f + c.text(c.fonts.body, c.t("admin.refusals.let_in_done"), ImVec2(o.x + c.u, y), w - c.u, th.text,
+                               th.background);
+    } else if (!note.let_in.empty() && admin.let_in_asked == note.id) {
+      y += c.g * 0.3f + c.text(c.fonts.body, c.t("admin.refusals.let_in_where"), ImVec2(o.x + c.u, y), w - c.u, th.text,
+                               th.background) +
+           c.g * 0.3f;
+      y += session_choice_buttons(c, "let_in_to:", note.let_in, Intent::Kind::let_in_to_session, o.x + c.u, y, w - c.u);
+    } else if (!note.let_in.empty()) {
+      const std::string label = c.t("admin.refusals.let_in");
+      const float bw = std::min(w - c.u, std::max(c.T * 3, c.measure(c.fonts.button, label).x + c.u * 2));
+      y += c.g * 0.3f;
+      if (c.button("let_in:" + note.id, {o.x + c.u, y, bw, c.T}, label)) c.emit({Intent::Kind::let_in, note.id});
+      y += c.T;
+    }
     y += c.g;
+  }
+  return y - o.y;
+}
+
+// A check-in at this site as the Recent list words it: never a name in a discreet program.
+std::string recent_line(const Canvas& c, const RecentCheckIn& r) {
+  std::string who;
+  if (r.kind == EventKind::anonymous_checkin) who = c.t("admin.recent.anonymous");
+  else if (!r.who.empty()) who = r.kind == EventKind::walk_in ? r.who + " (" + c.t("admin.recent.walk_in") + ")" : r.who;
+  else who = c.t(r.kind == EventKind::walk_in ? "admin.recent.walk_in" : "admin.recent.pass_holder");
+  std::string line = r.time + " · ";
+  line += r.session.empty() ? c.t("admin.recent.group") : who + " · " + r.session;
+  if (!r.here) line += " · " + c.t("admin.recent.other_door");
+  if (r.by_staff) line += " · " + c.t("admin.recent.by_staff");
+  return line;
+}
+
+float draw_recent_tab(Canvas& c, ImVec2 o, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  float y = o.y;
+  y += heading(c, c.t("admin.recent.title"), c.t("admin.recent.detail"), o.x, y, w);
+  if (!admin.correction_note.empty()) {
+    const std::string note = admin.correction_note.starts_with("admin.") ? c.t(admin.correction_note) : admin.correction_note;
+    y += note_box(c, Icon::info, note, "", o.x, y, w, th.surface, th.surface_text) + c.g;
+  }
+  if (admin.recent.empty())
+    y += c.text(c.fonts.body, c.t("admin.recent.none"), ImVec2(o.x, y), w, th.text, th.background) + c.g;
+  const float pad = std::round(c.u * 0.5f);
+  const std::string undo = c.t("admin.recent.undo"), move = c.t("admin.recent.move");
+  const float bw = std::max({c.T * 1.8f, c.measure(c.fonts.button, undo).x + c.u * 1.5f,
+                             c.measure(c.fonts.button, move).x + c.u * 1.5f});
+  // Narrow screens put the buttons under the words.
+  const bool beside = w - 2 * bw - 3 * pad >= c.u * 10;
+  for (const auto& r : admin.recent) {
+    const std::string line = recent_line(c, r);
+    const float text_w = beside ? w - 2 * bw - 4 * pad : w - 2 * pad;
+    const float line_h = c.measure(c.fonts.body, line, text_w).y;
+    const float rh = beside ? std::max(c.T, line_h) + 2 * pad : line_h + c.T + 3 * pad;
+    const Rect row{o.x, y, w, rh};
+    c.fill(row, th.surface);
+    c.outline(row, th.border, 1.f);
+    c.push_background(th.surface);
+    c.text(c.fonts.body, line, ImVec2(row.x + pad, beside ? row.y + (rh - line_h) / 2 : row.y + pad), text_w,
+           th.surface_text, th.surface);
+    c.pop_background();
+    const float by = beside ? row.y + (rh - c.T) / 2 : row.y + 2 * pad + line_h;
+    const float bx = beside ? row.right() - 2 * bw - 1.5f * pad : row.x + pad;
+    if (c.button("undo:" + r.event_id, {bx, by, bw, c.T}, undo)) c.emit({Intent::Kind::undo_checkin, r.event_id});
+    if (c.button("move:" + r.event_id, {bx + bw + pad, by, bw, c.T}, move)) c.emit({Intent::Kind::move_checkin, r.event_id});
+    y += rh + c.g * 0.5f;
+    if (admin.undo_asked == r.event_id) {
+      const std::string yes = c.t("admin.recent.undo_confirm"), keep = c.t("admin.recent.keep");
+      const float yw = std::min(w, c.measure(c.fonts.button, yes).x + c.u * 2);
+      const float kw = std::max(c.T * 1.8f, c.measure(c.fonts.button, keep).x + c.u * 2);
+      if (c.button("undo_confirm:" + r.event_id, {o.x + c.u, y, yw, c.T}, yes, ButtonStyle::primary))
+        c.emit({Intent::Kind::confirm_undo, r.event_id});
+      const bool fits = c.u + yw + c.g + kw <= w;
+      const Rect keep_r = fits ? Rect{o.x + c.u + yw + c.g, y, kw, c.T} : Rect{o.x + c.u, y + c.T + c.g, kw, c.T};
+      if (c.button("undo_keep:" + r.event_id, keep_r, keep)) c.emit({Intent::Kind::cancel_staff_step});
+      y += (fits ? c.T : 2 * c.T + c.g) + c.g;
+    }
+    if (admin.move_asked == r.event_id) {
+      y += c.text(c.fonts.body, c.t("admin.recent.move_where"), ImVec2(o.x + c.u, y), w - c.u, th.text, th.background) +
+           c.g * 0.3f;
+      if (admin.move_to.empty())
+        y += c.text(c.fonts.body, c.t("admin.recent.no_other_session"), ImVec2(o.x + c.u, y), w - c.u, th.text_muted,
+                    th.background) +
+             c.g * 0.3f;
+      y += session_choice_buttons(c, "move_to:", admin.move_to, Intent::Kind::move_to_session, o.x + c.u, y, w - c.u);
+      const std::string cancel = c.t("common.cancel");
+      const float cw = std::max(c.T * 2, c.measure(c.fonts.button, cancel).x + c.u * 2);
+      if (c.button("move_cancel", {o.x + c.u, y, cw, c.T}, cancel)) c.emit({Intent::Kind::cancel_staff_step});
+      y += c.T + c.g;
+    }
   }
   return y - o.y;
 }
@@ -212,6 +327,41 @@ float draw_enrolment(Canvas& c, float x, float y, float w) {
   return y - y0 + c.g;
 }
 
+// Naming the kiosk: the name so far, the keyboard, Save and Cancel.
+float draw_naming(Canvas& c, float x, float y, float w) {
+  const Theme& th = c.theme;
+  const auto& admin = c.view.admin;
+  const float y0 = y;
+  y += c.text(c.fonts.small, c.t("admin.sync.name_hint"), ImVec2(x, y), w, th.text_muted, th.background) + c.g * 0.5f;
+  const std::string save = c.t("admin.sync.save_name"), cancel = c.t("common.cancel");
+  const float icon_room = std::min(c.u * 1.3f, c.T * 0.6f) + c.g;
+  const float sw = std::max(c.T * 2, c.measure(c.fonts.button, save).x + icon_room + c.u * 2);
+  const float cw = std::max(c.T * 2, c.measure(c.fonts.button, cancel).x + c.u * 2);
+  const bool one_row = w - sw - cw - 2 * c.g >= c.u * 8;
+  const float field_w = one_row ? w - sw - cw - 2 * c.g : w;
+  const Rect field{x, y, field_w, c.T};
+  c.fill(field, th.surface);
+  c.outline(field, th.primary, th.border_width * 1.5f);
+  c.push_background(th.surface);
+  const float pad = std::round(c.u * 0.6f);
+  c.text_in({c.fonts.body, c.fonts.small}, admin.naming_text, {field.x + pad, field.y, field.w - 2 * pad, field.h},
+            th.surface_text, th.surface, Align::left, true);
+  c.pop_background();
+  const float by = one_row ? y : y + c.T + c.g;
+  const float bx = one_row ? field.right() + c.g : x;
+  if (c.button("cancel_name", {bx, by, cw, c.T}, cancel)) c.emit({Intent::Kind::cancel_staff_step});
+  if (c.button("save_name", {bx + cw + c.g, by, sw, c.T}, save, ButtonStyle::primary, Icon::check,
+               !admin.naming_text.empty()))
+    c.emit({Intent::Kind::save_name});
+  y = by + c.T + c.g;
+  const float gap = std::round(std::max(6.f, c.u * 0.22f));
+  const float key_w = std::floor((std::min(w, c.u * 36) - 9 * gap) / 10);
+  const float key_h = std::max(kMinTouchTarget, std::min(key_w * 0.8f, c.T));
+  draw_keyboard(c, {x, y, 10 * key_w + 9 * gap, 4 * key_h + 3 * gap}, key_w, key_h, gap, admin.naming_shifted);
+  y += 4 * key_h + 3 * gap + c.g;
+  return y - y0;
+}
+
 float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
   const Theme& th = c.theme;
   const auto& admin = c.view.admin;
@@ -259,6 +409,23 @@ float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
              admin.enrol != EnrolStep::enrolling, can_sync ? ButtonStyle::normal : ButtonStyle::primary);
     if (x > o.x) y += c.T + c.g;
     y += draw_enrolment(c, o.x, y, w);
+  }
+
+  // The kiosk's name: how coordinators tell this door from the others.
+  if (admin.naming) return y - o.y + draw_naming(c, o.x, y, w);
+  {
+    const std::string name_line = admin.device_name.empty() ? c.t("admin.sync.no_name")
+                                                             : c.f("admin.sync.name", {{"name", admin.device_name}});
+    const std::string rename = c.t("admin.sync.rename");
+    const float bw = std::min(w, std::max(c.T * 3, c.measure(c.fonts.button, rename).x + c.u * 2));
+    const bool beside = w - bw - c.g >= c.u * 10;
+    const float tw = beside ? w - bw - c.g : w;
+    const float th_ = c.measure(c.fonts.button, name_line, tw).y;
+    c.text(c.fonts.button, name_line, ImVec2(o.x, y + (beside ? std::max(0.f, (c.T - th_) / 2) : 0)), tw, th.text,
+           th.background);
+    const float by = beside ? y : y + th_ + c.g * 0.5f;
+    if (c.button("rename", {beside ? o.x + tw + c.g : o.x, by, bw, c.T}, rename)) c.emit({Intent::Kind::start_naming});
+    y = by + c.T + c.g;
   }
 
   // The facts, one per line.
@@ -472,11 +639,12 @@ void draw_admin(Canvas& c) {
   }
 
   // Tabs.
-  static constexpr std::array<std::pair<AdminTab, const char*>, 4> kTabs = {{{AdminTab::sessions, "sessions"},
+  static constexpr std::array<std::pair<AdminTab, const char*>, 5> kTabs = {{{AdminTab::sessions, "sessions"},
+                                                                              {AdminTab::recent, "recent"},
                                                                               {AdminTab::sync, "sync"},
                                                                               {AdminTab::export_data, "export"},
                                                                               {AdminTab::settings, "settings"}}};
-  const float tab_w = (w - 3 * c.g) / 4;
+  const float tab_w = (w - 4 * c.g) / 5;
   for (std::size_t i = 0; i < kTabs.size(); ++i) {
     const auto [tab, key] = kTabs[i];
     const bool current = admin.tab == tab;
@@ -496,6 +664,7 @@ void draw_admin(Canvas& c) {
   float h = 0;
   switch (admin.tab) {
     case AdminTab::sessions: h = draw_sessions_tab(c, o, cw); break;
+    case AdminTab::recent: h = draw_recent_tab(c, o, cw); break;
     case AdminTab::sync: h = draw_sync_tab(c, o, cw); break;
     case AdminTab::export_data: h = draw_export_tab(c, o, cw); break;
     case AdminTab::settings: h = draw_settings_tab(c, o, cw); break;

@@ -131,6 +131,9 @@ void draw_ready(Canvas& c);
 void draw_result(Canvas& c);
 void draw_choose(Canvas& c);
 void draw_no_pass(Canvas& c);
+// The large on-screen keyboard (letters for English and Spanish names): keys emit
+// type_text, erase_text and toggle_shift. Four rows of ten key units in `kb`.
+void draw_keyboard(Canvas& c, Rect kb, float key_w, float key_h, float gap, bool shifted);
 void draw_feedback(Canvas& c);
 void draw_pin(Canvas& c);
 void draw_admin(Canvas& c);

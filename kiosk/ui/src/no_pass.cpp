@@ -29,8 +29,9 @@ const std::array<std::vector<Key>, 4> kRows = {{
      {"ü", "ü", "Ü"}, {"-", "-", "-"}, {"'", "'", "'"}, {"space", " ", " ", 2.f}},
 }};
 
-void draw_keyboard(Canvas& c, Rect kb, float key_w, float key_h, float gap) {
-  const bool shifted = c.view.no_pass.shifted;
+}  // namespace
+
+void draw_keyboard(Canvas& c, Rect kb, float key_w, float key_h, float gap, bool shifted) {
   for (std::size_t row = 0; row < kRows.size(); ++row) {
     float x = kb.x;
     const float y = kb.y + static_cast<float>(row) * (key_h + gap);
@@ -54,8 +55,6 @@ void draw_keyboard(Canvas& c, Rect kb, float key_w, float key_h, float gap) {
     }
   }
 }
-
-}  // namespace
 
 void draw_no_pass(Canvas& c) {
   const Theme& th = c.theme;
@@ -158,7 +157,7 @@ void draw_no_pass(Canvas& c) {
     c.emit({Intent::Kind::confirm_walk_in});
   y = by + c.T + c.g * 1.5f;
 
-  draw_keyboard(c, {x0, y, w, kb_h}, key_w, key_h, kgap);
+  draw_keyboard(c, {x0, y, w, kb_h}, key_w, key_h, kgap, np.shifted);
 }
 
 }  // namespace checkin::ui

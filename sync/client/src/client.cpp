@@ -15,6 +15,7 @@
 #include "checkin/sync/changes.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "http.hpp"
 #include "settings.hpp"
 
@@ -158,12 +159,41 @@ Result<void> Credentials::save(store::Store& store) const {
 
 // --- enrolment ---
 
+namespace {
+
+// Before a new enrolment replaces them: the outbox up with the old credentials, while
+// they still work. What does not go up is vouched for by the enrol request instead.
+void flush_with_old_credentials(store::Store& store, const Credentials& old, const Clock& clock,
+                                const ClientOptions& options) {
+  auto counts = store.outbox_counts();
+  if (!counts || counts->pending == 0) return;
+  SyncClient client(store, old, clock, options);
+  if (auto flushed = client.sync_once(); flushed)
+    log_info(kLog, "before enrolling again: {} events sent as device {}", flushed->uploaded, old.device_id);
+  else
+    log_warn(kLog, "before enrolling again: the outbox could not go up as device {} ({}); the new enrolment vouches for it",
+             old.device_id, flushed.error().error.message);
+}
+
+}  // namespace
+
 Result<Credentials> enrol(const EnrolmentCode& code, std::string_view device_name, store::Store& store,
                           const Clock& clock, const ClientOptions& options) {
   auto http = http_for(code.server_url, code.cert_sha256, options, clock);
   if (!http) return std::unexpected(http.error());
 
+  auto previous = Credentials::load(store);
+  if (!previous) return std::unexpected(previous.error());
+  if (*previous) flush_with_old_credentials(store, **previous, clock, options);
+  auto local_id = store.get_setting(settings::kLocalDeviceId);
+  if (!local_id) return std::unexpected(local_id.error());
+
   EnrolRequest request{code.token, std::string(device_name), CHECKIN_VERSION};
+  request.local_device_id = local_id->value_or("");
+  if (*previous) {
+    request.previous_device_id = (*previous)->device_id;
+    request.previous_device_token = (*previous)->device_token;
+  }
   auto response = (*http)->send(detail::HttpRequest{"POST", std::string(api::kEnrol), to_json(request), ""});
   if (!response) return std::unexpected(response.error());
   switch (classify(response->status)) {
@@ -185,18 +215,22 @@ Result<Credentials> enrol(const EnrolmentCode& code, std::string_view device_nam
   std::vector<store::PublicKeyRecord> keys;
   for (const auto& key : enrolled->public_keys) keys.push_back({key.key_id, key.public_key});
   if (auto saved = store.save_public_keys(keys); !saved) return std::unexpected(saved.error());
-  if (auto saved = store.set_setting(store::kSiteNameSetting, enrolled->site.name); !saved)
-    return std::unexpected(saved.error());
-  // A new device starts its changes feed from scratch: the old cursor belonged to the old id.
-  if (auto saved = store.set_setting(store::kSyncCursorSetting, ""); !saved) return std::unexpected(saved.error());
+  // A new device starts its feeds from scratch: the old cursors belonged to the old id.
+  for (auto [key, value] : {std::pair{store::kSiteNameSetting, std::string_view(enrolled->site.name)},
+                            std::pair{store::kDeviceNameSetting, std::string_view(enrolled->device_name)},
+                            std::pair{store::kDeviceNamePendingSetting, std::string_view()},
+                            std::pair{store::kSyncCursorSetting, std::string_view()},
+                            std::pair{store::kSiteFeedCursorSetting, std::string_view()}})
+    if (auto saved = store.set_setting(key, value); !saved) return std::unexpected(saved.error());
 
   Credentials credentials{code.server_url, enrolled->device_id, enrolled->device_token, code.cert_sha256};
   if (auto saved = credentials.save(store); !saved) return std::unexpected(saved.error());
   const Millis offset = offset_of(*response, enrolled->server_time);
   if (auto saved = store.set_setting(settings::kClockOffset, std::to_string(offset.count())); !saved)
     return std::unexpected(saved.error());
-  log_info(kLog, "enrolled as device {} at site {} ({} pass keys, clock offset {} ms)", credentials.device_id,
-           enrolled->site.id, keys.size(), offset.count());
+  log_info(kLog, "enrolled as device {} at site {} ({} pass keys, clock offset {} ms){}", credentials.device_id,
+           enrolled->site.id, keys.size(), offset.count(),
+           *previous ? fmt::format(", replacing device {}", (*previous)->device_id) : std::string());
   return credentials;
 }
 
@@ -383,6 +417,7 @@ struct SyncClient::Impl {
     std::optional<std::vector<KeyEntry>> keys;
     std::map<std::string, std::string> central;
     std::optional<Site> site;
+    std::string device_name;
     std::string cursor = start_cursor;
 
     for (std::int64_t pages = 0;; ++pages) {
@@ -432,6 +467,7 @@ struct SyncClient::Impl {
       if (!page->public_keys.empty()) keys = page->public_keys;
       for (const auto& [key, value] : page->settings) central[key] = value;
       if (!page->site.id.empty() || !page->site.name.empty()) site = page->site;
+      if (!page->device_name.empty()) device_name = page->device_name;
       cursor = page->next_cursor;
       if (!page->has_more) break;
       if (cancelled()) return failure(Errc::unavailable, "sync is stopping");
@@ -470,12 +506,66 @@ struct SyncClient::Impl {
       changed = changed || it == known_settings->end() || it->second != site->name;
       round.site_name = site->name;
     }
+    if (!device_name.empty()) {
+      auto it = known_settings->find(std::string(store::kDeviceNameSetting));
+      changed = changed || it == known_settings->end() || it->second != device_name;
+      round.device_name = device_name;
+    }
     round.cursor = cursor;
 
     if (auto applied = store.apply_download(round); !applied) return failure(applied.error());
     report.caches_changed = changed;
     report.full_resync = full_resync;
     return {};
+  }
+
+  // --- the kiosk's name, when staff changed it on the admin screen ---
+
+  std::expected<void, SyncFailure> send_name() {
+    auto pending = store.get_setting(store::kDeviceNamePendingSetting);
+    if (!pending) return failure(pending.error());
+    if (!*pending || (*pending)->empty()) return {};
+    auto response = call("POST", api::device_name(credentials.device_id), to_json(DeviceName{**pending}));
+    if (!response) return std::unexpected(response.error());
+    switch (classify(response->status)) {
+      case Verdict::ok: break;
+      case Verdict::refused:
+        // A name the server will not take is not worth failing every pass for.
+        log_warn(kLog, "the kiosk's new name was refused: {}", server_says(*response));
+        break;
+      default: return std::unexpected(failure_for(*response, "sending the kiosk's name"));
+    }
+    if (auto cleared = store.set_setting(store::kDeviceNamePendingSetting, ""); !cleared) return failure(cleared.error());
+    return {};
+  }
+
+  // --- the site feed ---
+
+  std::expected<std::int64_t, SyncFailure> follow_site(std::chrono::seconds wait) {
+    std::int64_t learned = 0;
+    for (std::int64_t pages = 0;; ++pages) {
+      if (pages >= kMaxPagesPerRound)
+        return failure(Errc::unavailable, fmt::format("reading the site feed: more than {} pages", kMaxPagesPerRound));
+      if (!http) return failure(http.error());
+      auto cursor = store.get_setting(store::kSiteFeedCursorSetting);
+      if (!cursor) return failure(cursor.error());
+      std::string path = api::site_feed(credentials.device_id) + "?wait=" + std::to_string(pages == 0 ? wait.count() : 0);
+      if (*cursor && !(*cursor)->empty()) path += "&cursor=" + (*http)->escape(**cursor);
+      if (cancelled()) return failure(Errc::unavailable, "sync is stopping");
+      detail::HttpRequest request{"GET", std::move(path), "", credentials.device_token,
+                                  pages == 0 ? std::chrono::duration_cast<Millis>(wait) : Millis{0}};
+      auto response = (*http)->send(request);
+      if (!response) return failure(response.error());
+      if (classify(response->status) != Verdict::ok) return std::unexpected(failure_for(*response, "reading the site feed"));
+      auto page = parse_site_feed_page(response->body);
+      if (!page)
+        return failure(Errc::unavailable, fmt::format("reading the site feed: the answer is malformed: {}",
+                                                      page.error().message));
+      auto kept = store.learn_site_events(page->events, page->next_cursor);
+      if (!kept) return failure(kept.error());
+      learned += *kept;
+      if (!page->has_more) return learned;
+    }
   }
 
   std::expected<SyncReport, SyncFailure> pass() {
@@ -488,7 +578,11 @@ struct SyncClient::Impl {
     const WallTime now = clock.now().wall;
     if (auto purged = store.purge_uploaded_before(now - options.keep_uploaded); !purged)
       return failure(purged.error());
+    if (auto renamed = send_name(); !renamed) return std::unexpected(renamed.error());
     if (auto downloaded = download(); !downloaded) return std::unexpected(downloaded.error());
+    auto learned = follow_site(std::chrono::seconds{0});
+    if (!learned) return std::unexpected(learned.error());
+    report.site_events = *learned;
 
     if (offset) {
       report.clock_offset = *offset;
@@ -507,6 +601,11 @@ SyncClient::SyncClient(store::Store& store, Credentials credentials, const Clock
 SyncClient::~SyncClient() = default;
 
 std::expected<SyncReport, SyncFailure> SyncClient::sync_once() { return impl_->pass(); }
+
+std::expected<std::int64_t, SyncFailure> SyncClient::follow_site(std::chrono::seconds wait) {
+  if (!impl_->http) return failure(impl_->http.error());
+  return impl_->follow_site(wait);
+}
 
 std::expected<void, SyncFailure> SyncClient::roll_token() {
   auto response = impl_->call("POST", api::token_roll(impl_->credentials.device_id), protocol_body());

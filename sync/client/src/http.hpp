@@ -27,6 +27,7 @@ struct HttpRequest {
   std::string path;         // with the query string, already escaped
   std::string body;         // POST only, JSON
   std::string bearer;       // empty: no Authorization header
+  Millis extra_time{0};     // a long poll: the server may hold the answer this much longer
 };
 
 struct HttpResponse {

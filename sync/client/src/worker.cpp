@@ -20,7 +20,7 @@ bool same(const SyncStatus& a, const SyncStatus& b) {
   return a.state == b.state && a.device_id == b.device_id && a.server_url == b.server_url &&
          a.last_success == b.last_success && a.clock_offset == b.clock_offset && a.last_error == b.last_error &&
          a.pending == b.pending && a.dead_letters == b.dead_letters && a.next_attempt == b.next_attempt &&
-         a.caches_version == b.caches_version;
+         a.caches_version == b.caches_version && a.site_version == b.site_version && a.passes == b.passes;
 }
 
 }  // namespace
@@ -37,6 +37,7 @@ struct SyncWorker::Impl {
   bool stopping = false;                      // guarded by mutex
   bool nudged = false;                        // guarded by mutex
   std::optional<EnrolmentCode> enrol_request;  // guarded by mutex
+  bool credentials_changed = false;           // guarded by mutex: the feed thread starts over
   SyncStatus status;                          // guarded by mutex
 
   // Owned by the worker thread only.
@@ -46,12 +47,14 @@ struct SyncWorker::Impl {
   bool needs_enrolment = false;
   SteadyClock::time_point due = SteadyClock::now();  // the next pass
 
-  std::thread thread;  // last: starts once everything above exists
+  std::thread thread;       // passes: upload, download, catch up with the site feed
+  std::thread feed_thread;  // the site feed's long poll; last: both start once everything above exists
 
   Impl(std::filesystem::path db, const Clock& c, WorkerOptions o, std::function<void()> change)
       : database(std::move(db)), clock(c), options(std::move(o)), on_change(std::move(change)) {
     options.client.cancel = &cancel;
     thread = std::thread([this] { run(); });
+    if (options.site_wait.count() > 0) feed_thread = std::thread([this] { follow_site(); });
   }
 
   ~Impl() {
@@ -59,9 +62,10 @@ struct SyncWorker::Impl {
       std::lock_guard lock(mutex);
       stopping = true;
     }
-    cancel = true;  // aborts a transfer in flight
+    cancel = true;  // aborts the transfers in flight
     wake.notify_all();
     if (thread.joinable()) thread.join();
+    if (feed_thread.joinable()) feed_thread.join();
   }
 
   // Changes the status under the lock; wakes the UI only when something changed.
@@ -106,6 +110,64 @@ struct SyncWorker::Impl {
       s.device_id = credentials.device_id;
       s.server_url = credentials.server_url;
     });
+    {
+      std::lock_guard lock(mutex);
+      credentials_changed = true;
+    }
+    wake.notify_all();
+  }
+
+  // --- the site feed's thread ---
+
+  // Sleeps until `until`, waking early to stop or when the credentials changed.
+  bool feed_wait(SteadyClock::time_point until) {
+    std::unique_lock lock(mutex);
+    wake.wait_until(lock, until, [&] { return stopping || credentials_changed; });
+    return !stopping;
+  }
+
+  // A long poll after another, each with what the last one left: a check-in at another
+  // door lands here about as fast as the network carries it. Its own store connection and
+  // client, since a long poll holds its connection while passes go on.
+  void follow_site() {
+    std::optional<store::Store> feed_store;
+    std::unique_ptr<SyncClient> feed;
+    Backoff feed_backoff;
+    while (true) {
+      {
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+        if (std::exchange(credentials_changed, false)) feed.reset();
+      }
+      if (!feed) {
+        if (!feed_store) {
+          auto opened = store::Store::open(database.string());
+          if (opened) feed_store.emplace(std::move(*opened));
+        }
+        auto credentials = feed_store ? Credentials::load(*feed_store) : Result<std::optional<Credentials>>{};
+        if (!feed_store || !credentials || !*credentials) {
+          // Not enrolled yet (or the store will not open): wait for an enrolment.
+          if (!feed_wait(SteadyClock::now() + std::chrono::seconds{30})) return;
+          continue;
+        }
+        feed = std::make_unique<SyncClient>(*feed_store, **credentials, clock, options.client);
+      }
+      auto learned = feed->follow_site(options.site_wait);
+      if (learned) {
+        feed_backoff.reset();
+        if (*learned > 0) publish([](SyncStatus& s) { ++s.site_version; });
+        continue;
+      }
+      const SyncFailure& failure = learned.error();
+      if (failure.error.code == Errc::unauthorized) {
+        feed.reset();  // a new enrolment brings new credentials
+        if (!feed_wait(SteadyClock::now() + std::chrono::minutes{5})) return;
+        continue;
+      }
+      const Millis delay = feed_backoff.next(failure.retry_after);
+      log_info(kLog, "site feed: {}; again in {} ms", failure.error.message, delay.count());
+      if (!feed_wait(SteadyClock::now() + delay)) return;
+    }
   }
 
   // Opens the store and reads what earlier runs left. False: try again later.
@@ -184,17 +246,20 @@ struct SyncWorker::Impl {
     if (result) {
       backoff.reset();
       due = SteadyClock::now() + options.interval;
-      log_info(kLog, "pass: {} uploaded, {} dead letters, {} feedback, {} pages{}{}, {} bytes down, clock offset {} ms, {} ms",
+      log_info(kLog, "pass: {} uploaded, {} dead letters, {} feedback, {} pages{}{}, {} other doors' events, {} bytes down, "
+               "clock offset {} ms, {} ms",
                result->uploaded, result->dead_letters, result->feedback, result->pages,
                result->full_resync ? " (full resync)" : "", result->caches_changed ? " (caches changed)" : "",
-               result->bytes_down, result->clock_offset.count(), ms);
+               result->site_events, result->bytes_down, result->clock_offset.count(), ms);
       publish([&](SyncStatus& s) {
+        ++s.passes;
         s.state = SyncState::synced;
         s.last_success = now;
         s.clock_offset = result->clock_offset;
         s.last_error.clear();
         s.next_attempt = now + options.interval;
         if (result->caches_changed) ++s.caches_version;
+        if (result->site_events > 0) ++s.site_version;
       });
       return;
     }
@@ -205,6 +270,7 @@ struct SyncWorker::Impl {
       needs_enrolment = true;
       log_warn(kLog, "pass refused after {} ms, the kiosk must be enrolled again: {}", ms, failure.error.message);
       publish([&](SyncStatus& s) {
+        ++s.passes;
         s.state = SyncState::needs_enrolment;
         s.last_error = failure.error.message;
         s.next_attempt.reset();
@@ -216,6 +282,7 @@ struct SyncWorker::Impl {
     log_warn(kLog, "pass failed after {} ms ({} in a row), next in {} ms: {}", ms, backoff.failures(), delay.count(),
              failure.error.message);
     publish([&](SyncStatus& s) {
+      ++s.passes;
       s.state = SyncState::retrying;
       s.last_error = failure.error.message;
       s.next_attempt = now + delay;

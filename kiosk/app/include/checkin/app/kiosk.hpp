@@ -1,15 +1,16 @@
 #pragma once
 // The kiosk's screen flow: which screen is up, what it shows, and what a scan or a tap
 // does. It runs on the UI thread, talks to the desk (domain) and the store, and builds
-// the ViewState the screens draw. No SDL, no ImGui: tests drive it directly.
-#include <deque>
+// the ViewState the screens draw. The public screens are here; the PIN pad and the admin
+// screen are the staff side's (staff.hpp). No SDL, no ImGui: tests drive it directly.
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "checkin/app/pin_guard.hpp"
+#include "checkin/app/settings_book.hpp"
+#include "checkin/app/staff.hpp"
 #include "checkin/app/sync_link.hpp"
 #include "checkin/core/desk.hpp"
 #include "checkin/store/store.hpp"
@@ -18,24 +19,11 @@
 namespace checkin::app {
 
 // How much history the kiosk keeps in memory, and reloads from the store at start:
-// today's check-ins and open shifts, with room for a session across midnight.
+// today's check-ins and open shifts at every door, with room for a session across midnight.
 inline constexpr Millis kLedgerMemory = std::chrono::hours{36};
 
 // Sound cues; the platform plays them.
 enum class Cue { none, success, see_volunteer };
-
-// What staff can change on the admin screen; kept in the store's settings so it survives
-// restarts. It starts from the configuration file's values, then what coordinators set
-// for the site on the server (language, volume, discreet_mode, high_contrast), then what
-// staff changed on this kiosk.
-struct KioskSettings {
-  std::string language = "en";
-  int volume = 40;
-  bool discreet_mode = false;
-  bool high_contrast = false;
-  std::string export_dir = "/media/usb";
-  std::set<Id> unserved;  // sessions and shifts staff turned off on this kiosk
-};
 
 struct KioskTimeouts {
   std::chrono::seconds result{6};
@@ -48,33 +36,36 @@ struct KioskTimeouts {
 
 class Kiosk {
  public:
+  // `defaults` are the configuration file's settings; coordinators' and staff's changes
+  // are layered over them (settings_book.hpp).
   Kiosk(CheckInDesk& desk, store::Store& store, PinGuard pin, KioskSettings defaults, KioskTimeouts timeouts = {});
 
   // Everything the kiosk serves, as sync (or the demo) delivered it; staff choose from it.
   void set_schedule(Schedule schedule);
-  void set_languages(std::vector<std::pair<std::string, std::string>> languages) { languages_ = std::move(languages); }
+  void set_languages(std::vector<std::pair<std::string, std::string>> languages);
   void set_site_name(std::string name) { site_name_ = std::move(name); }
   // Sync, or nullptr when it is turned off. The flow nudges it after every recorded event,
-  // shows its status, enrols through it (admin screen only), and reloads the caches when
-  // a sync pass changed them.
+  // shows its status, enrols through it (admin screen only), and reloads the caches and
+  // learns other doors' events when a sync pass or the site feed brought them.
   void set_sync(SyncLink* sync);
 
   // What sync (or the demo) left in the store: roster, pass keys, revocations, schedule,
   // site name and the enrolled device id. Called at start and whenever sync changed them.
   void load_caches();
-  // The ledger's memory (today's check-ins, open shifts) from the store; once, at start.
+  // The ledger's memory (today's check-ins and open shifts, this kiosk's and the other
+  // doors') from the store; once, at start.
   void load_history();
 
   // A decoded code from any source: camera, scanner, script.
   void on_scan(std::string_view code);
   void on_intent(const ui::Intent& intent);
-  // Timers: screens that return to Ready, overdue shifts. Call every frame.
+  // Timers: screens that return to Ready, overdue shifts, sync's news. Call every frame.
   void tick();
 
   ui::ViewState view() const;
   Cue take_cue();
   bool leave_requested() const { return leave_requested_; }
-  const KioskSettings& settings() const { return settings_; }
+  const KioskSettings& settings() const { return settings_.get(); }
   // When the next timer fires, so an idle main loop knows how long it may sleep.
   Millis time_to_next_timer() const;
 
@@ -85,35 +76,29 @@ class Kiosk {
   // changed since the last call (the main loop redraws then).
   const sync::SyncStatus& sync_status() const { return sync_status_; }
   bool take_sync_change() { return std::exchange(sync_changed_, false); }
-  ui::EnrolStep enrol_step() const { return admin_.enrol; }
+  ui::EnrolStep enrol_step() const { return staff_.enrol_step(); }
+  // How many of the other doors' events this kiosk has learned since it started.
+  std::size_t site_events_learned() const { return site_events_learned_; }
 
  private:
-  void show(const Decision& decision);
+  void show(const Decision& decision, std::string_view code = {});
   void go(ui::Screen screen);
   void go_ready();
   void touch() { last_interaction_ = desk_.clock().now(); }
-  void handle_admin(const ui::Intent& intent);
-  void handle_pin(const ui::Intent& intent);
+  void follow_staff(Staff::Next next);
   void apply_served();
-  void load_settings();
-  void save_setting(std::string_view key);
-  void note_refusal(const Decision& decision);
-  void export_csv();
+  void reload_settings();
+  void learn_site_events();
   void poll_sync();
   void nudge_sync();
-  void on_enrolment_scan(std::string_view code);
-  std::vector<ui::SessionCard> cards(const std::vector<const Session*>& sessions) const;
-  ui::SessionCard card(const Session& session) const;
-  std::string local_time(WallTime t) const;
-  std::string local_date_time(WallTime t) const;  // the time alone when it is today
 
   CheckInDesk& desk_;
   store::Store& store_;
-  PinGuard pin_;
-  KioskSettings defaults_;  // from the configuration file
-  KioskSettings settings_;
+  SettingsBook settings_;
   KioskTimeouts timeouts_;
   Schedule full_schedule_;
+  std::string store_fault_;  // the last storage error (the admin screen shows it); empty when healthy
+  Staff staff_;
   std::vector<std::pair<std::string, std::string>> languages_;
   std::string site_name_;
 
@@ -126,19 +111,15 @@ class Kiosk {
   ui::ChooseView choose_;
   ui::NoPassView no_pass_;
   Id feedback_session_;               // kept apart from any person: feedback is anonymous
-  std::string pin_digits_;
-  bool pin_wrong_ = false;
-  ui::AdminView admin_;
-  std::deque<ui::RefusalNote> refusals_;
-  std::string store_fault_;
   Cue cue_ = Cue::none;
   bool leave_requested_ = false;
   Instant last_shift_check_{};
   SyncLink* sync_ = nullptr;
   sync::SyncStatus sync_status_;
-  sync::SyncStatus enrol_before_;     // the status when an enrolment code was handed over
-  Instant enrol_started_{};
   std::uint64_t caches_version_ = 0;  // of the caches loaded last
+  std::uint64_t site_version_ = 0;    // of the other doors' events learned last
+  std::int64_t site_row_ = 0;         // the last of them read from the store
+  std::size_t site_events_learned_ = 0;
   std::string caches_device_id_;
   bool sync_changed_ = false;
 };

@@ -93,12 +93,23 @@ struct DownloadedChanges {
   // setting, so they never collide with the kiosk's own settings.
   std::optional<std::map<std::string, std::string>> central_settings;
   std::optional<std::string> site_name;  // setting "site_name"
+  std::optional<std::string> device_name;  // setting "device_name": the kiosk's name as coordinators know it
   std::string cursor;                    // setting "sync_cursor"
+};
+
+// Other doors' events read back from the store, and how far: the next read starts after it.
+struct SiteEvents {
+  std::vector<AttendanceEvent> events;
+  std::int64_t last_row = 0;
 };
 
 inline constexpr std::string_view kCentralSettingPrefix = "central.";
 inline constexpr std::string_view kSyncCursorSetting = "sync_cursor";
 inline constexpr std::string_view kSiteNameSetting = "site_name";
+inline constexpr std::string_view kSiteFeedCursorSetting = "site_feed_cursor";
+inline constexpr std::string_view kDeviceNameSetting = "device_name";
+// A name staff gave on the admin screen that the server has not heard yet.
+inline constexpr std::string_view kDeviceNamePendingSetting = "device_name_pending";
 
 class Store final : public EventStore {
  public:
@@ -147,9 +158,19 @@ class Store final : public EventStore {
   Result<std::vector<DeadLetter>> dead_letters();
   Result<OutboxCounts> outbox_counts();
 
-  // Privacy: deletes uploaded events recorded before `cutoff`. Pending events and dead
-  // letters are never removed. Returns how many events were deleted.
+  // Privacy: deletes uploaded events recorded before `cutoff`, and other doors' events of
+  // the same age. Pending events and dead letters are never removed. Returns how many of
+  // this kiosk's events were deleted.
   Result<std::int64_t> purge_uploaded_before(WallTime cutoff);
+
+  // --- the site's other doors (sync's site feed) ---
+
+  // Keeps the events that are new here (neither this kiosk's own nor relayed before) and
+  // the feed's cursor, in one transaction. Returns how many were new.
+  Result<std::int64_t> learn_site_events(std::span<const AttendanceEvent> events, std::string_view cursor);
+  // Other doors' events after `after_row` (0: all) and recorded at or after `since`, in
+  // arrival order.
+  Result<SiteEvents> site_events(std::int64_t after_row, WallTime since);
 
   // --- caches filled by sync; each replace is one transaction ---
 

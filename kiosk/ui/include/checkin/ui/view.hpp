@@ -27,7 +27,8 @@ struct SessionCard {
   bool full = false;
   // Admin screen only:
   bool served = true;      // this kiosk serves it
-  int checked_in = 0;
+  int checked_in = 0;      // a shift: volunteers on it now
+  bool is_shift = false;
 };
 
 // The Ready screen's small sync mark: colour and shape, never alarming words.
@@ -94,22 +95,50 @@ struct RefusalNote {
   std::string time;     // "18:05"
   std::string outcome;  // e.g. "pass_revoked"
   std::string reason;   // detail for staff; never shown on public screens
+  std::string id{};     // names the note for "let in anyway"
+  // Full session or missing registration: the sessions staff may let the person in to.
+  std::vector<SessionCard> let_in{};
+  bool let_in_done = false;  // staff let them in
 };
 
-enum class AdminTab { sessions, sync, export_data, settings };
+// A check-in at this site, at any door, that staff may undo or move ("Recent").
+struct RecentCheckIn {
+  std::string event_id;
+  std::string time;       // "19:02"
+  std::string session;    // the session's title; empty in a discreet program ("a group check-in")
+  std::string who;        // a name where one may show; empty: a pass holder (or anonymous, by kind)
+  EventKind kind = EventKind::checkin;  // checkin, walk_in or anonymous_checkin
+  bool here = false;      // recorded at this kiosk (else at another door, or by a coordinator)
+  bool by_staff = false;  // let in or checked in by staff
+};
+
+enum class AdminTab { sessions, recent, sync, export_data, settings };
 
 struct AdminView {
   AdminTab tab = AdminTab::sessions;
   std::vector<SessionCard> sessions;   // today's sessions with counts and served flags
   Id names_session;                    // session whose names were asked for (empty: none)
   std::vector<std::string> names;      // preferred names checked in there, on request only
+  int names_pass_holders = 0;          // ... and those checked in by a pass nobody here can name
+  int names_anonymous = 0;             // ... and anonymous check-ins
   std::vector<RefusalNote> refusals;   // recent refusals with reasons
+  std::string let_in_asked;            // the note whose sessions to let in to are shown
+  // Recent: the site's last check-ins, newest first, and the correction under way.
+  std::vector<RecentCheckIn> recent;
+  std::string undo_asked;              // event id whose undo waits for "Undo" again
+  std::string move_asked;              // event id being moved: choose its session
+  std::vector<SessionCard> move_to;    // the open sessions it may move to
+  std::string correction_note;         // what the last correction did, or why it could not
   std::string store_fault;             // last storage error; empty when healthy
   // Sync
   SyncDot sync = SyncDot::not_enrolled;
   SyncPhase sync_phase = SyncPhase::not_enrolled;
   std::string server_url;              // empty until enrolled
   std::string device_id;               // empty until enrolled
+  std::string device_name;             // "Front door": how coordinators know this kiosk
+  bool naming = false;                 // staff are typing a new name (on the keyboard)
+  std::string naming_text;
+  bool naming_shifted = false;
   std::string last_sync;               // "18:05" (today) or "2026-11-25 18:05"; empty: never
   std::string next_attempt;            // "18:07"; empty: none planned
   int pending_events = 0;
@@ -168,6 +197,15 @@ struct Intent {
     admin_tab,               // number = AdminTab
     toggle_served,           // text = session id
     show_names,              // text = session id (empty hides them)
+    let_in,                  // text = refusal note id: "let in anyway"
+    let_in_to_session,       // text = session id, for the note asked
+    undo_checkin,            // text = event id: asks first
+    confirm_undo,            // text = event id
+    move_checkin,            // text = event id: shows the sessions
+    move_to_session,         // text = session id, for the check-in being moved
+    cancel_staff_step,       // closes a question (undo, move, let in, naming) without doing it
+    start_naming,            // "Name this kiosk": the keyboard types the name
+    save_name,
     retry_dead_letter,       // text = event id
     sync_now,
     start_enrolment,         // "Enrol this kiosk": the next enrolment code scanned enrols it

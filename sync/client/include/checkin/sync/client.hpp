@@ -53,12 +53,15 @@ struct ClientOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Exchanges the code's token for credentials, saves them and the pass keys in the store,
-// and sets the store's device id; the next download is a full resync. Enrolling an
-// enrolled kiosk again replaces its credentials (a new device id). Events already recorded
-// under the old id stay in the outbox and are uploaded by the new device; a server that
-// refuses another device's ids (checkin-server does, unless they are "local-..." ids)
-// makes them dead letters, visible on the admin screen, never dropped.
+// Exchanges the code's token for credentials, saves them, the pass keys and the kiosk's
+// name in the store, and sets the store's device id; the next download is a full resync.
+// `device_name` is the kiosk's proposal, used when the code names none.
+//
+// Enrolling an enrolled kiosk again replaces its credentials (a new device id), and
+// strands nothing: first the outbox goes up with the old credentials while they still
+// work; what cannot is vouched for by the request, which names the old device id and
+// proves it with the old token, so the server accepts the old id's events from the new
+// device. The local id of events from before the first enrolment is named too.
 Result<Credentials> enrol(const EnrolmentCode& code, std::string_view device_name, store::Store& store,
                           const Clock& clock, const ClientOptions& options = {});
 
@@ -68,6 +71,7 @@ struct SyncReport {
   std::int64_t feedback = 0;
   std::int64_t pages = 0;
   bool caches_changed = false;    // schedule, roster, keys, revocations or settings changed
+  std::int64_t site_events = 0;   // other doors' events new to this kiosk (site feed)
   bool full_resync = false;
   Millis clock_offset{0};         // kiosk clock minus server clock
   std::int64_t bytes_down = 0;       // downloaded JSON
@@ -92,6 +96,10 @@ class SyncClient {
   // response): the next pass repeats only what was not committed on both sides.
   std::expected<SyncReport, SyncFailure> sync_once();
   std::expected<void, SyncFailure> roll_token();  // a new device token, saved
+  // The site feed from the kept cursor: what the site's other doors recorded, kept in the
+  // store. With `wait` and nothing new, the server holds the request until news arrives or
+  // `wait` passes (a long poll). Returns how many events were new here.
+  std::expected<std::int64_t, SyncFailure> follow_site(std::chrono::seconds wait);
 
  private:
   struct Impl;
@@ -126,15 +134,20 @@ struct SyncStatus {
   std::int64_t dead_letters = 0;
   std::optional<WallTime> next_attempt;
   std::uint64_t caches_version = 0;  // goes up when a pass changed the caches: reload them
+  std::uint64_t site_version = 0;    // goes up when other doors' events arrived: learn them
+  std::uint64_t passes = 0;          // passes finished, well or not: "a pass since" for waiting
 };
 
 struct WorkerOptions {
   ClientOptions client;
   Millis interval{std::chrono::seconds{60}};  // between passes when all is well
   std::string device_name;                   // sent at enrolment
-  // After nudge(), wait this long for more events before the pass, so a queue of people
-  // checking in makes one upload, not one per person.
-  Millis nudge_delay{std::chrono::seconds{2}};
+  // After nudge(), wait this long before the pass. Nothing by default: a check-in reaches
+  // the other doors fastest so; events recorded during a pass go up in the next one anyway.
+  Millis nudge_delay{0};
+  // The site feed's long poll: how long the server may hold it; 0 turns the live feed off
+  // (passes still read the feed).
+  std::chrono::seconds site_wait{25};
 };
 
 // The sync thread. Opens its own Store on the kiosk's database file. Never blocks the

@@ -1,0 +1,22 @@
+#pragma once
+// What the public flow and the staff side both show: times and sessions as cards.
+#include <string>
+#include <vector>
+
+#include "checkin/app/settings_book.hpp"
+#include "checkin/core/desk.hpp"
+#include "checkin/ui/view.hpp"
+
+namespace checkin::app {
+
+std::string local_time(WallTime t);                     // "18:05", the kiosk's time zone
+std::string local_date_time(WallTime t, WallTime now);  // the time alone when it is today
+
+// A session as the screens show it; a discreet program (or discreet mode) hides its name.
+// Counts are every door's together.
+ui::SessionCard session_card(const Session& session, const Schedule& full, const CheckInDesk& desk,
+                             const KioskSettings& settings);
+std::vector<ui::SessionCard> session_cards(const std::vector<const Session*>& sessions, const Schedule& full,
+                                           const CheckInDesk& desk, const KioskSettings& settings);
+
+}  // namespace checkin::app
