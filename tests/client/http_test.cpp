@@ -177,6 +177,7 @@ TEST_CASE("HTTPS with the pinned key of a self-signed certificate", "[client][tl
     CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("pinned"));
     auto enrolled = enrol(EnrolmentCode{server.url("https"), "tok", right_pin}, "kiosk", kiosk.store, kiosk.clock,
                           quick_options());
+    INFO((enrolled ? std::string("ok") : enrolled.error().message));
     REQUIRE(enrolled);
     CHECK(enrolled->cert_sha256 == right_pin);
     CHECK((*Credentials::load(kiosk.store))->cert_sha256 == right_pin);

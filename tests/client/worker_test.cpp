@@ -156,15 +156,18 @@ TEST_CASE("after 401 the worker needs enrolment, and enrolling through it syncs 
   CHECK(status.device_id == new_device);
   CHECK(status.last_error.empty());
   CHECK(status.caches_version > versions_before);  // new keys to load
-  // The events recorded under the old id are uploaded by the new device (this fake takes
-  // them; checkin-server would make them dead letters, see enrol() in client.hpp).
+  // Before each enrolment the outbox was tried once more with the old credentials (refused
+  // here); the events recorded under the old id went up with the new device, and the
+  // enrolment vouched for them: it named the old device and proved it with the old token.
   CHECK(status.pending == 0);
   CHECK(kiosk.counts().uploaded == 2);
-  CHECK(server.requests_to(api::events_batch(kDevice)).size() == 1);
+  CHECK(server.requests_to(api::events_batch(kDevice)).size() == 3);  // the pass, and a try before each enrolment
   CHECK(kiosk.store.device_id()->value_or("") == new_device);
   auto enrol_request = parse_enrol_request(server.requests_to(std::string(api::kEnrol)).back().body);
   REQUIRE(enrol_request);
   CHECK(enrol_request->device_name == "kiosk-test");
+  CHECK(enrol_request->previous_device_id == kDevice);
+  CHECK(enrol_request->previous_device_token == kToken);
 }
 
 TEST_CASE("a kiosk never enrolled waits, then enrols through the worker", "[client][worker]") {

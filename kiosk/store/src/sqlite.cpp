@@ -63,7 +63,8 @@ Query::~Query() {
 }
 
 Query& Query::bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // An empty view may have no data at all; SQLite would bind that as NULL, not as "".
+  int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }

@@ -527,6 +527,7 @@ struct SyncClient::Impl {
     if (!*pending || (*pending)->empty()) return {};
     auto response = call("POST", api::device_name(credentials.device_id), to_json(DeviceName{**pending}));
     if (!response) return std::unexpected(response.error());
+    if (response->status == 404) return {};  // a server from before kiosk names: kept for a newer one
     switch (classify(response->status)) {
       case Verdict::ok: break;
       case Verdict::refused:
@@ -556,6 +557,8 @@ struct SyncClient::Impl {
                                   pages == 0 ? std::chrono::duration_cast<Millis>(wait) : Millis{0}};
       auto response = (*http)->send(request);
       if (!response) return failure(response.error());
+      // A server from before the site feed: the kiosk works as a single door with it.
+      if (response->status == 404) return failure(Errc::not_found, "the server has no site feed (an older version)");
       if (classify(response->status) != Verdict::ok) return std::unexpected(failure_for(*response, "reading the site feed"));
       auto page = parse_site_feed_page(response->body);
       if (!page)
@@ -581,8 +584,8 @@ struct SyncClient::Impl {
     if (auto renamed = send_name(); !renamed) return std::unexpected(renamed.error());
     if (auto downloaded = download(); !downloaded) return std::unexpected(downloaded.error());
     auto learned = follow_site(std::chrono::seconds{0});
-    if (!learned) return std::unexpected(learned.error());
-    report.site_events = *learned;
+    if (!learned && learned.error().error.code != Errc::not_found) return std::unexpected(learned.error());
+    report.site_events = learned.value_or(0);
 
     if (offset) {
       report.clock_offset = *offset;

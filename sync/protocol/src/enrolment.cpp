@@ -289,11 +289,13 @@ Result<EnrolResponse> parse_enrol_response(std::string_view body) {
   wire::Reader r(*parsed, "");
   r.text("device_id", response.device_id)
       .text("device_token", response.device_token)
-      .text("device_name", response.device_name)
       .time("server_time", response.server_time);
   r.require(!response.device_id.empty(), "device_id", "must not be empty");
   r.require(!response.device_token.empty(), "device_token", "must not be empty");
   if (auto ok = r.done(); !ok) return std::unexpected(ok.error());
+  auto name = wire::text(*parsed, "device_name", "", false);  // servers of the first version send none
+  if (!name) return std::unexpected(name.error());
+  response.device_name = std::move(*name);
   auto site = wire::member(*parsed, "site", "");
   if (!site) return std::unexpected(site.error());
   auto parsed_site = wire::parse_site(**site, "site");

@@ -98,7 +98,8 @@ class SyncClient {
   std::expected<void, SyncFailure> roll_token();  // a new device token, saved
   // The site feed from the kept cursor: what the site's other doors recorded, kept in the
   // store. With `wait` and nothing new, the server holds the request until news arrives or
-  // `wait` passes (a long poll). Returns how many events were new here.
+  // `wait` passes (a long poll). Returns how many events were new here; not_found when the
+  // server is older than the site feed (a pass then goes on without it).
   std::expected<std::int64_t, SyncFailure> follow_site(std::chrono::seconds wait);
 
  private:
