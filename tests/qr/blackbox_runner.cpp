@@ -52,22 +52,26 @@ std::vector<Threshold> read_thresholds(const fs::path& path) {
 
 struct Sample {
   fs::path image;
-  std::string expected;  // empty in the false-positives folder
+  std::string expected;        // the text in UTF-8 (.txt); empty in the false-positives folder
+  std::string expected_bytes;  // the code's exact bytes (.bin where they differ from the text)
 };
+
+std::string file_content(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream content;
+  if (file) content << file.rdbuf();
+  return content.str();
+}
 
 std::vector<Sample> samples_in(const fs::path& folder) {
   std::vector<Sample> samples;
   for (const auto& entry : fs::directory_iterator(folder)) {
     const auto extension = entry.path().extension();
     if (extension != ".png" && extension != ".jpg" && extension != ".pgm") continue;
-    Sample sample{entry.path(), {}};
-    fs::path text_file = entry.path();
-    text_file.replace_extension(".txt");
-    if (std::ifstream text(text_file, std::ios::binary); text) {
-      std::ostringstream content;
-      content << text.rdbuf();
-      sample.expected = content.str();
-    }
+    Sample sample{entry.path(), {}, {}};
+    fs::path path = entry.path();
+    sample.expected = file_content(path.replace_extension(".txt"));
+    sample.expected_bytes = fs::exists(path.replace_extension(".bin")) ? file_content(path) : sample.expected;
     samples.push_back(std::move(sample));
   }
   std::sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.image < b.image; });
@@ -93,8 +97,8 @@ struct Outcome {
   std::string problem;   // why the photo-effort pipeline failed, if it did
 };
 
-// A sample passes when the expected text is among the codes found and nothing else is
-// (a misread is worse than no read); a false-positive sample when nothing is found.
+// A sample passes when the expected code is the one code found, with its exact bytes and
+// its text (a misread is worse than no read); a false-positive sample when nothing is found.
 Outcome check(const Sample& sample) {
   Outcome outcome;
   auto image = load_image(sample.image);
@@ -106,12 +110,16 @@ Outcome check(const Sample& sample) {
     const auto started = std::chrono::steady_clock::now();
     const auto codes = run_decoder(static_cast<Decoder>(d), image->view());
     outcome.seconds[d] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const bool expected_only = codes.size() == 1 && codes.front().text == sample.expected;
+    const bool expected_only = codes.size() == 1 && codes.front().text == sample.expected_bytes &&
+                               codes.front().utf8_text == sample.expected;
     outcome.passed[d] = sample.expected.empty() ? codes.empty() : expected_only;
     if (d != photo_effort) continue;
     if (outcome.passed[d] && !codes.empty()) outcome.found_by = codes.front().found_by;
     if (!outcome.passed[d])
-      outcome.problem = codes.empty() ? "nothing found" : fmt::format("read {} code(s), e.g. '{:.40}'", codes.size(), codes.front().text);
+      outcome.problem = codes.empty() ? "nothing found"
+                        : codes.size() == 1 && codes.front().text == sample.expected_bytes
+                            ? fmt::format("right bytes, but the text reads '{:.60}'", codes.front().utf8_text)
+                            : fmt::format("read {} code(s), e.g. '{:.40}'", codes.size(), codes.front().utf8_text);
   }
   return outcome;
 }

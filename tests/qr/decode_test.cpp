@@ -186,3 +186,24 @@ TEST_CASE("any frame size or content is safe", "[qr][decode]") {
   const GrayImage strip(5000, 3, 200);
   CHECK(decode(strip.view()).empty());
 }
+
+TEST_CASE("text in another character set reads as UTF-8, and the exact bytes are kept", "[qr][decode]") {
+  struct Case {
+    std::string bytes;  // what the code holds, without an ECI designator
+    std::string utf8;
+  };
+  const Case cases[] = {
+      {"\x8E\xF3\x95\x74\x82\xCD\x8E\x4F\x8A\x4B\x82\xC5\x82\xB7", "受付は三階です"},     // Shift_JIS
+      {"\xBB\xB6\xD3\xAD\xB2\xCE\xBC\xD3\xBB\xA5\xD6\xFA\xD0\xA1\xD7\xE9", "欢迎参加互助小组"},  // GB2312
+      {"\x47\x72\xFC\xDF\x65\x20\x61\x75\x73\x20\x4B\xF6\x6C\x6E", "Grüße aus Köln"},       // ISO-8859-1
+      {"Grüße ✓", "Grüße ✓"},                                                            // UTF-8 as it is
+  };
+  for (const Case& c : cases) {
+    const GrayImage image = code_image(c.bytes);
+    for (const auto& codes : {decode(image.view()), decode_with_zxing_only(image.view()), decode_with_zbar_only(image.view())}) {
+      REQUIRE(codes.size() == 1);
+      CHECK(codes.front().text == c.bytes);
+      CHECK(codes.front().utf8_text == c.utf8);
+    }
+  }
+}

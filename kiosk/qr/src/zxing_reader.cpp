@@ -13,6 +13,7 @@
 #include <exception>
 
 #include "readers.hpp"
+#include "text_encoding.hpp"
 
 namespace checkin::qr::detail {
 
@@ -40,6 +41,12 @@ ZxingOptions options_for(const ZxingSettings& settings) {
   return options;
 }
 
+#if CHECKIN_ZXING_2
+std::string utf8_text_of(const ZXing::Barcode& barcode) { return barcode.text(ZXing::TextMode::Plain); }
+#else
+std::string utf8_text_of(const ZXing::Result& result) { return result.text(); }
+#endif
+
 }  // namespace
 
 std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& settings) {
@@ -60,6 +67,9 @@ std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& s
     const auto& bytes = barcode.bytes();
     DecodedCode code;
     code.text.assign(bytes.begin(), bytes.end());
+    // ZXing applies an ECI designator; without one its guess differs between versions,
+    // so the one guess of text_encoding.cpp serves both libraries.
+    code.utf8_text = barcode.hasECI() ? utf8_text_of(barcode) : text_without_eci(code.text);
     const auto& position = barcode.position();
     for (int i = 0; i < 4; ++i) code.corners[i] = Point{position[i].x, position[i].y};
     code.found_by = "zxing";

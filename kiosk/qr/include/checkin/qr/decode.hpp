@@ -31,7 +31,13 @@ struct Point {
 };
 
 struct DecodedCode {
-  std::string text;  // the code's raw content bytes (may be binary; not validated)
+  // The content bytes exactly as encoded (may be binary; not validated): what passes and
+  // enrolment codes are made of, and what the kiosk compares.
+  std::string text;
+  // The content as text for people, in UTF-8: decoded as the code's ECI designator says
+  // or, without one, as UTF-8, Shift_JIS, GB2312 or ISO-8859-1, whichever the bytes are
+  // (see kiosk/qr/src/text_encoding.hpp). Equal to `text` for ASCII and UTF-8 content.
+  std::string utf8_text;
   // Corners of the code in frame pixels: top-left, top-right, bottom-right, bottom-left
   // as the code is read. Approximate when found on a rescaled copy of the frame.
   std::array<Point, 4> corners{};
