@@ -93,7 +93,8 @@ std::vector<DecodedCode> run_decoder(Decoder decoder, ImageView image) {
 struct Outcome {
   bool passed[decoder_count] = {};
   double seconds[decoder_count] = {};
-  std::string found_by;  // photo-effort stage that found the expected code
+  std::string found_by;         // photo-effort stage that found the expected code
+  std::string camera_found_by;  // the same for camera effort
   std::string problem;   // why the photo-effort pipeline failed, if it did
 };
 
@@ -113,6 +114,7 @@ Outcome check(const Sample& sample) {
     const bool expected_only = codes.size() == 1 && codes.front().text == sample.expected_bytes &&
                                codes.front().utf8_text == sample.expected;
     outcome.passed[d] = sample.expected.empty() ? codes.empty() : expected_only;
+    if (d == camera_effort && outcome.passed[d] && !codes.empty()) outcome.camera_found_by = codes.front().found_by;
     if (d != photo_effort) continue;
     if (outcome.passed[d] && !codes.empty()) outcome.found_by = codes.front().found_by;
     if (!outcome.passed[d])
@@ -174,12 +176,13 @@ int main(int argc, char** argv) {
 
     int passes[decoder_count] = {};
     double seconds[decoder_count] = {};
-    std::map<std::string, int> stages;
+    std::map<std::string, int> stages, camera_stages;
     for (const Outcome& outcome : outcomes)
       for (int d = 0; d < decoder_count; ++d) {
         passes[d] += outcome.passed[d];
         seconds[d] += outcome.seconds[d];
         if (d == photo_effort && !outcome.found_by.empty()) ++stages[outcome.found_by];
+        if (d == camera_effort && !outcome.camera_found_by.empty()) ++camera_stages[outcome.camera_found_by];
       }
     if (threshold.folder != kFalsePositivesFolder) {
       for (int d = 0; d < decoder_count; ++d) totals[d] += passes[d];
@@ -193,9 +196,11 @@ int main(int argc, char** argv) {
     std::printf("%-16s %6s   decode time, mean ms per image: %.1f / %.1f / %.1f / %.1f\n", "", "",
                 1000 * seconds[0] / std::max<std::size_t>(samples.size(), 1), 1000 * seconds[1] / std::max<std::size_t>(samples.size(), 1),
                 1000 * seconds[2] / std::max<std::size_t>(samples.size(), 1), 1000 * seconds[3] / std::max<std::size_t>(samples.size(), 1));
-    std::string stage_list;
-    for (const auto& [stage, count] : stages) stage_list += fmt::format(" {}={}", stage, count);
-    if (threshold.folder != kFalsePositivesFolder) std::printf("%-16s %6s   found by:%s\n", "", "", stage_list.c_str());
+    for (const auto& [label, counts] : {std::pair{"photo", &stages}, std::pair{"camera", &camera_stages}}) {
+      std::string stage_list;
+      for (const auto& [stage, count] : *counts) stage_list += fmt::format(" {}={}", stage, count);
+      if (threshold.folder != kFalsePositivesFolder) std::printf("%-16s %6s   %s found by:%s\n", "", "", label, stage_list.c_str());
+    }
     for (std::size_t i = 0; i < samples.size(); ++i)
       if (!outcomes[i].passed[photo_effort])
         std::printf("%-16s %6s   not passed: %s (%s)\n", "", "", samples[i].image.filename().string().c_str(),

@@ -49,10 +49,10 @@ void make_bottle(Folder& folder, Random& random, PassIssuer& passes) {
   for (int i = 0; i < 16; ++i) {
     const std::string text = i % 2 == 1 ? some_url(random) : passes.next();
     const Document flat = code_document(encoded(text), static_cast<float>(random.uniform(15, 50)), static_cast<float>(random.uniform(190, 240)));
-    const Document round = bent(flat, flat.code_width * (1.1 - 0.5 * i / 15.0));  // tighter through the folder
+    const Document round = bent(flat, flat.code_width * (0.85 - 0.45 * i / 15.0));  // tighter through the folder
     const Document shiny = i % 3 == 0 ? round
                                       : with_highlight(round, round.width * random.uniform(0.3, 0.7),
-                                                       round.width * random.uniform(0.03, 0.08), random.uniform(60, 200));
+                                                       round.width * random.uniform(0.04, 0.12), random.uniform(100, 260));
     Canvas scene = cluttered_background(800, 600, random);
     const double turn = (i % 4 == 1 ? 90 : 0) + random.uniform(-15, 15);  // a lying bottle, a curled page
     const Quad quad = placed_by_code(shiny, 49 * random.uniform(4, 6), turn, centre_of(scene));
@@ -87,7 +87,7 @@ void make_tiny_in_large(Folder& folder, Random& random, PassIssuer& passes) {
     const bool portrait = i % 3 == 1;
     const int long_side = i % 2 == 0 ? 4000 : 3200, short_side = long_side * 3 / 4;
     Canvas scene = cluttered_background(portrait ? short_side : long_side, portrait ? long_side : short_side, random);
-    const double code_size = (matrix.size + 8) * random.uniform(2.2, 5);
+    const double code_size = (matrix.size + 8) * random.uniform(1.7, 3.5);
     const Vec2 where{scene.width * random.uniform(0.15, 0.85), scene.height * random.uniform(0.15, 0.85)};
     paint(scene, document, tilted(placed_by_code(document, code_size, random.uniform(-30, 30), where), random.uniform(-25, 25), random.uniform(-25, 25)),
           Sampling::area, 3);

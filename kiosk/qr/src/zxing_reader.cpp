@@ -27,16 +27,25 @@ using ZxingOptions = ZXing::DecodeHints;
 using ZxingBarcodes = ZXing::Results;
 #endif
 
+ZXing::Binarizer binarizer_for(ZxingBinarizer binarizer) {
+  switch (binarizer) {
+    case ZxingBinarizer::global_histogram: return ZXing::Binarizer::GlobalHistogram;
+    case ZxingBinarizer::fixed_threshold: return ZXing::Binarizer::FixedThreshold;
+    case ZxingBinarizer::local_average: break;
+  }
+  return ZXing::Binarizer::LocalAverage;
+}
+
 ZxingOptions options_for(const ZxingSettings& settings) {
   ZxingOptions options;
   options.setFormats(ZXing::BarcodeFormat::QRCode)
       .setTryHarder(settings.try_harder)
       .setTryRotate(false)  // only the 1D readers use it; QR detection is rotation-free
       .setTryDownscale(settings.try_downscale)
-      .setBinarizer(settings.binarizer == ZxingBinarizer::global_histogram ? ZXing::Binarizer::GlobalHistogram
-                                                                            : ZXing::Binarizer::LocalAverage);
+      .setDownscaleFactor(settings.downscale_factor)
+      .setBinarizer(binarizer_for(settings.binarizer));
 #if CHECKIN_ZXING_2
-  options.setTryInvert(false);  // 1.x has no such option; the pipeline inverts on its own
+  options.setTryInvert(settings.try_invert);
 #endif
   return options;
 }
@@ -48,6 +57,10 @@ std::string utf8_text_of(const ZXing::Result& result) { return result.text(); }
 #endif
 
 }  // namespace
+
+ZxingFeatures zxing_features() { return ZxingFeatures{.reads_inverted = CHECKIN_ZXING_2 != 0, .reads_mirrored = CHECKIN_ZXING_2 != 0}; }
+
+ZxingSettings zxing_library_defaults() { return ZxingSettings{.try_invert = zxing_features().reads_inverted}; }
 
 std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& settings) {
   std::vector<DecodedCode> codes;
