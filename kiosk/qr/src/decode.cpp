@@ -50,14 +50,15 @@ enum class Preparation {
   padded,     // white border: a code held so close that it touches the frame edge
   mirrored,   // left-right flip: selfie cameras, mirrored previews
   doubled,    // 2x bilinear: small modules; smooths noise; finer local thresholds
+  doubled_equalized,  // both: small codes in shadow or on a low-contrast print
 };
 
 enum class Reader {
   zxing_defaults,  // ZXing as it reads on its own (the baseline, and stage 1)
   zxing,           // ZXing's local binarizer, no inversion
   zxing_global,    // ZXing's per-row histogram threshold
+  zxing_fixed,     // a fixed threshold: on an equalised copy, where mid-grey is the threshold
   zxing_single_scale,  // no image pyramid: the cheap read of a padded or prepared frame
-  zxing_fine_pyramid,  // pyramid levels half, not a third, of the last: codes between sizes
   zbar,
 };
 
@@ -76,8 +77,8 @@ ZxingSettings settings_for(Reader reader) {
   switch (reader) {
     case Reader::zxing_defaults: return detail::zxing_library_defaults();
     case Reader::zxing_global: return ZxingSettings{.binarizer = ZxingBinarizer::global_histogram};
+    case Reader::zxing_fixed: return ZxingSettings{.binarizer = ZxingBinarizer::fixed_threshold};
     case Reader::zxing_single_scale: return ZxingSettings{.try_downscale = false};
-    case Reader::zxing_fine_pyramid: return ZxingSettings{.downscale_factor = 2};
     default: return ZxingSettings{};
   }
 }
@@ -123,8 +124,14 @@ std::vector<Stage> photo_stages(int frame_side) {
   // Cheap fixes for common problems at the frame's own size.
   stages.push_back({"zxing+padded", kFrameSize, Preparation::padded, Reader::zxing});
   add_preparations(kFrameSize, "");
-  stages.push_back({"zxing-fine-pyramid", kFrameSize, Preparation::none, Reader::zxing_fine_pyramid});
-  if (frame_side <= kDoubleMaxSide) stages.push_back({"zxing+doubled", kFrameSize, Preparation::doubled, Reader::zxing});
+  // Lighter smoothing keeps the modules of small codes in large photos; a fixed threshold
+  // on the equalised copy reads codes whose local contrast ZXing's binarizer finds too low.
+  stages.push_back({"zxing-global+smoothed-3x3", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
+  stages.push_back({"zxing-fixed+equalized", kFrameSize, Preparation::equalized, Reader::zxing_fixed});
+  if (frame_side <= kDoubleMaxSide) {
+    stages.push_back({"zxing+doubled", kFrameSize, Preparation::doubled, Reader::zxing});
+    stages.push_back({"zxing+doubled+equalized", kFrameSize, Preparation::doubled_equalized, Reader::zxing});
+  }
   // zbar reads mirror images too, but ZXing on a flipped copy does it many times faster.
   if (!features.reads_mirrored) stages.push_back({"zxing+mirrored", kFrameSize, Preparation::mirrored, Reader::zxing});
   // zbar, a second opinion with a different detector, at a size it reads quickly.
@@ -201,7 +208,9 @@ class Pipeline {
         break;
       }
       case Preparation::doubled:
+      case Preparation::doubled_equalized:
         result.owned = detail::resized(source.view, source.view.width * 2, source.view.height * 2);
+        if (preparation == Preparation::doubled_equalized) result.owned = detail::equalized_locally(result.owned.view(), 64, 3.0);
         result.to_frame = source.to_frame / 2;
         break;
     }

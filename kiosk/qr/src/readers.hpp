@@ -20,9 +20,6 @@ struct ZxingSettings {
   ZxingBinarizer binarizer = ZxingBinarizer::local_average;
   bool try_harder = true;     // scan every row for finder patterns
   bool try_downscale = true;  // ZXing's own image pyramid for large frames
-  // Each pyramid level this many times smaller than the last (ZXing's default is 3); a
-  // factor of 2 gives more levels, for codes between two of the default's sizes.
-  std::uint8_t downscale_factor = 3;
   // Light modules on dark: where the library can (zxing_features().reads_inverted),
   // it retries the binarised image inverted, cheaper than an inverted copy.
   bool try_invert = false;

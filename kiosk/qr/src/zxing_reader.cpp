@@ -42,7 +42,6 @@ ZxingOptions options_for(const ZxingSettings& settings) {
       .setTryHarder(settings.try_harder)
       .setTryRotate(false)  // only the 1D readers use it; QR detection is rotation-free
       .setTryDownscale(settings.try_downscale)
-      .setDownscaleFactor(settings.downscale_factor)
       .setBinarizer(binarizer_for(settings.binarizer));
 #if CHECKIN_ZXING_2
   options.setTryInvert(settings.try_invert);
