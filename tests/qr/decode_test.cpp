@@ -104,7 +104,7 @@ TEST_CASE("the camera decoder reads a code within one cycle of frames, whenever 
   Random random(5);
   const auto matrix = encode(kPassText);
   REQUIRE(matrix);
-  const Document faded = code_document(*matrix, 110, 128);
+  const Document faded = code_document(*matrix, 116, 128);
   Canvas scene(1280, 720, 120);
   paint(scene, faded, placed(faded, faded.width * 6, 10, Vec2{640, 360}));
   add_sensor_noise(scene, random, 2);

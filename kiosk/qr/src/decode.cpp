@@ -132,8 +132,9 @@ std::vector<Stage> photo_stages(int frame_side) {
     stages.push_back({"zxing+doubled", kFrameSize, Preparation::doubled, Reader::zxing});
     stages.push_back({"zxing+doubled+equalized", kFrameSize, Preparation::doubled_equalized, Reader::zxing});
   }
-  // zbar reads mirror images too, but ZXing on a flipped copy does it many times faster.
-  if (!features.reads_mirrored) stages.push_back({"zxing+mirrored", kFrameSize, Preparation::mirrored, Reader::zxing});
+  // zbar reads mirror images too, but ZXing on a flipped copy does it many times faster
+  // (ZXing-cpp 2.x reads most of them on its own, not all).
+  stages.push_back({"zxing+mirrored", kFrameSize, Preparation::mirrored, Reader::zxing});
   // zbar, a second opinion with a different detector, at a size it reads quickly.
   const int zbar_size = frame_side > kZbarMaxSide ? kZbarMaxSide : kFrameSize;
   stages.push_back({"zbar", zbar_size, Preparation::none, Reader::zbar});

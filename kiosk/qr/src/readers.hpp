@@ -26,9 +26,9 @@ struct ZxingSettings {
 };
 
 // What the ZXing-cpp in use reads on its own, so the pipeline spends no stage on it.
+// (2.x also reads most mirrored codes, but not all that it reads from a flipped copy.)
 struct ZxingFeatures {
   bool reads_inverted;  // ReaderOptions::tryInvert (2.x)
-  bool reads_mirrored;  // QR codes seen in a mirror (2.x)
 };
 ZxingFeatures zxing_features();
 

@@ -57,7 +57,7 @@ std::string utf8_text_of(const ZXing::Result& result) { return result.text(); }
 
 }  // namespace
 
-ZxingFeatures zxing_features() { return ZxingFeatures{.reads_inverted = CHECKIN_ZXING_2 != 0, .reads_mirrored = CHECKIN_ZXING_2 != 0}; }
+ZxingFeatures zxing_features() { return ZxingFeatures{.reads_inverted = CHECKIN_ZXING_2 != 0}; }
 
 ZxingSettings zxing_library_defaults() { return ZxingSettings{.try_invert = zxing_features().reads_inverted}; }
 

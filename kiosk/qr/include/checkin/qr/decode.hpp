@@ -16,7 +16,7 @@
 //      2.x does that itself);
 //   4. photos only: ZXing after a lighter blur (small codes in large photos), with a fixed
 //      threshold on the equalised frame, at twice the size (small codes), plain and
-//      equalised, and mirrored (selfie cameras; 2.x reads those itself); then zbar, a
+//      equalised, and mirrored (selfie cameras; 2.x reads most of those itself); then zbar, a
 //      second opinion.
 //
 // A live camera runs one cheap stage per frame (CameraDecoder): the next frame shows the
