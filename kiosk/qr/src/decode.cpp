@@ -289,4 +289,6 @@ std::vector<DecodedCode> decode_with_zbar_only(ImageView frame) {
   return detail::read_with_zbar(frame);
 }
 
+int zxing_major_version() { return detail::zxing_major_version(); }
+
 }  // namespace checkin::qr

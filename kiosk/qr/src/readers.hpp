@@ -31,6 +31,7 @@ struct ZxingFeatures {
   bool reads_inverted;  // ReaderOptions::tryInvert (2.x)
 };
 ZxingFeatures zxing_features();
+int zxing_major_version();
 
 // ZXing on its own, as its own readers run it: tryHarder, tryDownscale and (2.x) tryInvert.
 ZxingSettings zxing_library_defaults();

@@ -3,10 +3,12 @@
 // (DecodeHints, Result) on Debian 12's 1.4. The difference stays in this file.
 #if __has_include(<ZXing/ReaderOptions.h>)
 #include <ZXing/ReadBarcode.h>
+#include <ZXing/Version.h>
 #define CHECKIN_ZXING_2 1
 #else
 #define ZX_USE_UTF8  // text() as UTF-8 std::string (1.x only; 2.x has nothing else)
 #include <ZXing/ReadBarcode.h>
+#include <ZXing/ZXVersion.h>
 #define CHECKIN_ZXING_2 0
 #endif
 
@@ -56,6 +58,8 @@ std::string utf8_text_of(const ZXing::Result& result) { return result.text(); }
 #endif
 
 }  // namespace
+
+int zxing_major_version() { return ZXING_VERSION_MAJOR; }
 
 ZxingFeatures zxing_features() { return ZxingFeatures{.reads_inverted = CHECKIN_ZXING_2 != 0}; }
 

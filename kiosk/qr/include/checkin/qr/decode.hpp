@@ -99,4 +99,8 @@ class CameraDecoder {
 std::vector<DecodedCode> decode_with_zxing_only(ImageView frame);
 std::vector<DecodedCode> decode_with_zbar_only(ImageView frame);
 
+// The major version of the ZXing-cpp the pipeline is built with (1 on Debian 12, 2 on
+// Debian 13): the blackbox thresholds differ, as the library reads more on its own.
+int zxing_major_version();
+
 }  // namespace checkin::qr
