@@ -124,8 +124,10 @@ std::vector<Stage> photo_stages(int frame_side) {
   // Cheap fixes for common problems at the frame's own size.
   stages.push_back({"zxing+padded", kFrameSize, Preparation::padded, Reader::zxing});
   add_preparations(kFrameSize, "");
-  // Lighter smoothing keeps the modules of small codes in large photos; a fixed threshold
-  // on the equalised copy reads codes whose local contrast ZXing's binarizer finds too low.
+  // The global threshold on the frame as it is, and after lighter smoothing, keeps the
+  // modules of small codes in large photos; a fixed threshold on the equalised copy reads
+  // codes whose local contrast ZXing's binarizer finds too low.
+  stages.push_back({"zxing-global", kFrameSize, Preparation::none, Reader::zxing_global});
   stages.push_back({"zxing-global+smoothed-3x3", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
   stages.push_back({"zxing-fixed+equalized", kFrameSize, Preparation::equalized, Reader::zxing_fixed});
   if (frame_side <= kDoubleMaxSide) {

@@ -14,10 +14,10 @@
 //      edge), local contrast equalisation (shadows, glare halos, faded codes), a light blur
 //      with a global threshold (noise, moire), inversion (light-on-dark codes: ZXing-cpp
 //      2.x does that itself);
-//   4. photos only: ZXing after a lighter blur (small codes in large photos), with a fixed
-//      threshold on the equalised frame, at twice the size (small codes), plain and
-//      equalised, and mirrored (selfie cameras; 2.x reads most of those itself); then zbar, a
-//      second opinion.
+//   4. photos only: ZXing's global threshold on the frame as it is and after a lighter
+//      blur (small codes in large photos), a fixed threshold on the equalised frame, the
+//      frame at twice the size (small codes), plain and equalised, and mirrored (selfie
+//      cameras; 2.x reads most of those itself); then zbar, a second opinion.
 //
 // A live camera runs one cheap stage per frame (CameraDecoder): the next frame shows the
 // same code a few tens of milliseconds later, so the stages are spread over frames
