@@ -113,21 +113,23 @@ void make_thin_quiet_zone(Folder& folder, Random& random, PassIssuer& passes) {
 
 namespace {
 
-// UTF-8 text in another character set, through the C library's converters.
-std::string in_charset(const std::string& utf8, const char* charset) {
-  const iconv_t converter = iconv_open(charset, "UTF-8");
-  if (converter == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error(std::string("no converter to ") + charset);
-  std::string input = utf8;
-  std::string output(input.size() * 2 + 8, '\0');
+// Text from one character set to another, through the C library's converters.
+std::string converted(const std::string& text, const char* from, const char* to) {
+  const iconv_t converter = iconv_open(to, from);
+  if (converter == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error(std::string("no converter to ") + to);
+  std::string input = text;
+  std::string output(input.size() * 4 + 8, '\0');
   char* in = input.data();
   char* out = output.data();
   std::size_t in_left = input.size(), out_left = output.size();
   const std::size_t result = iconv(converter, &in, &in_left, &out, &out_left);
   iconv_close(converter);
-  if (result == static_cast<std::size_t>(-1)) throw std::runtime_error(std::string("text not representable in ") + charset);
+  if (result == static_cast<std::size_t>(-1)) throw std::runtime_error(std::string("text not representable in ") + to);
   output.resize(output.size() - out_left);
   return output;
 }
+
+std::string in_charset(const std::string& utf8, const char* charset) { return converted(utf8, "UTF-8", charset); }
 
 // How a code's content is put into it: which ECI designator comes first (0: none) and
 // whether double-byte Shift_JIS characters use the QR standard's Kanji mode.
@@ -170,19 +172,7 @@ bool is_utf8(std::string_view bytes) {
   return true;
 }
 
-std::string latin1_as_utf8(std::string_view bytes) {
-  std::string text;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x80) {
-      text += c;
-    } else {
-      text += static_cast<char>(0xC0 | (byte >> 6));
-      text += static_cast<char>(0x80 | (byte & 0x3F));
-    }
-  }
-  return text;
-}
+std::string latin1_as_utf8(std::string_view bytes) { return converted(std::string(bytes), "ISO-8859-1", "UTF-8"); }
 
 // Japanese and Chinese notices, and German, in the character sets their makers use,
 // with an ECI designator that says so and without one (the common case).
