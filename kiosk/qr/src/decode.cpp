@@ -91,10 +91,10 @@ std::vector<Stage> camera_stages(int frame_side) {
   if (frame_side >= kHalveMinSide) {
     stages.push_back({"zxing+halved+equalized", kHalvedSize, Preparation::equalized, Reader::zxing_single_scale});
     stages.push_back({"zxing+padded", kFrameSize, Preparation::padded, Reader::zxing_single_scale});
-    stages.push_back({"zxing-global+halved+smoothed", kHalvedSize, Preparation::smoothed_3x3, Reader::zxing_global});
-    stages.push_back({"zxing-global+smoothed", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
+    stages.push_back({"zxing-global+halved+smoothed-3x3", kHalvedSize, Preparation::smoothed_3x3, Reader::zxing_global});
+    stages.push_back({"zxing-global+smoothed-3x3", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
   } else {
-    stages.push_back({"zxing-global+smoothed", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
+    stages.push_back({"zxing-global+smoothed-3x3", kFrameSize, Preparation::smoothed_3x3, Reader::zxing_global});
     stages.push_back({"zxing+padded", kFrameSize, Preparation::padded, Reader::zxing_single_scale});
     stages.push_back({"zxing+halved+equalized", kHalvedSize, Preparation::equalized, Reader::zxing_single_scale});
   }
