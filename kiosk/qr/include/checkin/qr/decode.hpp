@@ -59,7 +59,7 @@ enum class Effort {
   // picture that must be read quickly (the demo, printed pass sheets).
   camera_frame,
   // A single photo (`checkin decode photo.jpg`): every stage, every working size.
-  // About 0.1 s for an empty 640x480 frame and over a second for a 12-megapixel photo.
+  // About 0.15 s for an empty 640x480 frame and over a second for a 12-megapixel photo.
   photo,
 };
 
