@@ -45,8 +45,10 @@ int run(const DecodeArgs& args) {
     if (codes.empty()) fmt::print(stderr, "checkin decode: no QR code found in {}\n", path.string());
     for (const auto& code : codes) {
       ++found;
-      // The text exactly as encoded, newlines and all; the verdict on its own line after it.
-      std::fwrite(code.text.data(), 1, code.text.size(), stdout);
+      // The text as the code's encoding says, in UTF-8, newlines and all (Shift_JIS or
+      // GB2312 codes would be mojibake as raw bytes); the verdict, which reads the exact
+      // bytes, on its own line after it.
+      std::fwrite(code.utf8_text.data(), 1, code.utf8_text.size(), stdout);
       fmt::print("\nverdict: {}\n", verdict(*verifier, !args.public_keys.empty(), code.text));
     }
   }
@@ -61,7 +63,8 @@ void add_decode_command(CLI::App& app, int& exit_status) {
   cmd->add_option("images", args->images, "Image files")->required()->check(CLI::ExistingFile);
   cmd->add_option("--public-key", args->public_keys, "Public key file to verify passes with (up to 3)");
   cmd->add_option("--revoked", args->revocations, "File of revoked pass ids, one per line")->check(CLI::ExistingFile);
-  cmd->footer("Prints each code's text as it is, then a 'verdict:' line. Exit status 1 when nothing decodes.");
+  cmd->footer("Prints each code's text in UTF-8 (converted from the code's own encoding, e.g. Shift_JIS), then a "
+              "'verdict:' line. Exit status 1 when nothing decodes.");
   cmd->callback([args, &exit_status] { exit_status = run(*args); });
 }
 

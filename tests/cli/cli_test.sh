@@ -46,6 +46,12 @@ printf 'line one\nline two\ttabbed "quoted" \\n not an escape' >multi.txt
 head -c "$(stat -c %s multi.txt)" out | cmp -s - multi.txt; check "decoded text is raw" 0 $?
 contains "foreign code verdict" out "verdict: not a CK1 pass"
 
+# text in Shift_JIS (no ECI designator) prints in UTF-8, not as raw bytes
+printf '\x8e\xf3\x95\x74\x82\xcd\x8e\x4f\x8a\x4b\x82\xc5\x82\xb7' >sjis.bin
+"$make_qr_png" sjis.bin sjis.png
+"$checkin" decode sjis.png >out 2>err; check "decode Shift_JIS" 0 $?
+[ "$(head -n 1 out)" = "受付は三階です" ]; check "Shift_JIS text printed as UTF-8" 0 $?
+
 # several images, one without a code
 "$make_qr_png" multi.txt second.png
 "$checkin" decode pass.png second.png >out 2>err; check "decode several" 0 $?

@@ -16,83 +16,18 @@
 
 #include <fmt/format.h>
 
-#include "checkin/core/pass.hpp"
 #include "checkin/qr/encode.hpp"
 #include "checkin/qr/image.hpp"
+#include "hard_samples.hpp"
+#include "sample_kit.hpp"
 #include "synthetic_images.hpp"
 
 namespace fs = std::filesystem;
 using namespace checkin::qr;
 using namespace checkin::qr::synth;
+using namespace checkin::qr::samples;
 
 namespace {
-
-// Real signed passes from a fixed key, so the images carry exactly what a kiosk sees.
-class PassIssuer {
- public:
-  explicit PassIssuer(std::uint64_t seed) : random_(seed) {
-    key_ = std::move(*checkin::SigningKey::from_text(
-        "checkin-ed25519-seed-v1 1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988"));
-  }
-
-  std::string next() {
-    std::string pass_id;
-    for (int i = 0; i < 2; ++i) pass_id += fmt::format("{:016x}", random_.next());
-    const auto expires = checkin::WallTime{std::chrono::seconds{1'900'000'000}};
-    return *checkin::issue_pass(key_, pass_id, expires);
-  }
-
- private:
-  Random random_;
-  checkin::SigningKey key_;
-};
-
-QrMatrix encoded(const std::string& text) {
-  auto matrix = encode(text);
-  if (!matrix) throw std::runtime_error("cannot encode sample text: " + matrix.error().message);
-  return std::move(*matrix);
-}
-
-class Folder {
- public:
-  Folder(const fs::path& root, const std::string& name) : dir_(root / name) { fs::create_directories(dir_); }
-
-  // Lossless PNG, or JPEG at the given quality (1..100) as a phone or webcam saves it.
-  void add(const GrayImage& image, const std::string& expected_text, int jpeg_quality = 0) {
-    const std::string name = fmt::format("{:03}", count_++);
-    auto bytes = jpeg_quality > 0 ? encode_jpeg(image.view(), jpeg_quality) : encode_png(image.view());
-    if (!bytes) throw std::runtime_error(bytes.error().message);
-    std::ofstream(dir_ / (name + (jpeg_quality > 0 ? ".jpg" : ".png")), std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
-    if (!expected_text.empty()) std::ofstream(dir_ / (name + ".txt"), std::ios::binary) << expected_text;
-  }
-
- private:
-  fs::path dir_;
-  int count_ = 0;
-};
-
-// What every camera adds: a little lens blur, sensor noise, rounding to 8 bits.
-GrayImage camera(Canvas scene, Random& random, double blur_sigma = 0.6, double noise_sigma = 3) {
-  gaussian_blur(scene, blur_sigma);
-  add_sensor_noise(scene, random, noise_sigma);
-  return scene.to_gray();
-}
-
-Vec2 centre_of(const Canvas& canvas) { return Vec2{canvas.width / 2.0, canvas.height / 2.0}; }
-
-// A code on paper, a printed card or a phone, chosen at random.
-Document some_carrier(const QrMatrix& matrix, Random& random) {
-  switch (random.integer(0, 2)) {
-    case 0: return code_document(matrix, static_cast<float>(random.uniform(10, 50)), static_cast<float>(random.uniform(200, 250)));
-    case 1: return card_document(matrix, random);
-    default: {
-      PhoneLook look;
-      look.pixel_gap = 0;  // the screen grid only matters in the moire folder
-      return phone_document(matrix, look);
-    }
-  }
-}
 
 // --- folders --------------------------------------------------------------------------
 
@@ -405,12 +340,14 @@ void make_content(Folder& folder, Random& random, PassIssuer&) {
 
   for (std::size_t i = 0; i < texts.size() * 2; ++i) {
     const std::string& text = texts[i % texts.size()];
+    // Bytes that are not UTF-8 read as ISO-8859-1, the QR standard's default.
+    const std::string expected_text = is_utf8(text) ? text : latin1_as_utf8(text);
     const QrMatrix matrix = encoded(text);
     const Document document = code_document(matrix, 25, 230);
     Canvas scene = cluttered_background(1024, 768, random);
     const double code_size = std::min(700.0, document.width * random.uniform(3, 5));
     paint(scene, document, placed(document, code_size, random.uniform(0, 360), centre_of(scene)));
-    folder.add(camera(std::move(scene), random), text);
+    folder.add(camera(std::move(scene), random), expected_text, 0, text);
   }
 }
 
@@ -577,6 +514,12 @@ const FolderRecipe kRecipes[] = {
     {"jpeg", make_jpeg},
     {"photo", make_photo},
     {"content", make_content},
+    {"fabric", make_fabric},
+    {"bottle", make_bottle},
+    {"low_res", make_low_res},
+    {"tiny_in_large", make_tiny_in_large},
+    {"thin_quiet_zone", make_thin_quiet_zone},
+    {"charset", make_charset},
     {"falsepositives", make_false_positives},
 };
 

@@ -238,6 +238,82 @@ inline Document bent(const Document& flat, double radius) {
   return curved;
 }
 
+// Cloth: a document printed on fabric. The weave darkens the gaps between threads
+// (`thread_period` document units apart), small wrinkles ripple the surface, and each
+// crease folds it along a line: the cloth on the far side is pulled under by `shift`
+// (part of the print hidden) and the fold's two flanks are lit unevenly.
+struct Crease {
+  Vec2 point;          // a point on the crease line, document units
+  double degrees = 0;  // direction of the line's normal
+  double width = 1;    // how sharp the fold is
+  double shift = 0.5;  // print hidden in the fold
+  double depth = 0.5;  // 0..1: how strongly the fold is shaded
+};
+
+inline Document on_cloth(const Document& flat, std::vector<Crease> creases, double thread_period, float weave_contrast,
+                         double wrinkle_amplitude, double wrinkle_wavelength, double wrinkle_phase) {
+  Document cloth = flat;
+  cloth.shade = [flat, creases = std::move(creases), thread_period, weave_contrast, wrinkle_amplitude, wrinkle_wavelength,
+                 wrinkle_phase](double u, double v) {
+    const double tau = 2 * std::numbers::pi;
+    double su = u + wrinkle_amplitude * std::sin(tau * v / wrinkle_wavelength + wrinkle_phase);
+    double sv = v + wrinkle_amplitude * 0.6 * std::sin(tau * u / (wrinkle_wavelength * 1.3) + 2 * wrinkle_phase);
+    double gain = 1;
+    for (const Crease& crease : creases) {
+      const double nx = std::cos(crease.degrees * std::numbers::pi / 180), ny = std::sin(crease.degrees * std::numbers::pi / 180);
+      const double d = (u - crease.point.x) * nx + (v - crease.point.y) * ny;
+      const double pulled = crease.shift / (1 + std::exp(-d / (0.25 * crease.width)));
+      su += pulled * nx, sv += pulled * ny;
+      const double ridge = std::exp(-(d * d) / (crease.width * crease.width));
+      gain *= 1 - crease.depth * (0.45 * ridge * d / crease.width + 0.3 * std::exp(-4 * d * d / (crease.width * crease.width)));
+    }
+    su = std::clamp(su, 0.0, flat.width - 1e-9), sv = std::clamp(sv, 0.0, flat.height - 1e-9);
+    const double warp = std::abs(std::sin(std::numbers::pi * u / thread_period));
+    const double weft = std::abs(std::sin(std::numbers::pi * v / thread_period));
+    const float weave = 1 - weave_contrast * static_cast<float>(1 - 0.5 * (warp + weft));
+    return static_cast<float>(flat.shade(su, sv) * weave * gain);
+  };
+  return cloth;
+}
+
+// A specular highlight along a curved surface: a band of added light parallel to a
+// bottle's axis, at `centre` (document units across) and `width` wide.
+inline Document with_highlight(const Document& base, double centre, double width, double strength) {
+  Document lit = base;
+  lit.shade = [base, centre, width, strength](double u, double v) {
+    const double t = (u - centre) / width;
+    return std::min(255.0f, base.shade(u, v) + static_cast<float>(strength * std::exp(-t * t)));
+  };
+  return lit;
+}
+
+// A code with less quiet zone than the standard's four modules, printed into a busy
+// design: `margin` modules of light, then ink (a solid panel, text lines or blocks)
+// up to the document's edge, `surround` modules further out.
+inline Document in_busy_design(const QrMatrix& matrix, double margin, double surround, Random& random, float dark = 25,
+                               float light = 230) {
+  const double side = matrix.size + 2 * (margin + surround);
+  const double code_left = margin + surround;
+  const int style = random.integer(0, 2);
+  std::vector<std::uint8_t> blocks(static_cast<std::size_t>(std::ceil(side)) * static_cast<std::size_t>(std::ceil(side)));
+  for (auto& b : blocks) b = random.chance(0.45);
+  const int stride = static_cast<int>(std::ceil(side));
+  const double line_pitch = random.uniform(1.6, 2.6);
+  return Document{side, side,
+                  [=](double u, double v) -> float {
+                    const double cu = u - code_left, cv = v - code_left;
+                    if (cu >= 0 && cv >= 0 && cu < matrix.size && cv < matrix.size)
+                      return matrix.dark(static_cast<int>(cu), static_cast<int>(cv)) ? dark : light;
+                    if (cu >= -margin && cv >= -margin && cu < matrix.size + margin && cv < matrix.size + margin) return light;
+                    switch (style) {
+                      case 0: return dark + 15;  // a dark card with a white box for the code
+                      case 1: return std::fmod(v, line_pitch) < line_pitch * 0.45 ? dark + 40 : light;  // text lines
+                      default: return blocks[static_cast<std::size_t>(v) * stride + static_cast<std::size_t>(u)] ? dark : light;
+                    }
+                  },
+                  Vec2{side / 2, side / 2}, matrix.size + 2 * margin};
+}
+
 // --- placements -----------------------------------------------------------------------
 
 // The document's corners after scaling it to `size` pixels wide and rotating it by

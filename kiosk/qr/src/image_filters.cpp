@@ -59,6 +59,29 @@ GrayImage blurred(ImageView image, int radius) {
   return result;
 }
 
+GrayImage smoothed(ImageView image) {
+  if (!image.valid()) return GrayImage{};
+  const int width = image.width, height = image.height;
+  // Rows into 16-bit sums (x4), then columns (x4 again); edges repeat the border pixel.
+  std::vector<std::uint16_t> rows(static_cast<std::size_t>(width) * height);
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* in = image.row(y);
+    std::uint16_t* out = rows.data() + static_cast<std::size_t>(y) * width;
+    out[0] = static_cast<std::uint16_t>(3 * in[0] + in[std::min(1, width - 1)]);
+    for (int x = 1; x < width - 1; ++x) out[x] = static_cast<std::uint16_t>(in[x - 1] + 2 * in[x] + in[x + 1]);
+    if (width > 1) out[width - 1] = static_cast<std::uint16_t>(in[width - 2] + 3 * in[width - 1]);
+  }
+  GrayImage result(width, height);
+  for (int y = 0; y < height; ++y) {
+    const std::uint16_t* above = rows.data() + static_cast<std::size_t>(std::max(y - 1, 0)) * width;
+    const std::uint16_t* centre = rows.data() + static_cast<std::size_t>(y) * width;
+    const std::uint16_t* below = rows.data() + static_cast<std::size_t>(std::min(y + 1, height - 1)) * width;
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < width; ++x) out[x] = static_cast<std::uint8_t>((above[x] + 2 * centre[x] + below[x] + 8) >> 4);
+  }
+  return result;
+}
+
 GrayImage sharpened(ImageView image, int radius, double amount) {
   if (!image.valid()) return GrayImage{};
   const GrayImage soft = blurred(image, radius);

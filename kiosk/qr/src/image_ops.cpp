@@ -131,6 +131,19 @@ GrayImage resized(ImageView image, int width, int height) {
   return result;
 }
 
+GrayImage halved(ImageView image) {
+  if (!image.valid() || image.width < 2 || image.height < 2) return GrayImage::copy_of(image);
+  GrayImage result(image.width / 2, image.height / 2);
+  for (int y = 0; y < result.height(); ++y) {
+    const std::uint8_t* top = image.row(2 * y);
+    const std::uint8_t* bottom = image.row(2 * y + 1);
+    std::uint8_t* out = result.row(y);
+    for (int x = 0; x < result.width(); ++x)
+      out[x] = static_cast<std::uint8_t>((top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1] + 2) >> 2);
+  }
+  return result;
+}
+
 GrayImage inverted(ImageView image) {
   if (!image.valid()) return GrayImage{};
   GrayImage result(image.width, image.height);

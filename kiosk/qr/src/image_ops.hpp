@@ -9,6 +9,10 @@ namespace checkin::qr::detail {
 // module patterns), bilinear interpolation when enlarging.
 GrayImage resized(ImageView image, int width, int height);
 
+// Half the size each way, each pixel the mean of a 2x2 block: several times faster than
+// resized() for live camera frames, and as clean for codes of four pixels a module or more.
+GrayImage halved(ImageView image);
+
 // Light on dark becomes dark on light.
 GrayImage inverted(ImageView image);
 
@@ -24,6 +28,10 @@ GrayImage equalized_locally(ImageView image, int tile_size, double clip_limit);
 // Box blur of the given radius, applied twice (close to a Gaussian). Smooths moire
 // and sensor noise that break module edges into speckles.
 GrayImage blurred(ImageView image, int radius);
+
+// A 3x3 binomial blur ([1 2 1] each way) in integers: the light smoothing of blurred(image,
+// 1) at a fraction of its cost, for live camera frames.
+GrayImage smoothed(ImageView image);
 
 // Unsharp masking: adds `amount` times the difference from a blur of the given radius,
 // steepening module edges softened by focus or motion.

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "readers.hpp"
+#include "text_encoding.hpp"
 
 namespace checkin::qr::detail {
 
@@ -56,6 +57,8 @@ std::vector<DecodedCode> read_with_zbar(ImageView image) {
     if (zbar_symbol_get_type(symbol) != ZBAR_QRCODE) continue;
     DecodedCode code;
     code.text.assign(zbar_symbol_get_data(symbol), zbar_symbol_get_data_length(symbol));
+    // zbar's binary mode keeps no ECI designator: the text is always a guess.
+    code.utf8_text = text_without_eci(code.text);
     // zbar lists a QR code's corners counter-clockwise from the top left; ours go clockwise.
     constexpr unsigned kZbarCornerFor[4] = {0, 3, 2, 1};
     if (zbar_symbol_get_loc_size(symbol) == 4)

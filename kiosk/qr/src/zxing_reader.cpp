@@ -3,16 +3,19 @@
 // (DecodeHints, Result) on Debian 12's 1.4. The difference stays in this file.
 #if __has_include(<ZXing/ReaderOptions.h>)
 #include <ZXing/ReadBarcode.h>
+#include <ZXing/Version.h>
 #define CHECKIN_ZXING_2 1
 #else
 #define ZX_USE_UTF8  // text() as UTF-8 std::string (1.x only; 2.x has nothing else)
 #include <ZXing/ReadBarcode.h>
+#include <ZXing/ZXVersion.h>
 #define CHECKIN_ZXING_2 0
 #endif
 
 #include <exception>
 
 #include "readers.hpp"
+#include "text_encoding.hpp"
 
 namespace checkin::qr::detail {
 
@@ -26,21 +29,41 @@ using ZxingOptions = ZXing::DecodeHints;
 using ZxingBarcodes = ZXing::Results;
 #endif
 
+ZXing::Binarizer binarizer_for(ZxingBinarizer binarizer) {
+  switch (binarizer) {
+    case ZxingBinarizer::global_histogram: return ZXing::Binarizer::GlobalHistogram;
+    case ZxingBinarizer::fixed_threshold: return ZXing::Binarizer::FixedThreshold;
+    case ZxingBinarizer::local_average: break;
+  }
+  return ZXing::Binarizer::LocalAverage;
+}
+
 ZxingOptions options_for(const ZxingSettings& settings) {
   ZxingOptions options;
   options.setFormats(ZXing::BarcodeFormat::QRCode)
       .setTryHarder(settings.try_harder)
       .setTryRotate(false)  // only the 1D readers use it; QR detection is rotation-free
       .setTryDownscale(settings.try_downscale)
-      .setBinarizer(settings.binarizer == ZxingBinarizer::global_histogram ? ZXing::Binarizer::GlobalHistogram
-                                                                            : ZXing::Binarizer::LocalAverage);
+      .setBinarizer(binarizer_for(settings.binarizer));
 #if CHECKIN_ZXING_2
-  options.setTryInvert(false);  // 1.x has no such option; the pipeline inverts on its own
+  options.setTryInvert(settings.try_invert);
 #endif
   return options;
 }
 
+#if CHECKIN_ZXING_2
+std::string utf8_text_of(const ZXing::Barcode& barcode) { return barcode.text(ZXing::TextMode::Plain); }
+#else
+std::string utf8_text_of(const ZXing::Result& result) { return result.text(); }
+#endif
+
 }  // namespace
+
+int zxing_major_version() { return ZXING_VERSION_MAJOR; }
+
+ZxingFeatures zxing_features() { return ZxingFeatures{.reads_inverted = CHECKIN_ZXING_2 != 0}; }
+
+ZxingSettings zxing_library_defaults() { return ZxingSettings{.try_invert = zxing_features().reads_inverted}; }
 
 std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& settings) {
   std::vector<DecodedCode> codes;
@@ -60,6 +83,9 @@ std::vector<DecodedCode> read_with_zxing(ImageView image, const ZxingSettings& s
     const auto& bytes = barcode.bytes();
     DecodedCode code;
     code.text.assign(bytes.begin(), bytes.end());
+    // ZXing applies an ECI designator; without one its guess differs between versions,
+    // so the one guess of text_encoding.cpp serves both libraries.
+    code.utf8_text = barcode.hasECI() ? utf8_text_of(barcode) : text_without_eci(code.text);
     const auto& position = barcode.position();
     for (int i = 0; i < 4; ++i) code.corners[i] = Point{position[i].x, position[i].y};
     code.found_by = "zxing";

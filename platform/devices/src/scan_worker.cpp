@@ -26,7 +26,10 @@ ScanWorker::ScanWorker(ScanQueue& queue, FrameSourceFactory open_source, ScanWor
       options_(std::move(options)),
       motion_gate_(options_.motion),
       repeat_filter_(options_.repeat_gap) {
-  if (!options_.decoder) options_.decoder = decode_camera_frame;
+  if (!options_.decoder) {
+    // One camera stage per frame: the cycle's position lives as long as the worker.
+    options_.decoder = [camera = std::make_shared<qr::CameraDecoder>()](qr::ImageView frame) { return camera->decode(frame); };
+  }
   thread_ = std::thread([this] { run(); });
 }
 

@@ -38,7 +38,7 @@ struct PreviewFrame {
 
 using FrameDecoder = std::function<std::vector<qr::DecodedCode>(qr::ImageView)>;
 
-// qr::decode with the camera-frame effort.
+// qr::decode with the camera-frame effort: every camera stage on this one frame.
 std::vector<qr::DecodedCode> decode_camera_frame(qr::ImageView frame);
 
 struct ScanWorkerOptions {
@@ -49,7 +49,7 @@ struct ScanWorkerOptions {
   Millis preview_interval{100};     // at most ten preview pictures a second
   Millis repeat_gap{3000};          // see RepeatFilter
   MotionGateOptions motion = {};
-  FrameDecoder decoder = {};        // empty: decode_camera_frame
+  FrameDecoder decoder = {};        // empty: a qr::CameraDecoder, one camera stage per frame
 };
 
 struct ScanWorkerStats {
