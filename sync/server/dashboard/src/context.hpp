@@ -8,11 +8,6 @@
 
 #include "checkin/server/dashboard.hpp"
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
-
 namespace checkin::server::dashboard {
 
 // Cookie names: the signed-in session, the sign-in form's own CSRF value (before there is
@@ -25,8 +20,8 @@ inline constexpr std::string_view kFlashCookie = "checkin_flash";
 inline constexpr std::string_view kLog = "dashboard";
 
 struct Context {
-  const httplib::Request& request;
-  httplib::Response& response;
+  const Request& request;
+  Response& response;
   ServerStore& store;
   const DashboardOptions& options;
   WallTime now{};
@@ -37,8 +32,9 @@ struct Context {
   // ---- reading the request
   const std::string& path() const;
   std::string path_param(const std::string& name) const;
-  std::string query(const std::string& name) const;  // GET parameters
-  // A form field (url-encoded or multipart); "" when absent.
+  std::string query(const std::string& name) const;  // the URL's query parameters
+  // A field of the submitted form (url-encoded or multipart body; never the URL's query);
+  // "" when absent.
   std::string form(const std::string& name) const;
   bool has_form(const std::string& name) const;
   std::vector<std::string> form_all(const std::string& name) const;  // checkbox groups

@@ -1,6 +1,4 @@
 // Signing in and out, and the static files (open to everybody).
-#include <httplib.h>
-
 #include <fmt/format.h>
 
 #include "assets.hpp"
