@@ -35,7 +35,7 @@ GrayImage GrayImage::copy_of(ImageView view) {
   return copy;
 }
 
-Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes) {
+Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes, std::int64_t max_pixels) {
   if (file_bytes.empty()) return fail(Errc::invalid_input, "image is empty");
   if (static_cast<std::int64_t>(file_bytes.size()) > kMaxImageFileBytes)
     return fail(Errc::limit_exceeded, fmt::format("image file too large ({} bytes)", file_bytes.size()));
@@ -48,8 +48,9 @@ Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_byte
     return fail(Errc::invalid_input, fmt::format("not a readable image: {}", stbi_failure_reason()));
   if (width <= 0 || height <= 0)
     return fail(Errc::invalid_input, "image has no pixels");
-  if (static_cast<std::int64_t>(width) * height > kMaxImagePixels)
-    return fail(Errc::limit_exceeded, fmt::format("image too large ({}x{} pixels)", width, height));
+  if (static_cast<std::int64_t>(width) * height > max_pixels)
+    return fail(Errc::limit_exceeded, fmt::format("image of {}x{} pixels is over the limit of {:.1f} megapixels", width,
+                                                  height, static_cast<double>(max_pixels) / 1e6));
 
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(file_bytes.data(), length, &width, &height, &channels, 1), stbi_image_free);
