@@ -583,7 +583,9 @@ Result<std::unique_ptr<HttpFront>> HttpFront::create(FrontOptions options, Front
   // libmicrohttpd keeps a connection's head, its header list and the answer's head in one
   // memory pool: room for the largest head we accept and the rest.
   impl->pool_bytes = 2 * impl->options.max_head_bytes + 16 * 1024;
-  impl->queue_limit = static_cast<std::size_t>(impl->options.threads) * 32;
+  // Complete requests waiting for a worker: a burst of a few hundred kiosks (each with a
+  // quick request) is normal; beyond, the queue only makes every answer late: 503 at once.
+  impl->queue_limit = std::max<std::size_t>(256, static_cast<std::size_t>(impl->options.threads) * 64);
   return std::unique_ptr<HttpFront>(new HttpFront(std::move(impl)));
 }
 

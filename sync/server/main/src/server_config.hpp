@@ -30,7 +30,8 @@ struct ServerConfig {
   int retry_after_seconds = 5;
   int max_connections = 1024;
   int max_connections_per_address = 64;
-  std::vector<std::string> trusted_proxies;  // addresses, from a comma-separated list
+  // Addresses (a comma-separated list) of reverse proxies: see deploy/server.example.toml.
+  std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};
   int header_timeout_seconds = 10;
   int body_timeout_seconds = 60;
   std::size_t max_header_bytes = 32 * 1024;
