@@ -152,6 +152,15 @@ std::string random_token() {
   return to_hex(bytes);
 }
 
+std::string hmac_hex(std::string_view key, std::string_view message) {
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  return to_hex(mac);
+}
+
 bool is_local_path(std::string_view path) {
   if (path.empty() || path.front() != '/') return false;
   if (path.size() > 1 && (path[1] == '/' || path[1] == '\\')) return false;

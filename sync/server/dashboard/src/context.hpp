@@ -11,10 +11,12 @@
 namespace checkin::server::dashboard {
 
 // Cookie names: the signed-in session, the sign-in form's own CSRF value (before there is
-// a session), and a one-time message shown on the next page.
+// a session), a one-time message shown on the next page, and the known-browser mark that
+// lets an account's owner sign in while strangers are paused (accounts.hpp).
 inline constexpr std::string_view kSessionCookie = "checkin_session";
 inline constexpr std::string_view kSignInCookie = "checkin_signin";
 inline constexpr std::string_view kFlashCookie = "checkin_flash";
+inline constexpr std::string_view kKnownBrowserCookie = "checkin_browser";
 
 // The dashboard's log channel.
 inline constexpr std::string_view kLog = "dashboard";
@@ -69,6 +71,8 @@ bool load_session(Context& ctx);
 bool same_secret(std::string_view a, std::string_view b);
 // 32 random bytes as hex: CSRF values and similar.
 std::string random_token();
+// HMAC-SHA256 of `message` under `key`, as hex.
+std::string hmac_hex(std::string_view key, std::string_view message);
 // Only a path on this server ("/sessions?site=..."), never "//host" or "https://...".
 bool is_local_path(std::string_view path);
 
