@@ -401,6 +401,12 @@ TEST_CASE_METHOD(Fixture, "api: malformed, mistyped, oversized and misdirected r
   }
   CHECK(error_body(client.Post(path, auth, good.dump(), "text/plain"), 415).code == "unsupported_media_type");
   CHECK(error_body(client.Get("/api/v1/nothing-here"), 404).code == "not_found");
+  // Bytes no device id holds: a NUL is refused before any route (databases refuse it in
+  // text), bytes that are not UTF-8 are an unknown device; never a database's message.
+  CHECK(error_body(client.Get("/api/v1/devices/" + kiosk.device_id + "%00x/changes", auth), 400).message ==
+        "the path holds a control character");
+  CHECK(error_body(client.Get("/api/v1/devices/%C3%28%FF/changes", auth), 401).code == "unauthorized");
+  CHECK(error_body(client.Get(sync::api::changes(kiosk.device_id) + "?cursor=%00", auth), 400).code == "bad_request");
   auto wrong_method = client.Get(path, auth);
   CHECK(error_body(wrong_method, 405).code == "method_not_allowed");
   CHECK(wrong_method->get_header_value("Allow") == "POST");
@@ -468,9 +474,12 @@ TEST_CASE_METHOD(Fixture, "api: text with SQL metacharacters is stored as text, 
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE_METHOD(Fixture, "api: /healthz and /metrics answer without a token") {
+TEST_CASE_METHOD(Fixture, "api: /healthz answers anyone, /metrics only this machine unless a token is set") {
   ServerProcess server(db(), dir.path());
   auto client = server.client();
+  // Through the reverse proxy on this machine (X-Forwarded-For names the client): refused.
+  auto relayed = client.Get("/metrics", httplib::Headers{{"X-Forwarded-For", "203.0.113.9"}});
+  CHECK(error_body(relayed, 403).message.find("server.metrics_token") != std::string::npos);
   auto health = client.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
@@ -486,6 +495,20 @@ TEST_CASE_METHOD(Fixture, "api: /healthz and /metrics answer without a token") {
                              "# TYPE checkin_sync_lag_seconds gauge", "# TYPE checkin_devices gauge"})
     CHECK(metrics->body.find(family) != std::string::npos);
   CHECK(server.stop() == 0);
+
+  // With a token: required from everywhere, and enough from anywhere.
+  const std::string token = "a-long-enough-scrape-token";
+  ServerProcess guarded(db(), dir.path(), {"--set", "server.metrics_token=" + token});
+  auto http = guarded.client();
+  auto without = http.Get("/metrics");
+  CHECK(error_body(without, 401).code == "unauthorized");
+  CHECK(without->get_header_value("WWW-Authenticate") == "Bearer");
+  error_body(http.Get("/metrics", httplib::Headers{{"Authorization", "Bearer not-the-token-at-all!"}}), 401);
+  auto with = http.Get("/metrics", httplib::Headers{{"Authorization", "Bearer " + token}, {"X-Forwarded-For", "203.0.113.9"}});
+  REQUIRE(with);
+  CHECK(with->status == 200);
+  CHECK(with->body.find("checkin_devices") != std::string::npos);
+  CHECK(guarded.stop() == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "api: HTTPS with a self-signed certificate: the logged and enrolled pin is openssl's") {
