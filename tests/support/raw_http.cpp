@@ -46,9 +46,10 @@ std::string RawResponse::header(std::string_view name) const {
   return {};
 }
 
-RawConnection::RawConnection(int port, const std::string& source) {
+RawConnection::RawConnection(int port, const std::string& source, int send_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
+  if (send_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
   sockaddr_in from{};
   from.sin_family = AF_INET;
   inet_pton(AF_INET, source.c_str(), &from.sin_addr);

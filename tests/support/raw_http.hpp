@@ -19,7 +19,9 @@ struct RawResponse {
 class RawConnection {
  public:
   // Connects to 127.0.0.1:port from `source` (any 127.x.y.z); connected() says whether it did.
-  explicit RawConnection(int port, const std::string& source = "127.0.0.1");
+  // A small `send_buffer` keeps the kernel from taking much more than the server reads, so
+  // what send() accepted is about what the server consumed.
+  explicit RawConnection(int port, const std::string& source = "127.0.0.1", int send_buffer = 0);
   ~RawConnection();
   RawConnection(RawConnection&& other) noexcept;
   RawConnection& operator=(RawConnection&&) = delete;

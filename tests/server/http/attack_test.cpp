@@ -149,7 +149,7 @@ TEST_CASE_METHOD(Fixture, "front: a header flood is answered 431 long before it 
 
   // Four floods at once, each meant to send 64 MiB of header lines.
   auto flood = [&](int which) -> std::optional<int> {
-    RawConnection connection(server.port(), fmt::format("127.0.2.{}", which + 1));
+    RawConnection connection(server.port(), fmt::format("127.0.2.{}", which + 1), /*send_buffer=*/16 * 1024);
     if (!connection.connected()) return std::nullopt;
     connection.send("GET /api/v1/enrol HTTP/1.1\r\nHost: checkin\r\n");
     const std::string lines = [] {

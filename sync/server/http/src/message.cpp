@@ -96,6 +96,8 @@ std::optional<UploadedFile> multipart_part(std::string_view part) {
     head = part.substr(0, blank);
     content = part.substr(blank + 4);
   }
+  // A NUL in a field's name or file name is in no form a browser sends (found by libFuzzer).
+  if (head.find('\0') != std::string_view::npos) return std::nullopt;
   UploadedFile file;
   bool form_data = false;
   while (!head.empty()) {
