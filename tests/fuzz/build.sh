@@ -18,7 +18,7 @@ else
   echo "fuzz/build: no usable clang (Debian 12: clang-16 libclang-rt-16-dev; Debian 13: clang libclang-rt-dev)" >&2
   exit 1
 fi
-flags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
+flags="-gline-tables-only -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHECKIN_FUZZ=ON -DCHECKIN_WERROR=OFF \

@@ -1,5 +1,6 @@
 #include "checkin_catch.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -214,6 +215,35 @@ TEST_CASE("image bombs are refused from their header, with the limit in the mess
   REQUIRE(small);
   CHECK(load_image_from_memory(*small, 64 * 48));
   CHECK(load_image_from_memory(*small, 64 * 48 - 1).error().code == Errc::limit_exceeded);
+}
+
+TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb reads it", "[qr][image]") {
+  // Debian 12's stb_image would write past its tables (found by libFuzzer).
+  auto jpeg = encode_jpeg(gradient(32, 24).view(), 80);
+  REQUIRE(jpeg);
+  CHECK(load_image_from_memory(*jpeg));
+  auto dht = jpeg->begin();
+  for (; dht + 1 != jpeg->end(); ++dht)
+    if (dht[0] == 0xFF && dht[1] == 0xC4) break;
+  REQUIRE(dht + 1 != jpeg->end());
+  auto bad = *jpeg;
+  const auto counts = static_cast<std::size_t>(dht - jpeg->begin()) + 5;  // after marker, length, class/id
+  for (std::size_t i = 0; i < 16; ++i) bad[counts + i] = 0xFF;
+  auto refused = load_image_from_memory(bad);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::invalid_input);
+  CHECK_THAT(refused.error().message, Catch::Contains("Huffman table holds more than 256 codes"));
+}
+
+TEST_CASE("16-bit PGM and PPM files are refused before stb reads past its buffer", "[qr][image]") {
+  // Debian 12's stb converts them to gray with an 8-bit routine (found by libFuzzer).
+  std::vector<std::uint8_t> ppm = {'P', '6', '\n', '4', '2', ' ', '6', '6', '\n', '4', '1', '2', '6', ' '};
+  ppm.resize(ppm.size() + 42 * 66 * 6, 0x80);
+  auto refused = load_image_from_memory(ppm);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("16-bit PGM/PPM"));
+  std::vector<std::uint8_t> eight_bit = {'P', '5', '\n', '4', ' ', '2', '\n', '2', '5', '5', '\n', 1, 2, 3, 4, 5, 6, 7, 8};
+  CHECK(load_image_from_memory(eight_bit));
 }
 
 TEST_CASE("randomly damaged PNG and JPEG files load or fail, never crash", "[qr][image]") {

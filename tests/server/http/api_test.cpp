@@ -491,8 +491,11 @@ TEST_CASE_METHOD(Fixture, "api: /healthz answers anyone, /metrics only this mach
   auto samples = parse_metrics(metrics->body);
   CHECK(samples["checkin_http_requests_total{route=\"/healthz\",status=\"200\"}"] == 1);
   CHECK(samples["checkin_devices{state=\"active\"}"] == 0);
+  CHECK(samples["checkin_http_connections"] >= 1);  // this scrape's own
+  CHECK(samples.contains("checkin_http_parked_requests"));
   for (const auto* family : {"# TYPE checkin_http_requests_total counter", "# TYPE checkin_events_ingested_total counter",
-                             "# TYPE checkin_sync_lag_seconds gauge", "# TYPE checkin_devices gauge"})
+                             "# TYPE checkin_sync_lag_seconds gauge", "# TYPE checkin_devices gauge",
+                             "# TYPE checkin_http_connections gauge", "# TYPE checkin_http_parked_requests gauge"})
     CHECK(metrics->body.find(family) != std::string::npos);
   CHECK(server.stop() == 0);
 

@@ -392,7 +392,9 @@ struct ApiServer::Impl final : FrontHandler {
       lags.push_back({device.id, std::chrono::duration<double>(at - last).count()});
     }
     res.status = 200;
-    res.set_content(metrics.render(lags, revoked), "text/plain; version=0.0.4; charset=utf-8");
+    const auto stats = front->stats();
+    res.set_content(metrics.render(lags, revoked, FrontLoad{stats.connections, stats.parked, stats.queued}),
+                    "text/plain; version=0.0.4; charset=utf-8");
   }
 };
 
