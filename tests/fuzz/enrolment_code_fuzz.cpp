@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (again.size() > checkin::sync::kMaxEnrolmentCodeLength) __builtin_trap();
   auto reread = checkin::sync::parse_enrolment_code(again);
   if (!reread || reread->server_url != code->server_url || reread->token != code->token ||
-      reread->cert_sha256 != code->cert_sha256)
+      reread->cert_sha256 != code->cert_sha256 || reread->name != code->name)
     __builtin_trap();
   return 0;
 }

@@ -175,10 +175,10 @@ TEST_CASE("integers beyond int64 are refused, never wrapped") {
   const std::string head = R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z","monotonic_ms":)";
   auto wrapped = parse_event_batch(head + "18446744073709551615}]}");
   REQUIRE_FALSE(wrapped);
-  CHECK_THAT(wrapped.error().message, Catch::Contains("events[0].monotonic_ms: 18446744073709551615 is out of range"));
+  CHECK_THAT(wrapped.error().message, Catch::Matchers::ContainsSubstring("events[0].monotonic_ms: 18446744073709551615 is out of range"));
   auto just_over = parse_event_batch(head + "9223372036854775808}]}");
   REQUIRE_FALSE(just_over);
-  CHECK_THAT(just_over.error().message, Catch::Contains("out of range"));
+  CHECK_THAT(just_over.error().message, Catch::Matchers::ContainsSubstring("out of range"));
   // Past uint64 nlohmann reads a float: not a whole number either.
   CHECK_FALSE(parse_event_batch(head + "99999999999999999999999}]}"));
   auto largest = parse_event_batch(head + "9223372036854775807}]}");
@@ -192,7 +192,7 @@ TEST_CASE("deeply nested JSON is refused before it is parsed") {
                      std::string(100000, ']') + "}";
   auto refused = parse_event_batch(bomb);
   REQUIRE_FALSE(refused);
-  CHECK_THAT(refused.error().message, Catch::Contains("deeper than 32 levels"));
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("deeper than 32 levels"));
   // Brackets inside strings are text, not nesting.
   std::string text = R"({"protocol":1,"device_id":"k","events":[],"x":")" + std::string(1000, '[') + R"(\"[["})";
   CHECK(parse_event_batch(text));

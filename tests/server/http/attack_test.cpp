@@ -2,7 +2,7 @@
 // it keeps serving through it (issue 14, findings 1, 2 and 6): slow heads, idle
 // connections, many connections from one address, header floods, contradictory framing.
 // Several loopback source addresses (127.0.0.2, ...) play several clients.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

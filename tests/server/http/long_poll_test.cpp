@@ -2,7 +2,7 @@
 // the test: parked requests hold no worker thread and no place against their address's
 // limit, a notify wakes exactly its topic's waiters at once, a notify between a route's
 // look and its park is not lost, deadlines answer, and stopping answers everyone.
-#include <catch2/catch.hpp>
+#include "checkin_catch.hpp"
 #include <fmt/format.h>
 
 #include <atomic>
@@ -92,7 +92,7 @@ std::string park_request(const std::string& topic, int ms, bool notify_first = f
 
 }  // namespace
 
-TEST_CASE("long polling: 200 parked requests hold no worker; a notify wakes exactly its waiters; stop answers the rest") {
+TEST_CASE("long polling: 200 parked requests hold no worker, a notify wakes exactly its waiters, stop answers the rest") {
   FrontOptions options;
   options.threads = 2;  // far fewer workers than parked requests
   RunningFront server(options);
