@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "server_process.hpp"
 #include "test_database.hpp"
 #include "temp_dir.hpp"
@@ -624,4 +626,63 @@ TEST_CASE_METHOD(Fixture, "api: SIGTERM lets the upload in flight finish and com
   CHECK(server.wait() == 0);
   CHECK(server.log().find("stopping after the requests in flight") != std::string::npos);
   CHECK(store()->event_count().value_or(-1) == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "api: the site feed's long poll answers as soon as another door checks someone in") {
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto front = enrol(server, org.site, "front door");
+  auto back = enrol(server, org.site, "back door");
+  auto client = server.client();
+  const auto feed = sync::api::site_feed(back.device_id);
+  auto first = client.Get(feed + "?wait=0", bearer(back.device_token));
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const auto cursor = sync::parse_site_feed_page(first->body).value().next_cursor;
+
+  // The back door waits for news; the front door checks Sam in.
+  using Clock = std::chrono::steady_clock;
+  auto waiting = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(cursor) + "&wait=25", bearer(back.device_token));
+    return std::make_pair(Clock::now(), answer ? std::optional<std::string>(answer->body) : std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto uploaded = Clock::now();
+  auto upload = client.Post(sync::api::events_batch(front.device_id), bearer(front.device_token),
+                            sync::to_json(sync::EventBatch{front.device_id, {checkin_event(front.device_id, 1, org)}}),
+                            "application/json");
+  REQUIRE(upload);
+  REQUIRE(upload->status == 200);
+  REQUIRE(waiting.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  auto [answered, body] = waiting.get();
+  REQUIRE(body);
+  auto page = sync::parse_site_feed_page(*body);
+  REQUIRE(page);
+  REQUIRE(page->events.size() == 1);
+  CHECK(page->events[0].device_id == front.device_id);
+  CHECK(answered - uploaded < std::chrono::seconds(5));  // woken, not the 25 s deadline
+
+  // Nothing new: the answer comes at the end of the wait, empty.
+  const auto started = Clock::now();
+  auto quiet = client.Get(feed + "?cursor=" + percent_encode(page->next_cursor) + "&wait=1", bearer(back.device_token));
+  REQUIRE(quiet);
+  CHECK(quiet->status == 200);
+  CHECK(sync::parse_site_feed_page(quiet->body).value().events.empty());
+  CHECK(Clock::now() - started >= std::chrono::milliseconds(900));
+  CHECK(Clock::now() - started < std::chrono::seconds(5));
+  error_body(client.Get(feed + "?wait=soon", bearer(back.device_token)), 400);
+
+  // Stopping answers a waiting poll at once, and the server exits cleanly.
+  auto held = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(page->next_cursor) + "&wait=25", bearer(back.device_token));
+    return answer ? answer->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto stopping = Clock::now();
+  CHECK(server.stop() == 0);
+  REQUIRE(held.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(held.get() == 200);
+  CHECK(Clock::now() - stopping < std::chrono::seconds(5));
 }
