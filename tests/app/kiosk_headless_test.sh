@@ -16,6 +16,7 @@ day_script() {  # the steps; $1 = demo folder
 replay $1/passes/ben.png
 advance 6s
 scan-pass ana
+tap session:sess-peer
 tap dismiss
 scan-pass revoked
 tap dismiss
@@ -59,25 +60,26 @@ for lang in en es; do
       --set "kiosk.language=$lang" --set "display.width=${size%x*}" --set "display.height=${size#*x}" \
       >"$run/log" 2>&1
     check "$lang $size script" 0 $?
-    [ -f "$run/shots/034-admin-pin-ok.png" ]; check "$lang $size: a screenshot per step" 0 $?
+    [ -f "$run/shots/035-admin-pin-ok.png" ]; check "$lang $size: a screenshot per step" 0 $?
     s=$run/shots
     if [ "$lang" = en ]; then
       contains "$lang $size camera check-in" "$(shot "$s" 1)" "Welcome, Ben"
       contains "$lang $size ready" "$(shot "$s" 2)" "Show your pass to the camera"
-      contains "$lang $size discreet check-in" "$(shot "$s" 3)" "Welcome"
-      contains "$lang $size refusal" "$(shot "$s" 5)" "Please see a volunteer"
-      contains "$lang $size walk-in" "$(shot "$s" 14)" "Welcome, Sam"
-      contains "$lang $size shift" "$(shot "$s" 20)" "Vic"
-      contains "$lang $size shift hours" "$(shot "$s" 22)" "3"
+      contains "$lang $size two sessions fit: asked" "$(shot "$s" 3)" "Which session are you here for?"
+      contains "$lang $size discreet check-in" "$(shot "$s" 4)" "Welcome"
+      contains "$lang $size refusal" "$(shot "$s" 6)" "Please see a volunteer"
+      contains "$lang $size walk-in" "$(shot "$s" 15)" "Welcome, Sam"
+      contains "$lang $size shift" "$(shot "$s" 21)" "Vic"
+      contains "$lang $size shift hours" "$(shot "$s" 23)" "3"
     else
       contains "$lang $size camera check-in" "$(shot "$s" 1)" "Ben"
       contains "$lang $size ready" "$(shot "$s" 2)" "Muestre su pase a la cámara"
-      contains "$lang $size refusal" "$(shot "$s" 5)" "voluntari"
-      contains "$lang $size walk-in" "$(shot "$s" 14)" "Sam"
+      contains "$lang $size refusal" "$(shot "$s" 6)" "voluntari"
+      contains "$lang $size walk-in" "$(shot "$s" 15)" "Sam"
     fi
     lacks "$lang $size discreet program name" "Tuesday peer support" "$s"/*.txt
     lacks "$lang $size discreet person" "Ana" "$s"/*.txt
-    lacks "$lang $size refusal reason" "revoked" "$s"/00[5-6]*.txt
+    lacks "$lang $size refusal reason" "revoked" "$s"/00[6-7]*.txt
     # The camera's live preview shows the pass it saw, readable from the screen itself.
     "$checkin" decode "$(shot "$s" 2 | sed 's/txt$/png/')" --public-key "$run/demo/keys/signing.pub" >"$run/decoded" 2>&1
     check "$lang $size preview decodable" 0 $?

@@ -61,7 +61,10 @@ Organisation Organisation::create(server::ServerStore& store, WallTime now, int 
 
 SimKiosk::SimKiosk(std::filesystem::path database, WallTime now)
     : database_(std::move(database)), clock_(now, "e2e-boot"), store_(open_store(database_)),
-      device_id_("local-" + make_uuid_v7(now)) {}
+      device_id_("local-" + make_uuid_v7(now)) {
+  // As the kiosk program does: the id of the events from before enrolment, named at enrolment.
+  must(store_.set_setting(store::kLocalDeviceIdSetting, device_id_), "local device id");
+}
 
 void SimKiosk::enrol(server::ServerStore& server, const Id& site_id, const std::string& url) {
   // The server judges the token by its own clock, whatever this kiosk's says.

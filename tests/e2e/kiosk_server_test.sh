@@ -55,6 +55,7 @@ tap dismiss
 scan $(cat "$tmp/demo/passes/ben.txt")
 tap dismiss
 scan $(cat "$tmp/demo/passes/ana.txt")
+tap session:sess-peer
 tap dismiss
 scan $(cat "$tmp/demo/passes/revoked.txt")
 tap dismiss
@@ -71,11 +72,12 @@ contains "enrolled, with the server's id" "$(shot "$s" 10)" "Enrolled"
 contains "and up to date" "$(shot "$s" 10)" "Up to date"
 contains "the site's sessions came from the server" "$(shot "$s" 11)" "Community lunch"
 contains "a server-issued pass checks in" "$(shot "$s" 12)" "Welcome, Ben"
-contains "a discreet group member is welcomed" "$(shot "$s" 14)" "Welcome"
+contains "two sessions fit: she is asked" "$(shot "$s" 14)" "Which session are you here for?"
+contains "a discreet group member is welcomed" "$(shot "$s" 15)" "Welcome"
 lacks "without their name" "Ana" "$s"/*.txt
 lacks "or the discreet program's" "Tuesday peer support" "$s"/*.txt
-contains "the server's revocation reached the kiosk" "$(shot "$s" 16)" "Please see a volunteer"
-contains "a volunteer starts a shift" "$(shot "$s" 18)" "Vic"
+contains "the server's revocation reached the kiosk" "$(shot "$s" 17)" "Please see a volunteer"
+contains "a volunteer starts a shift" "$(shot "$s" 19)" "Vic"
 
 device=$(sqlite3 -readonly "$tmp/kiosk/kiosk.db" "SELECT device_id FROM device_meta" 2>/dev/null)
 [ -n "$device" ] && [ "${device#local-}" = "$device" ]; check "the kiosk has a server-given device id" 0 $?

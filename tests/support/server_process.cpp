@@ -34,7 +34,10 @@ std::string server_program() {
   return other && *other ? other : CHECKIN_SERVER_PATH;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& out, const std::filesystem::path& err) {
+}  // namespace
+
+pid_t start_process(const std::vector<std::string>& argv, const std::filesystem::path& out,
+                    const std::filesystem::path& err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -50,21 +53,19 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   return pid;
 }
 
-int wait_for(pid_t pid) {
+int wait_process(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-}  // namespace
-
 Command run(const std::vector<std::string>& argv, const std::filesystem::path& work) {
   int n = g_counter++;
   auto out = work / ("command-" + std::to_string(n) + ".out");
   auto err = work / ("command-" + std::to_string(n) + ".err");
   Command result;
-  result.status = wait_for(spawn(argv, out, err));
+  result.status = wait_process(start_process(argv, out, err));
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
@@ -92,7 +93,7 @@ void ServerProcess::start() {
   std::vector<std::string> argv{server_program(), "serve",     "--db", database_, "--listen", "127.0.0.1:0",
                                 "--port-file",       port_file.string()};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
-  pid_ = spawn(argv, work_ / ("server-" + std::to_string(n) + ".out"), log_);
+  pid_ = start_process(argv, work_ / ("server-" + std::to_string(n) + ".out"), log_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
@@ -116,7 +117,7 @@ ServerProcess::~ServerProcess() { kill(); }
 void ServerProcess::kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
-  wait_for(pid_);
+  wait_process(pid_);
   pid_ = -1;
 }
 
@@ -130,7 +131,7 @@ httplib::Client ServerProcess::client() const {
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  int status = wait_for(pid_);
+  int status = wait_process(pid_);
   pid_ = -1;
   return status;
 }
@@ -141,7 +142,7 @@ void ServerProcess::terminate() {
 
 int ServerProcess::wait() {
   if (pid_ <= 0) return -1;
-  int status = wait_for(pid_);
+  int status = wait_process(pid_);
   pid_ = -1;
   return status;
 }

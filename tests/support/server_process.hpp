@@ -23,6 +23,11 @@ struct Command {
 
 // Runs argv[0] with the arguments (no shell), capturing its output in `work`.
 Command run(const std::vector<std::string>& argv, const std::filesystem::path& work);
+// Starts argv[0] (no shell), its stdout and stderr into the files; wait_process() answers
+// its exit status (-1 when it did not exit normally).
+pid_t start_process(const std::vector<std::string>& argv, const std::filesystem::path& out,
+                    const std::filesystem::path& err);
+int wait_process(pid_t pid);
 // checkin-server ARGS... --db DATABASE
 Command server_cli(const std::string& database, std::vector<std::string> args, const std::filesystem::path& work);
 // The first line of a command's stdout (what commands that make something print: the id).

@@ -190,9 +190,9 @@ class KioskApp final : private ScriptHost {
   // The id events carry. Until enrolment gives the kiosk a server id, a local one made once.
   std::string device_id() {
     if (auto id = store_.device_id(); id && *id) return **id;
-    if (auto local = store_.get_setting("local_device_id"); local && *local) return **local;
+    if (auto local = store_.get_setting(store::kLocalDeviceIdSetting); local && *local) return **local;
     std::string id = "local-" + make_uuid_v7(clock_->now().wall);
-    if (auto ok = store_.set_setting("local_device_id", id); !ok) log_error("kiosk", "{}", ok.error().message);
+    if (auto ok = store_.set_setting(store::kLocalDeviceIdSetting, id); !ok) log_error("kiosk", "{}", ok.error().message);
     return id;
   }
 

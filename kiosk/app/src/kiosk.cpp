@@ -188,7 +188,7 @@ void Kiosk::follow_staff(Staff::Next next) {
       if (screen_ != Screen::admin) go(Screen::admin);
       apply_served();
       language_ = settings_.get().language;
-      staff_.tick(true);
+      tick();  // what the admin screen shows, fresh
       break;
     case Staff::Next::leave: leave_requested_ = true; break;
   }

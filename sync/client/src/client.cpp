@@ -185,7 +185,7 @@ Result<Credentials> enrol(const EnrolmentCode& code, std::string_view device_nam
   auto previous = Credentials::load(store);
   if (!previous) return std::unexpected(previous.error());
   if (*previous) flush_with_old_credentials(store, **previous, clock, options);
-  auto local_id = store.get_setting(settings::kLocalDeviceId);
+  auto local_id = store.get_setting(store::kLocalDeviceIdSetting);
   if (!local_id) return std::unexpected(local_id.error());
 
   EnrolRequest request{code.token, std::string(device_name), CHECKIN_VERSION};

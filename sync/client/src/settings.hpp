@@ -10,7 +10,5 @@ inline constexpr std::string_view kDeviceToken = "sync_device_token";
 inline constexpr std::string_view kCertSha256 = "sync_cert_sha256";
 inline constexpr std::string_view kClockOffset = "sync_clock_offset_ms";  // kiosk minus server
 inline constexpr std::string_view kLastSuccess = "sync_last_success";      // "2026-11-26T18:30:05.123Z"
-// The id a kiosk's events carry before its first enrolment (the kiosk program makes it).
-inline constexpr std::string_view kLocalDeviceId = "local_device_id";
 
 }  // namespace checkin::sync::settings

@@ -95,6 +95,7 @@ dl.facts dd { margin: 0; }
 .enrolment-code { display: block; word-break: break-all; background: var(--panel); border: 1px solid var(--line);
   padding: 0.5rem 0.75rem; font-size: 0.95rem; }
 td.lag-warning { background: var(--warn-soft); border-left: 4px solid var(--warn-line); font-weight: 600; }
+.flag { display: inline-block; padding: 0 .4em; border: 1px solid var(--warn-line); border-radius: .3em; background: var(--warn-soft); font-weight: 600; }
 .board { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 1rem; margin: 1rem 0; }
 .board-session { background: var(--panel); border: 1px solid var(--line); border-top: 6px solid var(--accent); padding: 0.75rem 1rem; }
 .board-session h2 { margin: 0 0 0.25rem; font-size: 1.25rem; }

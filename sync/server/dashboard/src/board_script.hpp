@@ -31,6 +31,7 @@ inline constexpr std::string_view kBoardScript = R"js('use strict';
     return wrap;
   }
 
+  var overNote = '';
   function card(s, discreetNote) {
     var section = el('section', 'board-session');
     section.setAttribute('data-session', s.id);
@@ -40,6 +41,7 @@ inline constexpr std::string_view kBoardScript = R"js('use strict';
     counts.appendChild(count('Here now', 'present', s.present));
     counts.appendChild(count('Checked in', 'checked_in', s.checked_in));
     section.appendChild(counts);
+    if (s.over_capacity) section.appendChild(el('p', 'board-note flag', overNote));
     if (s.discreet) {
       section.appendChild(el('p', 'board-note', discreetNote));
     } else if (!s.names.length) {
@@ -53,6 +55,7 @@ inline constexpr std::string_view kBoardScript = R"js('use strict';
   }
 
   function draw(data) {
+    overNote = data.over_capacity_note;
     var cards = data.sessions.map(function (s) { return card(s, data.discreet_note); });
     if (!cards.length) cards.push(el('p', 'board-empty', 'No session is open for check-in right now.'));
     board.replaceChildren.apply(board, cards);

@@ -34,6 +34,8 @@ Router make_router() {
   add_report_routes(router);
   add_review_routes(router);
   add_retention_routes(router);
+  add_attendance_routes(router);
+  add_audit_routes(router);
   return router;
 }
 

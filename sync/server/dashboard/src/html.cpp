@@ -73,6 +73,7 @@ constexpr NavEntry kNav[] = {
     {"/sites", "Sites", false},
     {"/retention", "Retention", false},
     {"/accounts", "Accounts", true},
+    {"/audit", "Audit", true},
 };
 
 bool is_current(std::string_view entry, std::string_view current) {

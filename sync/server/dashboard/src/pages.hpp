@@ -20,5 +20,7 @@ void add_board_routes(Router& router);      // /board, /board.json
 void add_report_routes(Router& router);     // /reports, /reports/*.csv
 void add_review_routes(Router& router);     // /review
 void add_retention_routes(Router& router);  // /retention
+void add_attendance_routes(Router& router);  // /sessions/{id}/attendance: stays and corrections
+void add_audit_routes(Router& router);       // /audit (admin)
 
 }  // namespace checkin::server::dashboard

@@ -20,6 +20,7 @@ namespace checkin::server::dashboard {
 namespace {
 
 constexpr std::string_view kDiscreetNote = "Discreet program: counts only, no names.";
+constexpr std::string_view kOverCapacityNote = "Over capacity: doors that were offline let more people in than it holds.";
 
 std::optional<std::vector<BoardSession>> board_of(Context& ctx) {
   auto scope = site_scope(ctx, "");
@@ -46,6 +47,7 @@ std::string session_card(const BoardSession& b) {
   out += fmt::format(
       R"(<dl class="board-counts"><div><dt>Here now</dt><dd data-field="present">{}</dd></div><div><dt>Checked in</dt><dd data-field="checked_in">{}</dd></div></dl>)",
       b.present, b.checked_in);
+  if (b.over_capacity) out += fmt::format(R"(<p class="board-note flag">{}</p>)", escape(kOverCapacityNote));
   if (b.program.discreet) {
     out += fmt::format(R"(<p class="board-note">{}</p>)", escape(kDiscreetNote));
   } else if (b.names.empty()) {
@@ -88,9 +90,13 @@ void board_json(Context& ctx) {
                         {"where", b.site_name + (b.session.room.empty() ? "" : ", " + b.session.room)},
                         {"present", b.present},
                         {"checked_in", b.checked_in},
+                        {"over_capacity", b.over_capacity},
                         {"names", std::move(names)}});
   }
-  nlohmann::json answer{{"as_of", format_local_time(ctx.now)}, {"discreet_note", kDiscreetNote}, {"sessions", sessions}};
+  nlohmann::json answer{{"as_of", format_local_time(ctx.now)},
+                        {"discreet_note", kDiscreetNote},
+                        {"over_capacity_note", kOverCapacityNote},
+                        {"sessions", sessions}};
   ctx.response.status = 200;
   ctx.response.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                            "application/json; charset=utf-8");

@@ -40,9 +40,14 @@ void home(Context& ctx) {
       body += "<p>No sessions today.</p>";
     } else {
       body += table_open(fmt::format("Sessions today at {}", site.name), {"Time", "Program", "Room", "Checked in"});
+      ReportFilter today_here{{site.id}, {}, today, tomorrow};
+      auto counts = ctx.store.attendance_by_session(today_here);
+      if (!counts) return ctx.store_failed(counts.error(), "attendance");
       for (const auto& s : *sessions) {
-        auto count = ctx.store.attendance_count(s.id);
-        std::string counted = count ? std::to_string(*count) : "–";
+        auto row = std::ranges::find(*counts, s.id, [](const SessionAttendance& a) { return a.session.id; });
+        std::string counted = row == counts->end() ? "–" : std::to_string(row->attendees);
+        if (row != counts->end() && row->over_capacity) counted += R"( <span class="flag">Over capacity</span>)";
+        counted = fmt::format(R"(<a href="/sessions/{}/attendance">{}</a>)", escape(s.id), counted);
         body += fmt::format(R"(<tr><td><a href="/sessions/{}">{}–{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)",
                             escape(s.id), format_local_time(s.start), format_local_time(s.end),
                             escape(program_name(*programs, s.program_id)), escape(s.room), counted);

@@ -41,7 +41,7 @@ void kiosks_page(Context& ctx) {
   for (auto& d : *devices) {
     if (!ctx.access.can_see_site(d.site_id)) continue;
     if (!scope->chosen.empty() && d.site_id != scope->chosen) continue;
-    shown.push_back(std::move(d));
+    shown.push_back(d);  // a copy: the list is read again for the names of replaced kiosks
   }
   std::ranges::sort(shown, [](const Device& a, const Device& b) {
     return std::tie(a.site_id, a.name, a.id) < std::tie(b.site_id, b.name, b.id);
@@ -59,6 +59,11 @@ void kiosks_page(Context& ctx) {
     site_choice.push_back({s.id, s.name, s.id == scope->chosen || scope->sites.size() == 1, ""});
   body += select_field("site_id", "Site of the new kiosk", site_choice, true,
                        "The kiosk will check people in to this site's sessions.");
+  body += input_field({.name = "name", .label = "Its name (optional)", .value = "",
+                       .hint = "How people know it, like “Front door”. Empty: the kiosk suggests one, and you can "
+                               "rename it here later.",
+                       .required = false, .autocomplete = "off",
+                       .attributes = fmt::format(R"(maxlength="{}")", sync::kMaxDeviceNameLength)});
   body += submit_button("Create an enrolment code") + form_close();
 
   body += "<h2>Enrolled kiosks</h2>";
@@ -66,11 +71,22 @@ void kiosks_page(Context& ctx) {
     body += "<p>No kiosks enrolled yet.</p>";
   } else {
     body += table_open("Kiosks", {"Name", "Site", "Enrolled", "Last sync", "Since then", "Clock", "Status"});
+    auto name_of = [&](const Id& id) {
+      auto found = std::ranges::find(*devices, id, &Device::id);
+      return found == devices->end() || found->name.empty() ? id : found->name;
+    };
     for (const auto& d : shown) {
-      std::string status = d.revoked_at
-                               ? fmt::format("Revoked {}", escape(format_local_date(*d.revoked_at)))
-                               : fmt::format(R"(Active <a href="/kiosks/{}/revoke">Revoke<span class="visually-hidden"> {}</span></a>)",
-                                             escape(d.id), escape(d.name));
+      std::string status;
+      if (!d.replaced_by.empty())
+        status = fmt::format("Replaced {} by its new enrolment", escape(d.revoked_at ? format_local_date(*d.revoked_at) : ""));
+      else if (d.revoked_at)
+        status = fmt::format("Revoked {}", escape(format_local_date(*d.revoked_at)));
+      else
+        status = fmt::format(
+            R"(Active · <a href="/kiosks/{0}/rename">Rename<span class="visually-hidden"> {1}</span></a> · )"
+            R"(<a href="/kiosks/{0}/revoke">Revoke<span class="visually-hidden"> {1}</span></a>)",
+            escape(d.id), escape(d.name));
+      if (!d.replaces.empty()) status += fmt::format("<br>Enrolled again: replaces {}", escape(name_of(d.replaces)));
       body += fmt::format(R"(<tr{}><th scope="row">{}</th><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td></tr>)",
                           d.revoked_at ? R"( class="muted")" : "", escape(d.name.empty() ? "(no name)" : d.name),
                           escape(site_name(scope->sites, d.site_id)), escape(format_local_date(d.enrolled_at)),
@@ -88,18 +104,21 @@ void kiosks_page(Context& ctx) {
 void enrol(Context& ctx) {
   auto site = visible_site(ctx, ctx.form("site_id"));
   if (!site) return;
-  auto token = ctx.store.create_enrolment_token(site->id, ctx.now);
+  const std::string name = trim(ctx.form("name"));
+  if (auto ok = sync::check_device_name(name); !ok) return ctx.bad_request(ok.error().message);
+  auto token = ctx.store.create_enrolment_token(site->id, ctx.now, name);
   if (!token) return ctx.store_failed(token.error(), "enrolment token");
-  sync::EnrolmentCode code{ctx.options.public_url, token->token, ctx.options.public_key_sha256};
+  sync::EnrolmentCode code{ctx.options.public_url, token->token, ctx.options.public_key_sha256, token->device_name};
   const auto text = sync::to_text(code);
   auto matrix = qr::encode(text);
   if (!matrix) return ctx.store_failed(matrix.error(), "enrolment QR code");
   log_info(kLog, "account {} created an enrolment code for site {}", ctx.access.account_id, site->id);
 
   std::string body = fmt::format(
-      "<p>This code enrols one kiosk at <strong>{}</strong>. It works once, until <strong>{}</strong> (15 minutes "
+      "<p>This code enrols one kiosk at <strong>{}</strong>{}. It works once, until <strong>{}</strong> (15 minutes "
       "from now). Do not share it: whoever enrols with it can download this site's list of expected people.</p>",
-      escape(site->name), escape(format_local_time(token->expires)));
+      escape(site->name), name.empty() ? "" : fmt::format(", named <strong>{}</strong>", escape(name)),
+      escape(format_local_time(token->expires)));
   body += R"(<div class="enrol-qr" role="img" aria-label="Enrolment QR code">)" + qr::render_svg(*matrix, 6) + "</div>";
   body += "<h2>On the kiosk</h2><ol class=\"steps\">"
           "<li>Tap the small lock at the top right of the kiosk's screen and enter the staff PIN.</li>"
@@ -122,6 +141,35 @@ std::optional<Device> visible_device(Context& ctx) {
     if (d.id == ctx.path_param("id") && ctx.access.can_see_site(d.site_id)) return std::move(d);
   ctx.not_found();
   return std::nullopt;
+}
+
+void rename_page(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  std::string body = "<p>A name people know, like “Front door” or “Back door”. The kiosk shows it on its staff screen "
+                     "at its next sync.</p>";
+  body += form_open(fmt::format("/kiosks/{}/rename", device->id), ctx.csrf_token(), false, "card");
+  body += input_field({.name = "name", .label = "Name", .value = device->name, .required = true, .autocomplete = "off",
+                       .attributes = fmt::format(R"(maxlength="{}")", sync::kMaxDeviceNameLength)});
+  body += R"(<div class="actions">)" + submit_button("Save name") + link_button("/kiosks", "Cancel") + "</div>" + form_close();
+  ctx.page("Rename this kiosk", body);
+}
+
+void rename(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  const std::string name = trim(ctx.form("name"));
+  if (name.empty()) return ctx.bad_request("A kiosk needs a name.");
+  if (auto done = ctx.store.rename_device(device->id, name); !done) {
+    if (done.error().code == Errc::invalid_input) return ctx.bad_request(done.error().message);
+    return ctx.store_failed(done.error(), "rename device");
+  }
+  if (auto noted = ctx.store.record_audit(Actor{ctx.access.account_id, ctx.session->account.username}, "device.rename",
+                                          "device", device->id, device->site_id, "", ctx.now);
+      !noted)
+    log_warn(kLog, "renaming device {}: audit entry not written: {}", device->id, noted.error().message);
+  log_info(kLog, "account {} renamed device {}", ctx.access.account_id, device->id);
+  ctx.redirect("/kiosks", "Kiosk renamed.");
 }
 
 void revoke_page(Context& ctx) {
@@ -154,6 +202,8 @@ void revoke(Context& ctx) {
 void add_kiosk_routes(Router& router) {
   router.get("/kiosks", Gate::signed_in, kiosks_page);
   router.post("/kiosks/enrol", Gate::signed_in, enrol);
+  router.get("/kiosks/{id}/rename", Gate::signed_in, rename_page);
+  router.post("/kiosks/{id}/rename", Gate::signed_in, rename);
   router.get("/kiosks/{id}/revoke", Gate::signed_in, revoke_page);
   router.post("/kiosks/{id}/revoke", Gate::signed_in, revoke);
 }

@@ -135,7 +135,8 @@ void sessions_page(Context& ctx) {
                           escape(site), escape(s.room), s.capacity ? std::to_string(*s.capacity) : "–");
       // Screen readers list links out of context: each says which session it is for.
       auto which = escape(local_span(s.start, s.end));
-      body += fmt::format(R"(<td><a href="/sessions/{0}">Edit<span class="visually-hidden"> {1}</span></a> · )"
+      body += fmt::format(R"(<td><a href="/sessions/{0}/attendance">Attendance<span class="visually-hidden"> {1}</span></a> · )"
+                          R"(<a href="/sessions/{0}">Edit<span class="visually-hidden"> {1}</span></a> · )"
                           R"(<a href="/sessions/{0}/cancel">Cancel<span class="visually-hidden"> {1}</span></a></td></tr>)",
                           escape(s.id), which);
     }
@@ -219,7 +220,8 @@ void render_session(Context& ctx, const Session& s, const SessionState& state, c
   std::string body = "<dl class=\"facts\">";
   body += "<dt>Site</dt><dd>" + escape(site_name(*sites, s.site_id)) + "</dd>";
   if (auto count = ctx.store.attendance_count(s.id))
-    body += fmt::format("<dt>Checked in</dt><dd>{}</dd>", *count);
+    body += fmt::format(R"(<dt>Checked in</dt><dd>{} · <a href="/sessions/{}/attendance">Attendance and corrections</a></dd>)",
+                        *count, escape(s.id));
   if (!state.series_id.empty()) body += "<dt>Repeats</dt><dd>Part of a weekly series (changes here are to this date only)</dd>";
   body += "</dl>";
   if (state.cancelled) {

@@ -37,7 +37,8 @@ Result<std::vector<AuditEntry>> ServerStore::audit_log(const AuditFilter& filter
     Query query;
     query.sql = "SELECT id, at_ms, account_id, actor, action, object_type, object_id, site_id, detail, reason "
                 "FROM audit_log WHERE 1 = 1";
-    if (!filter.account_id.empty()) query.sql += " AND account_id = " + query.param(text(filter.account_id));
+    if (filter.command_line) query.sql += " AND account_id = ''";
+    else if (!filter.account_id.empty()) query.sql += " AND account_id = " + query.param(text(filter.account_id));
     if (!filter.action.empty()) {
       if (filter.action.ends_with('.'))
         query.sql += " AND action LIKE " + query.param(text(filter.action + "%"));

@@ -72,8 +72,14 @@ Result<EnrolmentToken> ServerStore::create_enrolment_token(const Id& site_id, Wa
 Result<sync::EnrolResponse> ServerStore::enrol(const sync::EnrolRequest& request, WallTime now) {
   if (request.token.empty() || text_too_long(request.token, kMaxNameLength))
     return fail(Errc::unauthorized, std::string(kEnrolmentRefused));
-  // A kiosk's proposal is only a hostname: one that is no valid name is shortened, not refused.
-  std::string proposed = request.device_name.substr(0, sync::kMaxDeviceNameLength);
+  // A kiosk's proposal is only a host name: one too long is shortened (never inside a UTF-8
+  // character), one that is no valid name replaced, rather than refused.
+  std::string proposed = request.device_name;
+  if (proposed.size() > sync::kMaxDeviceNameLength) {
+    std::size_t cut = sync::kMaxDeviceNameLength;
+    while (cut > 0 && (static_cast<unsigned char>(proposed[cut]) & 0xC0) == 0x80) --cut;
+    proposed.resize(cut);
+  }
   if (!sync::check_device_name(proposed)) proposed = "kiosk";
   for (auto [field, value] : {std::pair{"local_device_id", &request.local_device_id},
                               std::pair{"previous_device_id", &request.previous_device_id},

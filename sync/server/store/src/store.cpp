@@ -580,6 +580,19 @@ Result<std::vector<PersonRecord>> ServerStore::people() {
   });
 }
 
+Result<std::vector<PersonRecord>> ServerStore::people_registered(const Id& program_id) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<PersonRecord>> {
+    STORE_TRY(rows, run(connection,
+                        "SELECT p.id, p.preferred_name, p.language, p.site_id FROM people p "
+                        "JOIN registrations r ON r.person_id = p.id WHERE r.program_id = $1 "
+                        "ORDER BY p.preferred_name, p.id",
+                        {text(program_id)}));
+    std::vector<PersonRecord> people;
+    for (const auto& row : rows) people.push_back(PersonRecord{row.text(0), row.text(1), row.text(2), {program_id}, row.text(3)});
+    return people;
+  });
+}
+
 // The programs and sites are read once and checked in memory, and each row is one INSERT
 // of a cached statement: thousands of people take well under a second.
 Result<std::vector<PersonRecord>> ServerStore::import_people(std::vector<PersonRecord> people) {

@@ -108,6 +108,8 @@ inline constexpr std::string_view kSyncCursorSetting = "sync_cursor";
 inline constexpr std::string_view kSiteNameSetting = "site_name";
 inline constexpr std::string_view kSiteFeedCursorSetting = "site_feed_cursor";
 inline constexpr std::string_view kDeviceNameSetting = "device_name";
+// The id a kiosk's events carry before its first enrolment ("local-..."), made once.
+inline constexpr std::string_view kLocalDeviceIdSetting = "local_device_id";
 // A name staff gave on the admin screen that the server has not heard yet.
 inline constexpr std::string_view kDeviceNamePendingSetting = "device_name_pending";
 

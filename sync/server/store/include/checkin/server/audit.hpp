@@ -35,6 +35,7 @@ struct AuditEntry {
 
 struct AuditFilter {
   Id account_id{};             // empty: everyone
+  bool command_line = false;   // only what was done at the command line
   std::string action{};        // empty: every action; "attendance." matches a family
   std::optional<WallTime> from{};
   std::optional<WallTime> to{};

@@ -146,6 +146,8 @@ class ServerStore {
   Result<void> update_person(const PersonRecord& person);  // registrations replaced too
   Result<std::optional<PersonRecord>> person(const Id& person_id);
   Result<std::vector<PersonRecord>> people();
+  // The people registered for a program, by name (with that program only in their list).
+  Result<std::vector<PersonRecord>> people_registered(const Id& program_id);
   // All or nothing, in one transaction (a coordinator's CSV import): any failure, e.g. an
   // unknown program id, stores none of them. Returns the people with their new ids.
   Result<std::vector<PersonRecord>> import_people(std::vector<PersonRecord> people);
