@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <future>
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -685,4 +686,74 @@ TEST_CASE_METHOD(Fixture, "api: the site feed's long poll answers as soon as ano
   REQUIRE(held.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   CHECK(held.get() == 200);
   CHECK(Clock::now() - stopping < std::chrono::seconds(5));
+}
+
+TEST_CASE_METHOD(Fixture, "api: a kiosk's token writes only its own site's facts, in range, and each refusal says why") {
+  auto hall = organisation();
+  auto annex = organisation("Art club", "Annex", "Kim");
+  ServerProcess server(db(), dir.path());
+  auto kiosk = enrol(server, hall.site, "front door");
+  const auto desk = store()->create_shift(Shift{"", hall.site, "desk", now_utc() - std::chrono::hours(1),
+                                                now_utc() + std::chrono::hours(2), {hall.person}});
+  REQUIRE(desk);
+  auto client = server.client();
+  const auto path = sync::api::events_batch(kiosk.device_id);
+  std::int64_t seq = 0;
+  auto event = [&] { return checkin_event(kiosk.device_id, ++seq, hall); };
+  auto shift_end = [&](Millis worked) {
+    auto e = event();
+    e.kind = EventKind::shift_end;
+    e.session_id.clear();
+    e.shift_id = desk->id;
+    e.shift_duration = worked;
+    return e;
+  };
+
+  // What a kiosk's token could write before: another site's session, a session that does
+  // not exist, shifts of minus ten hours and of 2.5 million million hours, another
+  // kiosk's local id, a time in the year 9999.
+  std::vector<std::pair<AttendanceEvent, std::string>> attempts;
+  auto other_site = event();
+  other_site.session_id = annex.session;
+  attempts.emplace_back(other_site, "its session is at another site than this kiosk's");
+  auto nowhere = event();
+  nowhere.session_id = "no-such-session";
+  attempts.emplace_back(nowhere, "the server has no such session");
+  attempts.emplace_back(shift_end(Millis{-36'000'000}), "a shift counts from 0 to 24 hours");
+  attempts.emplace_back(shift_end(Millis{std::numeric_limits<std::int64_t>::max()}), "a shift counts from 0 to 24 hours");
+  auto stranger = event();
+  stranger.device_id = "local-anything";
+  attempts.emplace_back(stranger, "it carries another kiosk's id");
+  auto future = event();
+  future.wall_time = std::chrono::sys_days{std::chrono::year{9999} / 12 / 31};
+  attempts.emplace_back(future, "the kiosk's clock said 9999-12-31 00:00 UTC");
+  sync::EventBatch batch{kiosk.device_id, {}};
+  for (const auto& [e, _] : attempts) batch.events.push_back(e);
+  const auto good = event();
+  batch.events.push_back(good);
+
+  auto res = client.Post(path, bearer(kiosk.device_token), sync::to_json(batch), "application/json");
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  auto result = sync::parse_batch_result(res->body);
+  REQUIRE(result);
+  REQUIRE(result->results.size() == attempts.size() + 1);
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    INFO("attempt " << i);
+    CHECK(result->results[i].event_id == attempts[i].first.event_id);
+    CHECK(result->results[i].status == sync::EventStatus::rejected);
+    CHECK_THAT(result->results[i].reason, Catch::Matchers::StartsWith("The server did not count this "));
+    CHECK_THAT(result->results[i].reason, Catch::Matchers::ContainsSubstring(attempts[i].second));
+  }
+  CHECK(result->results.back().status == sync::EventStatus::accepted);
+  CHECK(store()->event_count().value_or(-1) == 1);
+
+  // An integer beyond int64 is refused, not wrapped to -1: the whole batch, in JSON.
+  auto wrapped = json::parse(sync::to_json(sync::EventBatch{kiosk.device_id, {event()}}));
+  wrapped["events"][0]["monotonic_ms"] = std::numeric_limits<std::uint64_t>::max();
+  auto refused = error_body(client.Post(path, bearer(kiosk.device_token), wrapped.dump(), "application/json"), 400);
+  CHECK_THAT(refused.message, Catch::Matchers::ContainsSubstring("monotonic_ms"));
+  CHECK(store()->event_count().value_or(-1) == 1);
+  CHECK(server.stop() == 0);
 }
