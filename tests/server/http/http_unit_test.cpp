@@ -170,7 +170,8 @@ TEST_CASE("http: request targets are decoded once, and control characters refuse
   CHECK(absolute->path == "/sessions");
   CHECK(absolute->query.get("site") == "a b");
   CHECK(front::read_target("OPTIONS", "*", problem));
-  for (std::string_view bad : {"*", "sessions", "/a%zz", "/a%0", "/a%00b", "/a%0Ab", "/a%7Fb", "/?x=%00", "/?x=%zz"}) {
+  for (std::string_view bad : {"*", "sessions", "/a%zz", "/a%0", "/a%00b", "/a%0Ab", "/a%7Fb", "/?x=%00", "/?x=%zz", "/a b",
+                               "/a\tb", "/?x=\x01", "/a\x7F"}) {
     INFO(bad);
     CHECK_FALSE(front::read_target("GET", bad, problem));
   }

@@ -117,6 +117,12 @@ std::optional<Target> read_target(std::string_view method, std::string_view targ
     }
     return Target{"*", {}};
   }
+  // RFC 9112 3.2: no whitespace or control bytes in a target; %-escaped ones are decoded
+  // below and checked there.
+  if (std::ranges::any_of(target, [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7F; })) {
+    problem = "the request target holds a space or a control character";
+    return std::nullopt;
+  }
   std::string_view rest = target;
   // absolute-form (RFC 9112 3.2.2): the authority is dropped, Host decides nothing here.
   for (std::string_view scheme : {"http://", "https://"}) {
