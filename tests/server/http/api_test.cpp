@@ -754,6 +754,11 @@ TEST_CASE_METHOD(Fixture, "api: a kiosk's token writes only its own site's facts
   wrapped["events"][0]["monotonic_ms"] = std::numeric_limits<std::uint64_t>::max();
   auto refused = error_body(client.Post(path, bearer(kiosk.device_token), wrapped.dump(), "application/json"), 400);
   CHECK_THAT(refused.message, Catch::Matchers::ContainsSubstring("monotonic_ms"));
+  // An unknown field holding 100,000 nested arrays: refused before it is parsed.
+  const std::string nested = fmt::format(R"({{"protocol":1,"device_id":"{}","events":[],"x":{}{}}})", kiosk.device_id,
+                                         std::string(100'000, '['), std::string(100'000, ']'));
+  auto deep = error_body(client.Post(path, bearer(kiosk.device_token), nested, "application/json"), 400);
+  CHECK_THAT(deep.message, Catch::Matchers::ContainsSubstring("deeper than 32 levels"));
   CHECK(store()->event_count().value_or(-1) == 1);
   CHECK(server.stop() == 0);
 }
