@@ -246,14 +246,21 @@ TEST_CASE("MJPEG frames without Huffman tables get the standard ones") {
   REQUIRE(jpeg);
   const auto stripped = without_huffman_tables(*jpeg);
   REQUIRE(stripped.size() < jpeg->size());
-  CHECK_FALSE(qr::load_image_from_memory(stripped));  // what a webcam's AVI1 frame does to a decoder
+  auto original = qr::load_image_from_memory(*jpeg);
+  REQUIRE(original);
+  const auto same_picture = [&original](const qr::GrayImage& image) {
+    return image.width() == 160 && image.height() == 120 &&
+           std::equal(image.data(), image.data() + 160 * 120, original->data());
+  };
+  // What a webcam's AVI1 frame does to a decoder: stb_image 2.27 (Debian 12) refuses it,
+  // 2.30 (Debian 13) decodes it into noise.
+  const auto without_tables = qr::load_image_from_memory(stripped);
+  CHECK((!without_tables || !same_picture(*without_tables)));
 
   const auto fixed = with_standard_huffman_tables(stripped);
   auto decoded = qr::load_image_from_memory(fixed);
-  auto original = qr::load_image_from_memory(*jpeg);
   REQUIRE(decoded);
-  REQUIRE(original);
-  CHECK(std::equal(decoded->data(), decoded->data() + 160 * 120, original->data()));
+  CHECK(same_picture(*decoded));
 
   auto through_camera_path = extract_luma(stripped, {fourcc("MJPG"), 160, 120, 0});
   CHECK(through_camera_path);
