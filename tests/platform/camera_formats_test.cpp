@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "checkin/platform/camera_formats.hpp"
+#include "../qr/jpeg_segments.hpp"
 #include "platform_test_support.hpp"
 
 using namespace checkin;
@@ -21,19 +22,6 @@ CameraFormat stepwise(const char (&code)[5], FrameSizeRange range) {
 std::string describe(const std::optional<FormatChoice>& choice) {
   if (!choice) return "none";
   return fourcc_name(choice->code) + " " + std::to_string(choice->size.width) + "x" + std::to_string(choice->size.height);
-}
-
-// Drops every DHT segment, as many UVC webcams do in their MJPEG frames.
-std::vector<std::uint8_t> without_huffman_tables(const std::vector<std::uint8_t>& jpeg) {
-  std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
-  std::size_t pos = 2;
-  while (pos + 4 <= jpeg.size() && jpeg[pos] == 0xff && jpeg[pos + 1] != 0xda) {
-    const std::size_t length = static_cast<std::size_t>(jpeg[pos + 2]) << 8 | jpeg[pos + 3];
-    if (jpeg[pos + 1] != 0xc4) out.insert(out.end(), jpeg.begin() + static_cast<long>(pos), jpeg.begin() + static_cast<long>(pos + 2 + length));
-    pos += 2 + length;
-  }
-  out.insert(out.end(), jpeg.begin() + static_cast<long>(pos), jpeg.end());
-  return out;
 }
 
 }  // namespace
@@ -244,23 +232,16 @@ TEST_CASE("MJPEG frames without Huffman tables get the standard ones") {
   const auto frame = testing::qr_frame("CK1:NO-DHT", 160, 120);
   auto jpeg = qr::encode_jpeg(frame.view(), 90);
   REQUIRE(jpeg);
-  const auto stripped = without_huffman_tables(*jpeg);
+  const auto stripped = testing::without_huffman_tables(*jpeg);
   REQUIRE(stripped.size() < jpeg->size());
-  auto original = qr::load_image_from_memory(*jpeg);
-  REQUIRE(original);
-  const auto same_picture = [&original](const qr::GrayImage& image) {
-    return image.width() == 160 && image.height() == 120 &&
-           std::equal(image.data(), image.data() + 160 * 120, original->data());
-  };
-  // What a webcam's AVI1 frame does to a decoder: stb_image 2.27 (Debian 12) refuses it,
-  // 2.30 (Debian 13) decodes it into noise.
-  const auto without_tables = qr::load_image_from_memory(stripped);
-  CHECK((!without_tables || !same_picture(*without_tables)));
+  CHECK_FALSE(qr::load_image_from_memory(stripped));  // refused: stb_image would decode it from whatever memory held
 
   const auto fixed = with_standard_huffman_tables(stripped);
   auto decoded = qr::load_image_from_memory(fixed);
+  auto original = qr::load_image_from_memory(*jpeg);
   REQUIRE(decoded);
-  CHECK(same_picture(*decoded));
+  REQUIRE(original);
+  CHECK(std::equal(decoded->data(), decoded->data() + 160 * 120, original->data()));
 
   auto through_camera_path = extract_luma(stripped, {fourcc("MJPG"), 160, 120, 0});
   CHECK(through_camera_path);
