@@ -265,7 +265,7 @@ TEST_CASE("a lost answer: the retry sends the events again and the server's dupl
   CHECK(ledger.committed.size() == 4);
 }
 
-TEST_CASE("every request carries the bearer token and the device time; every body the protocol version",
+TEST_CASE("every request carries the bearer token and the device time, every body the protocol version",
           "[client][headers]") {
   Kiosk kiosk;
   FakeServer server;
@@ -557,7 +557,7 @@ TEST_CASE("the clock offset is recorded at every pass", "[client][clock]") {
 
 // --- enrolment and the token ---
 
-TEST_CASE("enrolment saves the credentials, keys and site; enrolling again replaces them", "[client][enrol]") {
+TEST_CASE("enrolment saves the credentials, keys and site, enrolling again replaces them", "[client][enrol]") {
   Kiosk kiosk;
   FakeServer server;
   std::atomic<int> enrolments{0};
