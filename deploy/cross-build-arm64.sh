@@ -2,12 +2,13 @@
 # Cross-builds the kiosk and the server for arm64 (Raspberry Pi OS 64-bit) of one Debian
 # release on an amd64 machine, runs the unit tests under qemu-user and makes the arm64 .debs.
 #
-#   deploy/cross-build-arm64.sh [bookworm|trixie] [BUILD_DIR]
+#   deploy/cross-build-arm64.sh [--in-root] [bookworm|trixie] [BUILD_DIR]
 #       release: default this machine's; BUILD_DIR: default build-arm64-RELEASE/ in the repository
 #
 # For a release other than this machine's, the whole build runs inside a root of that release
 # made with debootstrap (deploy/release-root.sh; Raspberry Pi OS trixie from a Debian 12
-# machine, for example). There, or here: adds the arm64 architecture to dpkg, installs the
+# machine, for example); --in-root does the same for this machine's release, leaving this
+# machine's dpkg and libraries as they are. There, or here: adds the arm64 architecture to dpkg, installs the
 # aarch64 cross compiler, qemu-user-static and the project's libraries as :arm64 packages
 # (this upgrades some amd64 libraries to the newest point release: multiarch twins must have
 # equal versions), then configures with deploy/cross/aarch64-linux-gnu.cmake, builds, tests
@@ -16,6 +17,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=release-root.sh
 . "$root/deploy/release-root.sh"
+in_root=0
+if [ "${1:-}" = --in-root ]; then in_root=1; shift; fi
 release=$(host_release)
 if [ $# -gt 0 ] && [[ " ${release_names[*]} " == *" $1 "* ]]; then release=$1; shift; fi
 release_check "$release"
@@ -28,7 +31,7 @@ die() { printf 'cross-build-arm64: error: %s\n' "$*" >&2; exit 1; }
 elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 [ "$(dpkg --print-architecture)" = amd64 ] || die "this script runs on an amd64 machine"
-if [ "$release" != "$(host_release)" ]; then
+if [ "$release" != "$(host_release)" ] || [ "$in_root" = 1 ]; then
   [ "$(id -u)" -eq 0 ] || die "the $release build runs in a $release root: run as root (sudo $0 $release)"
   case $build in "$root"/*) ;; *) die "in a $release root the build directory must be inside $root" ;; esac
   build_root=$(release_build_root "$release")

@@ -61,3 +61,28 @@ TEST_CASE("wait-sync: an optional longest wait, 30 s when not given") {
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.error().message, Catch::Matchers::ContainsSubstring("e2e.script line 1") && Catch::Matchers::ContainsSubstring("not a duration"));
 }
+
+TEST_CASE("at: the script's clock jumps to a UTC time, wait-learned waits for other doors' events") {
+  auto steps = parse_script("at 2026-12-07T18:30:00Z\nwait-learned 2\nwait-learned 1 5s\n");
+  REQUIRE(steps);
+  REQUIRE(steps->size() == 3);
+  CHECK((*steps)[0].kind == Kind::at);
+  WallTime half_past{};
+  REQUIRE(parse_utc("2026-12-07T18:30:00Z", half_past));
+  CHECK((*steps)[0].time == half_past);
+  CHECK((*steps)[1].kind == Kind::wait_learned);
+  CHECK((*steps)[1].count == 2);
+  CHECK((*steps)[1].duration == kDefaultWaitSync);
+  CHECK((*steps)[2].count == 1);
+  CHECK((*steps)[2].duration == Millis{5000});
+  auto message = [](std::string_view text) {
+    auto bad = parse_script(text, "doors.script");
+    REQUIRE_FALSE(bad);
+    return bad.error().message;
+  };
+  CHECK_THAT(message("at tonight\n"), Catch::Matchers::ContainsSubstring("doors.script line 1") &&
+                                          Catch::Matchers::ContainsSubstring("not a UTC time"));
+  CHECK_THAT(message("wait-learned 0\n"), Catch::Matchers::ContainsSubstring("from 1"));
+  CHECK_THAT(message("wait-learned some\n"), Catch::Matchers::ContainsSubstring("from 1"));
+  CHECK_THAT(message("wait-learned 2 soon\n"), Catch::Matchers::ContainsSubstring("not a duration"));
+}

@@ -168,7 +168,7 @@ TEST_CASE("clock offset: said in whole minutes, only past 2 minutes") {
   CHECK(f.view().admin.clock_offset_minutes == 0);
 }
 
-TEST_CASE("every recorded event nudges sync; the dot and the admin tab follow the worker") {
+TEST_CASE("every recorded event nudges sync, the dot and the admin tab follow the worker") {
   Fixture f;
   CHECK(f.view().ready.sync_shown);
   CHECK(f.view().ready.sync == SyncDot::not_enrolled);

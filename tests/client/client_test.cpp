@@ -6,6 +6,8 @@
 #include <atomic>
 
 #include "checkin/sync/api.hpp"
+#include "checkin/sync/enrolment.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "client_test_support.hpp"
 
 using namespace checkin;
@@ -265,7 +267,7 @@ TEST_CASE("a lost answer: the retry sends the events again and the server's dupl
   CHECK(ledger.committed.size() == 4);
 }
 
-TEST_CASE("every request carries the bearer token and the device time; every body the protocol version",
+TEST_CASE("every request carries the bearer token and the device time, every body the protocol version",
           "[client][headers]") {
   Kiosk kiosk;
   FakeServer server;
@@ -557,7 +559,7 @@ TEST_CASE("the clock offset is recorded at every pass", "[client][clock]") {
 
 // --- enrolment and the token ---
 
-TEST_CASE("enrolment saves the credentials, keys and site; enrolling again replaces them", "[client][enrol]") {
+TEST_CASE("enrolment saves the credentials, keys and site, enrolling again replaces them", "[client][enrol]") {
   Kiosk kiosk;
   FakeServer server;
   std::atomic<int> enrolments{0};
@@ -644,5 +646,103 @@ TEST_CASE("a bad server URL or pin is a clear error at every pass", "[client]") 
     auto result = client.sync_once();
     REQUIRE_FALSE(result);
     CHECK_THAT(result.error().error.message, Catch::Matchers::ContainsSubstring("64 hex"));
+  }
+}
+
+// --- the site feed and the kiosk's name ---
+
+TEST_CASE("the site feed: pages read to the last, the cursor kept, an event seen twice learned once", "[client][feed]") {
+  Kiosk kiosk;
+  FakeServer server;
+  const std::string feed = api::site_feed(kDevice);
+  std::int64_t seq = 0;
+  auto other_door = [&](const std::string& id) {
+    AttendanceEvent e = event(id);
+    e.device_id = "back-door";
+    e.seq = id == "e2" ? 2 : ++seq + 2;
+    return e;
+  };
+  FakeLedger ledger;
+  serve_ledger(server, ledger);
+  server.on("GET", feed, [&](const Recorded& r) {
+    SiteFeedPage p;
+    p.server_time = kNow;
+    if (!r.cursor) {
+      p.events = {other_door("e1"), other_door("e2")};
+      p.next_cursor = "f-2";
+      p.has_more = true;
+    } else if (*r.cursor == "f-2") {
+      p.events = {other_door("e2"), other_door("e3")};  // e2 again: a page boundary read twice
+      p.next_cursor = "f-3";
+    } else {
+      p.next_cursor = *r.cursor;
+    }
+    return ok(to_json(p));
+  });
+  SyncClient client(kiosk.store, kiosk.enrolled_with(server.url()), kiosk.clock, quick_options());
+  auto report = client.sync_once();
+  INFO((report ? std::string() : report.error().error.message));
+  REQUIRE(report);
+  CHECK(report->site_events == 3);
+  CHECK(kiosk.setting(std::string(store::kSiteFeedCursorSetting)) == "f-3");
+  auto kept = kiosk.store.site_events(0, WallTime{});
+  REQUIRE(kept);
+  CHECK(kept->events.size() == 3);
+
+  auto again = client.follow_site(0s);
+  REQUIRE(again);
+  CHECK(*again == 0);
+  CHECK(server.requests_to(feed).back().cursor == "f-3");
+
+  SECTION("a malformed page changes nothing and fails the pass as a retry") {
+    server.on("GET", feed, [](const Recorded&) { return ok(R"({"protocol":1,"events":[{"kind":"teleport"}]})"); });
+    auto broken = client.sync_once();
+    REQUIRE_FALSE(broken);
+    CHECK(broken.error().error.code == Errc::unavailable);
+    CHECK_THAT(broken.error().error.message, Catch::Matchers::ContainsSubstring("site feed"));
+    CHECK(kiosk.setting(std::string(store::kSiteFeedCursorSetting)) == "f-3");
+    CHECK(kiosk.store.site_events(0, WallTime{})->events.size() == 3);
+  }
+}
+
+TEST_CASE("a server without the site feed or kiosk names is synced with as before", "[client][feed]") {
+  Kiosk kiosk;
+  FakeServer server;
+  FakeLedger ledger;
+  serve_ledger(server, ledger);  // no feed route, no name route: 404 as an older server answers
+  REQUIRE(kiosk.store.set_setting(store::kDeviceNamePendingSetting, "Front door"));
+  SyncClient client(kiosk.store, kiosk.enrolled_with(server.url()), kiosk.clock, quick_options());
+  auto report = client.sync_once();
+  REQUIRE(report);
+  CHECK(report->site_events == 0);
+  auto followed = client.follow_site(0s);
+  REQUIRE_FALSE(followed);
+  CHECK(followed.error().error.code == Errc::not_found);
+  CHECK(kiosk.setting(std::string(store::kDeviceNamePendingSetting)) == "Front door");  // kept for a newer server
+}
+
+TEST_CASE("a new name reaches the server once, at the next pass", "[client][name]") {
+  Kiosk kiosk;
+  FakeServer server;
+  FakeLedger ledger;
+  serve_ledger(server, ledger);
+  const std::string naming = api::device_name(kDevice);
+  server.on("POST", naming, [](const Recorded&) { return ok(R"({"protocol":1,"device_name":"Front door"})"); });
+  REQUIRE(kiosk.store.set_setting(store::kDeviceNamePendingSetting, "Front door"));
+  SyncClient client(kiosk.store, kiosk.enrolled_with(server.url()), kiosk.clock, quick_options());
+  REQUIRE(client.sync_once());
+  REQUIRE(server.requests_to(naming).size() == 1);
+  auto sent = parse_device_name(server.requests_to(naming)[0].body);
+  REQUIRE(sent);
+  CHECK(sent->name == "Front door");
+  CHECK(kiosk.setting(std::string(store::kDeviceNamePendingSetting)).empty());
+  REQUIRE(client.sync_once());
+  CHECK(server.requests_to(naming).size() == 1);
+
+  SECTION("a name the server refuses is not retried at every pass") {
+    server.on("POST", naming, [](const Recorded&) { return Reply{400, error_body("bad_request", "name too long"), {}, false}; });
+    REQUIRE(kiosk.store.set_setting(store::kDeviceNamePendingSetting, "Door"));
+    REQUIRE(client.sync_once());
+    CHECK(kiosk.setting(std::string(store::kDeviceNamePendingSetting)).empty());
   }
 }

@@ -13,7 +13,7 @@ TEST_CASE("log lines carry UTC time with milliseconds, level and component on on
   CHECK(format_log_line(LogLevel::error, "x", "", at) == "2026-11-26T18:30:00.123Z error x: ");
 }
 
-TEST_CASE("debug logging is off unless asked for; other levels are on") {
+TEST_CASE("debug logging is off unless asked for, other levels are on") {
   CHECK(log_enabled(LogLevel::info));
   CHECK(log_enabled(LogLevel::warn));
   CHECK(log_enabled(LogLevel::error));

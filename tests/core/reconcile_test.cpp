@@ -154,7 +154,7 @@ TEST_CASE("stays: undo and move are corrections, at any door") {
   CHECK(correction_problem(b.out(at(12, 0), "x"), false).has_value());
 }
 
-TEST_CASE("stays: capacity is per session across doors; doors offline go over and the session is flagged") {
+TEST_CASE("stays: capacity is per session across doors, doors offline go over and the session is flagged") {
   Door a{"door-a"}, b{"door-b"};
   std::vector<AttendanceEvent> events;
   for (int i = 0; i < 5; ++i) events.push_back((i % 2 ? b : a).in(at(12, i), "p" + std::to_string(i)));
@@ -201,7 +201,7 @@ TEST_CASE("shifts: a start at one door and a second start at another are one shi
   CHECK(spans[0].end_event_id == events[1].event_id);
 }
 
-TEST_CASE("shifts: double starts merge; an end at another door counts the time between the scans") {
+TEST_CASE("shifts: double starts merge, an end at another door counts the time between the scans") {
   Door a{"door-a"}, b{"door-b"};
   std::vector<AttendanceEvent> events{
       a.shift(EventKind::shift_start, at(9, 0), "vic"),
@@ -291,7 +291,7 @@ void exchange(Kiosk& a, Kiosk& b) {
 
 }  // namespace
 
-TEST_CASE("rules across doors: check out and end a shift at the other door; already in is known everywhere") {
+TEST_CASE("rules across doors: check out and end a shift at the other door, already in is known everywhere") {
   TestSite site;
   Kiosk a{site, "door-a"}, b{site, "door-b"};
   a.at_time(at(11, 40));

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "checkin/platform/camera_formats.hpp"
+#include "../qr/jpeg_segments.hpp"
 #include "platform_test_support.hpp"
 
 using namespace checkin;
@@ -21,19 +22,6 @@ CameraFormat stepwise(const char (&code)[5], FrameSizeRange range) {
 std::string describe(const std::optional<FormatChoice>& choice) {
   if (!choice) return "none";
   return fourcc_name(choice->code) + " " + std::to_string(choice->size.width) + "x" + std::to_string(choice->size.height);
-}
-
-// Drops every DHT segment, as many UVC webcams do in their MJPEG frames.
-std::vector<std::uint8_t> without_huffman_tables(const std::vector<std::uint8_t>& jpeg) {
-  std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
-  std::size_t pos = 2;
-  while (pos + 4 <= jpeg.size() && jpeg[pos] == 0xff && jpeg[pos + 1] != 0xda) {
-    const std::size_t length = static_cast<std::size_t>(jpeg[pos + 2]) << 8 | jpeg[pos + 3];
-    if (jpeg[pos + 1] != 0xc4) out.insert(out.end(), jpeg.begin() + static_cast<long>(pos), jpeg.begin() + static_cast<long>(pos + 2 + length));
-    pos += 2 + length;
-  }
-  out.insert(out.end(), jpeg.begin() + static_cast<long>(pos), jpeg.end());
-  return out;
 }
 
 }  // namespace
@@ -253,9 +241,9 @@ TEST_CASE("MJPEG frames without Huffman tables get the standard ones") {
   const auto frame = testing::qr_frame("CK1:NO-DHT", 160, 120);
   auto jpeg = qr::encode_jpeg(frame.view(), 90);
   REQUIRE(jpeg);
-  const auto stripped = without_huffman_tables(*jpeg);
+  const auto stripped = testing::without_huffman_tables(*jpeg);
   REQUIRE(stripped.size() < jpeg->size());
-  CHECK_FALSE(qr::load_image_from_memory(stripped));  // what a webcam's AVI1 frame does to a decoder
+  CHECK_FALSE(qr::load_image_from_memory(stripped));  // refused: stb_image would decode it from whatever memory held
 
   const auto fixed = with_standard_huffman_tables(stripped);
   auto decoded = qr::load_image_from_memory(fixed);

@@ -82,7 +82,7 @@ TEST_CASE("without looping, a replay ends after the last image") {
   }
 }
 
-TEST_CASE("frames come at the frame rate; a late consumer gets no burst") {
+TEST_CASE("frames come at the frame rate, a late consumer gets no burst") {
   auto images = std::make_shared<ReplayImages>();
   images->origin = "test";
   images->images.emplace_back(16, 16, 1);

@@ -252,7 +252,7 @@ TEST_CASE("a camera unplugged while running goes missing and recovers by itself"
   CHECK(camera->open_attempts >= 2);
 }
 
-TEST_CASE("opening a camera that throws counts as missing; the worker keeps trying") {
+TEST_CASE("opening a camera that throws counts as missing, the worker keeps trying") {
   auto camera = std::make_shared<FakeCamera>();
   camera->open_throws = true;
   ScanQueue queue;
@@ -267,7 +267,7 @@ TEST_CASE("opening a camera that throws counts as missing; the worker keeps tryi
   CHECK(take_scans(queue, 1).at(0).text == "CK1:NO-LONGER-THROWS");
 }
 
-TEST_CASE("a frame whose decoding throws is skipped; the next frames are decoded") {
+TEST_CASE("a frame whose decoding throws is skipped, the next frames are decoded") {
   auto camera = std::make_shared<FakeCamera>();
   ScanQueue queue;
   auto options = test_options();

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "checkin/qr/image.hpp"
+#include "jpeg_segments.hpp"
 
 using namespace checkin;
 using namespace checkin::qr;
@@ -35,12 +37,19 @@ GrayImage gradient(int width, int height) {
   return image;
 }
 
-// A PNG signature and IHDR chunk claiming the given size, and nothing else.
-std::vector<std::uint8_t> png_header_only(std::uint32_t width, std::uint32_t height) {
+// A tiny PNG whose header claims the given size: signature, IHDR, an empty IDAT, IEND (no
+// pixel data). stb_image 2.30 (Debian 13) reads the header up to the first IDAT; 2.27
+// (Debian 12) stops after IHDR.
+std::vector<std::uint8_t> png_claiming(std::uint32_t width, std::uint32_t height) {
   std::vector<std::uint8_t> bytes = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
   for (std::uint32_t value : {width, height})
     for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<std::uint8_t>(value >> shift));
   for (std::uint8_t b : {8, 0, 0, 0, 0, 0, 0, 0, 0}) bytes.push_back(b);  // depth, colour, ..., CRC
+  for (const char* chunk : {"IDAT", "IEND"}) {
+    bytes.insert(bytes.end(), {0, 0, 0, 0});  // no data
+    bytes.insert(bytes.end(), chunk, chunk + 4);
+    bytes.insert(bytes.end(), {0, 0, 0, 0});  // CRC (stb_image does not check it)
+  }
   return bytes;
 }
 
@@ -152,12 +161,12 @@ TEST_CASE("bad image files are errors, never crashes", "[qr][image]") {
     CHECK(result.error().code == Errc::invalid_input);
   }
   SECTION("header claiming a gigantic image") {
-    const auto result = load_image_from_memory(png_header_only(20000, 20000));
+    const auto result = load_image_from_memory(png_claiming(20000, 20000));
     REQUIRE_FALSE(result);
     CHECK(result.error().code == Errc::limit_exceeded);
   }
   SECTION("header claiming an absurd image") {
-    CHECK_FALSE(load_image_from_memory(png_header_only(0x7FFFFFFF, 0x7FFFFFFF)));
+    CHECK_FALSE(load_image_from_memory(png_claiming(0x7FFFFFFF, 0x7FFFFFFF)));
   }
   SECTION("a directory") {
     CHECK_FALSE(load_image(dir));
@@ -244,6 +253,61 @@ TEST_CASE("16-bit PGM and PPM files are refused before stb reads past its buffer
   CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("16-bit PGM/PPM"));
   std::vector<std::uint8_t> eight_bit = {'P', '5', '\n', '4', ' ', '2', '\n', '2', '5', '5', '\n', 1, 2, 3, 4, 5, 6, 7, 8};
   CHECK(load_image_from_memory(eight_bit));
+}
+
+TEST_CASE("a JPEG whose scans use Huffman tables it never defines is refused, not decoded", "[qr][image]") {
+  const auto jpeg = encode_jpeg(gradient(64, 48).view(), 90);
+  REQUIRE(jpeg);
+  CHECK_FALSE(jpeg_lacks_huffman_tables(*jpeg));
+  REQUIRE(load_image_from_memory(*jpeg));
+
+  const auto stripped = testing::without_huffman_tables(*jpeg);  // a webcam's MJPEG frame
+  CHECK(jpeg_lacks_huffman_tables(stripped));
+  const auto refused = load_image_from_memory(stripped);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::invalid_input);
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("Huffman tables"));
+
+  SECTION("bytes that are not a marker before the scan do not hide it") {
+    auto garbage = stripped;
+    const auto scan = static_cast<long>(testing::first_scan(garbage));
+    garbage.insert(garbage.begin() + scan, {0x12, 0x00, 0xff, 0x00, 0xff, 0xff});
+    CHECK(jpeg_lacks_huffman_tables(garbage));
+  }
+  SECTION("a file cut inside the scan header still counts as that scan") {
+    auto cut = stripped;
+    cut.resize(testing::first_scan(cut) + 5);  // marker, length, component count, one component id
+    CHECK(jpeg_lacks_huffman_tables(cut));
+  }
+  SECTION("anything that is not a JPEG is left to the decoder") {
+    CHECK_FALSE(jpeg_lacks_huffman_tables({}));
+    CHECK_FALSE(jpeg_lacks_huffman_tables(*encode_png(gradient(8, 8).view())));
+    CHECK_FALSE(jpeg_lacks_huffman_tables(std::vector<std::uint8_t>{0xff, 0xd8, 0xff}));
+  }
+}
+
+TEST_CASE("a progressive JPEG's scans need only the table they decode with", "[qr][image]") {
+  // SOI, a progressive frame header (one component), a DHT with DC table 0 only.
+  std::vector<std::uint8_t> jpeg = {0xff, 0xd8, 0xff, 0xc2, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0,
+                                    0xff, 0xc4, 0, 20, 0x00, 1};
+  jpeg.insert(jpeg.end(), 15, 0);  // the other 15 code counts
+  jpeg.push_back(0);               // the one value
+  const auto scan = [](std::uint8_t spectral_start, std::uint8_t spectral_end, std::uint8_t approximation) {
+    return std::vector<std::uint8_t>{0xff, 0xda, 0, 8, 1, 1, 0x00, spectral_start, spectral_end, approximation,
+                                     0x12, 0xff, 0x00, 0x34};  // then a little entropy-coded data
+  };
+  auto with_scans = [&jpeg](std::initializer_list<std::vector<std::uint8_t>> scans) {
+    auto file = jpeg;
+    for (const auto& s : scans) file.insert(file.end(), s.begin(), s.end());
+    file.insert(file.end(), {0xff, 0xd9});
+    return file;
+  };
+  CHECK_FALSE(jpeg_lacks_huffman_tables(with_scans({scan(0, 0, 0x00)})));                  // first DC scan
+  CHECK_FALSE(jpeg_lacks_huffman_tables(with_scans({scan(0, 0, 0x00), scan(0, 0, 0x10)})));  // DC refinement
+  CHECK(jpeg_lacks_huffman_tables(with_scans({scan(0, 0, 0x00), scan(1, 63, 0x00)})));       // AC: no AC table
+
+  jpeg[3] = 0xc0;  // the same as a baseline frame: its scan needs both tables
+  CHECK(jpeg_lacks_huffman_tables(with_scans({scan(0, 63, 0x00)})));
 }
 
 TEST_CASE("randomly damaged PNG and JPEG files load or fail, never crash", "[qr][image]") {

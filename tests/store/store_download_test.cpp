@@ -156,7 +156,7 @@ TEST_CASE("apply_download leaves alone what the round did not bring", "[store][d
   CHECK(setting(store, "sync_cursor") == "cursor-1b");
 }
 
-TEST_CASE("apply_download on a full resync replaces revocations; an empty roster clears it", "[store][download]") {
+TEST_CASE("apply_download on a full resync replaces revocations, an empty roster clears it", "[store][download]") {
   TempDir dir;
   auto store = open_store(dir.file("kiosk.db"));
   REQUIRE(store.apply_download(first_round()));

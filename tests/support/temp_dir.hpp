@@ -1,5 +1,6 @@
 #pragma once
-// A fresh, empty directory for one test, removed with everything in it at scope exit.
+// A fresh, empty directory for one test, removed with everything in it at scope exit
+// (kept when CHECKIN_KEEP_TEST_DIRS is set).
 #include <stdlib.h>
 
 #include <filesystem>
@@ -16,6 +17,7 @@ class TempDir {
     path_ = pattern;
   }
   ~TempDir() {
+    if (::getenv("CHECKIN_KEEP_TEST_DIRS")) return;  // to look at what a failing test left
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }

@@ -254,7 +254,7 @@ TEST_CASE("an enrolment code may name the kiosk, in any language, and the name s
   CHECK_THAT(long_name.error().message, Catch::Matchers::ContainsSubstring("at most 60"));
 }
 
-TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id; a first enrolment names none") {
+TEST_CASE("a re-enrolling kiosk names its previous enrolment and its local id, a first enrolment names none") {
   EnrolRequest request{"tok", "vm", "0.2.0", "local-0190", "dev-old", "old-token"};
   auto parsed = parse_enrol_request(to_json(request));
   REQUIRE(parsed);

@@ -500,6 +500,16 @@ class KioskApp final : private ScriptHost {
 
   Result<void> tap(std::string_view name) override {
     const auto* button = last_report_.button(std::string(name));
+    // Scrolled out of sight: slide the list the way a person would, until it shows.
+    for (int slides = 0; button && button->visible.h < button->rect.h * 0.5f && slides < 12; ++slides) {
+      const ui::Rect& list = button->clip;
+      const float x = list.x + list.w * 0.5f;
+      const bool below = button->rect.y > list.y;
+      const float from = list.y + list.h * (below ? 0.8f : 0.2f), to = list.y + list.h * (below ? 0.3f : 0.7f);
+      display_->drag(x, from, x, to);
+      settle();
+      button = last_report_.button(std::string(name));
+    }
     if (!button) {
       std::string names;
       for (const auto& b : last_report_.buttons) names += " " + b.name;

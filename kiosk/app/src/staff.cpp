@@ -210,6 +210,7 @@ Staff::Next Staff::on_admin(const Intent& intent) {
         }
       }
       admin_.naming = false;
+      admin_.device_name = name;
       log_info("admin", "the kiosk was renamed on its admin screen");
       if (sync_) sync_->nudge();
       break;

@@ -210,7 +210,8 @@ bool Canvas::touch_area(const std::string& name, Rect r, std::string_view label,
   info.name = name;
   info.label = std::string(label);
   info.rect = r;
-  info.visible = r.intersect(clip());
+  info.clip = clip();
+  info.visible = r.intersect(info.clip);
   info.enabled = enabled;
   report_.buttons.push_back(std::move(info));
   if (!enabled || !tapped) return false;

@@ -250,30 +250,11 @@ std::vector<std::uint8_t> standard_dht_segment() {
   return segment;
 }
 
-// True if a DHT marker comes before the first SOS (after which entropy-coded data starts).
-bool has_huffman_tables(std::span<const std::uint8_t> jpeg) {
-  std::size_t pos = 2;
-  while (pos + 4 <= jpeg.size()) {
-    if (jpeg[pos] != 0xff) return false;  // not at a marker: leave the frame to the decoder
-    const std::uint8_t marker = jpeg[pos + 1];
-    if (marker == 0xff) {  // fill byte
-      ++pos;
-      continue;
-    }
-    if (marker == 0xc4) return true;
-    if (marker == 0xda || marker == 0xd9) return false;
-    const std::size_t length = static_cast<std::size_t>(jpeg[pos + 2]) << 8 | jpeg[pos + 3];
-    if (length < 2) return false;
-    pos += 2 + length;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> with_standard_huffman_tables(std::span<const std::uint8_t> jpeg) {
   const bool starts_with_soi = jpeg.size() >= 4 && jpeg[0] == 0xff && jpeg[1] == 0xd8;
-  if (!starts_with_soi || has_huffman_tables(jpeg)) return {jpeg.begin(), jpeg.end()};
+  if (!starts_with_soi || !qr::jpeg_lacks_huffman_tables(jpeg)) return {jpeg.begin(), jpeg.end()};
   static const std::vector<std::uint8_t> dht = standard_dht_segment();
   std::vector<std::uint8_t> fixed;
   fixed.reserve(jpeg.size() + dht.size());

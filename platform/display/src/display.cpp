@@ -88,11 +88,12 @@ struct Display::Impl {
   float font_scale = 0;  // framebuffer scale the fonts were built for
   int font_builds = 0;
 
-  struct Tap {
+  // Synthetic touches, one per frame: where the finger is and whether it is down.
+  struct Touch {
     ImVec2 at;
-    int phase = 0;  // 0: press on the next frame, 1: release
+    bool down = false;
   };
-  std::deque<Tap> taps;
+  std::deque<Touch> touches;
 
   SDL_Texture* preview = nullptr;
   int preview_w = 0, preview_h = 0;
@@ -295,11 +296,11 @@ void Display::begin_frame() {
   // The SDL2 backend of ImGui 1.86 polls the mouse state every frame; a synthetic tap
   // overrides it after the poll.
   ImGuiIO& io = ImGui::GetIO();
-  if (!impl_->taps.empty()) {
-    auto& tap = impl_->taps.front();
-    io.MousePos = tap.at;
-    io.MouseDown[0] = tap.phase == 0;
-    if (++tap.phase == 2) impl_->taps.pop_front();
+  if (!impl_->touches.empty()) {
+    const auto touch = impl_->touches.front();
+    impl_->touches.pop_front();
+    io.MousePos = touch.at;
+    io.MouseDown[0] = touch.down;
   }
   ImGui::NewFrame();
   impl_->in_frame = true;
@@ -363,8 +364,21 @@ Result<void> Display::save_screenshot(const std::filesystem::path& png_path) {
   return write_png_rgba(png_path, image->width, image->height, image->pixels.data());
 }
 
-void Display::tap(float x, float y) { impl_->taps.push_back({ImVec2(x, y), 0}); }
-bool Display::tap_pending() const { return !impl_->taps.empty(); }
+void Display::tap(float x, float y) {
+  impl_->touches.push_back({ImVec2(x, y), true});
+  impl_->touches.push_back({ImVec2(x, y), false});
+}
+
+void Display::drag(float x, float y, float to_x, float to_y) {
+  constexpr int kSteps = 8;  // a finger's slide over a few frames, as ImGui sees one
+  for (int i = 0; i <= kSteps; ++i) {
+    const float f = static_cast<float>(i) / kSteps;
+    impl_->touches.push_back({ImVec2(x + (to_x - x) * f, y + (to_y - y) * f), true});
+  }
+  impl_->touches.push_back({ImVec2(to_x, to_y), false});
+}
+
+bool Display::tap_pending() const { return !impl_->touches.empty(); }
 
 ImTextureID Display::update_preview(const std::uint8_t* gray, int width, int height, int row_stride,
                                     std::uint64_t serial) {

@@ -20,7 +20,7 @@ cs() { "$server" --db "$db" "$@"; }
 cs demo --dir "$tmp/demo" --url "$url" >"$tmp/demo.out" 2>>"$tmp/server.log"; check "checkin-server demo" 0 $?
 cs -q enrol-token create --site site-riverside --url "$url" >"$tmp/enrol.txt" 2>>"$tmp/server.log"
 check "an enrolment code" 0 $?
-printf 'wait-sync 30s\nscan %s\ntap dismiss\nscan %s\ntap dismiss\nwait-sync 30s\n' \
+printf 'wait-sync 30s\nscan %s\ntap dismiss\nscan %s\ntap session:sess-peer\ntap dismiss\nwait-sync 30s\n' \
   "$(cat "$tmp/demo/passes/ben.txt")" "$(cat "$tmp/demo/passes/ana.txt")" >"$tmp/day.script"
 mkdir -p "$tmp/kiosk"
 "$kiosk" --headless --enrol "@$tmp/enrol.txt" --script "$tmp/day.script" --screenshots "$tmp/shots" \

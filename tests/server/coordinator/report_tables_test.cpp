@@ -99,17 +99,18 @@ TEST_CASE("reports: attendance CSV", "[server][coordinator][reports]") {
                                              attended(group, "2026-07-30T18:00:00Z", 5, 0, 5),
                                              attended(formula, "2026-12-01T10:00:00Z", 7)};
   sessions[0].session.room = "Hall\nupstairs";
+  sessions[0].over_capacity = true;  // doors offline let more in than the room holds
 
   const std::string csv = attendance_csv(sessions);
   // The room's line break is quoted, so the record has one LF but no CRLF inside.
   const auto lines = lines_of(csv);
   REQUIRE(lines.size() == 6);
-  CHECK(lines[0] == "Date,Start,End,Site,Program,Room,Attended,Anonymous,Walk-ins");
-  CHECK(lines[1] == "2026-07-14,12:00,13:30,Riverside Centre,\"Lunch, \"\"soup\"\" & chat\",\"Hall\nupstairs\",3,1,2");
-  CHECK(lines[2] == "2026-07-16,19:00,20:30,Riverside Centre,Thursday group,Hall,fewer than 5,fewer than 5,fewer than 5");
-  CHECK(lines[3] == "2026-07-23,19:00,20:30,Riverside Centre,Thursday group,Hall,0,0,0");
-  CHECK(lines[4] == "2026-07-30,19:00,20:30,Riverside Centre,Thursday group,Hall,5,0,5");
-  CHECK(lines[5] == "2026-12-01,10:00,11:30,Riverside Centre,\"'=HYPERLINK(\"\"http://x\"\")\",Hall,7,0,0");
+  CHECK(lines[0] == "Date,Start,End,Site,Program,Room,Attended,Anonymous,Walk-ins,Over capacity");
+  CHECK(lines[1] == "2026-07-14,12:00,13:30,Riverside Centre,\"Lunch, \"\"soup\"\" & chat\",\"Hall\nupstairs\",3,1,2,yes");
+  CHECK(lines[2] == "2026-07-16,19:00,20:30,Riverside Centre,Thursday group,Hall,fewer than 5,fewer than 5,fewer than 5,");
+  CHECK(lines[3] == "2026-07-23,19:00,20:30,Riverside Centre,Thursday group,Hall,0,0,0,");
+  CHECK(lines[4] == "2026-07-30,19:00,20:30,Riverside Centre,Thursday group,Hall,5,0,5,");
+  CHECK(lines[5] == "2026-12-01,10:00,11:30,Riverside Centre,\"'=HYPERLINK(\"\"http://x\"\")\",Hall,7,0,0,");
 
   SECTION("program totals suppress a discreet program's small total too") {
     auto totals = program_totals(sessions);
@@ -150,15 +151,18 @@ TEST_CASE("reports: identified attendance CSV", "[server][coordinator][reports]"
                                            record("@Jo", "person-2", "2026-11-26T18:08:00Z"),
                                            record("Zed", "person-3", "2026-11-26T18:09:00Z")};
   records[0].checked_out_at = utc("2026-11-26T19:30:00Z");
+  records[1].closed_at_session_end = true;
+  records[2].flags = flag_forced;
+  records[3].flags = flag_staff;
   records[4].program = program("p2", "Thursday group", true);  // must never be printed
 
   const auto lines = lines_of(attendance_records_csv(records));
   REQUIRE(lines.size() == 5);
-  CHECK(lines[0] == "Date,Time,Site,Program,Name,Person ID,Checked out");
-  CHECK(lines[1] == "2026-11-26,18:05,Riverside Centre,Lunch,Ana,person-1,19:30");
-  CHECK(lines[2] == "2026-11-26,18:06,Riverside Centre,Lunch,'+44 7700,,");
-  CHECK(lines[3] == "2026-11-26,18:07,Riverside Centre,Lunch,'-Sam,,");
-  CHECK(lines[4] == "2026-11-26,18:08,Riverside Centre,Lunch,'@Jo,person-2,");
+  CHECK(lines[0] == "Date,Time,Site,Program,Name,Person ID,Checked out,Note");
+  CHECK(lines[1] == "2026-11-26,18:05,Riverside Centre,Lunch,Ana,person-1,19:30,");
+  CHECK(lines[2] == "2026-11-26,18:06,Riverside Centre,Lunch,'+44 7700,,,no check-out: closed at the session's end");
+  CHECK(lines[3] == "2026-11-26,18:07,Riverside Centre,Lunch,'-Sam,,,let in by staff");
+  CHECK(lines[4] == "2026-11-26,18:08,Riverside Centre,Lunch,'@Jo,person-2,,checked in by staff");
 }
 
 TEST_CASE("reports: hours as text", "[server][coordinator][reports]") {

@@ -351,7 +351,7 @@ TEST_CASE("report CSV files: BOM, CRLF, formula-like names as text, small discre
   REQUIRE(attendance.body.starts_with("\xEF\xBB\xBF"));
   auto lines = csv_lines(attendance.body.substr(3));
   REQUIRE(lines.size() == 3);
-  CHECK(lines[0] == "Date,Start,End,Site,Program,Room,Attended,Anonymous,Walk-ins");
+  CHECK(lines[0] == "Date,Start,End,Site,Program,Room,Attended,Anonymous,Walk-ins,Over capacity");
   CHECK(attendance.body.find('\n') == attendance.body.find("\r\n") + 1);  // every line ends CRLF
   std::string circle_row, lunch_row;
   for (const auto& line : lines) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <cairo.h>
+#include <zlib.h>
 
 #include "checkin/qr/decode.hpp"
 #include "checkin/qr/image.hpp"
@@ -40,12 +41,43 @@ std::vector<PassCard> cards(int count) {
   return result;
 }
 
+// The PDF's objects as text: the file itself, then every stream inflated. cairo 1.16
+// (Debian 12) writes its objects as plain text; 1.18 (Debian 13) writes PDF 1.7 with most
+// of them in compressed object streams.
+std::string pdf_objects(const std::string& pdf) {
+  std::string text = pdf;
+  for (auto at = pdf.find("stream"); at != std::string::npos; at = pdf.find("stream", at + 1)) {
+    if (at >= 3 && pdf.compare(at - 3, 3, "end") == 0) continue;
+    auto data = at + 6;
+    if (pdf.compare(data, 2, "\r\n") == 0) data += 2;
+    else if (data < pdf.size() && pdf[data] == '\n') data += 1;
+    else continue;
+    const auto end = pdf.find("endstream", data);
+    if (end == std::string::npos) break;
+    z_stream inflater{};
+    if (inflateInit(&inflater) != Z_OK) continue;
+    inflater.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(pdf.data() + data));
+    inflater.avail_in = static_cast<uInt>(end - data);
+    char buffer[16384];
+    int status = Z_OK;
+    while (status == Z_OK) {
+      inflater.next_out = reinterpret_cast<Bytef*>(buffer);
+      inflater.avail_out = sizeof buffer;
+      status = inflate(&inflater, Z_NO_FLUSH);
+      text.append(buffer, sizeof buffer - inflater.avail_out);
+    }
+    inflateEnd(&inflater);
+  }
+  return text;
+}
+
 // "/Type /Page" objects, not the "/Type /Pages" tree node.
 int count_pages(const std::string& pdf) {
+  const std::string objects = pdf_objects(pdf);
   int pages = 0;
   const std::string needle = "/Type /Page";
-  for (auto at = pdf.find(needle); at != std::string::npos; at = pdf.find(needle, at + 1))
-    if (pdf.compare(at, needle.size() + 1, needle + "s") != 0) ++pages;
+  for (auto at = objects.find(needle); at != std::string::npos; at = objects.find(needle, at + 1))
+    if (objects.compare(at, needle.size() + 1, needle + "s") != 0) ++pages;
   return pages;
 }
 

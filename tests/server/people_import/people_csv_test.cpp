@@ -79,7 +79,7 @@ TEST_CASE("semicolon-separated files (Excel in many locales) are read", "[people
   CHECK(people.rows[1].preferred_name == "M\xC3\xBCller, Jo");
 }
 
-TEST_CASE("quoted cells keep commas and quotes; lines stay right after a multi-line cell",
+TEST_CASE("quoted cells keep commas and quotes, lines stay right after a multi-line cell",
           "[people_csv]") {
   const auto people = parsed(
       "name,programs\n"

@@ -301,7 +301,7 @@ TEST_CASE("ingest: a kiosk's own local id (named at enrolment) is accepted, anot
   CHECK_THAT(s.reason(hall, stranger), Catch::Matchers::ContainsSubstring("local id"));
 }
 
-TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment; its stranded events arrive exactly once",
+TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment, its stranded events arrive exactly once",
           "[server][store]") {
   Doors s;
   // The front door recorded two check-ins offline, then was enrolled again with a new code.
@@ -344,7 +344,7 @@ TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment; its strand
   }
 }
 
-TEST_CASE("kiosk names: from the code, else the kiosk's proposal; renamed later", "[server][store]") {
+TEST_CASE("kiosk names: from the code, else the kiosk's proposal, renamed later", "[server][store]") {
   Doors s;
   auto named = must(s.store->create_enrolment_token(s.org.site.id, kNoon, "Back door"));
   CHECK(must(s.store->enrol(sync::EnrolRequest{named.token, "vm", "test"}, kNoon)).device_name == "Back door");

@@ -71,6 +71,13 @@ Result<GrayImage> load_image(const std::filesystem::path& path);
 Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes,
                                          std::int64_t max_pixels = kMaxImageFilePixels);
 
+// True for a JPEG with a scan that uses a Huffman table defined nowhere before it: a
+// webcam's MJPEG frame (which leaves out the standard tables), or a hostile file. stb_image
+// decodes such a scan with whatever memory held (Debian 12's build can abort on it), so
+// load_image refuses them; the camera adds the standard tables first. Anything else (not a
+// JPEG, damaged) is false: left to the decoder.
+bool jpeg_lacks_huffman_tables(std::span<const std::uint8_t> jpeg);
+
 Result<void> save_png(ImageView image, const std::filesystem::path& path);
 Result<std::vector<std::uint8_t>> encode_png(ImageView image);
 // quality 1..100, as in any JPEG encoder.

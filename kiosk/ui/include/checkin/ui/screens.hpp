@@ -62,6 +62,7 @@ struct ButtonInfo {
   std::string label;  // the words on it (translated), empty for icon-only buttons
   Rect rect;          // the whole touch target
   Rect visible;       // the part on screen (a list scrolled away hides some buttons)
+  Rect clip;          // the area it may show in: the window, or a scrolling list
   bool enabled = true;
 };
 

@@ -105,7 +105,8 @@ Result<qr::GrayImage> extract_luma(std::span<const std::uint8_t> buffer, const F
 
 // Many UVC webcams send MJPEG frames without Huffman tables (the "AVI1" convention: the
 // decoder is expected to know the standard tables from JPEG Annex K.3). Returns the frame
-// with those tables inserted after the SOI marker, or unchanged if it has its own.
+// with those tables inserted after the SOI marker (tables it defines itself come later and
+// win), or unchanged if it defines every table it uses (qr::jpeg_lacks_huffman_tables).
 std::vector<std::uint8_t> with_standard_huffman_tables(std::span<const std::uint8_t> jpeg);
 
 }  // namespace checkin::platform

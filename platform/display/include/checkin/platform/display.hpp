@@ -115,7 +115,10 @@ class Display {
   // A synthetic tap at (x, y) in window pixels: pressed on the next frame, released on
   // the one after, as a finger would. Taps queue up; each takes two frames.
   void tap(float x, float y);
-  bool tap_pending() const;
+  // A finger pressed at (x, y), slid to (to_x, to_y) over a few frames and lifted: how a
+  // person scrolls a list.
+  void drag(float x, float y, float to_x, float to_y);
+  bool tap_pending() const;  // taps or drags still to play
 
   // The live camera preview as a texture: uploaded only when `serial` changes, recreated
   // when the size does. Returns nullptr for an empty frame. The texture stays valid
