@@ -194,11 +194,13 @@ std::vector<std::uint8_t> jpeg_header_only(std::uint16_t width, std::uint16_t he
 
 // A PNG whose header claims an RGBA picture and whose data are a short run of zeros.
 std::vector<std::uint8_t> png_claiming_rgba(std::uint32_t width, std::uint32_t height) {
-  auto bytes = png_header_only(width, height);
+  auto bytes = png_claiming(width, height);
   bytes[25] = 6;  // colour type RGBA
+  bytes.resize(33);  // signature and IHDR; its empty IDAT and IEND follow again below
   // An IDAT chunk holding a tiny zlib stream (stored block of zero bytes), CRC unchecked by stb.
   const std::vector<std::uint8_t> idat = {0, 0, 0, 11, 'I', 'D', 'A', 'T', 0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
   bytes.insert(bytes.end(), idat.begin(), idat.end());
+  bytes.insert(bytes.end(), {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0, 0, 0, 0});
   return bytes;
 }
 

@@ -84,12 +84,11 @@ Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_byte
   if (static_cast<std::int64_t>(file_bytes.size()) > kMaxImageFileBytes)
     return fail(Errc::limit_exceeded, fmt::format("image file too large ({} bytes)", file_bytes.size()));
   const int length = static_cast<int>(file_bytes.size());
-  if (jpeg_lacks_huffman_tables(file_bytes))
-    return fail(Errc::invalid_input, "JPEG without the Huffman tables it uses (a camera's MJPEG frame?)");
-
   // stb reads Huffman tables while it looks for the size, so they are checked even before.
   if (!jpeg_huffman_tables_fit(file_bytes))
     return fail(Errc::invalid_input, "corrupt image: a JPEG Huffman table holds more than 256 codes");
+  if (jpeg_lacks_huffman_tables(file_bytes))
+    return fail(Errc::invalid_input, "JPEG without the Huffman tables it uses (a camera's MJPEG frame?)");
   // Debian 12's stb reads a 16-bit PGM/PPM it converts to gray past the end of its buffer
   // (found by libFuzzer): such files are refused; 8-bit ones (all a camera or scanner
   // writes) are read.
