@@ -253,6 +253,37 @@ TEST_CASE("ingest: a refusal says in words a volunteer understands what was not 
   CHECK(must(s.store->event_count()) == 0);
 }
 
+TEST_CASE("ingest: a shift end credits no more than the time since the start the server has", "[server][store]") {
+  Doors s;
+  Shift desk = must(s.store->create_shift(Shift{"", s.org.site.id, "desk", kNoon - 1h, kNoon + 6h, {s.vic.id}}));
+  auto shift_event = [&](const Device& door, EventKind kind, WallTime at, Millis monotonic, Millis worked = {}) {
+    auto e = s.at(door, kind, at, s.vic_pass);
+    e.shift_id = desk.id;
+    e.monotonic = monotonic;
+    e.shift_duration = worked;
+    return e;
+  };
+  REQUIRE(s.upload(s.front, shift_event(s.front, EventKind::shift_start, kNoon, 1h)) == EventStatus::accepted);
+  // Two hours later at the same door: two hours (and a little for clocks) is fine, five is not.
+  CHECK(s.upload(s.front, shift_event(s.front, EventKind::shift_end, kNoon + 2h, 3h, 2h + 3min)) == EventStatus::accepted);
+  auto five = shift_event(s.front, EventKind::shift_end, kNoon + 2h, 3h, 5h);
+  CHECK_THAT(s.reason(s.front, five),
+             Catch::Matchers::StartsWith("The server did not count this shift end: it says the shift lasted 5 h 00 min, "
+                                         "but its start came only 2 h 00 min before it."));
+  // The same kiosk in the same boot counted monotonically: its wall clock was put back an
+  // hour meanwhile, its own count stands.
+  CHECK(s.upload(s.front, shift_event(s.front, EventKind::shift_end, kNoon + 1h, 3h, 2h)) == EventStatus::accepted);
+  // Another door knows only the wall times.
+  CHECK(s.upload(s.back, shift_event(s.back, EventKind::shift_end, kNoon + 3h, 10min, 3h)) == EventStatus::accepted);
+  CHECK_THAT(s.reason(s.back, shift_event(s.back, EventKind::shift_end, kNoon + 3h, 10min, 4h)),
+             Catch::Matchers::ContainsSubstring("its start came only 3 h 00 min before it"));
+  // An end whose start has not arrived yet is held to the day's limit only.
+  auto other = s.at(s.back, EventKind::shift_end, kNoon + 3h, s.ana_pass);
+  other.shift_id = desk.id;
+  other.shift_duration = 8h;
+  CHECK(s.upload(s.back, other) == EventStatus::accepted);
+}
+
 TEST_CASE("ingest: an event from a kiosk whose clock was not confirmed yet is kept at a plausible time, still flagged",
           "[server][store]") {
   Doors s;

@@ -7,7 +7,8 @@
 // person to look at. Anything a kiosk's token can send is checked: the session or shift
 // exists and is at the kiosk's site, the device id is the kiosk's own (its current id, the
 // local id of its first events, or an earlier enrolment it proved to be), numbers are in
-// range, an undo names an event of the same site. The reason a refusal gives is written for
+// range (a shift end within the time since its start), an undo names an event of the same
+// site. The reason a refusal gives is written for
 // the volunteer who reads it on the kiosk's admin screen, the technical detail after it.
 // A kiosk whose clock was not confirmed yet may have recorded any time: its event is kept,
 // at a plausible time, rather than refused (plausible_time).
@@ -26,7 +27,9 @@
 // concern are announced after the commit, so other doors' long polls wake.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -64,6 +67,8 @@ bool has_nul(std::string_view text) { return text.find('\0') != std::string_view
 constexpr WallTime kEarliestEvent = std::chrono::sys_days{std::chrono::year{2020} / 1 / 1};
 constexpr Millis kClockAheadTolerance = std::chrono::hours{24};
 constexpr Millis kLongestShift = std::chrono::hours{24};
+// Two doors' clocks, or one clock against its own monotonic count, may differ this much.
+constexpr Millis kShiftClockTolerance = std::chrono::minutes{5};
 
 bool plausible(WallTime time, WallTime now) { return time >= kEarliestEvent && time <= now + kClockAheadTolerance; }
 
@@ -82,9 +87,12 @@ WallTime plausible_time(const AttendanceEvent& event, const Device& uploader, Wa
 // Why an event cannot be a fact: what a volunteer can understand and do about it, then the
 // technical detail.
 struct Problem {
-  enum class Kind { damaged, clock, shift_length, not_this_kiosk, unknown_place, other_site, undo_target };
+  enum class Kind { damaged, clock, shift_length, shift_since_start, not_this_kiosk, unknown_place, other_site, undo_target };
+  Problem(Kind why, std::string technical, Millis since = Millis{0})
+      : kind(why), detail(std::move(technical)), since_start(since) {}
   Kind kind;
   std::string detail;
+  Millis since_start;  // shift_since_start: from the start the server has to the end
 };
 
 std::string event_noun(EventKind kind) {
@@ -98,6 +106,12 @@ std::string event_noun(EventKind kind) {
     case EventKind::undo: return "undo";
   }
   return "event";
+}
+
+// "2 h 05 min" (negative durations as such).
+std::string hours_and_minutes(Millis duration) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(duration).count();
+  return fmt::format("{}{} h {:02} min", minutes < 0 ? "-" : "", std::abs(minutes) / 60, std::abs(minutes) % 60);
 }
 
 std::string explain(const Problem& problem, const AttendanceEvent& event) {
@@ -121,6 +135,11 @@ std::string explain(const Problem& problem, const AttendanceEvent& event) {
       why = fmt::format("{}: it says the shift lasted {} hours, and a shift counts from 0 to 24 hours. "
                         "A coordinator can enter the hours on the dashboard.",
                         what, event.shift_duration.count() / 3'600'000);
+      break;
+    case Problem::Kind::shift_since_start:
+      why = fmt::format("{}: it says the shift lasted {}, but its start came only {} before it. "
+                        "A coordinator can enter the hours on the dashboard.",
+                        what, hours_and_minutes(event.shift_duration), hours_and_minutes(problem.since_start));
       break;
     case Problem::Kind::not_this_kiosk:
       why = fmt::format("{}: it carries another kiosk's id, not this kiosk's.", what);
@@ -243,6 +262,31 @@ class BatchContext {
     return std::optional<Problem>{};
   }
 
+  // A shift end credits at most the time since the volunteer's latest start of that shift
+  // the server has: between the wall times, or monotonically when the same kiosk saw both
+  // in one boot (as it measured), whichever is longer. Times from clocks not confirmed yet,
+  // and an end whose start is still on its way, are not compared.
+  Result<std::optional<Problem>> shift_length_problem(const AttendanceEvent& end) {
+    if (end.kind != EventKind::shift_end || (end.flags & flag_clock_unsynced)) return std::optional<Problem>{};
+    // session_id '' and kind: the events_session index finds the shift starts.
+    STORE_TRY(rows, run(connection_,
+                        "SELECT device_id, boot_id, wall_time_ms, monotonic_ms, flags FROM events "
+                        "WHERE session_id = '' AND kind = 'shift_start' AND shift_id = $1 AND wall_time_ms <= $2 "
+                        "AND ((pass_id <> '' AND pass_id = $3) OR (person_id <> '' AND person_id = $4)) "
+                        "ORDER BY wall_time_ms DESC LIMIT 1",
+                        {text(end.shift_id), millis(end.wall_time), text(end.pass_id), text(end.person_id)}));
+    if (rows.empty() || (rows.front().integer(4) & flag_clock_unsynced)) return std::optional<Problem>{};
+    const auto& start = rows.front();
+    const bool same_boot = start.text(0) == end.device_id && !end.boot_id.empty() && start.text(1) == end.boot_id;
+    Millis since = end.wall_time - WallTime{Millis{start.integer(2)}};
+    if (same_boot) since = std::max(since, end.monotonic - Millis{start.integer(3)});
+    if (end.shift_duration <= since + kShiftClockTolerance) return std::optional<Problem>{};
+    return std::optional<Problem>{Problem{Problem::Kind::shift_since_start,
+                                          fmt::format("shift_duration_ms {} is over the {} ms since its shift_start",
+                                                      end.shift_duration.count(), since.count()),
+                                          since}};
+  }
+
  private:
   static Result<std::set<std::string>> lineage(sql::Connection& connection, const Id& device_id) {
     std::set<std::string> ids;
@@ -355,6 +399,10 @@ Result<std::vector<sync::EventResult>> ServerStore::ingest(const Device& device,
       if (!problem) {
         STORE_TRY(place_problem, context.place(event, site_id));
         problem = place_problem;
+      }
+      if (!problem) {
+        STORE_TRY(length_problem, context.shift_length_problem(event));
+        problem = length_problem;
       }
       if (problem) {
         result.status = sync::EventStatus::rejected;
