@@ -52,6 +52,7 @@ class ServerProcess {
   int wait();
   void kill();  // SIGKILL and wait: no chance to finish anything
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // for benchmarks that read its CPU time
   const std::string& database() const { return database_; }
   std::string log() const;  // what it wrote to stderr
 
