@@ -245,9 +245,11 @@ void Kiosk::show(const Decision& d, std::string_view code) {
   result_.outcome = d.outcome;
   result_.discreet = d.discreet || settings.discreet_mode;
   result_.name = settings.discreet_mode ? std::string{} : d.greeting_name;
-  if (const Session* s = desk_.schedule().session(d.session_id); s && !d.discreet && !settings.discreet_mode) {
+  if (const Session* s = desk_.schedule().session(d.session_id); s && !result_.discreet) {
     const Program* p = desk_.schedule().program(s->program_id);
     result_.where = p ? (s->room.empty() ? p->name : p->name + " · " + s->room) : "";
+  } else if (s) {
+    result_.group = true;  // which session, without naming it
   }
   if (d.outcome == Outcome::shift_started) result_.shift_started = local_time(d.shift_started);
   result_.shift_duration = d.shift_duration;
