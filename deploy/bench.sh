@@ -8,7 +8,9 @@ bench="$root/build/tests/bench"
 work=$(mktemp -d)
 chmod 755 "$work"  # the PostgreSQL cluster inside runs as the postgres user
 trap 'sh "$root/tests/support/postgres.sh" stop "$work/pg" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$bench/decode_bench"
+# The decoder: per-frame cost, then frames until found over the blackbox samples.
+"$root/build/tests/qr/qr_generate_samples" "$work/qr-samples" >/dev/null
+"$bench/decode_bench" 60 "$work/qr-samples"
 echo
 "$bench/store_bench" 2000 "$work"
 echo
@@ -24,6 +26,16 @@ echo
 "$bench/sync_bench" ingest 50 2000 postgresql "$work/ingest-pg" 2>/dev/null
 echo
 "$bench/sync_bench" download 20000 2000 1000 sqlite "$work/download" 2>/dev/null
+echo
+# One site's doors: a check-in reaching the other doors through the site feed, and what
+# following the feed costs the server with 50 kiosks.
+"$bench/doors_bench" latency 2 100 sqlite "$work/doors-2" 2>/dev/null
+echo
+"$bench/doors_bench" latency 10 100 sqlite "$work/doors-10" 2>/dev/null
+echo
+"$bench/doors_bench" latency 10 100 postgresql "$work/doors-10-pg" 2>/dev/null
+echo
+"$bench/doors_bench" load 50 20 sqlite "$work/doors-load" 2>/dev/null
 echo
 # Coordinator reports: a year at three sites, the store's report, the dashboard's CSV,
 # the live board and a sign-in, on SQLite and on PostgreSQL.

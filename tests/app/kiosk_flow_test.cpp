@@ -58,6 +58,7 @@ TEST_CASE("a scan shows a result, then Ready again by itself or on a tap") {
   CHECK(v.result.outcome == Outcome::checked_in);
   CHECK(v.result.name.empty());
   CHECK(v.result.where.empty());
+  CHECK(v.result.group);  // the screen says "your group"
   f.tap(K::dismiss);
   CHECK(f.view().screen == Screen::ready);
 }

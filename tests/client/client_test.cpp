@@ -281,7 +281,7 @@ TEST_CASE("every request carries the bearer token and the device time, every bod
   REQUIRE(client.roll_token().has_value() == false);  // no route for it here: 404
 
   auto requests = server.requests();
-  REQUIRE(requests.size() == 4);
+  REQUIRE(requests.size() == 5);
   for (auto& r : requests) {
     INFO(r.method << " " << r.path);
     CHECK(r.authorization == "Bearer " + kToken);
@@ -295,6 +295,7 @@ TEST_CASE("every request carries the bearer token and the device time, every bod
   CHECK(requests[0].path == kEvents);
   CHECK(requests[1].path == kFeedback);
   CHECK(requests[2].path == kChanges);
+  CHECK(requests[3].path == api::site_feed(kDevice));
   CHECK(nlohmann::json::parse(requests[0].body).at("device_id") == kDevice);
 }
 

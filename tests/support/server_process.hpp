@@ -54,7 +54,7 @@ class ServerProcess {
   int wait();
   void kill();  // SIGKILL and wait: no chance to finish anything
   bool running() const { return pid_ > 0; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return pid_; }  // for benchmarks that read its CPU time
   // Resident memory now (VmRSS), in KiB; 0 when not running.
   long resident_kib() const;
   const std::string& database() const { return database_; }

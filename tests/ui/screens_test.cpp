@@ -73,6 +73,8 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       }
       if (!v.result.discreet && !needs_volunteer(v.result.outcome) && !v.result.where.empty())
         CHECK(report.has_text(v.result.where));
+      if (v.result.discreet && v.result.group && !needs_volunteer(v.result.outcome))
+        CHECK(report.has_text(tr(lang, "result.your_group")));
       break;
     }
     case Screen::choose_session:

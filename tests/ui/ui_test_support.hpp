@@ -179,6 +179,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.result.name = "Secret Name";
     v.result.where = kDiscreetProgram + " · " + kDiscreetRoom;
     v.result.discreet = true;
+    v.result.group = true;
     add("result_checked_in_discreet", v);
     v.result.outcome = Outcome::pass_revoked;
     v.high_contrast = true;

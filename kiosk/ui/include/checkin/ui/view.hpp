@@ -64,6 +64,7 @@ struct ResultView {
   std::string name;          // preferred name to greet with; empty: the generic welcome
   std::string where;         // "Community lunch · Main hall"; empty for discreet programs
   bool discreet = false;     // a discreet program: the screen ignores name and where
+  bool group = false;        // ... and says "your group" for its session instead
   std::string shift_started; // "18:05" for shift_started
   Millis shift_duration{0};  // for shift_ended
   int seconds_left = 0;      // until the screen returns to Ready by itself
