@@ -40,8 +40,7 @@ packages=(
 )
 # tests: the libFuzzer harnesses (tests/fuzz, built by tests/fuzz/build.sh). Debian 12's
 # clang-14 cannot compile libstdc++ 12's <expected>; clang-16 can. Debian 13's clang (19) can.
-. /etc/os-release
-if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+if [ "$release" = bookworm ]; then
   packages+=(clang-16 libclang-rt-16-dev)
 else
   packages+=(clang libclang-rt-dev)
