@@ -34,6 +34,13 @@ struct Fixture {
 
 const std::string kHealth = "GET /healthz HTTP/1.1\r\nHost: checkin\r\n\r\n";
 
+// libmicrohttpd 1.0 (Debian 13) refuses malformed framing itself (Transfer-Encoding with
+// Content-Length, a Content-Length that is not a number, no Host, whitespace before a
+// field's colon, folded lines, spaces in the request line) with a short HTML page before
+// the front sees the request; 0.9.75 (Debian 12) leaves these to the front, which answers
+// an /api/ path in JSON. Either way: 400, and the connection closed.
+constexpr bool kLibraryRefusesMalformedFraming = CHECKIN_MICROHTTPD_REFUSES_MALFORMED_FRAMING;
+
 // How long /healthz takes from 127.0.0.1 on a new connection; nullopt when no answer came
 // within the timeout.
 std::optional<std::chrono::milliseconds> health_time(int port, std::chrono::milliseconds timeout = 3000ms) {
@@ -212,7 +219,8 @@ TEST_CASE_METHOD(Fixture, "front: framing two parties could read differently is 
                                              "Transfer-Encoding: chunked\r\nContent-Length: {}\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
                                              body.size(), body.size(), body),
                                  400);
-  CHECK(json_body(both)["message"].get<std::string>().find("Transfer-Encoding and Content-Length") != std::string::npos);
+  if (!kLibraryRefusesMalformedFraming)
+    CHECK(json_body(both)["message"].get<std::string>().find("Transfer-Encoding and Content-Length") != std::string::npos);
   // Two different Content-Lengths, the second hiding a request in the first's body.
   auto two = refused_and_closed("POST /api/v1/enrol HTTP/1.1\r\nHost: checkin\r\nContent-Length: 0\r\nContent-Length: 41\r\n\r\n"
                                 "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -227,7 +235,6 @@ TEST_CASE_METHOD(Fixture, "front: framing two parties could read differently is 
   CHECK(json_body(chunked)["code"] == "length_required");
   // Two Hosts, and a field name with a space before its colon.
   refused_and_closed("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
-  // (libmicrohttpd 1.0 refuses this one itself, 0.9.75 leaves it to the front's check.)
   refused_and_closed("GET /api/v1/enrol HTTP/1.1\r\nHost: checkin\r\nX-Bad : y\r\n\r\n", 400);
 
   // None of the above enrolled anything: the code still works, once.
@@ -264,12 +271,20 @@ TEST_CASE_METHOD(Fixture, "front: refusals of /api/ requests are JSON, whatever 
   CHECK(json_refusal("GET /api/v1/%zz HTTP/1.1\r\nHost: checkin\r\n\r\n", 400)["message"] == "the path has a broken %-escape");
   CHECK(json_refusal("GET /api/v1/devices/a%00b/changes HTTP/1.1\r\nHost: checkin\r\nAuthorization: Bearer x\r\n\r\n", 400)["message"] ==
         "the path holds a control character");
-  // No Host, a space or a control byte in the target (libmicrohttpd 0.9.75 would answer the
-  // first in HTML, with its status line twice, and close on the second without a word).
-  CHECK(json_refusal("GET /api/v1/enrol HTTP/1.1\r\n\r\n", 400)["message"] ==
-        "a request needs exactly one Host header field");
-  CHECK(json_refusal("GET /api/v1/en rol HTTP/1.1\r\nHost: checkin\r\n\r\n", 400)["message"] ==
-        "the request target holds a space or a control character");
+  // No Host, a space or a control byte in the target (libmicrohttpd 0.9.75's strict mode
+  // would answer the first in HTML with its status line twice, and close on the second
+  // without a word: the front checks them; 1.0 refuses the first two itself).
+  for (const auto& [request, message] :
+       {std::pair<std::string, std::string>{"GET /api/v1/enrol HTTP/1.1\r\n\r\n", "a request needs exactly one Host header field"},
+        {"GET /api/v1/en rol HTTP/1.1\r\nHost: checkin\r\n\r\n", "the request target holds a space or a control character"}}) {
+    if (kLibraryRefusesMalformedFraming) {
+      auto answer = raw_request(server.port(), request);
+      REQUIRE(answer);
+      CHECK(answer->status == 400);
+    } else {
+      CHECK(json_refusal(request, 400)["message"] == message);
+    }
+  }
   CHECK(json_refusal("GET /api/v1/enrol?\x01 HTTP/1.1\r\nHost: checkin\r\n\r\n", 400)["message"] ==
         "the request target holds a space or a control character");
   // A body over the limit, announced.
