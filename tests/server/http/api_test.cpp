@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "server_process.hpp"
 #include "test_database.hpp"
 #include "temp_dir.hpp"
@@ -598,4 +600,35 @@ TEST_CASE_METHOD(Fixture, "api: SIGTERM lets the upload in flight finish and com
   CHECK(server.wait() == 0);
   CHECK(server.log().find("stopping after the requests in flight") != std::string::npos);
   CHECK(store()->event_count().value_or(-1) == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "api: a waiting site feed answers when a pass is revoked, with the change count moved on") {
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto door = enrol(server, org.site, "front door");
+  const auto feed = sync::api::site_feed(door.device_id);
+  auto client = server.client();
+  auto first = client.Get(feed + "?wait=0", bearer(door.device_token));
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const auto before = sync::parse_site_feed_page(first->body).value();
+
+  using Clock = std::chrono::steady_clock;
+  auto waiting = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    http.set_read_timeout(40, 0);
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(before.next_cursor) + "&wait=25", bearer(door.device_token));
+    return std::make_pair(Clock::now(), answer ? std::optional<std::string>(answer->body) : std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto revoked = Clock::now();
+  REQUIRE(cli({"pass", "revoke", org.pass_id}).status == 0);
+  REQUIRE(waiting.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  auto [answered, body] = waiting.get();
+  REQUIRE(body);
+  auto page = sync::parse_site_feed_page(*body);
+  REQUIRE(page);
+  CHECK(page->events.empty());
+  CHECK(page->changes > before.changes);
+  CHECK(answered - revoked < std::chrono::seconds(5));  // not at the end of the 25 s wait
 }

@@ -234,12 +234,15 @@ struct ApiServer::Impl {
     }
     const std::string cursor = req.get_param_value("cursor");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{wait_seconds};
+    std::optional<std::int64_t> changes_before;  // news too: what kiosks download changed
     for (;;) {
       const std::uint64_t seen = bell.version(device.site_id);
       auto page = store.site_feed(device, cursor, now());
       if (!page) return answer_error(res, page.error(), "site feed");
-      if (!page->events.empty() || wait_seconds == 0 || !bell.wait(device.site_id, seen, deadline))
+      const bool changed = changes_before && page->changes != *changes_before;
+      if (!page->events.empty() || changed || wait_seconds == 0 || !bell.wait(device.site_id, seen, deadline))
         return reply(res, sync::to_json(*page));
+      changes_before = page->changes;
     }
   }
 
