@@ -1,7 +1,5 @@
 #include "downloads.hpp"
 
-#include <httplib.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
