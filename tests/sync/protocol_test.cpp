@@ -185,6 +185,7 @@ TEST_CASE("site feed pages carry the server's change count; an older server's pa
   CHECK(older->changes == 0);
   CHECK_FALSE(sync::parse_site_feed_page(
       R"({"protocol":1,"events":[],"next_cursor":"f","has_more":false,"server_time":"2026-12-07T18:00:00.000Z","changes":-1})"));
+}
 
 TEST_CASE("integers beyond int64 are refused, never wrapped") {
   const std::string head = R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z","monotonic_ms":)";
