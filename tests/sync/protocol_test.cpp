@@ -171,7 +171,7 @@ TEST_CASE("a site feed page survives the wire, and a malformed one names the fie
   CHECK_THAT(no_cursor.error().message, Catch::Matchers::StartsWith("next_cursor"));
 }
 
-TEST_CASE("site feed pages carry the server's change count; an older server's page reads as 0") {
+TEST_CASE("site feed pages carry the server's change count, and an older server's page reads as 0") {
   sync::SiteFeedPage page;
   page.next_cursor = "f";
   page.server_time = WallTime{Millis{1'796'000'000'000}};
