@@ -171,6 +171,22 @@ TEST_CASE("a site feed page survives the wire, and a malformed one names the fie
   CHECK_THAT(no_cursor.error().message, Catch::Matchers::StartsWith("next_cursor"));
 }
 
+TEST_CASE("site feed pages carry the server's change count, and an older server's page reads as 0") {
+  sync::SiteFeedPage page;
+  page.next_cursor = "f";
+  page.server_time = WallTime{Millis{1'796'000'000'000}};
+  page.changes = 42;
+  auto back = sync::parse_site_feed_page(sync::to_json(page));
+  REQUIRE(back);
+  CHECK(back->changes == 42);
+  auto older = sync::parse_site_feed_page(
+      R"({"protocol":1,"events":[],"next_cursor":"f","has_more":false,"server_time":"2026-12-07T18:00:00.000Z"})");
+  REQUIRE(older);
+  CHECK(older->changes == 0);
+  CHECK_FALSE(sync::parse_site_feed_page(
+      R"({"protocol":1,"events":[],"next_cursor":"f","has_more":false,"server_time":"2026-12-07T18:00:00.000Z","changes":-1})"));
+}
+
 TEST_CASE("integers beyond int64 are refused, never wrapped") {
   const std::string head = R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z","monotonic_ms":)";
   auto wrapped = parse_event_batch(head + "18446744073709551615}]}");

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <future>
+
 #include <limits>
 #include <regex>
 #include <set>
@@ -761,4 +762,35 @@ TEST_CASE_METHOD(Fixture, "api: a kiosk's token writes only its own site's facts
   CHECK_THAT(deep.message, Catch::Matchers::ContainsSubstring("deeper than 32 levels"));
   CHECK(store()->event_count().value_or(-1) == 1);
   CHECK(server.stop() == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "api: a waiting site feed answers when a pass is revoked, with the change count moved on") {
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto door = enrol(server, org.site, "front door");
+  const auto feed = sync::api::site_feed(door.device_id);
+  auto client = server.client();
+  auto first = client.Get(feed + "?wait=0", bearer(door.device_token));
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const auto before = sync::parse_site_feed_page(first->body).value();
+
+  using Clock = std::chrono::steady_clock;
+  auto waiting = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    http.set_read_timeout(40, 0);
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(before.next_cursor) + "&wait=25", bearer(door.device_token));
+    return std::make_pair(Clock::now(), answer ? std::optional<std::string>(answer->body) : std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto revoked = Clock::now();
+  REQUIRE(cli({"pass", "revoke", org.pass_id}).status == 0);
+  REQUIRE(waiting.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  auto [answered, body] = waiting.get();
+  REQUIRE(body);
+  auto page = sync::parse_site_feed_page(*body);
+  REQUIRE(page);
+  CHECK(page->events.empty());
+  CHECK(page->changes > before.changes);
+  CHECK(answered - revoked < std::chrono::seconds(5));  // not at the end of the 25 s wait
 }

@@ -309,20 +309,23 @@ struct ApiServer::Impl final : FrontHandler {
       wait_seconds = std::min(wait_seconds, sync::kMaxFeedWaitSeconds);
     }
     const auto deadline = req.arrived + std::chrono::seconds{wait_seconds};
-    look_at_site_feed(res, device, req.query.get("cursor"), deadline, std::nullopt);
+    look_at_site_feed(res, device, req.query.get("cursor"), deadline, std::nullopt, std::nullopt);
   }
 
-  // Answers with what is new, or parks again while there is nothing and time is left.
+  // Answers with what is new (events, or a change to what kiosks download since the first
+  // look), or parks again while there is nothing and time is left.
   void look_at_site_feed(Response& res, const Device& device, const std::string& cursor,
-                         std::chrono::steady_clock::time_point deadline, std::optional<Wake> woken) {
+                         std::chrono::steady_clock::time_point deadline, std::optional<Wake> woken,
+                         std::optional<std::int64_t> changes_before) {
     auto page = store.site_feed(device, cursor, now());
     if (!page) return answer_error(res, page.error(), "site feed");
     const bool last_look = woken == Wake::deadline || woken == Wake::stopping;
-    if (!page->events.empty() || last_look || std::chrono::steady_clock::now() >= deadline)
+    const bool changed = changes_before && page->changes != *changes_before;
+    if (!page->events.empty() || changed || last_look || std::chrono::steady_clock::now() >= deadline)
       return reply(res, sync::to_json(*page));
     res.park({site_topic(device.site_id), std::string(kEverySiteTopic)}, deadline,
-             [this, device, cursor, deadline](const Request&, Response& again, Wake why) {
-               look_at_site_feed(again, device, cursor, deadline, why);
+             [this, device, cursor, deadline, changes = page->changes](const Request&, Response& again, Wake why) {
+               look_at_site_feed(again, device, cursor, deadline, why, changes);
              });
   }
 
