@@ -563,3 +563,79 @@ TEST_CASE("the retention timer applies retention at once and then on its schedul
   }  // stops and joins
   CHECK(must_ok(store->retention_status()).last_run);
 }
+
+TEST_CASE("a session's attendance: every door's stays, undo, move and check in by hand, each audited",
+          "[dashboard][attendance]") {
+  Fixture f;
+  auto lunch = f.open_session(f.riverside, f.lunch);
+  auto later = f.open_session(f.riverside, f.lunch, now_utc() + 1h);
+  auto theirs = f.open_session(f.hilltop, f.lunch);
+  auto robin = f.person(f.riverside, "Robin", {f.lunch.id});
+  auto sam = f.person(f.riverside, "Sam", {f.lunch.id});
+  f.check_in(robin, lunch);
+  f.check_in(sam, lunch);
+  f.check_in(f.person(f.hilltop, "Harriet"), theirs);
+  f.start();
+  auto coordinator = f.coordinator();
+  const std::string page_path = "/sessions/" + lunch.id + "/attendance";
+
+  auto page = coordinator.get(page_path);
+  REQUIRE(page.status == 200);
+  CHECK(has(page.body, "Robin"));
+  CHECK(has(page.body, "Sam"));
+  CHECK(has(page.body, "front-door"));  // which door
+  CHECK(coordinator.get("/sessions/" + theirs.id + "/attendance").status == 404);  // another site's
+
+  auto stays = must_ok(f.store->session_attendance(lunch.id, now_utc()));
+  REQUIRE(stays.stays.size() == 2);
+  const auto robin_in = stays.stays[0].stay.person_id == robin.id ? stays.stays[0].stay.checkin_event_id
+                                                                   : stays.stays[1].stay.checkin_event_id;
+  const auto sam_in = stays.stays[0].stay.person_id == sam.id ? stays.stays[0].stay.checkin_event_id
+                                                               : stays.stays[1].stay.checkin_event_id;
+
+  // Without the CSRF token nothing changes; with it, the undo is asked first, then done.
+  CHECK(coordinator.post(page_path + "/" + robin_in + "/undo", {}).status == 403);
+  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 2);
+  auto asked = coordinator.get(page_path + "/" + robin_in + "/undo");
+  REQUIRE(asked.status == 200);
+  CHECK(has(asked.body, "Undo the check-in at"));
+  CHECK(coordinator.submit(page_path + "/" + robin_in + "/undo", page_path + "/" + robin_in + "/undo",
+                           {{"reason", "scanned the wrong pass"}}).status == 303);
+  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 1);
+
+  // Moved to the later session.
+  CHECK(coordinator.submit(page_path + "/" + sam_in + "/move", page_path + "/" + sam_in + "/move",
+                           {{"to_session", later.id}, {"reason", "came for the second sitting"}}).status == 303);
+  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 0);
+  CHECK(must_ok(f.store->attendance_count(later.id)) == 1);
+  // Not to another site's session.
+  auto again = must_ok(f.store->session_attendance(later.id, now_utc()));
+  REQUIRE(again.stays.size() == 1);
+  CHECK(coordinator.post_form("/sessions/" + later.id + "/attendance/" + again.stays[0].stay.checkin_event_id + "/move",
+                              {{"to_session", theirs.id}}).status == 404);
+
+  // By hand: a registered person, or a walk-in, never both and never neither.
+  CHECK(coordinator.post_form(page_path + "/add", {{"person_id", robin.id}, {"reason", "kiosk was down"}}).status == 303);
+  CHECK(coordinator.post_form(page_path + "/add", {{"walk_in", "Jo"}}).status == 303);
+  CHECK(coordinator.post_form(page_path + "/add", {{"person_id", robin.id}, {"walk_in", "Jo"}}).status == 303);
+  CHECK(coordinator.post_form(page_path + "/add", {}).status == 303);
+  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 2);
+
+  // Each correction, and the view of who attended, is in the audit trail with the account
+  // and reason, never a name.
+  auto trail = must_ok(f.store->audit_log(AuditFilter{.action = "attendance."}));
+  CHECK(std::ranges::count_if(trail, [](const AuditEntry& e) { return e.action == "attendance.view"; }) >= 1);
+  CHECK(std::ranges::count_if(trail, [](const AuditEntry& e) { return e.action != "attendance.view"; }) == 4);
+  for (const auto& entry : trail) {
+    CHECK(entry.actor == "coord");  // the account, by its username
+    CHECK_FALSE(has(entry.detail, "Robin"));
+    CHECK_FALSE(has(entry.detail, "Jo"));
+  }
+  CHECK(std::ranges::any_of(trail, [](const AuditEntry& e) { return e.reason == "scanned the wrong pass"; }));
+  // Admins read the trail; coordinators do not.
+  CHECK(coordinator.get("/audit").status == 403);
+  auto audit = f.admin().get("/audit");
+  REQUIRE(audit.status == 200);
+  CHECK(has(audit.body, "attendance.undo"));
+  CHECK(has(audit.body, "attendance.move"));
+}

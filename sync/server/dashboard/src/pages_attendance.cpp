@@ -162,6 +162,20 @@ std::optional<StayRow> stay_of(Context& ctx, const Session& session, const std::
   return std::nullopt;
 }
 
+// The session and stay a correction's path names ("/sessions/{id}/attendance/{event}/…"),
+// when the account may see them; otherwise the answer is already given.
+struct CorrectionTarget {
+  Session session;
+  StayRow row;
+};
+std::optional<CorrectionTarget> correction_target(Context& ctx) {
+  auto session = visible_session(ctx, ctx.path_param("id"));
+  if (!session) return std::nullopt;
+  auto row = stay_of(ctx, *session, ctx.path_param("event"));
+  if (!row) return std::nullopt;
+  return CorrectionTarget{std::move(*session), std::move(*row)};
+}
+
 void correction_failed(Context& ctx, const Session& session, const Error& error) {
   if (error.code == Errc::conflict || error.code == Errc::invalid_input || error.code == Errc::not_found)
     return ctx.redirect("/sessions/" + session.id + "/attendance", "Not changed: " + error.message);
@@ -179,10 +193,10 @@ std::optional<std::string> read_reason(Context& ctx) {
 }
 
 void undo_page(Context& ctx) {
-  auto session = visible_session(ctx, ctx.path_param("id"));
-  if (!session) return;
-  auto row = stay_of(ctx, *session, ctx.path_param("event"));
-  if (!row) return;
+  auto target = correction_target(ctx);
+  if (!target) return;
+  const Session* session = &target->session;
+  const StayRow* row = &target->row;
   std::string body = fmt::format(
       "<p>Undo the check-in at {} ({})? It stops counting, here and at every kiosk of the site. The check-in itself "
       "stays on record, with this undo after it.</p>",
@@ -196,10 +210,10 @@ void undo_page(Context& ctx) {
 }
 
 void undo(Context& ctx) {
-  auto session = visible_session(ctx, ctx.path_param("id"));
-  if (!session) return;
-  auto row = stay_of(ctx, *session, ctx.path_param("event"));
-  if (!row) return;
+  auto target = correction_target(ctx);
+  if (!target) return;
+  const Session* session = &target->session;
+  const StayRow* row = &target->row;
   auto reason = read_reason(ctx);
   if (!reason) return;
   auto done = ctx.store.undo_attendance(row->stay.checkin_event_id, actor_of(ctx), *reason, ctx.now);
@@ -209,10 +223,10 @@ void undo(Context& ctx) {
 }
 
 void move_page(Context& ctx) {
-  auto session = visible_session(ctx, ctx.path_param("id"));
-  if (!session) return;
-  auto row = stay_of(ctx, *session, ctx.path_param("event"));
-  if (!row) return;
+  auto target = correction_target(ctx);
+  if (!target) return;
+  const Session* session = &target->session;
+  const StayRow* row = &target->row;
   std::string body = fmt::format("<p>Move the check-in at {} to the session it belonged to.</p>",
                                  escape(format_local_time(row->stay.in)));
   body += form_open(fmt::format("/sessions/{}/attendance/{}/move", session->id, row->stay.checkin_event_id),
@@ -226,10 +240,10 @@ void move_page(Context& ctx) {
 }
 
 void move(Context& ctx) {
-  auto session = visible_session(ctx, ctx.path_param("id"));
-  if (!session) return;
-  auto row = stay_of(ctx, *session, ctx.path_param("event"));
-  if (!row) return;
+  auto target = correction_target(ctx);
+  if (!target) return;
+  const Session* session = &target->session;
+  const StayRow* row = &target->row;
   auto to = visible_session(ctx, ctx.form("to_session"));
   if (!to) return;
   auto reason = read_reason(ctx);
