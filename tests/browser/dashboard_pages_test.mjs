@@ -65,18 +65,22 @@ await test('dashboard: sign in with the keyboard alone', async () => {
 await test('dashboard: every organisation page is labelled and fits a phone', async () => {
   const server = await startServer();
   const site = server.cliId(['site', 'add', 'Riverside Community Centre']);
-  server.cliId(['program', 'add', '--name', 'Peer support', '--discreet', '--registration', 'roster']);
+  const program = server.cliId(['program', 'add', '--name', 'Peer support', '--discreet', '--registration', 'roster']);
   server.cliId(['person', 'add', '--name', 'Ana', '--site', site]);
+  const minute = (offset) => new Date(Date.now() + offset * 60000).toISOString().slice(0, 16);
+  const session = server.cliId(['session', 'add', '--program', program, '--site', site,
+    '--start', minute(-10), '--end', minute(80)]);
   const admin = server.createAdmin();
   const browser = await launchBrowser();
   for (const [size, viewport] of [['desk', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]]) {
     const page = await newPage(browser, { viewport });
     await signIn(page, server, admin);
-    for (const path of pages) {
+    for (const path of [...pages, `/sessions/${session}/attendance`, '/audit']) {
       const response = await page.goto(server.url + path);
       assertEqual(response.status(), 200, `${path} status`);
       assertEqual(await problemsOf(page), [], `${path} at ${size} size`);
-      await screenshot(page, `dashboard-${size}${path === '/' ? '-today' : path.replaceAll('/', '-')}`);
+      const name = path === '/' ? '-today' : path.replace(session, 'id').replaceAll('/', '-');
+      await screenshot(page, `dashboard-${size}${name}`);
     }
     assertEqual(page.errors, [], `script errors at ${size} size`);
   }

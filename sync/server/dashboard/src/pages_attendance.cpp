@@ -56,7 +56,7 @@ std::string notes_cell(const StayRow& row) {
 }
 
 std::string reason_field() {
-  return input_field({.name = "reason", .label = "Reason (optional)", .value = "",
+  return input_field({.name = "reason", .label = "Reason", .value = "",
                       .hint = "For the audit trail. Please write no names here.", .required = false,
                       .attributes = fmt::format(R"(maxlength="{}")", kMaxReason)});
 }
@@ -136,14 +136,18 @@ void attendance_page(Context& ctx) {
   if (!registered) return ctx.store_failed(registered.error(), "registered people");
   std::erase_if(*registered, [&](const PersonRecord& p) { return !ctx.access.can_see_site(p.site_id); });
   body += form_open("/sessions/" + session->id + "/attendance/add", ctx.csrf_token(), false, "card");
-  if (!registered->empty()) {
+  const bool people_listed = !registered->empty();
+  if (people_listed) {
     std::vector<Option> people{{"", "Choose a registered person", true, ""}};
     for (const auto& p : *registered) people.push_back({p.id, person_label(p), false, ""});
     body += select_field("person_id", "A registered person", people, false,
                          "People registered for this program. For anyone else, give a walk-in's name below.");
   }
-  body += input_field({.name = "walk_in", .label = "Or a walk-in's first name or nickname", .value = "",
-                       .hint = "Leave empty when you chose a person above.", .required = false,
+  body += input_field({.name = "walk_in",
+                       .label = people_listed ? "Or a walk-in's first name or nickname" : "A walk-in's first name or nickname",
+                       .value = "",
+                       .hint = people_listed ? "Leave empty when you chose a person above." : "",
+                       .required = !people_listed,
                        .autocomplete = "off", .attributes = R"(maxlength="60")"});
   body += reason_field() + submit_button("Check in") + form_close();
   ctx.page(title, body);

@@ -37,9 +37,9 @@ void audit_page(Context& ctx) {
   auto entries = ctx.store.audit_log(filter);
   if (!entries) return ctx.store_failed(entries.error(), "audit trail");
 
-  std::string body = "<p>Every change made in the dashboard or on the command line, and every time someone looked at "
-                     "who attended, with the account, the time and the ids concerned. It never holds an attendee's "
-                     "name.</p>";
+  std::string body = "<p>Corrections to attendance (undo, move, check-ins by hand), review decisions, kiosks renamed, "
+                     "and every time someone looked at a session's attendance: the account, the time and the ids "
+                     "concerned. It never holds an attendee's name.</p>";
   if (!range.problem.empty()) body += notice(escape(range.problem), "warning");
   body += R"(<form method="get" action="/audit" class="filters">)";
   std::vector<Option> who{{"", "Every account", filter.account_id.empty(), ""},
