@@ -268,6 +268,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
       auto w = v;  // a pass holder nobody here can name, an anonymous check-in, a shift and its volunteers
       w.admin.names_pass_holders = 2;
       w.admin.names_anonymous = 1;
+      w.admin.sessions[1].checked_in = 9;  // the six named, two pass holders and one anonymous
       ui::SessionCard desk;
       desk.id = "sh-desk";
       desk.title = "Welcome desk";

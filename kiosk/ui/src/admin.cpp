@@ -150,8 +150,9 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
         names += (names.empty() ? "" : ", ") +
                  c.f("admin.sessions.anonymous", {{"count", std::to_string(admin.names_anonymous)}});
       if (names.empty()) names = c.t(card.is_shift ? "admin.sessions.no_one_on_shift" : "admin.sessions.no_names");
-      const float nh = c.measure(c.fonts.body, names, w - 2 * pad).y + 2 * pad;
-      const Rect box{o.x + c.u, y, w - c.u, nh};
+      const float box_w = w - c.u;
+      const float nh = c.measure(c.fonts.body, names, box_w - 2 * pad).y + 2 * pad;  // as wide as it is drawn
+      const Rect box{o.x + c.u, y, box_w, nh};
       c.fill(box, th.surface);
       c.push_background(th.surface);
       c.text(c.fonts.body, names, ImVec2(box.x + pad, box.y + pad), box.w - 2 * pad, th.surface_text, th.surface);
