@@ -15,6 +15,7 @@
 #include "checkin/app/sync_link.hpp"
 #include "checkin/demo/demo_data.hpp"
 #include "checkin/sync/enrolment.hpp"
+#include "kiosk_fixture.hpp"
 #include "store_test_support.hpp"
 
 using namespace checkin;
@@ -29,14 +30,10 @@ using sync::SyncStatus;
 
 namespace {
 
-const WallTime kNow = sys_days{2026y / November / 26} + 18h;
-const std::string kPin = "2468";
+using checkin::testing::kNow;
+using checkin::testing::kPin;
+using checkin::testing::pin_hash;
 const std::string kToken = "s3cr3t-t0ken-abcdefghijklmnop";
-
-const std::string& pin_hash() {
-  static const std::string hash = PinGuard::hash(kPin).value();
-  return hash;
-}
 
 std::string enrolment_text() {
   return sync::to_text(sync::EnrolmentCode{"https://checkin.example.org:8443", kToken, std::string(64, 'a')});
