@@ -15,17 +15,13 @@
 #include "checkin/store/store.hpp"
 #include "checkin/sync/enrolment.hpp"
 
+#include "must.hpp"
+
 namespace checkin::testing {
 
 using namespace std::chrono;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what) {
-  if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message));
-  return std::move(*r);
-}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

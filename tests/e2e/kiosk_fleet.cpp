@@ -7,21 +7,13 @@
 #include "checkin/core/ids.hpp"
 #include "checkin/sync/enrolment.hpp"
 
+#include "must.hpp"
+
 namespace checkin::testing {
 
 using namespace std::chrono;
 
 namespace {
-
-template <class T>
-T must(Result<T> r, const char* what) {
-  if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message));
-  return std::move(*r);
-}
-
-void must(Result<void> r, const char* what) {
-  if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message));
-}
 
 store::Store open_store(const std::filesystem::path& path) {
   return must(store::Store::open(path.string()), "open kiosk store");
