@@ -529,7 +529,7 @@ void Staff::fill(ui::ViewState& v, const sync::SyncStatus& status) const {
   }
   if (v.screen != ui::Screen::admin) return;
   admin.sessions = today_cards();
-  admin.recent = recent();
+  if (admin.tab == ui::AdminTab::recent) admin.recent = recent();  // a walk over the ledger: only when shown
   if (!admin_.move_asked.empty()) {
     const AttendanceEvent* moving = desk_.ledger().find(admin_.move_asked);
     for (const Session* s : open_sessions(desk_.schedule(), now.wall))
