@@ -16,19 +16,13 @@
 #include "checkin/sync/enrolment.hpp"
 
 #include "must.hpp"
+#include "read_file.hpp"
 
 namespace checkin::testing {
 
 using namespace std::chrono;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string utc(WallTime t) { return format_utc(time_point_cast<seconds>(t)); }
 

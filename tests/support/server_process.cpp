@@ -16,16 +16,11 @@
 
 extern char** environ;
 
+#include "read_file.hpp"
+
 namespace checkin::testing {
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::atomic<int> g_counter{0};
 
