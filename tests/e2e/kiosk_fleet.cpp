@@ -98,10 +98,6 @@ std::string SimKiosk::anonymous(const Id& session_id) {
 
 std::expected<sync::SyncReport, sync::SyncFailure> SimKiosk::sync_once() { return client_->sync_once(); }
 
-std::expected<std::int64_t, sync::SyncFailure> SimKiosk::follow_site(std::chrono::seconds wait) {
-  return client_->follow_site(wait);
-}
-
 std::vector<sync::SyncFailure> SimKiosk::sync_until_done(int attempts) {
   std::vector<sync::SyncFailure> failures;
   for (int i = 0; i < attempts; ++i) {

@@ -44,8 +44,6 @@ class SimKiosk {
   // failures seen on the way.
   std::vector<sync::SyncFailure> sync_until_done(int attempts = 50);
   std::expected<sync::SyncReport, sync::SyncFailure> sync_once();
-  // The site feed (a long poll when `wait` > 0): how many of the other doors' events were new.
-  std::expected<std::int64_t, sync::SyncFailure> follow_site(std::chrono::seconds wait);
   // Points the client at another address (the server restarted, a proxy in between).
   void set_server_url(const std::string& url);
 
