@@ -327,7 +327,7 @@ unset CHECKIN_KIOSK_BOOT_DIR
 if command -v clevis-luks-bind >/dev/null && [ -x /usr/libexec/tangd ] && command -v socat >/dev/null; then
   mkdir -p "$tmp/tang"
   /usr/libexec/tangd-keygen "$tmp/tang"
-  port=$((20000 + RANDOM % 20000))
+  port=$((20000 + RANDOM % 12000))  # below the ephemeral range other tests draw from
   start_tang() {
     socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:"/usr/libexec/tangd $tmp/tang" 2>/dev/null &
     tang_pid=$!

@@ -27,11 +27,12 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# A port nothing listens on (nginx has no "port 0" with a port file).
+# A port nothing listens on (nginx has no "port 0" with a port file), below the kernel's
+# ephemeral range so that another test's outgoing or port-0 socket cannot take it meanwhile.
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     case " $* " in *" $port "*) continue ;; esac
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
@@ -107,6 +108,7 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 curl -s -o /dev/null "http://127.0.0.1:$http_port/"; check "nginx listens" 0 $?
+[ "$failures" = 0 ] || { sed 's/^/    nginx: /' "$tmp/nginx/error.log"; }
 
 # Plain HTTP answers only with the way to HTTPS.
 curl -sS -o /dev/null -D "$tmp/redirect.h" "http://127.0.0.1:$http_port/sign-in?next=/people"
