@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // One site, several doors: real checkin-kiosk processes (headless, scripted) and a real
 // checkin-server on 127.0.0.1, on SQLite or PostgreSQL. Each situation ends with the same
 // invariant: every event every door recorded is on the server exactly once, nothing is

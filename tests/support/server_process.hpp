@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The real checkin-server for tests and benchmarks: its command line run to completion,
 // and its `serve` started on 127.0.0.1 with a free port (--listen 127.0.0.1:0

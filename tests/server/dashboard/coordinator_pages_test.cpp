@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The dashboard's passes, kiosks, live board, reports, review queue and retention pages,
 // against the real checkin-server process on SQLite. The organisation and the kiosks'
 // uploads are made directly in the same database file through ServerStore; pass images

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Uploads: accepted, duplicate and rejected events, counting across kiosks, undo, feedback.
 #include <algorithm>
 #include <atomic>

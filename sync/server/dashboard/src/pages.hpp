@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Every area of the dashboard registers its routes here; dashboard.cpp calls them all.
 #include "router.hpp"

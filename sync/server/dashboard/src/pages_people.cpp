@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // People: search, add, edit (name, language, site, programs). A coordinator sees the
 // people of their sites only. Names appear here and where staff need them, never in logs.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The passes part of a person's page (pages_people.cpp shows it under the person's details).
 // The passes engineer owns pages_people_passes.cpp: issue, reissue, revoke, download go

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // checkin-server's subcommands. Each registers itself on the CLI11 app; its callback only
 // records what to run (the global options are complete once parsing is), and main runs it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The coordinator's commands: the dashboard's operations for scripts. All go through
 // ServerStore. A command that makes something prints its id alone on the first line, then
 // details as "name value" lines (none with --quiet); list commands print tab-separated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The SQLite backend: one file, WAL, every commit on disk before it is acknowledged.
 #include <fmt/format.h>
 #include <sqlite3.h>

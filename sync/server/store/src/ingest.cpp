@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Uploads from kiosks: attendance events and check-out feedback.
 //
 // A batch commits in one transaction and is answered per event only after that commit.

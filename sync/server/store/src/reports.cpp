@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reports, the live board and the review of auto-closed shifts: read-only views over the
 // uploaded events (plus shift_reviews, written here).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The server's HTTP(S) API: the kiosks' sync routes (sync/protocol's api.hpp), /healthz and
 // /metrics, over cpp-httplib. All data and sync logic live in ServerStore; this layer only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The organisation's data on the server: sites, programs, sessions, shifts, people and
 // their registrations, pass-signing keys, passes and revocations, kiosks (devices), and
