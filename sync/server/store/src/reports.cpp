@@ -374,6 +374,22 @@ Result<std::vector<WorkedShift>> ServerStore::worked_shifts(const ReportFilter& 
   });
 }
 
+Result<std::vector<WorkedShift>> ServerStore::worked_shifts_of(const Id& person_id) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<WorkedShift>> {
+    const Condition theirs = [&](Query& query) {
+      return fmt::format("sh.id IN (SELECT e.shift_id FROM events e WHERE e.resolved_person_id = {} "
+                         "AND e.kind IN ('shift_start', 'shift_end'))",
+                         query.param(text(person_id)));
+    };
+    STORE_TRY(shifts, load_worked_shifts(connection, theirs));
+    std::erase_if(shifts, [&](const WorkedShift& shift) { return shift.person_id != person_id; });
+    std::sort(shifts.begin(), shifts.end(), [](const WorkedShift& a, const WorkedShift& b) {
+      return std::tie(a.shift.start, a.ended_at, a.end_event_id) < std::tie(b.shift.start, b.ended_at, b.end_event_id);
+    });
+    return shifts;
+  });
+}
+
 namespace {
 // Shifts with an automatic end nobody decided on yet: the only ones that can need review.
 Condition undecided_auto_closed(const std::vector<Id>& site_ids) {
