@@ -250,7 +250,7 @@ TEST_CASE("a person's export holds everything held about them") {
             t.at_session(EventKind::checkin, ada, t.discreet_session, kNoon),
             t.at_shift(EventKind::shift_start, ada, kNoon - 1h), t.at_shift(EventKind::shift_end, ada, kNoon + 2h, 3h)});
 
-  const auto exported = must(t.store->export_person(ada.id));
+  const auto exported = must(t.store->export_person(ada.id, t.admin, kNoon + 31h));
   CHECK(exported.profile.preferred_name == "Ada");
   CHECK(exported.site_name == "Riverside Centre");
   CHECK(exported.registrations.size() == 2);
@@ -274,8 +274,13 @@ TEST_CASE("a person's export holds everything held about them") {
   CHECK(rows["passes"] == 1);
   CHECK(rows["events"] == 4);
   CHECK(rows["attendance_keys"] == 2);
+  server::AuditFilter exports;
+  exports.action = "person.export";
+  const auto entries = must(t.store->audit_log(exports));
+  REQUIRE(entries.size() == 1);
+  CHECK(entries.front().object_id == ada.id);
 
-  auto unknown = t.store->export_person("no-such-person");
+  auto unknown = t.store->export_person("no-such-person", t.admin, kNoon);
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().code == Errc::not_found);
 }

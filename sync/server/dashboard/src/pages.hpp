@@ -23,5 +23,6 @@ void add_review_routes(Router& router);     // /review
 void add_retention_routes(Router& router);  // /retention
 void add_attendance_routes(Router& router);  // /sessions/{id}/attendance: stays and corrections
 void add_audit_routes(Router& router);       // /audit (admin)
+void add_person_data_routes(Router& router);  // /people/{id}/export.*, /people/{id}/erase (admin)
 
 }  // namespace checkin::server::dashboard

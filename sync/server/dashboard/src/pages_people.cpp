@@ -185,6 +185,7 @@ void render_person(Context& ctx, const PersonRecord& person, const PersonForm& f
   body += person_fields(f, *sites, *programs);
   body += submit_button("Save changes") + form_close();
   body += person_passes_section(ctx, person);
+  body += person_data_section(ctx, person);
   ctx.page(person_label(person), body, status);
 }
 

@@ -13,5 +13,7 @@ namespace checkin::server::dashboard {
 // HTML for the "Passes" section of the person's page; "" with the page answered on failure
 // is not needed: a failure to read passes shows as a short message in the section.
 std::string person_passes_section(Context& ctx, const PersonRecord& person);
+// Their data: the export's downloads, and erasing them for admins (pages_person_data.cpp).
+std::string person_data_section(const Context& ctx, const PersonRecord& person);
 
 }  // namespace checkin::server::dashboard

@@ -334,6 +334,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
       });
     });
   }
+  add_person_data_commands(*person, options, action);
 
   // --- pass-signing keys ---
   auto* keys = app.add_subcommand("keys", "Pass-signing keys (up to three active, the newest signs)");

@@ -87,7 +87,7 @@ const PersonLinkedTable& linked(std::string_view name) {
 
 }  // namespace
 
-Result<PersonExport> ServerStore::export_person(const Id& person_id) {
+Result<PersonExport> ServerStore::export_person(const Id& person_id, const Actor& actor, WallTime now) {
   auto exported = impl_->transact(false, [&](sql::Connection& connection) -> Result<PersonExport> {
     PersonExport result;
     STORE_TRY(people, run(connection,
@@ -138,6 +138,8 @@ Result<PersonExport> ServerStore::export_person(const Id& person_id) {
   auto shifts = worked_shifts_of(person_id);
   if (!shifts) return std::unexpected(shifts.error());
   exported->shifts = std::move(*shifts);
+  if (auto noted = record_audit(actor, "person.export", "person", person_id, exported->profile.site_id, "", now); !noted)
+    return std::unexpected(noted.error());
   return exported;
 }
 

@@ -155,8 +155,9 @@ class ServerStore {
   // All or nothing, in one transaction (a coordinator's CSV import): any failure, e.g. an
   // unknown program id, stores none of them. Returns the people with their new ids.
   Result<std::vector<PersonRecord>> import_people(std::vector<PersonRecord> people);
-  // A person's own data (person_data.hpp): everything held about them. not_found for none.
-  Result<PersonExport> export_person(const Id& person_id);
+  // A person's own data (person_data.hpp): everything held about them, the export audited
+  // as `actor`'s. not_found for none.
+  Result<PersonExport> export_person(const Id& person_id, const Actor& actor, WallTime now);
   // Erases a person in one transaction, with its audit entry: their name, registrations,
   // shift assignments and passes go (the passes revoked for the kiosks), their attendance
   // stays only as anonymous counts, and kiosks drop them from their roster at the next
