@@ -84,7 +84,7 @@ void erase_person(Context& ctx) {
 }  // namespace
 
 std::string person_data_section(const Context& ctx, const PersonRecord& person) {
-  std::string body = R"(<section class="card"><h2>Their data</h2>)"
+  std::string body = R"(<section aria-labelledby="data-heading"><h2 id="data-heading">Their data</h2>)"
                      "<p>Give a person what is held about them when they ask: every record (JSON) and a summary "
                      "in plain words to read or print. Each download is recorded in the audit trail.</p>";
   body += R"(<div class="actions">)" + link_button("/people/" + person.id + "/export.json", "Download their data (JSON)") +
