@@ -21,11 +21,11 @@ cs keys new -q >/dev/null 2>err; check "keys new" 0 $?
 pass=$(cs pass issue "$person" -q 2>err); check "pass issue" 0 $?
 
 # --- export ---
-mkdir out
-cs person export "$person" --out out >paths 2>err; check "person export" 0 $?
+mkdir exports
+cs person export "$person" --out exports >paths 2>err; check "person export" 0 $?
 json=$(sed -n 1p paths); html=$(sed -n 2p paths)
 [ -s "$json" ] && [ -s "$html" ]; check "person export writes both files" 0 $?
-case "$json" in out/person-"$person"-*.json) pass ;; *) failed "json file name: $json" ;; esac
+case "$json" in exports/person-"$person"-*.json) pass ;; *) failed "json file name: $json" ;; esac
 for text in '"format": "checkin-person-export/1"' "\"preferred_name\": \"$name\"" "\"program_name\": \"Youth club\"" \
             "\"pass_id\": \"$pass\"" '"stored_records"' '"registrations"' '"shifts"'; do
   contains "export json: $text" "$json" "$text"
@@ -34,7 +34,7 @@ lacks "export json holds nobody else" "$other" "$json" "$html"
 for text in "$name" "Youth club" "$pass" "Your volunteer shifts and hours" "erased"; do
   contains "export summary: $text" "$html" "$text"
 done
-cs person export no-such-person --out out >out 2>err; check "export of nobody" 1 $?
+cs person export no-such-person --out exports >out 2>err; check "export of nobody" 1 $?
 contains "export of nobody says so" err "no-such-person"
 
 # --- erase ---
