@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "checkin/server/html_text.hpp"
 #include "checkin/server/local_time.hpp"
 
 namespace checkin::server {
@@ -21,21 +22,6 @@ double hours(Millis span) { return static_cast<double>(span.count()) / 3'600'000
 
 bool is_shift_event(const PersonActivity& a) { return a.kind == "shift_start" || a.kind == "shift_end"; }
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string what_happened(const PersonActivity& a) {
   if (a.kind == "checkin") return "Checked in";
@@ -132,22 +118,22 @@ std::string person_export_html(const PersonExport& data, WallTime exported_at, s
       "</style>\n</head>\n<body>\n<h1>What {} holds about you</h1>\n"
       "<p>This is everything the check-in system of {} holds about you, as of {}. The file that came with "
       "this page (JSON) holds the same, with every stored record in full, for a computer to read.</p>\n",
-      escape(organisation), escape(organisation), escape(organisation), escape(format_local_datetime(exported_at)));
+      html_escape(organisation), html_escape(organisation), html_escape(organisation), html_escape(format_local_datetime(exported_at)));
 
   body += "<h2>About you</h2>\n<ul>\n";
-  body += fmt::format("<li>Your name as we know it: <strong>{}</strong> (we never need a surname)</li>\n", escape(name));
+  body += fmt::format("<li>Your name as we know it: <strong>{}</strong> (we never need a surname)</li>\n", html_escape(name));
   body += fmt::format("<li>Language for the kiosk's greeting: {}</li>\n",
-                      escape(p.language.empty() ? std::string("the kiosk's own") : p.language));
+                      html_escape(p.language.empty() ? std::string("the kiosk's own") : p.language));
   body += fmt::format("<li>Where you take part: {}</li>\n",
-                      escape(data.site_name.empty() ? std::string("no site recorded") : data.site_name));
-  body += fmt::format("<li>Your number in our records: {}</li>\n</ul>\n", escape(p.id));
+                      html_escape(data.site_name.empty() ? std::string("no site recorded") : data.site_name));
+  body += fmt::format("<li>Your number in our records: {}</li>\n</ul>\n", html_escape(p.id));
 
   body += "<h2>Programs you are registered for</h2>\n";
   if (data.registrations.empty()) {
     body += "<p>None.</p>\n";
   } else {
     body += "<ul>\n";
-    for (const auto& [id, program] : data.registrations) body += fmt::format("<li>{}</li>\n", escape(program));
+    for (const auto& [id, program] : data.registrations) body += fmt::format("<li>{}</li>\n", html_escape(program));
     body += "</ul>\n";
   }
 
@@ -158,9 +144,9 @@ std::string person_export_html(const PersonExport& data, WallTime exported_at, s
     body += "<p>A pass holds a random number and its expiry date, not your name.</p>\n<table>\n"
             "<tr><th>Pass number</th><th>Issued</th><th>Valid until</th><th>Cancelled</th></tr>\n";
     for (const auto& pass : data.passes)
-      body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", escape(pass.pass_id),
-                          escape(format_local_date(pass.issued_at)), escape(format_local_date(pass.expires)),
-                          pass.revoked_at ? escape(format_local_date(*pass.revoked_at)) : std::string("no"));
+      body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(pass.pass_id),
+                          html_escape(format_local_date(pass.issued_at)), html_escape(format_local_date(pass.expires)),
+                          pass.revoked_at ? html_escape(format_local_date(*pass.revoked_at)) : std::string("no"));
     body += "</table>\n";
   }
 
@@ -169,8 +155,8 @@ std::string person_export_html(const PersonExport& data, WallTime exported_at, s
   for (const auto& a : data.activity) {
     if (is_shift_event(a)) continue;
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                        escape(format_local_datetime(a.at)), escape(a.program_name), escape(a.site_name),
-                        escape(what_happened(a) + (a.undone ? " (later cancelled by staff)" : "")));
+                        html_escape(format_local_datetime(a.at)), html_escape(a.program_name), html_escape(a.site_name),
+                        html_escape(what_happened(a) + (a.undone ? " (later cancelled by staff)" : "")));
   }
   body += rows.empty() ? "<p>No attendance is recorded for you.</p>\n"
                        : "<table>\n<tr><th>When</th><th>Program</th><th>Where</th><th>What</th></tr>\n" + rows +
@@ -184,12 +170,12 @@ std::string person_export_html(const PersonExport& data, WallTime exported_at, s
     body += "<table>\n<tr><th>Shift</th><th>Where</th><th>Started</th><th>Ended</th><th>Hours counted</th></tr>\n";
     for (const auto& s : data.shifts) {
       total += s.credited;
-      body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", escape(s.shift.role),
-                          escape(s.site_name),
-                          s.started_at ? escape(format_local_datetime(*s.started_at)) : std::string("not recorded"),
-                          escape(format_local_datetime(s.ended_at)), escape(hours_text(s.credited)));
+      body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(s.shift.role),
+                          html_escape(s.site_name),
+                          s.started_at ? html_escape(format_local_datetime(*s.started_at)) : std::string("not recorded"),
+                          html_escape(format_local_datetime(s.ended_at)), html_escape(hours_text(s.credited)));
     }
-    body += fmt::format("</table>\n<p>In all: {}.</p>\n", escape(hours_text(total)));
+    body += fmt::format("</table>\n<p>In all: {}.</p>\n", html_escape(hours_text(total)));
   }
 
   body += "<h2>What else</h2>\n<p>The record also notes which kiosk saw each check-in, and which staff "
