@@ -267,7 +267,7 @@ TEST_CASE("corrections: an undo from the command line reaches the doors, a door'
   require_delivered(site, {front.get(), back.get()});
 }
 
-TEST_CASE("an erased person's pass is refused at every door after its next sync; the count they made stays") {
+TEST_CASE("an erased person's pass is refused at every door after its next sync, and the count they made stays") {
   DoorSite site;
   auto front = site.door("Front door");
   auto back = site.door("Back door");

@@ -566,7 +566,7 @@ TEST_CASE("the retention timer applies retention at once and then on its schedul
   CHECK(must_ok(store->retention_status()).last_run);
 }
 
-TEST_CASE("a person's data: downloads for who sees them; erasing for admins only, after a page that says what happens",
+TEST_CASE("a person's data: downloads for whoever sees them, erasing for admins only after a page that says what happens",
           "[dashboard][people]") {
   Fixture f;
   auto session = f.open_session(f.riverside, f.lunch);
