@@ -121,3 +121,15 @@ TEST_CASE("bad configuration is a clear message naming the key and line") {
   CHECK_FALSE(parse_override("no-equals-sign"));
   CHECK(parse_override("kiosk.volume=3")->value == "3");
 }
+
+TEST_CASE("how long results stay: a welcome and a refusal each their own time, within bounds") {
+  checkin::testing::TempDir dir;
+  auto file = write(dir, "[kiosk]\nresult_seconds = 4\nrefusal_seconds = 120\n");
+  auto config = load_config(file, {});
+  REQUIRE(config);
+  CHECK(config->result_seconds == 4);
+  CHECK(config->refusal_seconds == 120);
+  auto too_short = load_config(file, {{"kiosk.refusal_seconds", "2"}});
+  REQUIRE_FALSE(too_short);
+  CHECK_THAT(too_short.error().message, Catch::Matchers::ContainsSubstring("kiosk.refusal_seconds"));
+}

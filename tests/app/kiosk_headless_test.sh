@@ -97,6 +97,25 @@ contains "no camera: Ready contains so" "$(shot "$tmp/nocam-shots" 1)" "You can 
 contains "no camera: the scanner works" "$(shot "$tmp/nocam-shots" 2)" "Welcome, Ben"
 contains "no camera is logged" "$tmp/nocam.log" "camera missing"
 
+# How long results stay: kiosk.result_seconds for a welcome; a refusal until tapped, or
+# kiosk.refusal_seconds.
+printf 'scan-pass ben\nadvance 2s\nadvance 2s\nscan-pass revoked\nadvance 30s\nadvance 31s\n' >"$tmp/times.script"
+"$kiosk" --headless --demo "$tmp/times" --script "$tmp/times.script" --screenshots "$tmp/times-shots" \
+  --set kiosk.result_seconds=3 >"$tmp/times.log" 2>&1
+check "result times" 0 $?
+contains "a welcome is still up before result_seconds" "$(shot "$tmp/times-shots" 2)" "Welcome, Ben"
+contains "and gone after" "$(shot "$tmp/times-shots" 3)" "Show your pass"
+contains "a refusal is still up after 30 s" "$(shot "$tmp/times-shots" 5)" "Please see a volunteer"
+contains "and gone after refusal_seconds (60)" "$(shot "$tmp/times-shots" 6)" "Show your pass"
+
+# Arguments are checked before anything happens: a screenshots path that is a file.
+touch "$tmp/a-file"
+"$kiosk" --headless --demo "$tmp/args" --script "$tmp/times.script" --screenshots "$tmp/a-file" \
+  >"$tmp/args.log" 2>&1
+check "--screenshots naming a file is bad usage" 2 $?
+contains "and says so" "$tmp/args.log" "--screenshots"
+[ ! -e "$tmp/args/kiosk.db" ]; check "nothing was started before the check" 0 $?
+
 # Sync without a server: an enrolment code at the public screen does not enrol and its
 # token is never written anywhere; on the admin Sync tab, staff enrol (here against a closed
 # port, so it fails with the reason on screen).

@@ -159,7 +159,7 @@ class KioskApp final : private ScriptHost {
         translator_(std::move(translator)), store_(std::move(store)), clock_(std::move(clock)),
         manual_clock_(manual_clock), demo_(std::move(demo)),
         desk_(*clock_, store_, device_id()),
-        kiosk_(desk_, store_, PinGuard(config_.admin_pin_hash), settings_from(config_)),
+        kiosk_(desk_, store_, PinGuard(config_.admin_pin_hash), settings_from(config_), timeouts_from(config_)),
         wake_event_(SDL_RegisterEvents(1)),
         queue_([this] { wake(); }),
         wedge_({Millis{config_.scanner_max_key_gap_ms}, static_cast<std::size_t>(config_.scanner_min_length)}),
@@ -186,6 +186,13 @@ class KioskApp final : private ScriptHost {
     s.high_contrast = c.high_contrast;
     s.export_dir = c.export_dir.string();
     return s;
+  }
+
+  static KioskTimeouts timeouts_from(const KioskConfig& c) {
+    KioskTimeouts t;
+    t.result = std::chrono::seconds{c.result_seconds};
+    t.refusal = std::chrono::seconds{c.refusal_seconds};
+    return t;
   }
 
   // The id events carry. Until enrolment gives the kiosk a server id, a local one made once.

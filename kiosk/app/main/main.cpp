@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "checkin/app/config.hpp"
@@ -95,6 +96,16 @@ int main(int argc, char** argv) {
   if (launch.headless) launch.overrides.push_back({"display.mode", "headless"});
   if (!launch.script.empty() && !launch.headless) {
     std::cerr << "checkin-kiosk: --script needs --headless\n";
+    return 2;
+  }
+  // Paths are checked before anything happens (an enrolment, a demo made, a database opened).
+  if (std::error_code ec; !launch.screenshots.empty() && std::filesystem::exists(launch.screenshots, ec) &&
+                          !std::filesystem::is_directory(launch.screenshots, ec)) {
+    std::cerr << "checkin-kiosk: --screenshots " << launch.screenshots.string() << ": not a folder\n";
+    return 2;
+  }
+  if (std::error_code ec; !launch.script.empty() && !std::filesystem::is_regular_file(launch.script, ec)) {
+    std::cerr << "checkin-kiosk: --script " << launch.script.string() << ": no such file\n";
     return 2;
   }
   platform::ServiceNotifier service;  // systemd's notification socket and watchdog, when started by it

@@ -42,6 +42,7 @@ const config::Setters<KioskConfig>& keys() {
          return v.size() >= 2 && v.size() <= 8 ? "" : "expected a language code such as en or es";
        }}},
       {"kiosk.result_seconds", {[](C& c, const std::string& v) { return set_int(c.result_seconds, v, 2, 60); }}},
+      {"kiosk.refusal_seconds", {[](C& c, const std::string& v) { return set_int(c.refusal_seconds, v, 5, 600); }}},
       {"kiosk.volume", {[](C& c, const std::string& v) { return set_int(c.volume, v, 0, 100); }}},
       {"kiosk.high_contrast", {[](C& c, const std::string& v) { return set_bool(c.high_contrast, v); }}},
       {"kiosk.discreet_mode", {[](C& c, const std::string& v) { return set_bool(c.discreet_mode, v); }}},

@@ -48,6 +48,11 @@ Cue cue_for(Outcome outcome) {
 
 }  // namespace
 
+// A refusal stays until someone taps it (or the long timeout): the volunteer should see it.
+std::chrono::seconds Kiosk::result_time() const {
+  return needs_volunteer(result_.outcome) ? timeouts_.refusal : timeouts_.result;
+}
+
 Kiosk::Kiosk(CheckInDesk& desk, store::Store& store, PinGuard pin, KioskSettings defaults, KioskTimeouts timeouts)
     : desk_(desk), store_(store), settings_(store, std::move(defaults)), timeouts_(timeouts),
       staff_(desk, store, settings_, full_schedule_, std::move(pin), store_fault_) {
@@ -363,7 +368,7 @@ void Kiosk::tick() {
   auto shown = now.monotonic - screen_since_.monotonic;
   switch (screen_) {
     case Screen::result:
-      if (shown >= timeouts_.result) go_ready();
+      if (shown >= result_time()) go_ready();
       break;
     case Screen::choose_session:
       if (idle >= timeouts_.choose) go_ready();
@@ -406,7 +411,7 @@ Millis Kiosk::time_to_next_timer() const {
   // The clock on screen changes every minute; a countdown every second.
   Millis next = 60s - duration_cast<Millis>(now.wall.time_since_epoch() % 60s);
   switch (screen_) {
-    case Screen::result: return std::min({next, until(shown, timeouts_.result), Millis{1000}});
+    case Screen::result: return std::min({next, until(shown, result_time()), Millis{1000}});
     case Screen::choose_session: return std::min(next, until(idle, timeouts_.choose));
     case Screen::no_pass: return std::min(next, until(idle, timeouts_.no_pass));
     case Screen::feedback: return std::min(next, until(idle, timeouts_.feedback));
@@ -441,7 +446,7 @@ ui::ViewState Kiosk::view() const {
 
   v.result = result_;
   v.result.seconds_left = static_cast<int>(
-      std::max<long long>(0, duration_cast<seconds>(timeouts_.result - (now.monotonic - screen_since_.monotonic)).count()));
+      std::max<long long>(0, duration_cast<seconds>(result_time() - (now.monotonic - screen_since_.monotonic)).count()));
   v.choose = choose_;
   v.no_pass = no_pass_;
   v.ready.sync_shown = sync_ != nullptr;

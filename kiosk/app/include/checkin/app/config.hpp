@@ -20,6 +20,7 @@ struct KioskConfig {
   std::filesystem::path database = "/var/lib/checkin-kiosk/kiosk.db";
   std::string language = "en";           // default language of the screens
   int result_seconds = 6;                // a result returns to Ready by itself after this
+  int refusal_seconds = 60;              // ... a refusal ("see a volunteer") after this, or a tap
   int volume = 40;                       // 0..100; 0 is silent
   bool high_contrast = false;
   bool discreet_mode = false;            // hide every name on this kiosk

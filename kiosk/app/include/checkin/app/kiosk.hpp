@@ -28,6 +28,7 @@ enum class Cue { none, success, see_volunteer };
 
 struct KioskTimeouts {
   std::chrono::seconds result{6};
+  std::chrono::seconds refusal{60};  // "Please see a volunteer" waits for them, until tapped
   std::chrono::seconds choose{30};
   std::chrono::seconds no_pass{90};
   std::chrono::seconds feedback{20};
@@ -96,6 +97,7 @@ class Kiosk {
   CheckInDesk& desk_;
   store::Store& store_;
   SettingsBook settings_;
+  std::chrono::seconds result_time() const;  // how long the result on screen stays
   KioskTimeouts timeouts_;
   Schedule full_schedule_;
   std::string store_fault_;  // the last storage error (the admin screen shows it); empty when healthy
