@@ -202,6 +202,14 @@ TEST_CASE("erasing a person removes them from every table and keeps every report
     CHECK(entries.front().detail.find("Adaline") == std::string::npos);
   }
 
+  SECTION("an offline kiosk's late upload of their check-in counts but does not bring their id back") {
+    AttendanceEvent late = t.at_session(EventKind::checkin, ada, t.later_session, kNoon + 24h + 5min);
+    late.pass_id = first_pass;
+    t.upload({late}, kNoon + 32h);
+    for (const auto& cell : t.every_text_cell())
+      if (cell.find(ada.id) != std::string::npos) CHECK(cell.starts_with("audit_log.object_id: "));
+  }
+
   SECTION("a second erasure finds nobody") {
     auto again = t.store->erase_person(ada.id, t.admin, kNoon + 32h);
     REQUIRE_FALSE(again);
