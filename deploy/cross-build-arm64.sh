@@ -53,7 +53,7 @@ native=(g++-aarch64-linux-gnu qemu-user-static cmake make dpkg-dev file
 # Compiled libraries: the arm64 build of each (Multi-Arch: same, installed beside amd64's).
 arm64=(libsodium-dev libqrencode-dev libzxing-dev libsqlite3-dev libstb-dev libfmt-dev
        libtomlplusplus-dev libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
-       libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsystemd-dev libpq5 pkgconf)
+       libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libsystemd-dev libpq5 pkgconf)
 # No Multi-Arch: same (libpqxx; Debian 13's Catch2 3, a compiled library), or dependencies
 # without it (libzbar-dev needs ImageMagick's -dev packages): installing their arm64 builds
 # would remove the amd64 ones that the native build needs. They are unpacked into $extra

@@ -22,8 +22,10 @@ packages=(
   libstb-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   libsdl2-dev libimgui-dev libcairo2-dev zlib1g-dev
   fonts-dejavu-core
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libpqxx-dev
+  libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libpqxx-dev
   libsystemd-dev
+  # tests: cpp-httplib as the HTTP client of the server's tests and the kiosk's fake server
+  libcpp-httplib-dev
   # tests: Catch2, a real PostgreSQL server (started by the tests in a temp dir), openssl
   # for throwaway TLS certificates
   "$catch2" postgresql openssl
@@ -37,6 +39,13 @@ packages=(
   # playwright-core, which tests/browser/run.sh installs from npm)
   chromium nodejs
 )
+# tests: the libFuzzer harnesses (tests/fuzz, built by tests/fuzz/build.sh). Debian 12's
+# clang-14 cannot compile libstdc++ 12's <expected>; clang-16 can. Debian 13's clang (19) can.
+if [ "$release" = bookworm ]; then
+  packages+=(clang-16 libclang-rt-16-dev)
+else
+  packages+=(clang libclang-rt-dev)
+fi
 # Debian's nodejs comes without npm; NodeSource's nodejs (on some build machines) carries
 # its own npm and conflicts with Debian's package.
 command -v npm >/dev/null || packages+=(npm)

@@ -35,11 +35,14 @@ int run(const DecodeArgs& args) {
     return kExitError;
   }
   int found = 0;
+  bool unreadable = false;
   for (const auto& path : args.images) {
     if (args.images.size() > 1) fmt::print("==> {} <==\n", path.string());
     auto image = qr::load_image(path);
     if (!image) {
+      // Corrupt, not an image, or too large to decode safely: the others are still read.
       fmt::print(stderr, "checkin decode: {}\n", image.error().message);
+      unreadable = true;
       continue;
     }
     auto codes = qr::decode(image->view(), {.effort = qr::Effort::photo});
@@ -53,6 +56,7 @@ int run(const DecodeArgs& args) {
       fmt::print("\nverdict: {}\n", verdict(*verifier, !args.public_keys.empty(), code.text));
     }
   }
+  if (unreadable) return kExitError;  // as documented: unreadable input is 2, whatever else decoded
   return found > 0 ? kExitOk : kExitNegative;
 }
 
@@ -65,7 +69,8 @@ void add_decode_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--public-key", args->public_keys, "Public key file to verify passes with (up to 3)");
   cmd->add_option("--revoked", args->revocations, "File of revoked pass ids, one per line")->check(CLI::ExistingFile);
   cmd->footer("Prints each code's text in UTF-8 (converted from the code's own encoding, e.g. Shift_JIS), then a "
-              "'verdict:' line. Exit status 1 when nothing decodes.");
+              "'verdict:' line. Exit status 1 when nothing decodes, 2 when an image cannot be read (corrupt, not an "
+              "image, or over 40 megapixels).");
   cmd->callback([args, &exit_status] { exit_status = run(*args); });
 }
 

@@ -61,8 +61,18 @@ contains "decode several" out "==> second.png <=="
 
 # bad input: clear errors and the documented exit statuses
 head -c 3000 /dev/urandom >noise.png
-"$checkin" decode noise.png >out 2>err; check "decode a corrupt image" 1 $?
+"$checkin" decode noise.png >out 2>err; check "decode a corrupt image (unreadable input: 2)" 2 $?
 contains "decode a corrupt image" err "noise.png"
+"$checkin" decode pass.png noise.png >out 2>err; check "decode a good and a corrupt image: 2" 2 $?
+contains "decode a good and a corrupt image: the good one still decodes" out "verdict:"
+# An image bomb: 21 bytes of JPEG header claiming 11000x11000 pixels, refused from its
+# header at once instead of 10 s and 468 MB of decoding.
+printf '\377\330\377\300\000\021\010\052\370\052\370\003\001\021\000\002\021\000\003\021\000' >bomb.jpg
+started=$(date +%s%N)
+"$checkin" decode bomb.jpg >out 2>err; check "decode an image bomb: unreadable input" 2 $?
+took_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+contains "decode an image bomb: says why" err "11000x11000 pixels is over the limit of 40.0 megapixels"
+[ "$took_ms" -lt 1000 ]; check "decode an image bomb: refused in under a second (${took_ms} ms)" 0 $?
 printf 'P5\n64 64\n255\n' >blank.pgm; head -c 4096 /dev/zero | tr '\0' '\377' >>blank.pgm
 "$checkin" decode blank.pgm >out 2>err; check "decode an image without a code" 1 $?
 contains "decode an image without a code" err "no QR code found"

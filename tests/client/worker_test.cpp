@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <thread>
 
 #include "checkin/sync/api.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "client_test_support.hpp"
 
 using namespace checkin;
@@ -206,4 +208,39 @@ TEST_CASE("a failing server puts the worker in retrying with the next attempt", 
   REQUIRE(status.next_attempt.has_value());
   CHECK(*status.next_attempt == kNow + 600s);  // Retry-After honoured
   CHECK_FALSE(status.last_success.has_value());
+}
+
+TEST_CASE("a feed answer saying what kiosks download changed starts a pass at once", "[client][worker][feed]") {
+  Kiosk kiosk;
+  FakeServer server;
+  FakeLedger ledger;
+  server.on("POST", api::events_batch(kDevice), [&](const Recorded& r) { return ledger.answer(r, kNow); });
+  server.on("GET", api::changes(kDevice), [](const Recorded&) { return ok(empty_page_body()); });
+  // The feed's long poll, played quickly: the server's change count is 7, then 7 again
+  // (other doors' news only), then 8 (a pass was revoked), then 8 from then on.
+  std::atomic<int> polls{0};
+  server.on("GET", api::site_feed(kDevice), [&](const Recorded&) {
+    const int n = ++polls;
+    std::this_thread::sleep_for(50ms);
+    SiteFeedPage page;
+    page.next_cursor = "c";
+    page.server_time = kNow;
+    page.changes = n <= 2 ? 7 : 8;
+    return ok(to_json(page));
+  });
+  kiosk.enrolled_with(server.url());
+  StatusWatch watch;
+  auto options = worker_options();
+  options.site_wait = 1s;
+  SyncWorker worker(kiosk.path, kiosk.clock, options, watch.callback());
+
+  REQUIRE(watch.wait(worker, [](const SyncStatus& s) { return s.state == SyncState::synced; }));
+  REQUIRE(server.wait_for_requests(api::site_feed(kDevice), 6));
+  // The pass at start, maybe one more for the feed's first answer racing it, and one for
+  // the change from 7 to 8 — never one per poll (the interval is an hour).
+  REQUIRE(watch.wait(worker, [](const SyncStatus& s) { return s.passes >= 2; }));
+  const auto passes = worker.status().passes;
+  CHECK(passes <= 3);
+  REQUIRE(server.wait_for_requests(api::site_feed(kDevice), 10));
+  CHECK(worker.status().passes == passes);  // no change since: no pass
 }

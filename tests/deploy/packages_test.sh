@@ -12,9 +12,9 @@ arch=$(dpkg --print-architecture)
 # The packages are for the release they are built on: its library packages, its unit folder.
 release=$(. /etc/os-release && echo "${VERSION_ID%%.*}")
 if [ "$release" -le 12 ]; then
-  fmt=libfmt9 server_libraries=(libpqxx-6.4 libcpp-httplib0.11 libssl3) unit_dir=/lib/systemd/system
+  fmt=libfmt9 server_libraries=(libpqxx-6.4 libmicrohttpd12 libssl3) unit_dir=/lib/systemd/system
 else
-  fmt=libfmt10 server_libraries=(libpqxx-7.10 libcpp-httplib0.18 libssl3t64) unit_dir=/usr/lib/systemd/system
+  fmt=libfmt10 server_libraries=(libpqxx-7.10 libmicrohttpd12t64 libssl3t64) unit_dir=/usr/lib/systemd/system
 fi
 
 (cd "$build" && cpack -G DEB -B "$tmp/packages") >"$tmp/cpack.log" 2>&1; check "cpack builds the packages" 0 $?

@@ -229,6 +229,15 @@ TEST_CASE("MJPEG frames are decoded to luma") {
   CHECK(total_difference / (320 * 240) < 8);
 }
 
+TEST_CASE("an MJPEG frame larger than the size the camera agreed to is refused before decoding") {
+  const auto frame = testing::qr_frame("CK1:BIG-FRAME", 320, 240);
+  auto jpeg = qr::encode_jpeg(frame.view(), 90);
+  REQUIRE(jpeg);
+  auto refused = extract_luma(*jpeg, {fourcc("MJPG"), 160, 120, 0});
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("over the limit"));
+}
+
 TEST_CASE("MJPEG frames without Huffman tables get the standard ones") {
   const auto frame = testing::qr_frame("CK1:NO-DHT", 160, 120);
   auto jpeg = qr::encode_jpeg(frame.view(), 90);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin_catch.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +172,90 @@ TEST_CASE("bad image files are errors, never crashes", "[qr][image]") {
   SECTION("a directory") {
     CHECK_FALSE(load_image(dir));
   }
+}
+
+namespace {
+
+// A JPEG of 21 bytes, start of image and a baseline frame header claiming width x height
+// in three components: all a decoder needs to allocate for the whole picture.
+std::vector<std::uint8_t> jpeg_header_only(std::uint16_t width, std::uint16_t height) {
+  std::vector<std::uint8_t> bytes = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 8};
+  for (std::uint16_t value : {height, width}) {
+    bytes.push_back(static_cast<std::uint8_t>(value >> 8));
+    bytes.push_back(static_cast<std::uint8_t>(value & 0xFF));
+  }
+  bytes.push_back(3);
+  for (std::uint8_t id : {1, 2, 3}) {
+    bytes.push_back(id);
+    bytes.push_back(0x11);
+    bytes.push_back(0);
+  }
+  return bytes;
+}
+
+// A PNG whose header claims an RGBA picture and whose data are a short run of zeros.
+std::vector<std::uint8_t> png_claiming_rgba(std::uint32_t width, std::uint32_t height) {
+  auto bytes = png_claiming(width, height);
+  bytes[25] = 6;  // colour type RGBA
+  bytes.resize(33);  // signature and IHDR; its empty IDAT and IEND follow again below
+  // An IDAT chunk holding a tiny zlib stream (stored block of zero bytes), CRC unchecked by stb.
+  const std::vector<std::uint8_t> idat = {0, 0, 0, 11, 'I', 'D', 'A', 'T', 0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
+  bytes.insert(bytes.end(), idat.begin(), idat.end());
+  bytes.insert(bytes.end(), {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0, 0, 0, 0});
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("image bombs are refused from their header, with the limit in the message", "[qr][image]") {
+  const fs::path dir = scratch_dir("bombs");
+  write_file(dir / "bomb.jpg", jpeg_header_only(11000, 11000));
+  write_file(dir / "bomb.png", png_claiming_rgba(11000, 11000));
+  for (const char* name : {"bomb.jpg", "bomb.png"}) {
+    INFO(name);
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = load_image(dir / name);
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::limit_exceeded);
+    CHECK_THAT(result.error().message, Catch::Matchers::ContainsSubstring("11000x11000") && Catch::Matchers::ContainsSubstring("over the limit of 40.0 megapixels"));
+    CHECK(took < std::chrono::seconds{1});
+  }
+  // Just over the limit from a header; a caller's own limit (a camera's frame size) too.
+  CHECK(load_image_from_memory(jpeg_header_only(8000, 5001)).error().code == Errc::limit_exceeded);
+  auto small = encode_png(gradient(64, 48).view());
+  REQUIRE(small);
+  CHECK(load_image_from_memory(*small, 64 * 48));
+  CHECK(load_image_from_memory(*small, 64 * 48 - 1).error().code == Errc::limit_exceeded);
+}
+
+TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb reads it", "[qr][image]") {
+  // Debian 12's stb_image would write past its tables (found by libFuzzer).
+  auto jpeg = encode_jpeg(gradient(32, 24).view(), 80);
+  REQUIRE(jpeg);
+  CHECK(load_image_from_memory(*jpeg));
+  auto dht = jpeg->begin();
+  for (; dht + 1 != jpeg->end(); ++dht)
+    if (dht[0] == 0xFF && dht[1] == 0xC4) break;
+  REQUIRE(dht + 1 != jpeg->end());
+  auto bad = *jpeg;
+  const auto counts = static_cast<std::size_t>(dht - jpeg->begin()) + 5;  // after marker, length, class/id
+  for (std::size_t i = 0; i < 16; ++i) bad[counts + i] = 0xFF;
+  auto refused = load_image_from_memory(bad);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::invalid_input);
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("Huffman table holds more than 256 codes"));
+}
+
+TEST_CASE("16-bit PGM and PPM files are refused before stb reads past its buffer", "[qr][image]") {
+  // Debian 12's stb converts them to gray with an 8-bit routine (found by libFuzzer).
+  std::vector<std::uint8_t> ppm = {'P', '6', '\n', '4', '2', ' ', '6', '6', '\n', '4', '1', '2', '6', ' '};
+  ppm.resize(ppm.size() + 42 * 66 * 6, 0x80);
+  auto refused = load_image_from_memory(ppm);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("16-bit PGM/PPM"));
+  std::vector<std::uint8_t> eight_bit = {'P', '5', '\n', '4', ' ', '2', '\n', '2', '5', '5', '\n', 1, 2, 3, 4, 5, 6, 7, 8};
+  CHECK(load_image_from_memory(eight_bit));
 }
 
 TEST_CASE("a JPEG whose scans use Huffman tables it never defines is refused, not decoded", "[qr][image]") {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -28,6 +29,11 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 std::atomic<int> g_counter{0};
+
+std::string server_program() {
+  const char* other = std::getenv("CHECKIN_TEST_SERVER_BINARY");
+  return other && *other ? other : CHECKIN_SERVER_PATH;
+}
 
 }  // namespace
 
@@ -67,7 +73,7 @@ Command run(const std::vector<std::string>& argv, const std::filesystem::path& w
 }
 
 Command server_cli(const std::string& database, std::vector<std::string> args, const std::filesystem::path& work) {
-  args.insert(args.begin(), CHECKIN_SERVER_PATH);
+  args.insert(args.begin(), server_program());
   args.push_back("--db");
   args.push_back(database);
   return run(args, work);
@@ -85,7 +91,7 @@ void ServerProcess::start() {
   int n = g_counter++;
   auto port_file = work_ / ("port-" + std::to_string(n));
   log_ = work_ / ("server-" + std::to_string(n) + ".log");
-  std::vector<std::string> argv{CHECKIN_SERVER_PATH, "serve",     "--db", database_, "--listen", "127.0.0.1:0",
+  std::vector<std::string> argv{server_program(), "serve",     "--db", database_, "--listen", "127.0.0.1:0",
                                 "--port-file",       port_file.string()};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   pid_ = start_process(argv, work_ / ("server-" + std::to_string(n) + ".out"), log_);
@@ -143,5 +149,14 @@ int ServerProcess::wait() {
 }
 
 std::string ServerProcess::log() const { return read_file(log_); }
+
+long ServerProcess::resident_kib() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+  return 0;
+}
 
 }  // namespace checkin::testing

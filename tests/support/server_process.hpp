@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
-// The real checkin-server for tests and benchmarks: its command line run to completion,
+// The real checkin-server for tests and benchmarks (CHECKIN_TEST_SERVER_BINARY, when set,
+// names another build's program: to show that a test fails without a fix): its command
+// line run to completion,
 // and its `serve` started on 127.0.0.1 with a free port (--listen 127.0.0.1:0
 // --port-file), stopped politely (SIGTERM) or killed as a power cut would, and started
 // again on the same database.
@@ -54,6 +56,8 @@ class ServerProcess {
   void kill();  // SIGKILL and wait: no chance to finish anything
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }  // for benchmarks that read its CPU time
+  // Resident memory now (VmRSS), in KiB; 0 when not running.
+  long resident_kib() const;
   const std::string& database() const { return database_; }
   std::string log() const;  // what it wrote to stderr
 

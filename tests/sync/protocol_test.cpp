@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin_catch.hpp"
 
+#include <limits>
+
 #include "checkin/core/ids.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/site_feed.hpp"
@@ -168,4 +170,48 @@ TEST_CASE("a site feed page survives the wire, and a malformed one names the fie
   auto no_cursor = parse_site_feed_page(R"({"protocol":1,"events":[],"next_cursor":"","has_more":false,"server_time":"2026-12-07T12:00:00Z"})");
   REQUIRE_FALSE(no_cursor);
   CHECK_THAT(no_cursor.error().message, Catch::Matchers::StartsWith("next_cursor"));
+}
+
+TEST_CASE("site feed pages carry the server's change count; an older server's page reads as 0") {
+  sync::SiteFeedPage page;
+  page.next_cursor = "f";
+  page.server_time = WallTime{Millis{1'796'000'000'000}};
+  page.changes = 42;
+  auto back = sync::parse_site_feed_page(sync::to_json(page));
+  REQUIRE(back);
+  CHECK(back->changes == 42);
+  auto older = sync::parse_site_feed_page(
+      R"({"protocol":1,"events":[],"next_cursor":"f","has_more":false,"server_time":"2026-12-07T18:00:00.000Z"})");
+  REQUIRE(older);
+  CHECK(older->changes == 0);
+  CHECK_FALSE(sync::parse_site_feed_page(
+      R"({"protocol":1,"events":[],"next_cursor":"f","has_more":false,"server_time":"2026-12-07T18:00:00.000Z","changes":-1})"));
+
+TEST_CASE("integers beyond int64 are refused, never wrapped") {
+  const std::string head = R"({"protocol":1,"device_id":"k","events":[{"event_id":"e1","device_id":"k","seq":1,"kind":"checkin","wall_time":"2026-11-26T18:30:05Z","monotonic_ms":)";
+  auto wrapped = parse_event_batch(head + "18446744073709551615}]}");
+  REQUIRE_FALSE(wrapped);
+  CHECK_THAT(wrapped.error().message, Catch::Matchers::ContainsSubstring("events[0].monotonic_ms: 18446744073709551615 is out of range"));
+  auto just_over = parse_event_batch(head + "9223372036854775808}]}");
+  REQUIRE_FALSE(just_over);
+  CHECK_THAT(just_over.error().message, Catch::Matchers::ContainsSubstring("out of range"));
+  // Past uint64 nlohmann reads a float: not a whole number either.
+  CHECK_FALSE(parse_event_batch(head + "99999999999999999999999}]}"));
+  auto largest = parse_event_batch(head + "9223372036854775807}]}");
+  REQUIRE(largest);
+  CHECK(largest->events[0].monotonic.count() == std::numeric_limits<std::int64_t>::max());
+}
+
+TEST_CASE("deeply nested JSON is refused before it is parsed") {
+  // An unknown field (ignored when shallow) holding 100,000 nested arrays.
+  std::string bomb = R"({"protocol":1,"device_id":"k","events":[],"x":)" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  auto refused = parse_event_batch(bomb);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("deeper than 32 levels"));
+  // Brackets inside strings are text, not nesting.
+  std::string text = R"({"protocol":1,"device_id":"k","events":[],"x":")" + std::string(1000, '[') + R"(\"[["})";
+  CHECK(parse_event_batch(text));
+  std::string shallow = R"({"protocol":1,"device_id":"k","events":[],"x":)" + std::string(20, '[') + std::string(20, ']') + "}";
+  CHECK(parse_event_batch(shallow));
 }

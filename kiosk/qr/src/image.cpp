@@ -36,14 +36,66 @@ GrayImage GrayImage::copy_of(ImageView view) {
   return copy;
 }
 
-Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes) {
+namespace {
+
+// Debian 12's stb_image (2022) trusts a JPEG's Huffman table sizes: a table claiming more
+// than 256 codes overruns its arrays (a heap overflow found by libFuzzer; stb fixed it
+// later). Every DHT segment stb could meet is checked before stb reads any of the file,
+// walking the markers as stb does: bytes between segments are skipped up to the next 0xFF
+// (so a scan's data too), segments by their length, and a DHT's tables read while its
+// length is not used up, even past its end. True for anything that is not a JPEG.
+bool jpeg_huffman_tables_fit(std::span<const std::uint8_t> bytes) {
+  // A JPEG to stb: 0xFF, any more 0xFF fill bytes, then the start-of-image marker.
+  std::size_t at = 0;
+  if (bytes.empty() || bytes[0] != 0xFF) return true;
+  while (at < bytes.size() && bytes[at] == 0xFF) ++at;
+  if (at >= bytes.size() || bytes[at] != 0xD8) return true;
+  ++at;
+  const auto byte = [&](std::size_t i) -> std::size_t { return i < bytes.size() ? bytes[i] : 0; };
+  while (true) {
+    while (at < bytes.size() && bytes[at] != 0xFF) ++at;
+    while (at < bytes.size() && bytes[at] == 0xFF) ++at;
+    if (at >= bytes.size()) return true;
+    const std::uint8_t marker = bytes[at++];
+    if (marker == 0xD9) return true;  // end of image
+    if (marker == 0x00 || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+    const std::size_t length = (byte(at) << 8) | byte(at + 1);
+    if (marker != 0xC4) {
+      at += length;
+      continue;
+    }
+    std::ptrdiff_t left = static_cast<std::ptrdiff_t>(length) - 2;
+    std::size_t table = at + 2;
+    while (left > 0) {
+      std::size_t codes = 0;
+      for (std::size_t i = 1; i <= 16; ++i) codes += byte(table + i);
+      if (codes > 256) return false;
+      table += 17 + codes;
+      left -= static_cast<std::ptrdiff_t>(17 + codes);
+    }
+    if (left != 0) return true;  // stb stops at a segment its tables overran
+    at = table;
+  }
+}
+
+}  // namespace
+
+Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes, std::int64_t max_pixels) {
   if (file_bytes.empty()) return fail(Errc::invalid_input, "image is empty");
   if (static_cast<std::int64_t>(file_bytes.size()) > kMaxImageFileBytes)
     return fail(Errc::limit_exceeded, fmt::format("image file too large ({} bytes)", file_bytes.size()));
   const int length = static_cast<int>(file_bytes.size());
+  // stb reads Huffman tables while it looks for the size, so they are checked even before.
+  if (!jpeg_huffman_tables_fit(file_bytes))
+    return fail(Errc::invalid_input, "corrupt image: a JPEG Huffman table holds more than 256 codes");
   if (jpeg_lacks_huffman_tables(file_bytes))
     return fail(Errc::invalid_input, "JPEG without the Huffman tables it uses (a camera's MJPEG frame?)");
-
+  // Debian 12's stb reads a 16-bit PGM/PPM it converts to gray past the end of its buffer
+  // (found by libFuzzer): such files are refused; 8-bit ones (all a camera or scanner
+  // writes) are read.
+  if (file_bytes.size() >= 2 && file_bytes[0] == 'P' && (file_bytes[1] == '5' || file_bytes[1] == '6') &&
+      stbi_is_16_bit_from_memory(file_bytes.data(), length))
+    return fail(Errc::invalid_input, "16-bit PGM/PPM images are not read: save it with 8 bits per channel");
   // Read the header first so a tiny file claiming a gigantic size is refused before
   // stb allocates for it.
   int width = 0, height = 0, channels = 0;
@@ -51,8 +103,9 @@ Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_byte
     return fail(Errc::invalid_input, fmt::format("not a readable image: {}", stbi_failure_reason()));
   if (width <= 0 || height <= 0)
     return fail(Errc::invalid_input, "image has no pixels");
-  if (static_cast<std::int64_t>(width) * height > kMaxImagePixels)
-    return fail(Errc::limit_exceeded, fmt::format("image too large ({}x{} pixels)", width, height));
+  if (static_cast<std::int64_t>(width) * height > max_pixels)
+    return fail(Errc::limit_exceeded, fmt::format("image of {}x{} pixels is over the limit of {:.1f} megapixels", width,
+                                                  height, static_cast<double>(max_pixels) / 1e6));
 
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(file_bytes.data(), length, &width, &height, &channels, 1), stbi_image_free);

@@ -159,7 +159,11 @@ Result<qr::GrayImage> extract_luma(std::span<const std::uint8_t> buffer, const F
   if (!kind) return fail(Errc::invalid_input, fmt::format("pixel format {} is not supported", fourcc_name(layout.code)));
 
   if (*kind == LumaLayout::jpeg) {
-    auto decoded = qr::load_image_from_memory(with_standard_huffman_tables(buffer));
+    // A frame is never larger than the size the camera agreed to: a JPEG header claiming
+    // more is refused before decoding.
+    const std::int64_t frame_pixels = static_cast<std::int64_t>(layout.width) * layout.height;
+    auto decoded = qr::load_image_from_memory(with_standard_huffman_tables(buffer),
+                                              frame_pixels > 0 ? frame_pixels : qr::kMaxImageFilePixels);
     if (!decoded) return fail(Errc::invalid_input, fmt::format("camera sent a bad JPEG frame: {}", decoded.error().message));
     return decoded;
   }

@@ -245,6 +245,7 @@ struct SyncClient::Impl {
   Result<std::unique_ptr<detail::Http>> http;
   SyncReport report;
   std::optional<Millis> offset;
+  std::int64_t feed_changes = 0;  // the server's change count on the last feed page
 
   Impl(store::Store& s, Credentials c, const Clock& k, ClientOptions o)
       : store(s),
@@ -568,6 +569,7 @@ struct SyncClient::Impl {
       auto kept = store.learn_site_events(page->events, page->next_cursor);
       if (!kept) return failure(kept.error());
       learned += *kept;
+      feed_changes = page->changes;
       if (!page->has_more) return learned;
     }
   }
@@ -605,6 +607,8 @@ SyncClient::SyncClient(store::Store& store, Credentials credentials, const Clock
 SyncClient::~SyncClient() = default;
 
 std::expected<SyncReport, SyncFailure> SyncClient::sync_once() { return impl_->pass(); }
+
+std::int64_t SyncClient::feed_changes() const { return impl_->feed_changes; }
 
 std::expected<std::int64_t, SyncFailure> SyncClient::follow_site(std::chrono::seconds wait) {
   if (!impl_->http) return failure(impl_->http.error());

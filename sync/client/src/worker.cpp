@@ -134,6 +134,7 @@ struct SyncWorker::Impl {
     std::optional<store::Store> feed_store;
     std::unique_ptr<SyncClient> feed;
     Backoff feed_backoff;
+    std::optional<std::int64_t> changes_seen;  // the server's change count at the last answer
     while (true) {
       {
         std::lock_guard lock(mutex);
@@ -157,6 +158,16 @@ struct SyncWorker::Impl {
       if (learned) {
         feed_backoff.reset();
         if (*learned > 0) publish([](SyncStatus& s) { ++s.site_version; });
+        // Something to download (a revocation, the roster): a pass now, not at the interval.
+        const std::int64_t changes = feed->feed_changes();
+        if (changes_seen && changes > *changes_seen) {
+          {
+            std::lock_guard lock(mutex);
+            nudged = true;
+          }
+          wake.notify_all();
+        }
+        changes_seen = changes;
         continue;
       }
       const SyncFailure& failure = learned.error();

@@ -122,8 +122,9 @@ Result<Session> parse_session(const json& j, const std::string& path) {
   if (*capacity) {
     const auto& value = **capacity;
     std::string where = at(path, "capacity");
-    if (!value.is_number_integer()) return fail(Errc::invalid_input, where + ": expected a whole number");
-    auto n = value.get<std::int64_t>();
+    auto number = whole_number(value, where);
+    if (!number) return std::unexpected(number.error());
+    auto n = *number;
     if (n < 0 || n > std::numeric_limits<int>::max())
       return fail(Errc::invalid_input, fmt::format("{}: {} is not a number of places", where, n));
     session.capacity = static_cast<int>(n);

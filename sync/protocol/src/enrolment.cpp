@@ -232,6 +232,11 @@ Result<EnrolmentCode> parse_enrolment_code(std::string_view text) {
       return fail(Errc::invalid_input, fmt::format("enrolment code: name: {}", ok.error().message));
     code.name = std::move(*name);
   }
+  // Written out again, the code must fit the same limit (raw '/' and ':' in the url come
+  // back %-encoded, three times as long), or a code read once could not be shown again.
+  if (const auto again = to_text(code).size(); again > kMaxEnrolmentCodeLength)
+    return fail(Errc::limit_exceeded, fmt::format("enrolment code: written out again it would be {} bytes, over the limit of {}",
+                                                  again, kMaxEnrolmentCodeLength));
   return code;
 }
 

@@ -4,7 +4,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "checkin/sync/events.hpp"
 
@@ -21,9 +23,32 @@ bool is_hex(std::string_view text) {
   return true;
 }
 
+int nesting_depth(std::string_view text, int stop_after) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > stop_after) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<nlohmann::json> parse_body(std::string_view body, std::size_t max_bytes) {
   if (body.size() > max_bytes)
     return fail(Errc::limit_exceeded, fmt::format("body of {} bytes is over the limit of {}", body.size(), max_bytes));
+  if (nesting_depth(body, kMaxJsonDepth) > kMaxJsonDepth)
+    return fail(Errc::invalid_input, fmt::format("body nests arrays and objects deeper than {} levels", kMaxJsonDepth));
   auto parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail(Errc::invalid_input, "body is not valid JSON");
   if (!parsed.is_object()) return fail(Errc::invalid_input, "body must be a JSON object");
@@ -61,9 +86,16 @@ Result<std::int64_t> integer(const nlohmann::json& object, const char* name, con
   auto m = member(object, name, path, required);
   if (!m) return std::unexpected(m.error());
   if (!*m) return std::int64_t{0};
-  if (!(*m)->is_number_integer())
-    return fail(Errc::invalid_input, fmt::format("{}: expected a whole number", at(path, name)));
-  return (*m)->get<std::int64_t>();
+  return whole_number(**m, at(path, name));
+}
+
+Result<std::int64_t> whole_number(const nlohmann::json& value, const std::string& where) {
+  if (!value.is_number_integer()) return fail(Errc::invalid_input, fmt::format("{}: expected a whole number", where));
+  // nlohmann keeps non-negative integers unsigned: one above INT64_MAX would wrap negative.
+  if (value.is_number_unsigned() &&
+      value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return fail(Errc::invalid_input, fmt::format("{}: {} is out of range", where, value.get<std::uint64_t>()));
+  return value.get<std::int64_t>();
 }
 
 Result<WallTime> time(const nlohmann::json& object, const char* name, const std::string& path) {

@@ -16,13 +16,23 @@ namespace checkin::sync::wire {
 
 using nlohmann::json;
 
+// Nesting deeper than this is refused before parsing: the protocol's bodies go four
+// levels deep, and an unknown field holding 100,000 nested arrays must cost nothing.
+inline constexpr int kMaxJsonDepth = 32;
+
 Result<json> parse_body(std::string_view body, std::size_t max_bytes);
+// How deep arrays and objects nest in a JSON text (strings are skipped), counting no
+// further than `stop_after`.
+int nesting_depth(std::string_view text, int stop_after);
 // The body is an object whose "protocol" is a version this build speaks.
 Result<void> check_protocol(const json& body);
 
 Result<const json*> member(const json& object, const char* name, const std::string& path, bool required = true);
 Result<std::string> text(const json& object, const char* name, const std::string& path, bool required = true);
 Result<std::int64_t> integer(const json& object, const char* name, const std::string& path, bool required = true);
+// A JSON number that is a whole number within int64 ("where: expected a whole number",
+// "where: out of range"): an unsigned 18446744073709551615 is refused, not read as -1.
+Result<std::int64_t> whole_number(const json& value, const std::string& where);
 Result<WallTime> time(const json& object, const char* name, const std::string& path);
 Result<const json*> array(const json& object, const char* name, const std::string& path);
 Result<bool> boolean(const json& object, const char* name, const std::string& path);

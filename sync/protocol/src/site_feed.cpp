@@ -18,7 +18,8 @@ std::string to_json(const SiteFeedPage& page) {
               {"events", std::move(events)},
               {"next_cursor", page.next_cursor},
               {"has_more", page.has_more},
-              {"server_time", wire::format_time(page.server_time)}}
+              {"server_time", wire::format_time(page.server_time)},
+              {"changes", page.changes}}
       .dump();
 }
 
@@ -32,6 +33,8 @@ Result<SiteFeedPage> parse_site_feed_page(std::string_view body) {
       .text("next_cursor", page.next_cursor)
       .boolean("has_more", page.has_more)
       .time("server_time", page.server_time);
+  if (parsed->contains("changes")) r.integer("changes", page.changes);
+  r.require(page.changes >= 0, "changes", "must not be negative");
   r.require(page.events.size() <= kMaxFeedEventsPerPage, "events", "too many on one page");
   r.require(!page.next_cursor.empty(), "next_cursor", "must not be empty");
   if (auto ok = r.done(); !ok) return std::unexpected(ok.error());

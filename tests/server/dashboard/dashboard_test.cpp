@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <atomic>
 #include <regex>
+#include <thread>
 
+#include "checkin/server/sql.hpp"
 #include "checkin/server/store.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -183,6 +186,153 @@ TEST_CASE("the sign-in form is protected against cross-site posts too", "[dashbo
   auto wrong = browser.post("/sign-in", {{"csrf", std::string(64, 'a')}, {"username", "admin"}, {"password", kAdminPassword}});
   CHECK(wrong.status == 403);
   CHECK(wrong.set_cookie("checkin_session").empty());
+}
+
+TEST_CASE("the sign-in form's cookie must be one the server made: a planted one is refused", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  for (const std::string& planted : {std::string(64, 'a'), std::string("1765000000000.") + std::string(64, 'b') + "." +
+                                                             std::string(64, 'c')}) {
+    WebClient browser(server);
+    browser.set_cookie("checkin_signin", planted);
+    auto answer = browser.post("/sign-in", {{"csrf", planted}, {"username", "admin"}, {"password", kAdminPassword}});
+    CHECK(answer.status == 403);
+    CHECK(answer.set_cookie("checkin_session").empty());
+  }
+  // The server's own cookie works, and is not a bare random value any more.
+  WebClient browser(server);
+  browser.sign_in("admin", kAdminPassword);
+}
+
+TEST_CASE("a POST's CSRF token counts only in the body, never in the URL", "[dashboard]") {
+  Fixture f;
+  f.start();
+  auto admin = f.signed_in("admin", kAdminPassword);
+  auto token = admin.csrf();
+  auto in_the_url = admin.post("/sites?csrf=" + token, {{"name", "Lakeside"}});
+  CHECK(in_the_url.status == 403);
+  CHECK(must_ok(f.store->sites()).size() == 2);
+  CHECK(admin.post("/sites", {{"name", "Lakeside"}, {"csrf", token}}).status == 303);
+  CHECK(must_ok(f.store->sites()).size() == 3);
+}
+
+TEST_CASE("sign-in floods: made-up usernames from one address are paused and leave one failure row", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  WebClient flood(server);
+  flood.set_forwarded_for("203.0.113.7");
+  std::vector<int> statuses;
+  for (int i = 0; i < 23; ++i) statuses.push_back(flood.try_sign_in(fmt::format("guess-{}", i), "some password").status);
+  // 20 free failures; the 21st is still checked and makes the next attempt wait.
+  CHECK(std::count(statuses.begin(), statuses.end(), 401) == 21);
+  CHECK(statuses.back() == 429);
+  auto paused = flood.try_sign_in("admin", kAdminPassword);
+  CHECK(paused.status == 429);
+  CHECK(paused.body.find("Signing in is paused") != std::string::npos);
+  CHECK(paused.header("Retry-After") == "5");
+  // One row for the address, none per made-up username.
+  auto connection = sql::connect(f.database);
+  REQUIRE(connection);
+  auto rows = (*connection)->query("SELECT COUNT(*) FROM sign_in_failures");
+  REQUIRE(rows);
+  CHECK(rows->front().integer(0) == 1);
+  // Everyone else signs in as usual.
+  WebClient owner(server);
+  owner.set_forwarded_for("203.0.113.10");
+  owner.sign_in("admin", kAdminPassword);
+}
+
+TEST_CASE("sign-in floods: nobody can keep an account locked out", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  // The owner signed in from this browser before.
+  WebClient owner(server);
+  owner.set_forwarded_for("203.0.113.10");
+  owner.sign_in("admin", kAdminPassword);
+  REQUIRE(owner.has_cookie("checkin_browser"));
+  CHECK(owner.post_form("/sign-out", {}).status == 303);
+
+  // One guesser: waits after five failures, however long it keeps at it.
+  WebClient guesser(server);
+  guesser.set_forwarded_for("198.51.100.66");
+  for (int i = 0; i < 6; ++i) CHECK(guesser.try_sign_in("admin", "a guess").status == 401);
+  CHECK(guesser.try_sign_in("admin", kAdminPassword).status == 429);
+  // The owner, from another address (and a new browser there), is not held up.
+  WebClient at_work(server);
+  at_work.set_forwarded_for("203.0.113.20");
+  at_work.sign_in("admin", kAdminPassword);
+
+  // Guessing from many addresses (30 free failures for the account): strangers must wait,
+  // the owner's known browser still signs in, wherever it is.
+  for (int i = 0; i < 25; ++i) {
+    WebClient botnet(server);
+    botnet.set_forwarded_for(fmt::format("198.51.100.{}", 100 + i));
+    CHECK(botnet.try_sign_in("admin", "a guess").status == 401);
+  }
+  WebClient stranger(server);
+  stranger.set_forwarded_for("192.0.2.44");
+  CHECK(stranger.try_sign_in("admin", kAdminPassword).status == 429);
+  owner.set_forwarded_for("192.0.2.45");
+  owner.sign_in("admin", kAdminPassword);
+}
+
+TEST_CASE("sign-in floods: passwords are checked two at a time, /healthz stays quick, memory stays bounded", "[dashboard]") {
+  Fixture f;
+  auto& server = f.start();
+  for (int i = 0; i < 5; ++i) REQUIRE(server.client().Get("/healthz"));
+  const long before = server.resident_kib();
+  // 16 clients at 16 addresses, each trying five made-up usernames as fast as it can
+  // (within every address's free failures: all of them reach a password check).
+  std::atomic<int> refused_at_once{0}, checked{0}, other{0};
+  std::atomic<long> peak{before};
+  std::atomic<bool> flooding{true};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 16; ++c)
+    clients.emplace_back([&, c] {
+      auto http = server.client();
+      const httplib::Headers forwarded{{"X-Forwarded-For", fmt::format("198.51.100.{}", c + 1)}};
+      for (int i = 0; i < 5; ++i) {
+        auto page = http.Get("/sign-in", forwarded);
+        if (!page) continue;
+        auto cookie = page->get_header_value("Set-Cookie");
+        httplib::Headers headers = forwarded;
+        headers.emplace("Cookie", cookie.substr(0, cookie.find(';')));
+        auto answer = http.Post("/sign-in", headers,
+                                httplib::Params{{"csrf", csrf_field(page->body)},
+                                                {"username", fmt::format("guess-{}-{}", c, i)},
+                                                {"password", "some password"}});
+        if (answer && answer->status == 429 && answer->body.find("at once") != std::string::npos) ++refused_at_once;
+        else if (answer && answer->status == 401) ++checked;
+        else ++other;
+      }
+    });
+  std::thread watch([&] {
+    while (flooding) {
+      peak = std::max(peak.load(), server.resident_kib());
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  std::vector<std::chrono::milliseconds> health;
+  for (int i = 0; i < 10; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    auto answer = server.client().Get("/healthz");
+    if (answer && answer->status == 200)
+      health.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started));
+    std::this_thread::sleep_for(100ms);
+  }
+  for (auto& client : clients) client.join();
+  flooding = false;
+  watch.join();
+  INFO("checked " << checked << ", refused at once " << refused_at_once << ", other " << other << "; memory " << before
+                  << " KiB before, " << peak << " KiB at the peak");
+  CHECK(other == 0);
+  CHECK(checked + refused_at_once == 80);
+  CHECK(refused_at_once > 0);
+  CHECK(checked >= 10);
+  REQUIRE(health.size() == 10);
+  CHECK(*std::max_element(health.begin(), health.end()) < 1000ms);
+  // Two checks of 64 MB at a time, and nothing like 16 (a gigabyte).
+  CHECK(peak - before < 200 * 1024);
 }
 
 TEST_CASE("an expired session is refused and sends the browser to sign in again", "[dashboard]") {

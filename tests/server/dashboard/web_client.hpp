@@ -112,13 +112,22 @@ class WebClient {
     csrf_.clear();
   }
   bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
+  std::string cookie(const std::string& name) const {
+    auto found = cookies_.find(name);
+    return found == cookies_.end() ? std::string{} : found->second;
+  }
+  // A browser behind the reverse proxy on 127.0.0.1 (a trusted proxy by default), which
+  // names the browser's address in X-Forwarded-For.
+  void set_forwarded_for(const std::string& address) { forwarded_for_ = address; }
 
  private:
   httplib::Headers cookie_header() const {
+    httplib::Headers headers;
+    if (!forwarded_for_.empty()) headers.emplace("X-Forwarded-For", forwarded_for_);
     std::string value;
     for (const auto& [name, v] : cookies_) value += (value.empty() ? "" : "; ") + name + "=" + v;
-    if (value.empty()) return {};
-    return {{"Cookie", value}};
+    if (!value.empty()) headers.emplace("Cookie", value);
+    return headers;
   }
   WebAnswer answer(const httplib::Result& result) {
     REQUIRE(result);
@@ -137,6 +146,7 @@ class WebClient {
   httplib::Client client_;
   std::map<std::string, std::string> cookies_;
   std::string csrf_;
+  std::string forwarded_for_;
 };
 
 // A client already signed in; REQUIREs that it worked.

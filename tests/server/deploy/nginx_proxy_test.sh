@@ -118,6 +118,7 @@ tls() { curl -sS --cacert "$tmp/proxy.pem" -b "$tmp/jar" -c "$tmp/jar" "$@"; }
 status=$(tls -o "$tmp/health" -D "$tmp/health.h" -w '%{http_code}' "$proxy/healthz"); check "/healthz through the proxy" 200 "$status"
 contains "HSTS" "$tmp/health.h" "strict-transport-security: max-age=31536000"
 lacks "no server version" "nginx/" "$tmp/health.h"
+status=$(tls -o /dev/null -w '%{http_code}' "$proxy/metrics"); check "/metrics is not served through the proxy" 404 "$status"
 tls -o /dev/null -D "$tmp/api.h" -H 'Accept-Encoding: gzip' "$proxy/api/v1/devices/nobody/changes"
 contains "the API is still compressed for kiosks that ask" "$tmp/api.h" "content-encoding: gzip"
 

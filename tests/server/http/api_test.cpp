@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <future>
+
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -20,6 +23,7 @@
 #include "checkin/sync/enrolment.hpp"
 #include "checkin/sync/events.hpp"
 #include "checkin/sync/feedback.hpp"
+#include "checkin/sync/site_feed.hpp"
 #include "server_process.hpp"
 #include "test_database.hpp"
 #include "temp_dir.hpp"
@@ -402,6 +406,12 @@ TEST_CASE_METHOD(Fixture, "api: malformed, mistyped, oversized and misdirected r
   }
   CHECK(error_body(client.Post(path, auth, good.dump(), "text/plain"), 415).code == "unsupported_media_type");
   CHECK(error_body(client.Get("/api/v1/nothing-here"), 404).code == "not_found");
+  // Bytes no device id holds: a NUL is refused before any route (databases refuse it in
+  // text), bytes that are not UTF-8 are an unknown device; never a database's message.
+  CHECK(error_body(client.Get("/api/v1/devices/" + kiosk.device_id + "%00x/changes", auth), 400).message ==
+        "the path holds a control character");
+  CHECK(error_body(client.Get("/api/v1/devices/%C3%28%FF/changes", auth), 401).code == "unauthorized");
+  CHECK(error_body(client.Get(sync::api::changes(kiosk.device_id) + "?cursor=%00", auth), 400).code == "bad_request");
   auto wrong_method = client.Get(path, auth);
   CHECK(error_body(wrong_method, 405).code == "method_not_allowed");
   CHECK(wrong_method->get_header_value("Allow") == "POST");
@@ -469,9 +479,12 @@ TEST_CASE_METHOD(Fixture, "api: text with SQL metacharacters is stored as text, 
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE_METHOD(Fixture, "api: /healthz and /metrics answer without a token") {
+TEST_CASE_METHOD(Fixture, "api: /healthz answers anyone, /metrics only this machine unless a token is set") {
   ServerProcess server(db(), dir.path());
   auto client = server.client();
+  // Through the reverse proxy on this machine (X-Forwarded-For names the client): refused.
+  auto relayed = client.Get("/metrics", httplib::Headers{{"X-Forwarded-For", "203.0.113.9"}});
+  CHECK(error_body(relayed, 403).message.find("server.metrics_token") != std::string::npos);
   auto health = client.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
@@ -483,10 +496,27 @@ TEST_CASE_METHOD(Fixture, "api: /healthz and /metrics answer without a token") {
   auto samples = parse_metrics(metrics->body);
   CHECK(samples["checkin_http_requests_total{route=\"/healthz\",status=\"200\"}"] == 1);
   CHECK(samples["checkin_devices{state=\"active\"}"] == 0);
+  CHECK(samples["checkin_http_connections"] >= 1);  // this scrape's own
+  CHECK(samples.contains("checkin_http_parked_requests"));
   for (const auto* family : {"# TYPE checkin_http_requests_total counter", "# TYPE checkin_events_ingested_total counter",
-                             "# TYPE checkin_sync_lag_seconds gauge", "# TYPE checkin_devices gauge"})
+                             "# TYPE checkin_sync_lag_seconds gauge", "# TYPE checkin_devices gauge",
+                             "# TYPE checkin_http_connections gauge", "# TYPE checkin_http_parked_requests gauge"})
     CHECK(metrics->body.find(family) != std::string::npos);
   CHECK(server.stop() == 0);
+
+  // With a token: required from everywhere, and enough from anywhere.
+  const std::string token = "a-long-enough-scrape-token";
+  ServerProcess guarded(db(), dir.path(), {"--set", "server.metrics_token=" + token});
+  auto http = guarded.client();
+  auto without = http.Get("/metrics");
+  CHECK(error_body(without, 401).code == "unauthorized");
+  CHECK(without->get_header_value("WWW-Authenticate") == "Bearer");
+  error_body(http.Get("/metrics", httplib::Headers{{"Authorization", "Bearer not-the-token-at-all!"}}), 401);
+  auto with = http.Get("/metrics", httplib::Headers{{"Authorization", "Bearer " + token}, {"X-Forwarded-For", "203.0.113.9"}});
+  REQUIRE(with);
+  CHECK(with->status == 200);
+  CHECK(with->body.find("checkin_devices") != std::string::npos);
+  CHECK(guarded.stop() == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "api: HTTPS with a self-signed certificate: the logged and enrolled pin is openssl's") {
@@ -599,4 +629,165 @@ TEST_CASE_METHOD(Fixture, "api: SIGTERM lets the upload in flight finish and com
   CHECK(server.wait() == 0);
   CHECK(server.log().find("stopping after the requests in flight") != std::string::npos);
   CHECK(store()->event_count().value_or(-1) == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "api: a waiting site feed answers when a pass is revoked, with the change count moved on") {
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto door = enrol(server, org.site, "front door");
+  const auto feed = sync::api::site_feed(door.device_id);
+  auto client = server.client();
+  auto first = client.Get(feed + "?wait=0", bearer(door.device_token));
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const auto before = sync::parse_site_feed_page(first->body).value();
+
+  using Clock = std::chrono::steady_clock;
+  auto waiting = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    http.set_read_timeout(40, 0);
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(before.next_cursor) + "&wait=25", bearer(door.device_token));
+    return std::make_pair(Clock::now(), answer ? std::optional<std::string>(answer->body) : std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto revoked = Clock::now();
+  REQUIRE(cli({"pass", "revoke", org.pass_id}).status == 0);
+  REQUIRE(waiting.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+
+TEST_CASE_METHOD(Fixture, "api: the site feed's long poll answers as soon as another door checks someone in") {
+  auto org = organisation();
+  ServerProcess server(db(), dir.path());
+  auto front = enrol(server, org.site, "front door");
+  auto back = enrol(server, org.site, "back door");
+  auto client = server.client();
+  const auto feed = sync::api::site_feed(back.device_id);
+  auto first = client.Get(feed + "?wait=0", bearer(back.device_token));
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  const auto cursor = sync::parse_site_feed_page(first->body).value().next_cursor;
+
+  // The back door waits for news; the front door checks Sam in.
+  using Clock = std::chrono::steady_clock;
+  auto waiting = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(cursor) + "&wait=25", bearer(back.device_token));
+    return std::make_pair(Clock::now(), answer ? std::optional<std::string>(answer->body) : std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto uploaded = Clock::now();
+  auto upload = client.Post(sync::api::events_batch(front.device_id), bearer(front.device_token),
+                            sync::to_json(sync::EventBatch{front.device_id, {checkin_event(front.device_id, 1, org)}}),
+                            "application/json");
+  REQUIRE(upload);
+  REQUIRE(upload->status == 200);
+  REQUIRE(waiting.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  auto [answered, body] = waiting.get();
+  REQUIRE(body);
+  auto page = sync::parse_site_feed_page(*body);
+  REQUIRE(page);
+  CHECK(page->events.empty());
+  CHECK(page->changes > before.changes);
+  CHECK(answered - revoked < std::chrono::seconds(5));  // not at the end of the 25 s wait
+
+  REQUIRE(page->events.size() == 1);
+  CHECK(page->events[0].device_id == front.device_id);
+  CHECK(answered - uploaded < std::chrono::seconds(5));  // woken, not the 25 s deadline
+
+  // Nothing new: the answer comes at the end of the wait, empty.
+  const auto started = Clock::now();
+  auto quiet = client.Get(feed + "?cursor=" + percent_encode(page->next_cursor) + "&wait=1", bearer(back.device_token));
+  REQUIRE(quiet);
+  CHECK(quiet->status == 200);
+  CHECK(sync::parse_site_feed_page(quiet->body).value().events.empty());
+  CHECK(Clock::now() - started >= std::chrono::milliseconds(900));
+  CHECK(Clock::now() - started < std::chrono::seconds(5));
+  error_body(client.Get(feed + "?wait=soon", bearer(back.device_token)), 400);
+
+  // Stopping answers a waiting poll at once, and the server exits cleanly.
+  auto held = std::async(std::launch::async, [&] {
+    auto http = server.client();
+    auto answer = http.Get(feed + "?cursor=" + percent_encode(page->next_cursor) + "&wait=25", bearer(back.device_token));
+    return answer ? answer->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto stopping = Clock::now();
+  CHECK(server.stop() == 0);
+  REQUIRE(held.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(held.get() == 200);
+  CHECK(Clock::now() - stopping < std::chrono::seconds(5));
+}
+
+TEST_CASE_METHOD(Fixture, "api: a kiosk's token writes only its own site's facts, in range, and each refusal says why") {
+  auto hall = organisation();
+  auto annex = organisation("Art club", "Annex", "Kim");
+  ServerProcess server(db(), dir.path());
+  auto kiosk = enrol(server, hall.site, "front door");
+  const auto desk = store()->create_shift(Shift{"", hall.site, "desk", now_utc() - std::chrono::hours(1),
+                                                now_utc() + std::chrono::hours(2), {hall.person}});
+  REQUIRE(desk);
+  auto client = server.client();
+  const auto path = sync::api::events_batch(kiosk.device_id);
+  std::int64_t seq = 0;
+  auto event = [&] { return checkin_event(kiosk.device_id, ++seq, hall); };
+  auto shift_end = [&](Millis worked) {
+    auto e = event();
+    e.kind = EventKind::shift_end;
+    e.session_id.clear();
+    e.shift_id = desk->id;
+    e.shift_duration = worked;
+    return e;
+  };
+
+  // What a kiosk's token could write before: another site's session, a session that does
+  // not exist, shifts of minus ten hours and of 2.5 million million hours, another
+  // kiosk's local id, a time in the year 9999.
+  std::vector<std::pair<AttendanceEvent, std::string>> attempts;
+  auto other_site = event();
+  other_site.session_id = annex.session;
+  attempts.emplace_back(other_site, "its session is at another site than this kiosk's");
+  auto nowhere = event();
+  nowhere.session_id = "no-such-session";
+  attempts.emplace_back(nowhere, "the server has no such session");
+  attempts.emplace_back(shift_end(Millis{-36'000'000}), "a shift counts from 0 to 24 hours");
+  attempts.emplace_back(shift_end(Millis{std::numeric_limits<std::int64_t>::max()}), "a shift counts from 0 to 24 hours");
+  auto stranger = event();
+  stranger.device_id = "local-anything";
+  attempts.emplace_back(stranger, "it carries another kiosk's id");
+  auto future = event();
+  future.wall_time = std::chrono::sys_days{std::chrono::year{9999} / 12 / 31};
+  attempts.emplace_back(future, "the kiosk's clock said 9999-12-31 00:00 UTC");
+  sync::EventBatch batch{kiosk.device_id, {}};
+  for (const auto& [e, _] : attempts) batch.events.push_back(e);
+  const auto good = event();
+  batch.events.push_back(good);
+
+  auto res = client.Post(path, bearer(kiosk.device_token), sync::to_json(batch), "application/json");
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  auto result = sync::parse_batch_result(res->body);
+  REQUIRE(result);
+  REQUIRE(result->results.size() == attempts.size() + 1);
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    INFO("attempt " << i);
+    CHECK(result->results[i].event_id == attempts[i].first.event_id);
+    CHECK(result->results[i].status == sync::EventStatus::rejected);
+    CHECK_THAT(result->results[i].reason, Catch::Matchers::StartsWith("The server did not count this "));
+    CHECK_THAT(result->results[i].reason, Catch::Matchers::ContainsSubstring(attempts[i].second));
+  }
+  CHECK(result->results.back().status == sync::EventStatus::accepted);
+  CHECK(store()->event_count().value_or(-1) == 1);
+
+  // An integer beyond int64 is refused, not wrapped to -1: the whole batch, in JSON.
+  auto wrapped = json::parse(sync::to_json(sync::EventBatch{kiosk.device_id, {event()}}));
+  wrapped["events"][0]["monotonic_ms"] = std::numeric_limits<std::uint64_t>::max();
+  auto refused = error_body(client.Post(path, bearer(kiosk.device_token), wrapped.dump(), "application/json"), 400);
+  CHECK_THAT(refused.message, Catch::Matchers::ContainsSubstring("monotonic_ms"));
+  // An unknown field holding 100,000 nested arrays: refused before it is parsed.
+  const std::string nested = fmt::format(R"({{"protocol":1,"device_id":"{}","events":[],"x":{}{}}})", kiosk.device_id,
+                                         std::string(100'000, '['), std::string(100'000, ']'));
+  auto deep = error_body(client.Post(path, bearer(kiosk.device_token), nested, "application/json"), 400);
+  CHECK_THAT(deep.message, Catch::Matchers::ContainsSubstring("deeper than 32 levels"));
+  CHECK(store()->event_count().value_or(-1) == 1);
+  CHECK(server.stop() == 0);
 }

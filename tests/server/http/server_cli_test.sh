@@ -53,9 +53,18 @@ contains "certificate without key" err "server.tls_key"
 example=$(cd "$(dirname "$0")/../../../deploy" && pwd)/server.example.toml
 "$server" --config "$example" --db "$db" site list >out 2>err; check "deploy/server.example.toml loads" 0 $?
 for key in url connections listen tls_cert tls_key allow_plain_http threads body_limit max_concurrent_uploads \
-    retry_after_seconds public_url; do
+    retry_after_seconds max_connections max_connections_per_address trusted_proxies header_timeout_seconds \
+    body_timeout_seconds max_header_bytes metrics_token public_url; do
   grep -q "^$key = " "$example"; check "example documents $key" 0 $?
 done
+
+# the front's keys say what is wrong with a bad value
+"$server" --set server.trusted_proxies=127.0.0.1,proxy.example.org --db "$db" site list >out 2>err
+check "a proxy that is not an IP address" 2 $?
+contains "a proxy that is not an IP address" err "'proxy.example.org' is not an IP address"
+"$server" --set server.metrics_token=short --db "$db" site list >out 2>err; check "a short metrics token" 2 $?
+contains "a short metrics token" err "at least 16 characters"
+"$server" --set server.max_header_bytes=100 --db "$db" site list >out 2>err; check "a tiny head limit" 2 $?
 
 # a good file is accepted, and a flag wins over it
 printf '[database]\nurl = "%s"\nconnections = 2\n\n[server]\nlisten = "127.0.0.1:0"\nthreads = 2\npublic_url = "https://checkin.example.org"\n' \

@@ -9,6 +9,7 @@ using namespace checkin;
 using namespace checkin::testing;
 using checkin::server::Account;
 using checkin::server::Role;
+using checkin::server::SignInAttempt;
 using checkin::server::SignInThrottle;
 using checkin::server::WebSessionPolicy;
 
@@ -243,27 +244,119 @@ TEST_CASE("sign-in throttle: five failures free, then waits that double", "[serv
   CHECK(must(attempt("sam", kPassword, sixth + 10s)).account.username == "sam");
 }
 
-TEST_CASE("sign-in throttle: unknown usernames count too, the wait is capped, old failures forgotten",
+TEST_CASE("sign-in throttle: made-up usernames count against their address, the wait is capped, old failures forgotten",
           "[server][store]") {
   StoreDatabase db;
   auto store = db.open();
   must(store->create_account("sam", "Sam", kPassword, Role::admin, {}, kNoon));
   // No free failures and short waits, so that few (slow) password checks show the rules.
-  const SignInThrottle throttle{.free_failures = 0, .first_wait = 10s, .longest_wait = 30s, .forget_after = 1h};
+  const SignInThrottle throttle{
+      .free_failures = 0, .free_address_failures = 0, .first_wait = 10s, .longest_wait = 30s, .forget_after = 1h};
   auto attempt = [&](std::string_view username, WallTime at) {
-    return store->sign_in(username, "wrong password", at, {}, throttle);
+    return store->sign_in(SignInAttempt{username, "wrong password", "192.0.2.7", ""}, at, {}, throttle);
   };
 
   CHECK(attempt("ghost", kNoon).error().code == Errc::unauthorized);
-  CHECK(attempt("Ghost", kNoon + 5s).error().code == Errc::limit_exceeded);  // same username, any case
+  CHECK(attempt("another-ghost", kNoon + 5s).error().code == Errc::limit_exceeded);  // the address waits, any username
   CHECK(attempt("ghost", kNoon + 10s).error().code == Errc::unauthorized);   // waits 20 s now
   CHECK(attempt("ghost", kNoon + 29s).error().code == Errc::limit_exceeded);
   CHECK(attempt("ghost", kNoon + 30s).error().code == Errc::unauthorized);   // would be 40 s: capped at 30 s
   CHECK(attempt("ghost", kNoon + 59s).error().code == Errc::limit_exceeded);
   CHECK(attempt("ghost", kNoon + 60s).error().code == Errc::unauthorized);
-  // Another username is not slowed by the ghost's failures.
-  CHECK(must(store->sign_in("sam", kPassword, kNoon + 61s, {}, throttle)).account.username == "sam");
+  // Another address is not slowed by this one's failures.
+  CHECK(must(store->sign_in(SignInAttempt{"sam", kPassword, "192.0.2.8", ""}, kNoon + 61s, {}, throttle)).account.username ==
+        "sam");
   // An hour after the last failure the count starts again: one failure, then a 10 s wait.
   CHECK(attempt("ghost", kNoon + 60s + 1h).error().code == Errc::unauthorized);
   CHECK(attempt("ghost", kNoon + 60s + 1h + 9s).error().code == Errc::limit_exceeded);
+}
+
+TEST_CASE("sign-in throttle: a guesser at one address cannot keep the owner out", "[server][store]") {
+  StoreDatabase db;
+  auto store = db.open();
+  must(store->create_account("sam", "Sam", kPassword, Role::admin, {}, kNoon));
+  const SignInThrottle throttle{.free_failures = 2, .first_wait = 1min, .longest_wait = 15min};
+  WallTime at = kNoon;
+  for (int i = 0; i < 3; ++i)
+    CHECK(store->sign_in(SignInAttempt{"sam", "guess", "198.51.100.66", ""}, at += 1s, {}, throttle).error().code ==
+          Errc::unauthorized);
+  // The guesser waits, even with the right password...
+  CHECK(store->sign_in(SignInAttempt{"sam", kPassword, "198.51.100.66", ""}, at += 1s, {}, throttle).error().code ==
+        Errc::limit_exceeded);
+  // ...and keeps the wait going by trying every quarter of an hour; the owner at home and
+  // at the office signs in all the while.
+  for (int i = 0; i < 4; ++i) {
+    at += 15min;
+    (void)store->sign_in(SignInAttempt{"sam", "guess", "198.51.100.66", ""}, at, {}, throttle);
+    CHECK(must(store->sign_in(SignInAttempt{"sam", kPassword, i % 2 ? "203.0.113.10" : "203.0.113.11", ""}, at + 1s, {},
+                              throttle))
+              .account.username == "sam");
+  }
+}
+
+TEST_CASE("sign-in throttle: guessing from many addresses pauses the account for strangers, not for its owner's browser",
+          "[server][store]") {
+  StoreDatabase db;
+  auto store = db.open();
+  auto sam = must(store->create_account("sam", "Sam", kPassword, Role::admin, {}, kNoon));
+  const SignInThrottle throttle{.free_failures = 2, .free_account_failures = 3, .first_wait = 1min};
+  // The owner's browser signed in before: it holds a known-browser cookie.
+  auto earlier = must(store->sign_in(SignInAttempt{"sam", kPassword, "203.0.113.10", ""}, kNoon, {}, throttle));
+  REQUIRE(!earlier.known_browser.empty());
+  CHECK(earlier.known_browser.find("sam") == std::string::npos);  // it names nobody
+
+  WallTime at = kNoon;
+  for (int i = 0; i < 4; ++i)
+    CHECK(store->sign_in(SignInAttempt{"sam", "guess", fmt::format("198.51.100.{}", i), ""}, at += 1s, {}, throttle)
+              .error()
+              .code == Errc::unauthorized);
+  // A stranger at a new address waits, even with the right password.
+  CHECK(store->sign_in(SignInAttempt{"sam", kPassword, "192.0.2.50", ""}, at += 1s, {}, throttle).error().code ==
+        Errc::limit_exceeded);
+  // The owner's browser, wherever it is now, signs in; its cookie is worth nothing for
+  // another account, made-up or altered cookies are strangers.
+  auto again = must(store->sign_in(SignInAttempt{"sam", kPassword, "192.0.2.51", earlier.known_browser}, at += 1s, {}, throttle));
+  CHECK(again.account.id == sam.id);
+  must(store->create_account("kim", "Kim", kPassword, Role::admin, {}, kNoon));
+  CHECK(must(store->sign_in(SignInAttempt{"kim", kPassword, "192.0.2.52", earlier.known_browser}, at += 1s, {}, throttle))
+            .account.username == "kim");
+  std::string altered = earlier.known_browser;
+  altered[0] = altered[0] == 'A' ? 'B' : 'A';
+  CHECK(store->sign_in(SignInAttempt{"sam", kPassword, "192.0.2.53", altered}, at += 1s, {}, throttle).error().code ==
+        Errc::limit_exceeded);
+  // A known browser has its own few guesses: a stolen cookie is no master key.
+  for (int i = 0; i < 3; ++i)
+    (void)store->sign_in(SignInAttempt{"sam", "guess", fmt::format("192.0.2.{}", 60 + i), earlier.known_browser}, at += 1s, {},
+                         throttle);
+  CHECK(store->sign_in(SignInAttempt{"sam", kPassword, "192.0.2.70", earlier.known_browser}, at += 1s, {}, throttle)
+            .error()
+            .code == Errc::limit_exceeded);
+  // An administrator's new password lifts the pause for everyone.
+  must(store->set_password(sam.id, "a brand new passphrase"));
+  CHECK(must(store->sign_in(SignInAttempt{"sam", "a brand new passphrase", "192.0.2.50", ""}, at += 1s, {}, throttle))
+            .account.id == sam.id);
+}
+
+TEST_CASE("sign-in throttle: failure rows stay few whatever the usernames, and are capped", "[server][store]") {
+  StoreDatabase db;
+  auto store = db.open();
+  auto failure_rows = [&] {
+    auto connection = sql::connect(db.url());
+    REQUIRE(connection);
+    auto rows = (*connection)->query("SELECT COUNT(*) FROM sign_in_failures");
+    REQUIRE(rows);
+    return rows->front().integer(0);
+  };
+  const SignInThrottle throttle{.max_failure_rows = 5};
+  WallTime at = kNoon;
+  // Made-up usernames from one address: one row, the address's.
+  for (int i = 0; i < 8; ++i)
+    CHECK(store->sign_in(SignInAttempt{fmt::format("user-{}", i), "guess", "198.51.100.7", ""}, at += 1s, {}, throttle)
+              .error()
+              .code == Errc::unauthorized);
+  CHECK(failure_rows() == 1);
+  // From ever more addresses: no more rows than the cap.
+  for (int i = 0; i < 8; ++i)
+    (void)store->sign_in(SignInAttempt{"nobody", "guess", fmt::format("198.51.100.{}", 100 + i), ""}, at += 1s, {}, throttle);
+  CHECK(failure_rows() == 5);
 }

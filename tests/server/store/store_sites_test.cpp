@@ -218,6 +218,107 @@ TEST_CASE("ingest: a kiosk's token writes only its own site's facts, in range", 
   }
 }
 
+TEST_CASE("ingest: a refusal says in words a volunteer understands what was not counted and what to do", "[server][store]") {
+  Doors s;
+  auto event = s.at(s.front, EventKind::checkin, kNoon, s.ana_pass);
+  event.wall_time = std::chrono::sys_days{std::chrono::year{2031} / 3 / 4} + 9h + 30min;
+  const std::string clock = s.reason(s.front, event);
+  CHECK_THAT(clock, Catch::Matchers::StartsWith("The server did not count this check-in: the kiosk's clock said "
+                                                "2031-03-04 09:30 UTC when it was recorded"));
+  CHECK_THAT(clock, Catch::Matchers::ContainsSubstring("Please check the kiosk's date and time. A coordinator can record "
+                                                       "it by hand on the dashboard. (wall_time is more than a day ahead"));
+
+  event = s.at(s.front, EventKind::walk_in, kNoon);
+  event.session_id = "no-such-session";
+  CHECK_THAT(s.reason(s.front, event), Catch::Matchers::StartsWith("The server did not count this walk-in: the server "
+                                                                   "has no such session (was it removed?)"));
+  Shift desk = must(s.store->create_shift(Shift{"", s.org.site.id, "desk", kNoon - 1h, kNoon + 3h, {s.vic.id}}));
+  event = s.at(s.front, EventKind::shift_end, kNoon, s.vic_pass);
+  event.shift_id = desk.id;
+  event.shift_duration = 30h;
+  CHECK_THAT(s.reason(s.front, event), Catch::Matchers::StartsWith("The server did not count this shift end: it says the "
+                                                                   "shift lasted 30 hours, and a shift counts from 0 to "
+                                                                   "24 hours."));
+  event = s.at(s.front, EventKind::undo, kNoon);
+  event.undoes_event_id = make_uuid_v7(kNoon);
+  CHECK_THAT(s.reason(s.front, event), Catch::Matchers::StartsWith("The server did not count this undo: the server has not "
+                                                                   "received what it undoes"));
+  event = s.at(s.front, EventKind::checkin, kNoon, s.ana_pass);
+  event.device_id = s.back.id;
+  CHECK_THAT(s.reason(s.front, event), Catch::Matchers::StartsWith("The server did not count this check-in: it carries "
+                                                                   "another kiosk's id"));
+  event = s.at(s.front, EventKind::checkin, kNoon, s.ana_pass);
+  event.event_id = "not-a-uuid";
+  CHECK_THAT(s.reason(s.front, event), Catch::Matchers::StartsWith("The server did not count this check-in: the kiosk sent "
+                                                                   "it incomplete or damaged."));
+  CHECK(must(s.store->event_count()) == 0);
+}
+
+TEST_CASE("ingest: a shift end credits no more than the time since the start the server has", "[server][store]") {
+  Doors s;
+  Shift desk = must(s.store->create_shift(Shift{"", s.org.site.id, "desk", kNoon - 1h, kNoon + 6h, {s.vic.id}}));
+  auto shift_event = [&](const Device& door, EventKind kind, WallTime at, Millis monotonic, Millis worked = {}) {
+    auto e = s.at(door, kind, at, s.vic_pass);
+    e.shift_id = desk.id;
+    e.monotonic = monotonic;
+    e.shift_duration = worked;
+    return e;
+  };
+  REQUIRE(s.upload(s.front, shift_event(s.front, EventKind::shift_start, kNoon, 1h)) == EventStatus::accepted);
+  // Two hours later at the same door: two hours (and a little for clocks) is fine, five is not.
+  CHECK(s.upload(s.front, shift_event(s.front, EventKind::shift_end, kNoon + 2h, 3h, 2h + 3min)) == EventStatus::accepted);
+  auto five = shift_event(s.front, EventKind::shift_end, kNoon + 2h, 3h, 5h);
+  CHECK_THAT(s.reason(s.front, five),
+             Catch::Matchers::StartsWith("The server did not count this shift end: it says the shift lasted 5 h 00 min, "
+                                         "but its start came only 2 h 00 min before it."));
+  // The same kiosk in the same boot counted monotonically: its wall clock was put back an
+  // hour meanwhile, its own count stands.
+  CHECK(s.upload(s.front, shift_event(s.front, EventKind::shift_end, kNoon + 1h, 3h, 2h)) == EventStatus::accepted);
+  // Another door knows only the wall times.
+  CHECK(s.upload(s.back, shift_event(s.back, EventKind::shift_end, kNoon + 3h, 10min, 3h)) == EventStatus::accepted);
+  CHECK_THAT(s.reason(s.back, shift_event(s.back, EventKind::shift_end, kNoon + 3h, 10min, 4h)),
+             Catch::Matchers::ContainsSubstring("its start came only 3 h 00 min before it"));
+  // An end whose start has not arrived yet is held to the day's limit only.
+  auto other = s.at(s.back, EventKind::shift_end, kNoon + 3h, s.ana_pass);
+  other.shift_id = desk.id;
+  other.shift_duration = 8h;
+  CHECK(s.upload(s.back, other) == EventStatus::accepted);
+}
+
+TEST_CASE("ingest: an event from a kiosk whose clock was not confirmed yet is kept at a plausible time, still flagged",
+          "[server][store]") {
+  Doors s;
+  const WallTime uploaded = kNoon + 1h;
+  auto stored_time = [&](const std::string& event_id) {
+    for (const auto& e : s.whole_feed(s.back))
+      if (e.event_id == event_id) {
+        CHECK((e.flags & flag_clock_unsynced) != 0);
+        return e.wall_time;
+      }
+    FAIL("event " << event_id << " is not in the feed");
+    return WallTime{};
+  };
+  // A Pi that booted without a network: 1970, or a day ahead. Kept, at the upload's time.
+  auto early = s.at(s.front, EventKind::checkin, WallTime{} + 5min, s.ana_pass);
+  early.flags |= flag_clock_unsynced;
+  REQUIRE(s.upload(s.front, early, uploaded) == EventStatus::accepted);
+  CHECK(stored_time(early.event_id) == uploaded);
+  auto ahead = s.at(s.front, EventKind::checkout, uploaded + 50h, s.ana_pass);
+  ahead.flags |= flag_clock_unsynced;
+  REQUIRE(s.upload(s.front, ahead, uploaded) == EventStatus::accepted);
+  CHECK(stored_time(ahead.event_id) == uploaded);
+  // A kiosk whose clock is off by what it said at its last contact: its time, put right.
+  Device known = s.back;
+  known.clock_offset = 48h;
+  auto offset = s.at(s.back, EventKind::checkin, kNoon + 48h + 10min, s.vic_pass);
+  offset.flags |= flag_clock_unsynced;
+  REQUIRE(s.upload(known, offset, uploaded) == EventStatus::accepted);
+  CHECK(stored_time(offset.event_id) == kNoon + 10min);
+  // A confirmed clock at such a time is refused: that kiosk's clock is wrong and says so.
+  auto synced = s.at(s.front, EventKind::checkin, uploaded + 50h, s.vic_pass);
+  CHECK_THAT(s.reason(s.front, synced), Catch::Matchers::ContainsSubstring("ahead"));
+}
+
 TEST_CASE("ingest: a kiosk's own local id (named at enrolment) is accepted, another local id is not", "[server][store]") {
   Doors s;
   auto token = must(s.store->create_enrolment_token(s.org.site.id, kNoon));

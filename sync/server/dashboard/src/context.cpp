@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "context.hpp"
 
-#include <httplib.h>
 #include <sodium.h>
 
 #include <fmt/format.h>
@@ -19,50 +18,36 @@ std::string Context::path_param(const std::string& name) const {
   return found == params.end() ? std::string{} : found->second;
 }
 
-std::string Context::query(const std::string& name) const { return request.get_param_value(name); }
+std::string Context::query(const std::string& name) const { return request.query.get(name); }
 
-std::string Context::form(const std::string& name) const {
-  if (request.is_multipart_form_data()) {
-    auto found = request.files.find(name);
-    return found == request.files.end() ? std::string{} : found->second.content;
-  }
-  return request.get_param_value(name);
-}
+// Only the body: a CSRF token (or anything a form must carry) in the URL does not count.
+std::string Context::form(const std::string& name) const { return request.form().fields.get(name); }
 
 bool Context::has_form(const std::string& name) const {
-  if (request.is_multipart_form_data()) return request.files.count(name) > 0;
-  return request.has_param(name);
+  const auto& form = request.form();
+  return form.fields.has(name) || form.file(name) != nullptr;
 }
 
-std::vector<std::string> Context::form_all(const std::string& name) const {
-  std::vector<std::string> values;
-  if (request.is_multipart_form_data()) {
-    auto [begin, end] = request.files.equal_range(name);
-    for (auto it = begin; it != end; ++it) values.push_back(it->second.content);
-    return values;
-  }
-  auto [begin, end] = request.params.equal_range(name);
-  for (auto it = begin; it != end; ++it) values.push_back(it->second);
-  return values;
-}
+std::vector<std::string> Context::form_all(const std::string& name) const { return request.form().fields.all(name); }
 
 std::string Context::upload(const std::string& name) const {
-  if (!request.is_multipart_form_data()) return {};
-  auto found = request.files.find(name);
-  return found == request.files.end() ? std::string{} : found->second.content;
+  const auto* file = request.form().file(name);
+  return file ? file->content : std::string{};
 }
 
 std::string Context::cookie(std::string_view name) const {
-  auto header = request.get_header_value("Cookie");
-  std::string_view rest = header;
-  while (!rest.empty()) {
-    auto semicolon = rest.find(';');
-    auto item = rest.substr(0, semicolon);
-    rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    auto equals = item.find('=');
-    if (equals == std::string_view::npos) continue;
-    if (item.substr(0, equals) == name) return std::string(item.substr(equals + 1));
+  for (const auto& [field, value] : request.headers) {
+    if (!same_header_name(field, "Cookie")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      auto semicolon = rest.find(';');
+      auto item = rest.substr(0, semicolon);
+      rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      auto equals = item.find('=');
+      if (equals == std::string_view::npos) continue;
+      if (item.substr(0, equals) == name) return std::string(item.substr(equals + 1));
+    }
   }
   return {};
 }
@@ -142,7 +127,7 @@ void Context::set_cookie(std::string_view name, std::string_view value, std::str
   std::string header = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", name, value);
   if (options.secure_cookies) header += "; Secure";
   if (!attributes.empty()) header += fmt::format("; {}", attributes);
-  response.set_header("Set-Cookie", header);
+  response.add_header("Set-Cookie", header);
 }
 
 void Context::clear_cookie(std::string_view name) { set_cookie(name, "", "Max-Age=0"); }
@@ -166,6 +151,15 @@ std::string random_token() {
   std::array<std::uint8_t, 32> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
   return to_hex(bytes);
+}
+
+std::string hmac_hex(std::string_view key, std::string_view message) {
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  return to_hex(mac);
 }
 
 bool is_local_path(std::string_view path) {

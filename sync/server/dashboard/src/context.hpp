@@ -9,25 +9,22 @@
 
 #include "checkin/server/dashboard.hpp"
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
-
 namespace checkin::server::dashboard {
 
 // Cookie names: the signed-in session, the sign-in form's own CSRF value (before there is
-// a session), and a one-time message shown on the next page.
+// a session), a one-time message shown on the next page, and the known-browser mark that
+// lets an account's owner sign in while strangers are paused (accounts.hpp).
 inline constexpr std::string_view kSessionCookie = "checkin_session";
 inline constexpr std::string_view kSignInCookie = "checkin_signin";
 inline constexpr std::string_view kFlashCookie = "checkin_flash";
+inline constexpr std::string_view kKnownBrowserCookie = "checkin_browser";
 
 // The dashboard's log channel.
 inline constexpr std::string_view kLog = "dashboard";
 
 struct Context {
-  const httplib::Request& request;
-  httplib::Response& response;
+  const Request& request;
+  Response& response;
   ServerStore& store;
   const DashboardOptions& options;
   WallTime now{};
@@ -38,8 +35,9 @@ struct Context {
   // ---- reading the request
   const std::string& path() const;
   std::string path_param(const std::string& name) const;
-  std::string query(const std::string& name) const;  // GET parameters
-  // A form field (url-encoded or multipart); "" when absent.
+  std::string query(const std::string& name) const;  // the URL's query parameters
+  // A field of the submitted form (url-encoded or multipart body; never the URL's query);
+  // "" when absent.
   std::string form(const std::string& name) const;
   bool has_form(const std::string& name) const;
   std::vector<std::string> form_all(const std::string& name) const;  // checkbox groups
@@ -74,6 +72,8 @@ bool load_session(Context& ctx);
 bool same_secret(std::string_view a, std::string_view b);
 // 32 random bytes as hex: CSRF values and similar.
 std::string random_token();
+// HMAC-SHA256 of `message` under `key`, as hex.
+std::string hmac_hex(std::string_view key, std::string_view message);
 // Only a path on this server ("/sessions?site=..."), never "//host" or "https://...".
 bool is_local_path(std::string_view path);
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/server/dashboard.hpp"
 
-#include <httplib.h>
 #include <sodium.h>
 
 #include <fmt/format.h>
@@ -43,7 +42,7 @@ Router make_router() {
 }
 
 // On every answer, pages and files alike.
-void set_security_headers(httplib::Response& res) {
+void set_security_headers(Response& res) {
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
@@ -53,12 +52,12 @@ void set_security_headers(httplib::Response& res) {
 }
 
 // Where to come back to after signing in: this page, for a GET.
-std::string sign_in_location(const httplib::Request& req) {
+std::string sign_in_location(const Request& req) {
   if (req.method != "GET" && req.method != "HEAD") return "/sign-in";
   std::string target = req.path;
-  if (!req.params.empty()) {
+  if (!req.query.empty()) {
     std::string query;
-    for (const auto& [name, value] : req.params) query += (query.empty() ? "?" : "&") + url_encode(name) + "=" + url_encode(value);
+    for (const auto& [name, value] : req.query) query += (query.empty() ? "?" : "&") + url_encode(name) + "=" + url_encode(value);
     target += query;
   }
   if (target == "/" || !is_local_path(target)) return "/sign-in";
@@ -75,7 +74,7 @@ struct Dashboard::Impl {
 
   Impl(ServerStore& s, const Clock& c, DashboardOptions o) : store(s), clock(c), options(std::move(o)) {}
 
-  void handle(const httplib::Request& req, httplib::Response& res) {
+  void handle(const Request& req, Response& res) {
     set_security_headers(res);
     res.set_header("Cache-Control", "no-store");  // static files replace it
     Context ctx{req, res, store, options, clock.now().wall, {}, std::nullopt, Access{}};
@@ -144,6 +143,6 @@ Dashboard::Dashboard(ServerStore& store, const Clock& clock, DashboardOptions op
 
 Dashboard::~Dashboard() = default;
 
-void Dashboard::handle(const httplib::Request& request, httplib::Response& response) { impl_->handle(request, response); }
+void Dashboard::handle(const Request& request, Response& response) { impl_->handle(request, response); }
 
 }  // namespace checkin::server

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #include "downloads.hpp"
 
-#include <httplib.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>

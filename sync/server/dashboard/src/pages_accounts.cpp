@@ -292,8 +292,11 @@ void change_own_password(Context& ctx) {
   if (!problems.empty()) return render_own_password(ctx, problems, 400);
   // Checking the current password is signing in with it (throttled like any sign-in);
   // the extra session it makes ends with all the others below.
-  auto check = ctx.store.sign_in(ctx.session->account.username, ctx.form("current"), ctx.now, ctx.options.sessions,
-                                 ctx.options.throttle);
+  const auto current = ctx.form("current");
+  const auto known_browser = ctx.cookie(kKnownBrowserCookie);
+  auto check = ctx.store.sign_in(
+      SignInAttempt{ctx.session->account.username, current, ctx.request.client_address, known_browser}, ctx.now,
+      ctx.options.sessions, ctx.options.throttle);
   if (!check) {
     if (check.error().code == Errc::unauthorized || check.error().code == Errc::invalid_input)
       return render_own_password(ctx, {"Your current password is not right."}, 400);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Signing in and out, and the static files (open to everybody).
-#include <httplib.h>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include "assets.hpp"
 #include "checkin/core/log.hpp"
@@ -21,21 +21,51 @@ std::string next_target(const Context& ctx) {
 }
 
 // The sign-in form is protected like every other form, before there is any session: the
-// cookie and the hidden field must hold the same random value (a page on another site can
-// send the form, but can neither read nor set our cookie).
-std::string sign_in_csrf(Context& ctx) {
+// cookie and the hidden field must hold the same value, and the value must be one this
+// server made in the last two hours ("<issued ms>.<nonce>.<HMAC of both>" under a key
+// kept in the database). A page elsewhere can send the form but cannot read the cookie,
+// and a cookie planted by someone else (a sibling site, plain HTTP) cannot be made up.
+constexpr std::string_view kSignInFormPurpose = "sign-in form";
+constexpr Millis kSignInFormLife = std::chrono::hours{2};
+
+std::string make_sign_in_token(std::string_view key, WallTime now) {
+  const auto payload = fmt::format("{}.{}", now.time_since_epoch().count(), random_token());
+  return payload + "." + hmac_hex(key, payload);
+}
+
+bool valid_sign_in_token(std::string_view key, std::string_view token, WallTime now) {
+  const auto last_dot = token.rfind('.');
+  if (token.size() > 200 || last_dot == std::string_view::npos) return false;
+  const auto payload = token.substr(0, last_dot);
+  if (!same_secret(token.substr(last_dot + 1), hmac_hex(key, payload))) return false;
+  std::int64_t issued_ms = 0;
+  auto [end, error] = std::from_chars(payload.data(), payload.data() + payload.size(), issued_ms);
+  if (error != std::errc{} || end == payload.data() || *end != '.') return false;
+  const WallTime issued{Millis{issued_ms}};
+  return issued <= now && now - issued < kSignInFormLife;
+}
+
+// The form's token: the browser's own while valid, else a new one in a new cookie.
+std::optional<std::string> sign_in_token(Context& ctx) {
+  auto key = ctx.store.signing_key(kSignInFormPurpose);
+  if (!key) {
+    ctx.store_failed(key.error(), "sign-in form key");
+    return std::nullopt;
+  }
   auto value = ctx.cookie(kSignInCookie);
-  if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    value = random_token();
+  if (!valid_sign_in_token(*key, value, ctx.now)) {
+    value = make_sign_in_token(*key, ctx.now);
     ctx.set_cookie(kSignInCookie, value, "Max-Age=7200");
   }
   return value;
 }
 
 void render_sign_in(Context& ctx, std::string_view username, std::string_view problem, int status) {
+  auto token = sign_in_token(ctx);
+  if (!token) return;
   std::string body;
   if (!problem.empty()) body += fmt::format(R"(<div class="problems" role="alert"><p>{}</p></div>)", escape(problem));
-  body += form_open("/sign-in", sign_in_csrf(ctx), false, "card");
+  body += form_open("/sign-in", *token, false, "card");
   body += hidden("next", next_target(ctx));
   body += input_field({.name = "username", .label = "Username", .value = std::string(username),
                        .autocomplete = "username", .attributes = R"(autocapitalize="none" spellcheck="false")"});
@@ -52,22 +82,28 @@ void sign_in_page(Context& ctx) {
 }
 
 void sign_in(Context& ctx) {
-  if (!same_secret(ctx.form("csrf"), ctx.cookie(kSignInCookie))) return ctx.form_expired();
+  auto key = ctx.store.signing_key(kSignInFormPurpose);
+  if (!key) return ctx.store_failed(key.error(), "sign-in form key");
+  const auto cookie = ctx.cookie(kSignInCookie);
+  if (!same_secret(ctx.form("csrf"), cookie) || !valid_sign_in_token(*key, cookie, ctx.now)) return ctx.form_expired();
   auto username = ctx.form("username");
   auto password = ctx.form("password");
   if (username.empty() || password.empty())
     return render_sign_in(ctx, username, "Please enter both your username and your password.", 400);
-  auto session = ctx.store.sign_in(username, password, ctx.now, ctx.options.sessions, ctx.options.throttle);
+  const auto known_browser = ctx.cookie(kKnownBrowserCookie);
+  auto session = ctx.store.sign_in(SignInAttempt{username, password, ctx.request.client_address, known_browser}, ctx.now,
+                                   ctx.options.sessions, ctx.options.throttle);
   if (!session) {
     const auto& error = session.error();
     if (error.code == Errc::unauthorized)
       return render_sign_in(ctx, username, "That username and password do not match. Please try again.", 401);
-    if (error.code == Errc::limit_exceeded)
+    if (error.code == Errc::limit_exceeded) {
+      ctx.response.set_header("Retry-After", "5");
       return render_sign_in(ctx, username,
-                            fmt::format("Too many wrong passwords for this username. Please wait before trying again "
-                                        "({}).",
+                            fmt::format("Signing in is paused for now ({}). Please wait before trying again.",
                                         error.message),
                             429);
+    }
     if (error.code == Errc::invalid_input)
       return render_sign_in(ctx, username, "That username and password do not match. Please try again.", 401);
     return ctx.store_failed(error, "sign in");
@@ -75,6 +111,9 @@ void sign_in(Context& ctx) {
   // The store logs the sign-in (and refusals) itself.
   ctx.clear_cookie(kSignInCookie);
   ctx.set_cookie(kSessionCookie, session->token, "");
+  // This browser is known to the account from now on (and it stays known after signing out).
+  ctx.set_cookie(kKnownBrowserCookie, session->known_browser,
+                 fmt::format("Max-Age={}", std::chrono::duration_cast<std::chrono::seconds>(kKnownBrowserLifetime).count()));
   ctx.redirect(next_target(ctx));
 }
 

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <httplib.h>
 
 #include "checkin/server/local_time.hpp"
 #include "assets.hpp"

@@ -45,7 +45,7 @@ std::uint64_t Metrics::events(sync::EventStatus status) const {
   return events_[static_cast<std::size_t>(status)].load(std::memory_order_relaxed);
 }
 
-std::string Metrics::render(std::span<const DeviceLag> devices, std::size_t revoked_devices) const {
+std::string Metrics::render(std::span<const DeviceLag> devices, std::size_t revoked_devices, const FrontLoad& load) const {
   std::string out;
   out += "# HELP checkin_http_requests_total HTTP requests answered, by route pattern and status.\n";
   out += "# TYPE checkin_http_requests_total counter\n";
@@ -77,6 +77,16 @@ std::string Metrics::render(std::span<const DeviceLag> devices, std::size_t revo
   out += "# TYPE checkin_devices gauge\n";
   out += fmt::format("checkin_devices{{state=\"active\"}} {}\n", devices.size());
   out += fmt::format("checkin_devices{{state=\"revoked\"}} {}\n", revoked_devices);
+
+  out += "# HELP checkin_http_connections HTTP connections open now.\n";
+  out += "# TYPE checkin_http_connections gauge\n";
+  out += fmt::format("checkin_http_connections {}\n", load.connections);
+  out += "# HELP checkin_http_parked_requests Requests waiting for news (long polling) now.\n";
+  out += "# TYPE checkin_http_parked_requests gauge\n";
+  out += fmt::format("checkin_http_parked_requests {}\n", load.parked);
+  out += "# HELP checkin_http_queued_requests Complete requests waiting for a worker thread now.\n";
+  out += "# TYPE checkin_http_queued_requests gauge\n";
+  out += fmt::format("checkin_http_queued_requests {}\n", load.queued);
   return out;
 }
 

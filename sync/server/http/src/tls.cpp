@@ -8,10 +8,13 @@
 
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include "checkin/server/http.hpp"
+#include "tls_files.hpp"
 
 namespace checkin::server {
 
@@ -80,6 +83,38 @@ Result<std::string> curl_pin_from_hex(std::string_view sha256_hex) {
   std::string base64(44, '\0');
   EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()), bytes.data(), static_cast<int>(bytes.size()));
   return "sha256//" + base64;
+}
+
+namespace {
+
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+}  // namespace
+
+Result<TlsPem> read_certificate_and_key(const std::filesystem::path& certificate, const std::filesystem::path& key) {
+  auto unusable = fail(Errc::invalid_input,
+                       fmt::format("cannot use the certificate {} with the key {} (unreadable, or they do not match)",
+                                   certificate.string(), key.string()));
+  TlsPem pem;
+  auto cert_text = read_text(certificate);
+  auto key_text = read_text(key);
+  if (!cert_text || !key_text) return unusable;
+  std::unique_ptr<BIO, int (*)(BIO*)> cert_bio(BIO_new_mem_buf(cert_text->data(), static_cast<int>(cert_text->size())), &BIO_free);
+  std::unique_ptr<BIO, int (*)(BIO*)> key_bio(BIO_new_mem_buf(key_text->data(), static_cast<int>(key_text->size())), &BIO_free);
+  std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  std::unique_ptr<EVP_PKEY, void (*)(EVP_PKEY*)> private_key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr), &EVP_PKEY_free);
+  if (!cert || !private_key || X509_check_private_key(cert.get(), private_key.get()) != 1) return unusable;
+  pem.certificate = std::move(*cert_text);
+  pem.key = std::move(*key_text);
+  return pem;
 }
 
 Instant SystemClock::now() const {

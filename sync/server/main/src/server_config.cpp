@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <system_error>
 
@@ -14,6 +16,26 @@ namespace {
 
 using config::set_bool;
 using config::set_int;
+
+// "127.0.0.1, ::1": IP addresses only (a proxy is known by the address it connects from).
+std::string set_addresses(std::vector<std::string>& field, const std::string& text) {
+  std::vector<std::string> addresses;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (item.empty()) continue;
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, item.c_str(), bytes) != 1 && inet_pton(AF_INET6, item.c_str(), bytes) != 1)
+      return fmt::format("'{}' is not an IP address", item);
+    addresses.push_back(std::move(item));
+  }
+  field = std::move(addresses);
+  return "";
+}
 
 // Every key in one table: its setter parses text (from the file or --set).
 const config::Setters<ServerConfig>& setters() {
@@ -35,6 +57,21 @@ const config::Setters<ServerConfig>& setters() {
       {"server.body_limit", [](C& c, const std::string& v) { return set_int(c.body_limit, v, 1024, 256LL << 20); }},
       {"server.max_concurrent_uploads", [](C& c, const std::string& v) { return set_int(c.max_concurrent_uploads, v, 1, 1024); }},
       {"server.retry_after_seconds", [](C& c, const std::string& v) { return set_int(c.retry_after_seconds, v, 1, 3600); }},
+      {"server.max_connections", [](C& c, const std::string& v) { return set_int(c.max_connections, v, 16, 65536); }},
+      {"server.max_connections_per_address",
+       [](C& c, const std::string& v) { return set_int(c.max_connections_per_address, v, 1, 65536); }},
+      {"server.trusted_proxies", [](C& c, const std::string& v) { return set_addresses(c.trusted_proxies, v); }},
+      {"server.header_timeout_seconds", [](C& c, const std::string& v) { return set_int(c.header_timeout_seconds, v, 1, 300); }},
+      {"server.body_timeout_seconds", [](C& c, const std::string& v) { return set_int(c.body_timeout_seconds, v, 1, 3600); }},
+      {"server.max_header_bytes", [](C& c, const std::string& v) { return set_int(c.max_header_bytes, v, 4096, 262144); }},
+      {"server.metrics_token", [](C& c, const std::string& v) -> std::string {
+         // Sent in a header: printable ASCII only, and long enough not to be guessed.
+         if (!v.empty() && v.size() < 16) return "at least 16 characters (or empty: /metrics only for this machine)";
+         for (char ch : v)
+           if (ch <= ' ' || ch >= 0x7f) return "printable ASCII without spaces only";
+         c.metrics_token = v;
+         return "";
+       }},
       {"server.public_url", [](C& c, const std::string& v) -> std::string {
          c.public_url = v;
          return v.empty() || v.starts_with("https://") || v.starts_with("http://") ? "" : "expected an http:// or https:// URL";
@@ -87,6 +124,13 @@ ApiOptions api_options(const ServerConfig& config) {
   options.body_limit = config.body_limit;
   options.max_concurrent_uploads = config.max_concurrent_uploads;
   options.retry_after_seconds = config.retry_after_seconds;
+  options.max_connections = config.max_connections;
+  options.max_connections_per_address = config.max_connections_per_address;
+  options.trusted_proxies = config.trusted_proxies;
+  options.header_timeout_seconds = config.header_timeout_seconds;
+  options.body_timeout_seconds = config.body_timeout_seconds;
+  options.max_header_bytes = config.max_header_bytes;
+  options.metrics_token = config.metrics_token;
   return options;
 }
 

@@ -29,6 +29,14 @@ struct ServerConfig {
   std::size_t body_limit = sync::kMaxBodyBytes;
   int max_concurrent_uploads = 4;
   int retry_after_seconds = 5;
+  int max_connections = 1024;
+  int max_connections_per_address = 64;
+  // Addresses (a comma-separated list) of reverse proxies: see deploy/server.example.toml.
+  std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};
+  int header_timeout_seconds = 10;
+  int body_timeout_seconds = 60;
+  std::size_t max_header_bytes = 32 * 1024;
+  std::string metrics_token;  // empty: /metrics only for this machine
   std::string public_url;  // what kiosks use to reach this server; enrol-token's default --url
   std::string timezone;    // IANA name ("Europe/London"); empty: the system's (TZ or /etc/localtime)
   // [dashboard]

@@ -8,7 +8,11 @@
 // person to look at. Anything a kiosk's token can send is checked: the session or shift
 // exists and is at the kiosk's site, the device id is the kiosk's own (its current id, the
 // local id of its first events, or an earlier enrolment it proved to be), numbers are in
-// range, an undo names an event of the same site.
+// range (a shift end within the time since its start), an undo names an event of the same
+// site. The reason a refusal gives is written for
+// the volunteer who reads it on the kiosk's admin screen, the technical detail after it.
+// A kiosk whose clock was not confirmed yet may have recorded any time: its event is kept,
+// at a plausible time, rather than refused (plausible_time).
 //
 // Counting: the first check-in of an attendee (attendee_key of reconcile.hpp, with the
 // person the pass belongs to) for a session claims the row (session, attendee) in
@@ -24,10 +28,13 @@
 // concern are announced after the commit, so other doors' long polls wake.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <set>
 
+#include "checkin/core/clock.hpp"
 #include "checkin/core/ids.hpp"
 #include "checkin/core/log.hpp"
 #include "checkin/core/reconcile.hpp"
@@ -61,17 +68,115 @@ bool has_nul(std::string_view text) { return text.find('\0') != std::string_view
 constexpr WallTime kEarliestEvent = std::chrono::sys_days{std::chrono::year{2020} / 1 / 1};
 constexpr Millis kClockAheadTolerance = std::chrono::hours{24};
 constexpr Millis kLongestShift = std::chrono::hours{24};
+// Two doors' clocks, or one clock against its own monotonic count, may differ this much.
+constexpr Millis kShiftClockTolerance = std::chrono::minutes{5};
+
+bool plausible(WallTime time, WallTime now) { return time >= kEarliestEvent && time <= now + kClockAheadTolerance; }
+
+// An event whose kiosk had not confirmed its clock yet, at an implausible time, is kept and
+// stays flagged clock_unsynced: at the time the kiosk's clock offset at its last contact
+// points to, or at the upload when that is no help either.
+WallTime plausible_time(const AttendanceEvent& event, const Device& uploader, WallTime now) {
+  if (!(event.flags & flag_clock_unsynced) || plausible(event.wall_time, now)) return event.wall_time;
+  if (uploader.clock_offset) {
+    const WallTime corrected = event.wall_time - *uploader.clock_offset;
+    if (plausible(corrected, now) && corrected <= now) return corrected;
+  }
+  return now;
+}
+
+// Why an event cannot be a fact: what a volunteer can understand and do about it, then the
+// technical detail.
+struct Problem {
+  enum class Kind { damaged, clock, shift_length, shift_since_start, not_this_kiosk, unknown_place, other_site, undo_target };
+  Problem(Kind why, std::string technical, Millis since = Millis{0})
+      : kind(why), detail(std::move(technical)), since_start(since) {}
+  Kind kind;
+  std::string detail;
+  Millis since_start;  // shift_since_start: from the start the server has to the end
+};
+
+std::string event_noun(EventKind kind) {
+  switch (kind) {
+    case EventKind::checkin: return "check-in";
+    case EventKind::checkout: return "check-out";
+    case EventKind::shift_start: return "shift start";
+    case EventKind::shift_end: return "shift end";
+    case EventKind::anonymous_checkin: return "anonymous check-in";
+    case EventKind::walk_in: return "walk-in";
+    case EventKind::undo: return "undo";
+  }
+  return "event";
+}
+
+// "2 h 05 min" (negative durations as such).
+std::string hours_and_minutes(Millis duration) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(duration).count();
+  return fmt::format("{}{} h {:02} min", minutes < 0 ? "-" : "", std::abs(minutes) / 60, std::abs(minutes) % 60);
+}
+
+std::string explain(const Problem& problem, const AttendanceEvent& event) {
+  constexpr std::string_view by_hand = "A coordinator can record it by hand on the dashboard.";
+  const std::string what = "The server did not count this " + event_noun(event.kind);
+  const bool session = needs_session(event.kind);
+  std::string why;
+  switch (problem.kind) {
+    case Problem::Kind::damaged:
+      why = fmt::format("{}: the kiosk sent it incomplete or damaged. {}", what, by_hand);
+      break;
+    case Problem::Kind::clock: {
+      std::string said = format_utc(event.wall_time).substr(0, 16);  // 2031-03-04T09:30
+      if (said.size() > 10) said[10] = ' ';
+      why = fmt::format("{}: the kiosk's clock said {} UTC when it was recorded, which cannot be right. "
+                        "Please check the kiosk's date and time. {}",
+                        what, said, by_hand);
+      break;
+    }
+    case Problem::Kind::shift_length:
+      why = fmt::format("{}: it says the shift lasted {} hours, and a shift counts from 0 to 24 hours. "
+                        "A coordinator can enter the hours on the dashboard.",
+                        what, event.shift_duration.count() / 3'600'000);
+      break;
+    case Problem::Kind::shift_since_start:
+      why = fmt::format("{}: it says the shift lasted {}, but its start came only {} before it. "
+                        "A coordinator can enter the hours on the dashboard.",
+                        what, hours_and_minutes(event.shift_duration), hours_and_minutes(problem.since_start));
+      break;
+    case Problem::Kind::not_this_kiosk:
+      why = fmt::format("{}: it carries another kiosk's id, not this kiosk's.", what);
+      break;
+    case Problem::Kind::unknown_place:
+      why = fmt::format("{}: the server has no such {} (was it removed?). {}", what, session ? "session" : "shift",
+                        by_hand);
+      break;
+    case Problem::Kind::other_site:
+      why = event.kind == EventKind::undo
+                ? fmt::format("{}: it undoes something recorded at another site.", what)
+                : fmt::format("{}: its {} is at another site than this kiosk's. {}", what, session ? "session" : "shift",
+                              by_hand);
+      break;
+    case Problem::Kind::undo_target:
+      why = fmt::format("{}: the server has not received what it undoes (that may still be waiting to be sent, or "
+                        "set aside here too).",
+                        what);
+      break;
+  }
+  return fmt::format("{} ({})", why, problem.detail);
+}
 
 // Why the event cannot be stored as a fact, or nothing when it can. Device ids are checked
 // separately (that needs the database).
-std::optional<std::string> shape_problem(const AttendanceEvent& event, WallTime now) {
-  if (!is_uuid(event.event_id)) return "event_id is not a UUID";
-  if (event.seq < 1) return "seq must be 1 or more";
-  if (event.monotonic < Millis{0}) return "monotonic_ms must not be negative";
+std::optional<Problem> shape_problem(const AttendanceEvent& event, WallTime now) {
+  using enum Problem::Kind;
+  auto damaged_because = [](std::string detail) { return Problem{damaged, std::move(detail)}; };
+  if (!is_uuid(event.event_id)) return damaged_because("event_id is not a UUID");
+  if (event.seq < 1) return damaged_because("seq must be 1 or more");
+  if (event.monotonic < Millis{0}) return damaged_because("monotonic_ms must not be negative");
   if (event.shift_duration < Millis{0} || event.shift_duration > kLongestShift)
-    return "shift_duration_ms must be from 0 to 24 hours";
-  if (event.wall_time < kEarliestEvent) return "wall_time is before 2020";
-  if (event.wall_time > now + kClockAheadTolerance) return "wall_time is more than a day ahead of the server's clock";
+    return Problem{shift_length, "shift_duration_ms must be from 0 to 24 hours"};
+  if (event.wall_time < kEarliestEvent) return Problem{clock, "wall_time is before 2020"};
+  if (event.wall_time > now + kClockAheadTolerance)
+    return Problem{clock, "wall_time is more than a day ahead of the server's clock"};
   struct Field {
     std::string_view name;
     const std::string& value;
@@ -84,17 +189,20 @@ std::optional<std::string> shape_problem(const AttendanceEvent& event, WallTime 
       {"undoes_event_id", event.undoes_event_id, kMaxIdLength}, {"boot_id", event.boot_id, kMaxIdLength},
   };
   for (const auto& field : fields) {
-    if (text_too_long(field.value, field.limit)) return fmt::format("{} is longer than {} bytes", field.name, field.limit);
-    if (has_nul(field.value)) return fmt::format("{} contains a NUL character", field.name);
+    if (text_too_long(field.value, field.limit))
+      return damaged_because(fmt::format("{} is longer than {} bytes", field.name, field.limit));
+    if (has_nul(field.value)) return damaged_because(fmt::format("{} contains a NUL character", field.name));
   }
-  if (event.device_id.empty()) return "device_id is empty";
+  if (event.device_id.empty()) return damaged_because("device_id is empty");
   const char* kind = to_string(event.kind);
-  if (needs_session(event.kind) && event.session_id.empty()) return fmt::format("a {} needs a session_id", kind);
-  if (needs_shift(event.kind) && event.shift_id.empty()) return fmt::format("a {} needs a shift_id", kind);
-  if (event.kind == EventKind::undo && event.undoes_event_id.empty()) return "an undo needs undoes_event_id";
+  if (needs_session(event.kind) && event.session_id.empty())
+    return damaged_because(fmt::format("a {} needs a session_id", kind));
+  if (needs_shift(event.kind) && event.shift_id.empty()) return damaged_because(fmt::format("a {} needs a shift_id", kind));
+  if (event.kind == EventKind::undo && event.undoes_event_id.empty()) return damaged_because("an undo needs undoes_event_id");
   if (names_someone(event.kind) && event.pass_id.empty() && event.person_id.empty())
-    return fmt::format("a {} needs a pass_id or a person_id", kind);
-  if (!event.walk_in_name.empty() && event.kind != EventKind::walk_in) return "only a walk_in carries a walk_in_name";
+    return damaged_because(fmt::format("a {} needs a pass_id or a person_id", kind));
+  if (!event.walk_in_name.empty() && event.kind != EventKind::walk_in)
+    return damaged_because("only a walk_in carries a walk_in_name");
   return std::nullopt;
 }
 
@@ -106,33 +214,36 @@ class BatchContext {
 
   // Its own id, the "local-..." id of the events it recorded before enrolling, and the
   // same of every earlier enrolment it proved to be (a kiosk enrolled again).
-  Result<std::optional<std::string>> device_problem(const std::string& device_id) {
+  Result<std::optional<Problem>> device_problem(const std::string& device_id) {
+    using enum Problem::Kind;
     if (!own_ids_) {
       STORE_TRY(ids, lineage(connection_, uploader_.id));
       own_ids_ = std::move(ids);
     }
-    if (own_ids_->contains(device_id)) return std::optional<std::string>{};
-    if (device_id.starts_with(kLocalDevicePrefix)) return std::optional<std::string>{"device_id is another kiosk's local id"};
+    if (own_ids_->contains(device_id)) return std::optional<Problem>{};
+    if (device_id.starts_with(kLocalDevicePrefix))
+      return std::optional<Problem>{Problem{not_this_kiosk, "device_id is another kiosk's local id"}};
     STORE_TRY(rows, run(connection_, "SELECT 1 FROM devices WHERE id = $1", {text(device_id)}));
-    return std::optional<std::string>{rows.empty() ? "device_id is neither this kiosk's nor a local- id"
-                                                   : "device_id belongs to another enrolled kiosk"};
+    return std::optional<Problem>{Problem{not_this_kiosk, rows.empty() ? "device_id is neither this kiosk's nor a local- id"
+                                                                       : "device_id belongs to another enrolled kiosk"}};
   }
 
   // The site the event belongs to, or why it cannot be a fact here. An undo takes its
   // target's session or shift (and must come after its target).
-  Result<std::optional<std::string>> place(AttendanceEvent& event, Id& site_id) {
+  Result<std::optional<Problem>> place(AttendanceEvent& event, Id& site_id) {
+    using enum Problem::Kind;
     if (event.kind == EventKind::undo) {
       STORE_TRY(target, run(connection_,
                             "SELECT kind, session_id, shift_id, site_id FROM events WHERE event_id = $1",
                             {text(event.undoes_event_id)}));
       if (target.empty())
-        return std::optional<std::string>{"undoes an event the server does not have (yet): send it first"};
-      if (target.front().text(0) == "undo") return std::optional<std::string>{"an undo cannot undo an undo"};
+        return std::optional<Problem>{Problem{undo_target, "undoes an event the server does not have (yet): send it first"}};
+      if (target.front().text(0) == "undo") return std::optional<Problem>{Problem{damaged, "an undo cannot undo an undo"}};
       event.session_id = target.front().text(1);
       event.shift_id = target.front().text(2);
       site_id = target.front().text(3);
-      if (site_id != uploader_.site_id) return std::optional<std::string>{"undoes an event of another site"};
-      return std::optional<std::string>{};
+      if (site_id != uploader_.site_id) return std::optional<Problem>{Problem{other_site, "undoes an event of another site"}};
+      return std::optional<Problem>{};
     }
     const bool session = needs_session(event.kind);
     const std::string& id = session ? event.session_id : event.shift_id;
@@ -145,11 +256,36 @@ class BatchContext {
       found = cache.emplace(id, rows.empty() ? std::string() : rows.front().text(0)).first;
     }
     const char* what = session ? "session" : "shift";
-    if (found->second.empty()) return std::optional<std::string>{fmt::format("no {} with id {}", what, id)};
+    if (found->second.empty()) return std::optional<Problem>{Problem{unknown_place, fmt::format("no {} with id {}", what, id)}};
     if (found->second != uploader_.site_id)
-      return std::optional<std::string>{fmt::format("{} {} is at another site", what, id)};
+      return std::optional<Problem>{Problem{other_site, fmt::format("{} {} is at another site", what, id)}};
     site_id = found->second;
-    return std::optional<std::string>{};
+    return std::optional<Problem>{};
+  }
+
+  // A shift end credits at most the time since the volunteer's latest start of that shift
+  // the server has: between the wall times, or monotonically when the same kiosk saw both
+  // in one boot (as it measured), whichever is longer. Times from clocks not confirmed yet,
+  // and an end whose start is still on its way, are not compared.
+  Result<std::optional<Problem>> shift_length_problem(const AttendanceEvent& end) {
+    if (end.kind != EventKind::shift_end || (end.flags & flag_clock_unsynced)) return std::optional<Problem>{};
+    // session_id '' and kind: the events_session index finds the shift starts.
+    STORE_TRY(rows, run(connection_,
+                        "SELECT device_id, boot_id, wall_time_ms, monotonic_ms, flags FROM events "
+                        "WHERE session_id = '' AND kind = 'shift_start' AND shift_id = $1 AND wall_time_ms <= $2 "
+                        "AND ((pass_id <> '' AND pass_id = $3) OR (person_id <> '' AND person_id = $4)) "
+                        "ORDER BY wall_time_ms DESC LIMIT 1",
+                        {text(end.shift_id), millis(end.wall_time), text(end.pass_id), text(end.person_id)}));
+    if (rows.empty() || (rows.front().integer(4) & flag_clock_unsynced)) return std::optional<Problem>{};
+    const auto& start = rows.front();
+    const bool same_boot = start.text(0) == end.device_id && !end.boot_id.empty() && start.text(1) == end.boot_id;
+    Millis since = end.wall_time - WallTime{Millis{start.integer(2)}};
+    if (same_boot) since = std::max(since, end.monotonic - Millis{start.integer(3)});
+    if (end.shift_duration <= since + kShiftClockTolerance) return std::optional<Problem>{};
+    return std::optional<Problem>{Problem{Problem::Kind::shift_since_start,
+                                          fmt::format("shift_duration_ms {} is over the {} ms since its shift_start",
+                                                      end.shift_duration.count(), since.count()),
+                                          since}};
   }
 
  private:
@@ -258,7 +394,8 @@ Result<std::vector<sync::EventResult>> ServerStore::ingest(const Device& device,
       sync::EventResult& result = results.emplace_back();
       result.event_id = event.event_id;
       Id site_id;
-      std::optional<std::string> problem = shape_problem(event, now);
+      event.wall_time = plausible_time(event, device, now);
+      std::optional<Problem> problem = shape_problem(event, now);
       if (!problem) {
         STORE_TRY(device_problem, context.device_problem(event.device_id));
         problem = device_problem;
@@ -267,9 +404,13 @@ Result<std::vector<sync::EventResult>> ServerStore::ingest(const Device& device,
         STORE_TRY(place_problem, context.place(event, site_id));
         problem = place_problem;
       }
+      if (!problem) {
+        STORE_TRY(length_problem, context.shift_length_problem(event));
+        problem = length_problem;
+      }
       if (problem) {
         result.status = sync::EventStatus::rejected;
-        result.reason = std::move(*problem);
+        result.reason = explain(*problem, uploaded);
         ++rejected;
         log_warn("store", "device {}: rejected event {}: {}", device.id,
                  is_uuid(event.event_id) ? event.event_id : std::string("(no valid id)"), result.reason);

@@ -73,6 +73,14 @@ Result<std::int64_t> next_feed_seq(sql::Connection& connection) {
   return rows.front().integer(0);
 }
 
+// Both counters at once: the feed's (attendance) and the changes feed's (what kiosks download).
+Result<std::int64_t> run_counters(sql::Connection& connection) {
+  STORE_TRY(rows, run(connection, "SELECT (SELECT value FROM feed_counter WHERE singleton = 1) + "
+                                  "(SELECT value FROM change_counter WHERE singleton = 1)"));
+  if (rows.empty() || rows.front().is_null(0)) return fail(Errc::storage_corrupt, "a counter row is missing");
+  return rows.front().integer(0);
+}
+
 Result<void> announce_sites(sql::Connection& connection, const std::set<Id>& site_ids) {
   for (const auto& site : site_ids) STORE_CHECK(sql::announce(connection, kAttendanceChannel, site));
   return {};
@@ -80,10 +88,46 @@ Result<void> announce_sites(sql::Connection& connection, const std::set<Id>& sit
 
 }  // namespace detail
 
+CounterWatch::CounterWatch(sql::Pool& pool, std::function<void()> moved)
+    : pool_(pool), moved_(std::move(moved)), thread_([this] { run(); }) {}
+
+CounterWatch::~CounterWatch() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void CounterWatch::run() {
+  // The first reading at once: a write between the start and the first second is news.
+  std::optional<std::int64_t> last;
+  std::unique_lock lock(mutex_);
+  do {
+    lock.unlock();
+    std::optional<std::int64_t> now_at;
+    {
+      auto lease = pool_.lease();
+      if (auto counters = run_counters(*lease)) now_at = *counters;
+    }
+    if (now_at && last && *now_at != *last) {
+      log_debug("store", "the database changed (another process, or this one): waking the site feeds");
+      moved_();
+    }
+    if (now_at) last = now_at;
+    lock.lock();
+  } while (!wake_.wait_for(lock, std::chrono::seconds{1}, [&] { return stopping_; }));
+}
+
 void ServerStore::on_site_attendance(std::function<void(const Id& site_id)> listener) {
   {
     std::lock_guard lock(impl_->listener_mutex);
     impl_->attendance_listener = std::move(listener);
+  }
+  if (backend() == sql::Backend::sqlite && !impl_->other_writers) {
+    Impl* impl = impl_.get();
+    impl_->other_writers = std::make_unique<CounterWatch>(*impl_->pool, [impl] { impl->announce_attendance({Id{}}); });
   }
   // Other server processes on the same PostgreSQL database announce theirs; an empty
   // payload (the listening connection was lost for a while) may concern any site.
@@ -141,8 +185,12 @@ Result<sync::SiteFeedPage> ServerStore::site_feed(const Device& device, std::str
         query.param(integer(static_cast<std::int64_t>(max_events) + 1)));
     STORE_TRY(rows, query.run(connection));
 
+    STORE_TRY(changes_rows, run(connection, "SELECT value FROM change_counter WHERE singleton = 1"));
+    if (changes_rows.empty()) return fail(Errc::storage_corrupt, "the change_counter row is missing");
+
     sync::SiteFeedPage page;
     page.server_time = now;
+    page.changes = changes_rows.front().integer(0);
     page.has_more = rows.size() > max_events;
     const std::size_t taken = std::min(rows.size(), max_events);
     page.events.reserve(taken);

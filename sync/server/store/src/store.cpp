@@ -210,6 +210,10 @@ Result<Site> load_site(sql::Connection& connection, const Id& site_id) {
 Result<std::int64_t> next_change_seq(sql::Connection& connection) {
   STORE_TRY(rows, run(connection, "UPDATE change_counter SET value = value + 1 WHERE singleton = 1 RETURNING value"));
   if (rows.empty()) return fail(Errc::storage_corrupt, "the change_counter row is missing");
+  // Every kiosk's feed answers once this commits (site_feed.hpp: `changes`): other server
+  // processes hear it through PostgreSQL at the commit, this one from transact().
+  STORE_CHECK(sql::announce(connection, kAttendanceChannel, ""));
+  changes_in_transaction = true;
   return rows.front().integer(0);
 }
 

@@ -3,6 +3,7 @@
 // What the store's source files share: the pool, a transaction runner, value conversions
 // and the change counter. Not installed; only src/ includes it.
 #include <chrono>
+#include <condition_variable>
 #include <initializer_list>
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -21,6 +23,32 @@
 #include "checkin/server/store.hpp"
 
 namespace checkin::server {
+
+namespace detail {
+// Set by next_change_seq; transact() announces the change after its commit. Per thread:
+// a transaction runs on the thread that called transact().
+inline thread_local bool changes_in_transaction = false;
+}  // namespace detail
+
+// On SQLite another process (the command line, a second server on the same file) cannot
+// announce what it committed: once a second the counters every such write advances are
+// read, and a move wakes every site's feed. (PostgreSQL tells through LISTEN instead.)
+class CounterWatch {
+ public:
+  CounterWatch(sql::Pool& pool, std::function<void()> moved);
+  ~CounterWatch();
+  CounterWatch(const CounterWatch&) = delete;
+  CounterWatch& operator=(const CounterWatch&) = delete;
+
+ private:
+  void run();
+  sql::Pool& pool_;
+  std::function<void()> moved_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 struct ServerStore::Impl {
   std::unique_ptr<sql::Pool> pool;
@@ -31,7 +59,8 @@ struct ServerStore::Impl {
   // process and, through PostgreSQL's LISTEN, from the others on the same database.
   std::mutex listener_mutex;
   std::function<void(const Id& site_id)> attendance_listener;  // guarded by listener_mutex
-  std::unique_ptr<sql::Listener> other_processes;
+  std::unique_ptr<sql::Listener> other_processes;  // PostgreSQL
+  std::unique_ptr<CounterWatch> other_writers;     // SQLite; stopped before the pool goes
 
   // After a commit that added attendance at these sites.
   void announce_attendance(const std::set<Id>& site_ids) {
@@ -51,9 +80,12 @@ struct ServerStore::Impl {
     auto lease = pool->lease();
     auto transaction = sql::Transaction::begin(*lease, write);
     if (!transaction) return std::unexpected(transaction.error());
+    detail::changes_in_transaction = false;
     auto result = body(*lease);
     if (!result) return result;
     if (auto committed = transaction->commit(); !committed) return std::unexpected(committed.error());
+    // What kiosks download changed: wake every site's feed (an empty site id is every site).
+    if (std::exchange(detail::changes_in_transaction, false)) announce_attendance({Id{}});
     return result;
   }
 };

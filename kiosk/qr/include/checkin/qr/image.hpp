@@ -57,15 +57,20 @@ class GrayImage {
   std::vector<std::uint8_t> pixels_;
 };
 
-// Limits on what load_image accepts: a 108-megapixel phone photo fits, a decompression
-// bomb does not.
+// The largest frame the decoders take (decode.hpp).
 inline constexpr std::int64_t kMaxImagePixels = 128LL * 1000 * 1000;
+// What load_image accepts: a 40-megapixel photo fits (decoding it takes some 200 MB, which a
+// Raspberry Pi has), a decompression bomb whose header claims 11000x11000 does not. The
+// size is read from the header and checked before a single pixel is decoded.
+inline constexpr std::int64_t kMaxImageFilePixels = 40LL * 1000 * 1000;
 inline constexpr std::int64_t kMaxImageFileBytes = 256LL * 1024 * 1024;
 
 // PNG, JPEG or binary PGM/PPM, converted to gray. A missing, unreadable, corrupt or
-// oversized file is an error value, never a crash.
+// oversized file is an error value (limit_exceeded for one over max_pixels), never a crash.
 Result<GrayImage> load_image(const std::filesystem::path& path);
-Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes);
+// A camera's compressed frame passes its own size as max_pixels.
+Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_bytes,
+                                         std::int64_t max_pixels = kMaxImageFilePixels);
 
 // True for a JPEG with a scan that uses a Huffman table defined nowhere before it: a
 // webcam's MJPEG frame (which leaves out the standard tables), or a hostile file. stb_image

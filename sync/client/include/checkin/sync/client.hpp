@@ -102,6 +102,9 @@ class SyncClient {
   // `wait` passes (a long poll). Returns how many events were new here; not_found when the
   // server is older than the site feed (a pass then goes on without it).
   std::expected<std::int64_t, SyncFailure> follow_site(std::chrono::seconds wait);
+  // The server's change count on the last feed page read (0 before one, or from a server
+  // that does not send it): when it grows, there is something to download (site_feed.hpp).
+  std::int64_t feed_changes() const;
 
  private:
   struct Impl;

@@ -17,6 +17,11 @@
 //
 // What an event carries: ids (pass, person), never a name, except a walk-in's given name
 // in a program that is not discreet (the roster already names such attendees).
+//
+// A page also carries `changes`, the server's count of changes to what kiosks download
+// (revocations, the roster, sessions, keys, settings). A waiting poll answers when it
+// moves too, so a kiosk that sees a larger value than before syncs at once: a revoked pass
+// is refused within seconds, not at the next pass. Older servers leave it out (0).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +42,7 @@ struct SiteFeedPage {
   std::string next_cursor;
   bool has_more = false;
   WallTime server_time{};
+  std::int64_t changes = 0;
 };
 
 std::string to_json(const SiteFeedPage& page);

@@ -56,7 +56,7 @@ class Dashboard final : public WebRoutes {
   Dashboard(const Dashboard&) = delete;
   Dashboard& operator=(const Dashboard&) = delete;
 
-  void handle(const httplib::Request& request, httplib::Response& response) override;
+  void handle(const Request& request, Response& response) override;
 
   struct Impl;
 

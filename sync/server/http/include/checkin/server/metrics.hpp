@@ -37,6 +37,13 @@ inline constexpr std::array<std::string_view, 11> kRoutePatterns = {
 inline constexpr std::size_t kDashboardRoute = kRoutePatterns.size() - 2;  // every page outside /api/
 inline constexpr std::size_t kUnmatchedRoute = kRoutePatterns.size() - 1;
 
+// What the HTTP front holds at scrape time.
+struct FrontLoad {
+  int connections = 0;  // open
+  int parked = 0;       // requests waiting by long polling
+  int queued = 0;       // complete requests waiting for a worker
+};
+
 // What /metrics reports about one device, read from the store at scrape time.
 struct DeviceLag {
   std::string device_id;
@@ -52,7 +59,7 @@ class Metrics {
   std::uint64_t events(sync::EventStatus status) const;
 
   // The whole exposition; devices are the non-revoked ones; revoked_devices only counted.
-  std::string render(std::span<const DeviceLag> devices, std::size_t revoked_devices) const;
+  std::string render(std::span<const DeviceLag> devices, std::size_t revoked_devices, const FrontLoad& load = {}) const;
 
  private:
   // The statuses this server answers; any other is counted in `other_` under a lock.

@@ -3,6 +3,7 @@
 // Dashboard accounts and what each may touch. Admins manage everything; coordinators work
 // only with the sites they are given (their sessions, shifts, people, kiosks, reports).
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,15 +53,42 @@ struct WebSessionPolicy {
   Millis longest = std::chrono::hours{12}; // and after this long in any case
 };
 
-// Slowing down password guessing, per username: the first `free_failures` failures cost
-// nothing; each later one doubles the wait before the next attempt is even checked,
-// from `first_wait` up to `longest_wait`. A success clears the count.
+// Slowing down password guessing (README, "Signing in under attack"). Failed sign-ins are
+// counted under several keys; under each the first failures are free, then every further
+// one doubles the wait before the next attempt is even checked, from `first_wait` up to
+// `longest_wait`, and a failure older than `forget_after` no longer counts:
+//   - the client's address, whatever usernames it tries (free_address_failures): a flood
+//     of made-up usernames from one address slows to a trickle;
+//   - an account, from one address (free_failures): a guesser waits, its owner at another
+//     address does not;
+//   - an account, from every address together (free_account_failures), for browsers that
+//     never signed in to it: guessing from many addresses pauses the account for strangers,
+//     while a browser that signed in before (its known-browser cookie) counts on its own
+//     (free_failures). An administrator's new password for the account clears its counts.
+// Unknown usernames count only against the address, so the failure rows are one per
+// address, per account and address, per account, per known browser; at most
+// max_failure_rows (the oldest go first). Passwords are checked at most two at a time (each
+// takes 64 MB): more at once are answered "try again in a few seconds".
 struct SignInThrottle {
   int free_failures = 5;
+  int free_address_failures = 20;
+  int free_account_failures = 30;
   Millis first_wait = std::chrono::seconds{2};
   Millis longest_wait = std::chrono::minutes{15};
   Millis forget_after = std::chrono::hours{24};  // a failure this old no longer counts
+  std::int64_t max_failure_rows = 100'000;
 };
+
+// One sign-in: what was typed, and what the request says about where it comes from.
+struct SignInAttempt {
+  std::string_view username;
+  std::string_view password;
+  std::string_view client_address;  // "" when unknown
+  std::string_view known_browser;   // the browser's known-browser cookie, "" when none
+};
+
+// How long a browser stays known to an account after signing in to it.
+inline constexpr Millis kKnownBrowserLifetime = std::chrono::days{180};
 
 // A browser signed in. The token goes in the cookie (only its hash is stored); the CSRF
 // token goes in every form the session's pages hold.
@@ -69,6 +97,9 @@ struct WebSession {
   std::string csrf_token;
   Account account;
   WallTime expires{};  // the earlier of idle and longest, as of the last request
+  // Set by sign_in only: the known-browser cookie to give this browser (signed by the
+  // server, naming nobody; it lets the account's owner in while strangers are paused).
+  std::string known_browser;
 };
 
 }  // namespace checkin::server

@@ -200,12 +200,18 @@ class ServerStore {
   // Both end the account's signed-in sessions.
   Result<void> set_password(const Id& account_id, std::string_view password);
   Result<void> disable_account(const Id& account_id, WallTime now);
-  // Checks the throttle first: limit_exceeded (its message says how many seconds to wait)
-  // without checking the password while the username must wait. unauthorized for an
-  // unknown username, a wrong password or a disabled account, with the same message and
-  // about the same time for each.
+  // Checks the throttle first (SignInThrottle): limit_exceeded (its message says how long
+  // to wait) without checking the password while the attempt must wait, or while two
+  // passwords are being checked already. unauthorized for an unknown username, a wrong
+  // password or a disabled account, with the same message and about the same time for each.
+  Result<WebSession> sign_in(const SignInAttempt& attempt, WallTime now, const WebSessionPolicy& policy = {},
+                             const SignInThrottle& throttle = {});
+  // The same, from no known address or browser.
   Result<WebSession> sign_in(std::string_view username, std::string_view password, WallTime now,
                              const WebSessionPolicy& policy = {}, const SignInThrottle& throttle = {});
+  // A key for signing what the server hands out and reads back (the sign-in form's
+  // cookie): 32 bytes, the same for every server process on this database, one per purpose.
+  Result<std::string> signing_key(std::string_view purpose);
   // The session behind a cookie's token, its idle expiry moved on: unauthorized when
   // unknown, expired or the account was disabled since.
   Result<WebSession> web_session(std::string_view token, WallTime now, const WebSessionPolicy& policy = {});
