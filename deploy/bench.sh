@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Benchmarks (not tests): each prints its figures and a ratio against a baseline
 # measured in the same run.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs the Debian packages, then configures and builds into build/ (or
 # $CHECKIN_BUILD_DIR): everything, or only the targets named (build.sh checkin-server).
 # Used by demo.sh, test.sh, bench.sh and package.sh; safe to run again (incremental).

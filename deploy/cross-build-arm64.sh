@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Cross-builds the kiosk and the server for arm64 (Raspberry Pi OS 64-bit) of one Debian
 # release on an amd64 machine, runs the unit tests under qemu-user and makes the arm64 .debs.
 #

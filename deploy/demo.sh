@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The product's main job on an embedded default: builds the three programs it runs (the
 # test command builds the rest), starts a local
 # checkin-server on SQLite with a demo community centre, and runs a kiosk enrolled with it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs every Debian package that the build, the demo and the tests need, on Debian 12
 # (bookworm) or Debian 13 (trixie; Raspberry Pi OS of today). Idempotent: packages already
 # present are left alone. Works as root or through sudo.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Builds the Debian packages checkin-kiosk and checkin-server of one Debian release for this
 # machine's architecture (arm64 from an amd64 machine: cross-build-arm64.sh).
 #

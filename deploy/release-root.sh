@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Debian releases the project builds for, and roots of them made with debootstrap, so that
 # a Debian 12 machine can build, test and package for Debian 13 and the other way round.
 # Sourced by package.sh, cross-build-arm64.sh, test-release.sh and verify-packages.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Runs the whole test suite the way a new user would on a fresh machine of one Debian
 # release: a brand-new root of it (debootstrap; deploy/release-root.sh), a clean clone of
 # this repository's last commit, and the README's ./deploy/test.sh inside it (which installs

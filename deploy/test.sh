@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Builds everything and runs the whole test suite through CTest.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

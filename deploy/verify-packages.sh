@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Checks the Debian packages of one release the way a coordinator and a volunteer would
 # meet them: builds checkin-server and checkin-kiosk for that release (deploy/package.sh),
 # installs both into a brand-new root of it made with debootstrap (a chroot: no systemd runs

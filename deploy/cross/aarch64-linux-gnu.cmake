@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # CMake toolchain file: build for arm64 (Raspberry Pi OS / Debian 12 or 13, 64-bit) on an
 # amd64 machine of the same release with the aarch64 cross compiler and multiarch :arm64 -dev packages.
 # deploy/cross-build-arm64.sh installs all of that, unpacks the rest (below) and configures:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Puts the kiosk's data (/var/lib/checkin-kiosk: the attendance database) on its own
 # LUKS2-encrypted partition or USB drive, so a stolen kiosk, SD card or drive does not give
 # away who came to which group. POWER-AND-PRIVACY.md explains the choices and their limits.

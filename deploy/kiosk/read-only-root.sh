@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Turns Raspberry Pi OS's read-only root on or off. With it on, the SD card's root
 # filesystem is mounted read-only and every change goes to RAM (overlayroot), and the boot
 # partition is read-only too, so pulling the plug cannot damage either. The one place the

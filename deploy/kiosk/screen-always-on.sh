@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Keeps the kiosk's screen on: puts consoleblank=0 on the kernel command line (the Linux
 # console otherwise blanks the display after some minutes without keyboard input, and a
 # kiosk has no keyboard) and turns blanking off for the running system too. Safe to run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The Debian packages (CPack DEB, one per component):
 #   checkin-kiosk   the kiosk program, its assets, the `checkin` tool and the appliance unit
 #   checkin-server  the server program and its unit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # A consistent copy of checkin-server's database while the server keeps running.
 #   checkin-server-backup.sh [--keep N] DATABASE OUT_DIR
 # DATABASE is what server.toml's database.url says: a SQLite file path, or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The subcommands of `checkin`. Each registers itself on the app and returns the exit
 // status through the callback it sets.

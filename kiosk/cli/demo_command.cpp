@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `checkin demo`: a whole check-in day in a few seconds. It makes keys and a demo
 // organisation, prints passes as PNG, and plays scans through the real pipeline: each PNG
 // is decoded, judged by the rules, committed to a real SQLite store, and what the kiosk's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin: passes, keys and QR codes from the command line.
 #include <CLI/CLI.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A kiosk on the demo organisation and a real SQLite store, driven the way its screens
 // are: scans and taps, with the view read back after each.

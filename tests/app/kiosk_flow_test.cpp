@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The kiosk's screen flow on the demo organisation and a real SQLite store: what a
 // participant, a volunteer and staff see after each scan or tap.
 #include "checkin_catch.hpp"

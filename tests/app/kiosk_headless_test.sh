@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # checkin-kiosk as it runs on a device, without the device: headless, on the demo
 # organisation, scripted through every screen in English and Spanish at the smallest and
 # the largest supported sizes. Checks the words on each screen (written beside each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The staff side of the kiosk on a real SQLite store: letting someone in past a refusal,
 // undoing and moving a check-in from the Recent tab, the Names list agreeing with the
 // count, and naming the kiosk. What each writes is read back from the store.

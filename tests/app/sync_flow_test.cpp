@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The kiosk's flow with sync: the Ready dot and the admin Sync tab follow the worker's
 // status, check-ins nudge it, caches reload when it changed them, and only staff behind
 // the PIN can enrol the kiosk (an enrolment code holds a secret token). A fake worker

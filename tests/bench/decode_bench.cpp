@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Decode cost per camera frame and how soon a code held up to the camera is read: ZXing
 // alone against our pipeline, measured in the same run. No assertions: it prints,
 // deploy/bench.sh collects.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Kiosk latency benchmark: from a camera frame's arrival to the check-in committed on disk
 // and the Result screen drawn, through the real scan worker, decoder, rules, SQLite store
 // and headless renderer. Baseline in the same run: ZXing alone decoding the same frame.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Idle CPU, peak memory and cold start of checkin-kiosk, run as a process (headless, demo
 # organisation, Ready screen, nothing happening). The camera watches an empty scene at 10
 # frames a second; the baseline in the same run is the same kiosk without a camera.

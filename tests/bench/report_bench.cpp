@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The coordinator's reports, on a realistic year of data. Prints figures and ratios
 // against baselines measured in the same run; asserts nothing.
 //

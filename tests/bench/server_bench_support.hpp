@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the server benchmarks share: failing loudly (a benchmark asserts nothing, but a
 // broken step must not print figures), the wall clock, and a fresh database of either kind.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Durable check-ins per second through Store::append, against raw SQLite inserts of the
 // same rows with the same pragmas (WAL, synchronous=FULL, one transaction each), measured
 // in the same run on the same disk. Prints figures and ratios; asserts nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sync benchmarks against a real checkin-server process on 127.0.0.1. Prints figures and a
 // ratio against a baseline measured in the same run; asserts nothing.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The coordinator's day, end to end in a real browser: sign in (keyboard only), add a
 // site, a program and a session open now, import people from a CSV file, issue a pass and
 // download it as PNG, create a kiosk enrolment code, run a real headless kiosk enrolled

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The organisation pages of the dashboard in chromium, as staff meet them: signing in with
 // the keyboard alone, and on every page (desk and phone size) one h1, every field labelled,
 // tables with captions and column headers, a visible focus ring, nothing wider than a

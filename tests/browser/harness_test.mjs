@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The browser harness itself: a checkin-server started on a free port, an admin made
 // with the command line, chromium (headless, as root in CI) reading /healthz, a
 // screenshot written, and a failing assertion reported as a failure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Helpers for browser tests: a real checkin-server on 127.0.0.1, Debian's chromium
 // (headless, driven by playwright-core), screenshots, assertions, and clean-up that runs
 // even when a test fails. Run tests through run.sh, which sets:

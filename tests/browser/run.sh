@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Runs browser tests: Debian's chromium (headless) driven by playwright-core from npm.
 #   tests/browser/run.sh --server PATH --kiosk PATH --out DIR TEST.mjs [TEST.mjs...]
 # Installs what is missing first: chromium through deploy/install-deps.sh, and the npm

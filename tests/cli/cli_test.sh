@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The `checkin` tool as a user runs it: keys, passes, decoding, verification, the demo,
 # and clear errors with the documented exit statuses for bad input.
 set -uo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Test helper: writes any text (read from a file, bytes as they are) as a QR code PNG.
 #include <fstream>
 #include <iostream>

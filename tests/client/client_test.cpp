@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // SyncClient against a scripted fake server: uploads, dead letters, retries, bisection,
 // the changes feed, clock offsets, feedback, enrolment and the token roll.
 #include "checkin_catch.hpp"

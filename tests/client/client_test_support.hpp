@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Helpers for the sync client's tests: a kiosk store in a temp dir, events, wire bodies the
 // fake server answers with, and raw reads of the outbox.

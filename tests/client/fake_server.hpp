@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A scripted fake of checkin-server for the sync client's tests (libpretixsync's "fake API
 // that records requests"): an in-process cpp-httplib server on 127.0.0.1:<ephemeral> that

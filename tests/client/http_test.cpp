@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The client's HTTP layer and backoff: Retry-After, pins, device time, TLS pinning against
 // a throwaway self-signed certificate, and the backoff's bounds.
 #include "checkin_catch.hpp"

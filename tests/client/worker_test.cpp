@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // SyncWorker: its own thread, store and client; nudges, prompt stop, re-enrolment.
 #include "checkin_catch.hpp"
 

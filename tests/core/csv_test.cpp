@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // CSV fields and records as spreadsheets read them.
 #include "checkin_catch.hpp"
 

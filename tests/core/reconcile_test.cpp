@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reconciliation of the events of several doors (kiosk/core/reconcile.hpp), and the rules
 // deciding with what the other doors recorded (the site feed brings it to the ledger).
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Table-driven tests of the check-in rules: each scenario is a list of steps (a time, who
 // scans or what is tapped, the outcome expected); events a step decides are applied to
 // the ledger, as the desk does after the store commits them.

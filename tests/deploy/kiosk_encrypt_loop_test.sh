@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # deploy/kiosk/encrypt-data-partition.sh and read-only-root.sh for real, on loop devices.
 # Needs root, losetup, cryptsetup, e2fsprogs and sqlite3, and for the tang part clevis,
 # clevis-luks, tang and socat; takes a minute or two (LUKS's key derivation is slow on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The kiosk appliance scripts of deploy/kiosk/ where they refuse or edit files, without
 # root and without touching this machine: encrypt-data-partition.sh's argument checks and
 # its refusal of the root disk; read-only-root.sh's refusal to go read-only while the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The Debian packages as built from this tree (CPack): names, architecture, declared
 # dependencies, files, conffiles, maintainer scripts that never delete data, and both
 # systemd units verified against the packaged programs. Installing them into a real

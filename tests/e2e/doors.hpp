@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A site with several doors, for end-to-end tests: a real checkin-server process (SQLite or
 // PostgreSQL) and real checkin-kiosk processes, headless and scripted, on 127.0.0.1. The

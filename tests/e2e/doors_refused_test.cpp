@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What a door does with an event the server refuses (issue 14): it keeps it as a dead
 // letter, and its staff read on the admin screen, in words a volunteer understands, what was
 // not counted and what to do. A real checkin-kiosk and a real checkin-server.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // One site, several doors: real checkin-kiosk processes (headless, scripted) and a real
 // checkin-server on 127.0.0.1, on SQLite or PostgreSQL. Each situation ends with the same
 // invariant: every event every door recorded is on the server exactly once, nothing is
@@ -263,6 +264,37 @@ TEST_CASE("corrections: an undo from the command line reaches the doors, a door'
   REQUIRE(trail);
   REQUIRE(trail->size() == 1);  // the command line's; the kiosk's undo is an event of its own
   CHECK(trail->front().reason == "wrong pass");
+  require_delivered(site, {front.get(), back.get()});
+}
+
+TEST_CASE("an erased person's pass is refused at every door after its next sync, and the count they made stays") {
+  DoorSite site;
+  auto front = site.door("Front door");
+  auto back = site.door("Back door");
+  REQUIRE_RUN(front->run(minutes{5}, {scan(site, "ana"), "wait-sync"}));
+  REQUIRE(site.store().attendance_count(site.lunch).value_or(-1) == 1);
+  // Both doors had Ana on their roster (the back door learnt it at its first sync).
+  REQUIRE_RUN(back->run(minutes{6}, {"wait-sync"}));
+
+  auto erased = server_cli(site.database(), {"person", "erase", site.person("ana"), "--yes"}, site.work());
+  INFO(erased.err);
+  REQUIRE(erased.status == 0);
+
+  auto at_back = back->run(minutes{20}, {"wait-sync", scan(site, "ana")});
+  REQUIRE_RUN(at_back);
+  CHECK(at_back.shows(2, "Please see a volunteer"));
+  auto at_front = front->run(minutes{25}, {"wait-sync", scan(site, "ana")});
+  REQUIRE_RUN(at_front);
+  CHECK(at_front.shows(2, "Please see a volunteer"));
+  // Ben is not affected, and Ana's check-in still counts, as nobody's.
+  auto ben = back->run(minutes{26}, {scan(site, "ben"), "wait-sync"});
+  REQUIRE_RUN(ben);
+  CHECK(ben.shows(1, "Welcome, Ben"));
+  CHECK(site.store().attendance_count(site.lunch).value_or(-1) == 2);
+  auto detail = site.store().session_attendance(site.lunch, site.t0() + hours{6});
+  REQUIRE(detail);
+  for (const auto& row : detail->stays) CHECK(row.stay.person_id != site.person("ana"));
+  CHECK_FALSE(site.store().person(site.person("ana")).value_or(std::nullopt).has_value());
   require_delivered(site, {front.get(), back.get()});
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A kiosk's sync, alone in its own process, so a test can kill it mid-upload:
 //   e2e_kiosk sync DATABASE   syncs until nothing is pending (exit 0) or gives up (exit 1)
 #include <fmt/format.h>

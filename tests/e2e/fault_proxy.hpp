@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A TCP proxy for integration tests: it sits between a sync client and a real
 // checkin-server on 127.0.0.1 and misbehaves on demand, one HTTP request at a time.

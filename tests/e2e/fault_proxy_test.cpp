@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The fault proxy against a real HTTP server and client (cpp-httplib, in process): each
 // fault does what it says, to exactly one request, and the proxy survives its peers.
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Simulated kiosks for end-to-end tests: each is a real kiosk store (SQLite file) with the
 // real sync client, enrolled on a real checkin-server. Events are recorded straight into

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The whole chain as people run it: a real checkin-server on a SQLite file (127.0.0.1, a
 # free port), set up with `checkin-server demo`; a real checkin-kiosk, headless and
 # scripted, that staff enrol on its admin screen by scanning the enrolment code, then people

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // End to end, with real processes: a checkin-server on 127.0.0.1 (on SQLite, or on
 // PostgreSQL when built with CHECKIN_E2E_POSTGRES) and kiosks running the real sync client on real kiosk
 // stores. Every fault ends with the same check: each event a kiosk recorded is on the

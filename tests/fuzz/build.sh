@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Builds the libFuzzer harnesses (tests/fuzz/*_fuzz.cpp) with Debian's clang, AddressSanitizer
 # and UBSan into BUILD_DIR (default: build/fuzz), apart from the normal GCC build.
 #   tests/fuzz/build.sh [BUILD_DIR]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Enrolment codes (sync/protocol enrolment.hpp), as a kiosk's camera reads them: never a
 // crash, and a code that parses writes out within its own limit and reads back the same
 // (libFuzzer found a code that did not).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What the HTTP front reads itself (sync/server/http): request targets, url-encoded and
 // multipart form bodies, Accept-Encoding. The first byte picks the reader. Never a crash;
 // no NUL gets into a path, a query or a form's text fields.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The image loaders (kiosk/qr image.hpp) behind `checkin decode` and the replay camera: PNG,
 // JPEG and PGM files from anywhere. Never a crash, never more pixels than the limit.
 #include <cstddef>

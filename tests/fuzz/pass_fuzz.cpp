@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The pass parser and verifier (kiosk/core pass.hpp) on any text a camera or a scanner can
 // hand it: never a crash, and what verifies says a well-formed pass id. The seed corpus
 // holds passes signed with the harness's fixed key, so signatures, expiry and revocation

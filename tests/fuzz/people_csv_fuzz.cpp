@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A coordinator's people CSV (sync/server/people_import): any bytes a file can hold. Never a
 // crash; every bad row is reported with a line number inside the file.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The protocol's JSON readers (sync/protocol), every body a peer can send: the first byte
 // picks the reader, the rest is the body. Never a crash; an event batch that parses
 // survives to_json and back (what the server stores is what it was sent).

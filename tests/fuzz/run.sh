@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # A short libFuzzer run of one harness from its seed corpus: fails on a crash, a leak, a
 # sanitizer report or a broken property, and prints the input that did it.
 #   tests/fuzz/run.sh BUILD_DIR NAME SECONDS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The check-in desk on a real SQLite file: a check-in is accepted only once committed,
 // a failing disk is "please see a volunteer" with nothing half-recorded, and a restarted
 // kiosk remembers who is already in.

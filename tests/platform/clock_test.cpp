@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include <sys/timex.h>
 
 #include "checkin_catch.hpp"

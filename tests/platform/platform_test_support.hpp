@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Helpers shared by the platform tests: scratch folders and QR code images.
 #include <stdlib.h>

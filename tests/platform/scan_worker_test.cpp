@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The scan worker with scripted cameras. Nothing here sleeps: tests wait on the scan queue,
 // which the worker notifies on every scan and every change of camera state.
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What can be tested of V4L2 without a camera: errors. The format logic is in
 // camera_formats_test.cpp.
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Blackbox test of the decode pipeline on the generated sample folders (zxing-cpp's
 // style): every image beside its expected text, a minimum number of passes per folder,
 // and a `falsepositives` folder where passing means decoding nothing.

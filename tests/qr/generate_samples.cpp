@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Writes the QR blackbox sample set: one folder per kind of difficulty, each image
 // beside a .txt file holding the exact text it encodes (zxing-cpp's layout), and a
 // `falsepositives` folder of code-free images. Deterministic: fixed seeds only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sample folders for what real photos are missed for. Each stays deterministic (fixed
 // seeds) and grows harder through the folder, so a threshold says how far a decoder gets.
 #include "hard_samples.hpp"

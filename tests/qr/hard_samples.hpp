@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The sample folders of the kinds real photos are missed for: codes on fabric and
 // bottles, low-resolution and huge photos, thin quiet zones, and text in other

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // JPEG files taken apart for the tests of qr::jpeg_lacks_huffman_tables and the camera's
 // MJPEG path.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the sample folders of qr_generate_samples share: real passes to encode, a folder
 // that writes each image beside its expected text, and the look of a typical camera.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Synthetic camera images for the QR blackbox tests and the decode benchmark: planar
 // "documents" (a printed card, a phone screen, a bare code) projected into a scene

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A stand-in for systemd's end of sd_notify(3): a unix datagram socket that a test names
 // in NOTIFY_SOCKET, and reads what the program under test sends to it, one datagram per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // ServiceNotifier against a real unix datagram socket standing in for systemd's, named in
 // NOTIFY_SOCKET as systemd names it. Time is passed in: no sleeping.
 #include <unistd.h>

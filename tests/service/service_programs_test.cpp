@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-kiosk and checkin-server as systemd runs them with Type=notify and WatchdogSec:
 // the real programs, started with NOTIFY_SOCKET and WATCHDOG_USEC naming a socket this test
 // reads in systemd's place. WATCHDOG_PID stays unset (systemd sets it to the main process's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Helper of the crash test: records check-ins through Store::append in an endless loop
 // and reports each event id on stdout only after append returned success. The test
 // kills it with SIGKILL at random moments; every id it reported must survive.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "fault_vfs.hpp"
 
 #include <sqlite3.h>

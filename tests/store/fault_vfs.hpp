@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A test-only SQLite VFS that wraps the platform's default VFS and, when armed, makes
 // writes fail the way a full disk or a file system remounted read-only does (SQLite's

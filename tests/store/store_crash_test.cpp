@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Crash test: a separate writer process (crash_writer.cpp) records check-ins and reports
 // each one after append returned; we SIGKILL it at random moments, hundreds of times,
 // against the same database file. Every reported check-in must be there exactly once,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Store::apply_download: one sync download round lands in one transaction, all or nothing.
 #include "checkin_catch.hpp"
 

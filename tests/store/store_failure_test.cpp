@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Failures the kiosk must survive: a full disk, a read-only file system, I/O errors, a
 // corrupt or foreign file, a missing directory, a database from a newer version.
 // The tests run as root in CI, where permissions stop nothing: faults are injected by a

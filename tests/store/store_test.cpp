@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Unit tests of the store, each on a fresh SQLite file in its own temporary directory.
 #include "checkin_catch.hpp"
 

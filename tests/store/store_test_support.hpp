@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Helpers for the store tests: a fresh temporary directory per test, event factories and
 // raw SQLite inspection that bypasses the Store under test.

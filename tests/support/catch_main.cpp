@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // One main for every test program, the same on Catch2 2 and 3 (a session run by hand rather
 // than Catch2 2's CATCH_CONFIG_MAIN or Catch2 3's prebuilt Catch2WithMain, which is not
 // there for every architecture).

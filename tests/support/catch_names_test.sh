@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Every test reaches Catch2 through support/checkin_catch.hpp and writes the Catch2 3 names,
 # so a test written on Debian 12 (Catch2 2) also builds on Debian 13 (Catch2 3); and no test
 # name holds a ';'.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Catch2 for the tests, whichever major version Debian ships: 2 on Debian 12 (one header),
 // 3 on Debian 13 (a compiled library with a header per part). Tests include this file and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # Assertions for the shell-driven blackbox tests (sourced). Each records a pass or a
 # failure; a test script ends with `report`, which prints "N passed, N failed" and sets
 # the exit status.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A step a test harness cannot go on without: its value, or an exception naming the step
 // and the error (for helpers outside a Catch2 test case, where REQUIRE cannot be used).

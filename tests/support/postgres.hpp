@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A fresh PostgreSQL database for one test, in the throwaway cluster that ctest starts
 // (tests/support/postgres.sh, fixture "postgres"; see tests/server/CMakeLists.txt).

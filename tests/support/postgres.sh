@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # A throwaway PostgreSQL cluster for tests and benchmarks.
 #   postgres.sh start DIR   initialise (once) and start a cluster in DIR
 #   postgres.sh stop DIR    stop it and remove DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Raw HTTP/1.1 over a TCP socket, for tests that send what no HTTP client library would:
 // trickled heads, floods of header lines, contradictory framing. A connection may come

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The whole of a file as bytes (a log, a screen's words); empty when it cannot be read.
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The real checkin-server for tests and benchmarks (CHECKIN_TEST_SERVER_BINARY, when set,
 // names another build's program: to show that a test fails without a fix): its command

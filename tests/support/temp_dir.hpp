@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A fresh, empty directory for one test, removed with everything in it at scope exit
 // (kept when CHECKIN_KEEP_TEST_DIRS is set).

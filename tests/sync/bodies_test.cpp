@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What every body shares: the protocol version and the size limit, for every parser.
 #include "checkin_catch.hpp"
 

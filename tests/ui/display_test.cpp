@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The display host, headless: sizes and fonts, pixels back, screenshots, synthetic taps
 // reaching the screens' buttons, the preview texture, and recovery from a frame that threw.
 #include <SDL.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Every screen, in English and Spanish, at 800x480, 1280x720, 1080x1920 (portrait) and
 // 1920x1080, rendered headless with the software renderer: layout rules, wording,
 // privacy. A PNG of each goes to <build>/tests/ui/screenshots/<size>/<language>/.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Themes: WCAG contrast of every text colour against its background, and no harsh red
 // for "please see a volunteer".
 #include "ui_test_support.hpp"

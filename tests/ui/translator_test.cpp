@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Translation files: complete in every language, placeholders intact, clear errors, the
 // fallback chain, and the assets folder found from the build tree.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Shared by the UI tests: a headless display, sample view states for every screen, and
 // the layout checks every rendered screen must pass.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk program's start-up and main loop.
 #include <chrono>

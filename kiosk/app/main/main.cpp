@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-kiosk: the fullscreen check-in kiosk. This file builds the object graph from
 // the configuration (the one place that does) and hands it to the main loop.
 #include <CLI/CLI.hpp>

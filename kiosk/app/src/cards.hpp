@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the public flow and the staff side both show: times and sessions as cards.
 #include <string>

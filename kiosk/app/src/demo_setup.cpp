@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/app/demo_setup.hpp"
 
 #include "checkin/app/pin_guard.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/app/kiosk.hpp"
 
 #include <fmt/format.h>

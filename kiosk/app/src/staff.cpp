@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/app/staff.hpp"
 
 #include <fmt/chrono.h>

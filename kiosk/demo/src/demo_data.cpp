@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/demo/demo_data.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The convolution filters of image_ops.hpp, in a file of their own because they are
 // compiled with a vectoriser setting that speeds them up several times (see
 // CMakeLists.txt) and slows down the table lookups of the other operations.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Image preprocessing for the decode pipeline. Each operation returns a new image and
 // accepts any valid view (any size down to 1x1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Which Huffman tables a JPEG defines before the scans that use them (image.hpp says why).
 // The walk is at least as forgiving as stb_image's own: it skips bytes that are not a marker
 // and reads missing bytes at the end as 0, so a file cannot slip a scan past it.

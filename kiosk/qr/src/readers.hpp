@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The two decoding libraries behind one small interface. Each lives in its own .cpp:
 // ZXing 1.4's Error.h defines macros that break zbar's headers. zxing_reader.cpp is also

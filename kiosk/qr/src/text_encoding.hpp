@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A QR code's content bytes as text people can read, in UTF-8. A code says how its bytes
 // are encoded with an ECI designator (ZXing applies it); most codes have none, and then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // zbar through its C API only (see readers.hpp for why it has a file of its own).
 #include <zbar.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // ZXing-cpp through the one API both Debian releases share: the 2.x names (ReaderOptions,
 // Barcode) where they exist (2.2 and later: Debian 13 has 2.3), the 1.x names
 // (DecodeHints, Result) on Debian 12's 1.4. The difference stays in this file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Numbered schema migrations, tracked in PRAGMA user_version.
 #include "checkin/core/error.hpp"

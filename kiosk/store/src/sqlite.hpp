@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A thin RAII layer over the SQLite C API: one connection with a cache of prepared
 // statements, queries that reset themselves, a transaction guard, and the mapping of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The attendance log, its outbox, opening and health checks.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What sync downloads (schedule, roster, revocations, keys, settings, device id) and the
 // anonymous feedback waiting for upload.
 #include <fmt/format.h>

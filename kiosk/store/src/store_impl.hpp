@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Shared by the store's source files: the connection behind a Store and small helpers.
 #include <string>

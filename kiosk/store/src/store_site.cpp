@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Other doors' events, as the site feed relays them (Store::learn_site_events).
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The admin screen, behind the PIN: what this kiosk serves, sync, export and settings.
 // Staff see refusal reasons here, never on the public screens. Names of people checked in
 // appear only when asked for, and never for discreet programs or in discreet mode.

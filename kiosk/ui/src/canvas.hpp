@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What every screen draws with: the window's metrics, translated words, and text and
 // buttons that record themselves in the FrameReport.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Choose session: several sessions fit the pass (or an anonymous check-in); one big
 // button each.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The entry point: one borderless ImGui window over the whole screen, then the screen
 // the view state asks for.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Feedback at check-out: one tap from 1 to 5, or skip. Not linked to the person, and the
 // screen says so.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Icons drawn with ImGui's draw list: no image files, crisp at every size, and coloured
 // by the theme. Each fits a square of side `size` centred on `center`.
 #include <algorithm>

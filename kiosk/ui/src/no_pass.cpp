@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // No pass? A walk-in check-in: choose the session (when there are several), type a first
 // name or nickname if you like on a large keyboard, check in.
 #include <algorithm>

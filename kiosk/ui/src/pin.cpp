@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The staff PIN pad. Digits show as dots; they never reach the view state.
 #include <algorithm>
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Ready: what is open now, "show your pass to the camera" with a small live preview, and
 // the ways in without a pass.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Result: one calm screen per outcome - colour, icon and words together. Refusals all look
 // and read the same ("Please see a volunteer"): the reason is for staff, not the doorway.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/platform/v4l2_camera.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/platform/display.hpp"
 
 #include "checkin/core/log.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Dear ImGui's SDL2 platform backend and SDL_Renderer backend, whichever version Debian
 // ships: 1.86 (Debian 12: imgui_impl_sdl.h, ImGui_ImplSDLRenderer_*) or 1.90 (Debian 13:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Screenshots as PNG, fast: stb_image_write's deflate takes ~10x longer than zlib at its
 // fastest level, and headless runs and tests write hundreds of screenshots.
 #include "png_writer.hpp"

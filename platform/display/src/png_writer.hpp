@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // RGBA screenshots as PNG files (zlib at its fastest level).
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/platform/service_notifier.hpp"
 
 #include <systemd/sd-daemon.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // One sync pass: upload the outbox, then feedback, purge, then download a round of changes
 // and apply it in one store transaction. Also enrolment and the device token roll.
 #include "checkin/sync/client.hpp"

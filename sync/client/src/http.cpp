@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // libcurl behind the Http interface: one easy handle per client, reused so the TLS
 // connection stays open between the requests of a pass.
 #include "http.hpp"

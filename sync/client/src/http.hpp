@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The sync client's one way to talk HTTP(S): a small interface so the rest of the client
 // never sees libcurl. One Http per client (one connection kept alive between requests).

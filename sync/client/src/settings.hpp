@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The store settings the sync client keeps (the kiosk's own settings use other names;
 // downloaded ones are "central.<key>", the cursor and site name are in store.hpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The sync thread: its own Store and SyncClient, passes on start, on nudge (coalesced),
 // every interval when healthy and after a backoff delay when failing.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "domain_json.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The one JSON mapping of the domain values several bodies carry (a site, a program, a
 // session, a shift, a roster entry, a pass key), so every body spells them the same way.

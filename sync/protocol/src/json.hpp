@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Reading JSON defensively: every accessor names the field's path in its error, so a
 // peer sending a wrong type gets "events[3].seq: expected a whole number".

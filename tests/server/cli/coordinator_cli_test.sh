@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # checkin-server's coordinator commands as a script runs them, on a real SQLite file:
 # accounts (passwords only from stdin or a file), weekly session series in local time
 # across a DST change, people CSV import (all rows or none; bad rows by line; formula

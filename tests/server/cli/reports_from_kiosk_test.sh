@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # The command line's reports over check-ins a real kiosk made: checkin-server demo on a
 # SQLite file, a headless checkin-kiosk enrolled with --enrol scans Ben (community lunch)
 # and Ana (the discreet peer-support group), then the CSV reports apply the privacy rules:

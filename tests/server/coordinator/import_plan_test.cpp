@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The people import plan: program names resolved case-insensitively (or ids), rows that
 // name an unknown or ambiguous program reported by line without repeating the cell.
 #include "checkin_catch.hpp"

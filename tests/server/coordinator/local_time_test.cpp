@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Local time as coordinators write and read it, under a real zone with DST (Europe/London:
 // clocks go forward at 01:00 on 2026-03-29 and back at 02:00 on 2026-10-25).
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Report tables and CSV exports: small-count suppression for discreet programs, RFC 4180
 // with BOM and CRLF, formula cells neutralised, local times, volunteer hours per period.
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // An instant written as UTC text ("2026-03-29T00:30:00Z"), for the coordinator logic's tests.
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The dashboard's passes, kiosks, live board, reports, review queue and retention pages,
 // against the real checkin-server process on SQLite. The organisation and the kiosks'
 // uploads are made directly in the same database file through ServerStore; pass images
@@ -8,6 +9,7 @@
 
 #include <cstdlib>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "checkin/core/ids.hpp"
@@ -638,4 +640,63 @@ TEST_CASE("a session's attendance: every door's stays, undo, move and check in b
   REQUIRE(audit.status == 200);
   CHECK(has(audit.body, "attendance.undo"));
   CHECK(has(audit.body, "attendance.move"));
+}
+
+TEST_CASE("a person's data: downloads for whoever sees them, erasing for admins only after a page that says what happens",
+          "[dashboard][people]") {
+  Fixture f;
+  auto session = f.open_session(f.riverside, f.lunch);
+  auto robin = f.person(f.riverside, "Robin Quarrington", {f.lunch.id});
+  auto harriet = f.person(f.hilltop, "Harriet");
+  f.check_in(robin, session);
+  const auto pass = must_ok(f.store->passes_of(robin.id)).front().pass_id;
+  f.start();
+  const std::string base = "/people/" + robin.id;
+
+  auto coordinator = f.coordinator();
+  auto their_page = coordinator.get(base);
+  REQUIRE(their_page.status == 200);
+  CHECK(has(their_page.body, base + "/export.json"));
+  CHECK(!has(their_page.body, base + "/erase"));
+  CHECK(coordinator.get(base + "/erase").status == 403);
+  CHECK(coordinator.post_form(base + "/erase", {}).status == 403);
+  CHECK(coordinator.get("/people/" + harriet.id + "/export.json").status == 404);  // another site's
+  auto summary = coordinator.get(base + "/export.html");
+  REQUIRE(summary.status == 200);
+  CHECK(has(summary.header("Content-Disposition"), "attachment"));
+  CHECK(!has(summary.header("Content-Disposition"), "Robin"));
+  CHECK(has(summary.body, "Robin Quarrington"));
+  CHECK(has(summary.body, "Community lunch"));
+
+  auto admin = f.admin();
+  auto json_file = admin.get(base + "/export.json");
+  REQUIRE(json_file.status == 200);
+  auto json = nlohmann::json::parse(json_file.body);
+  CHECK(json["person"]["preferred_name"] == "Robin Quarrington");
+  CHECK(json["passes"][0]["pass_id"] == pass);
+  CHECK(json["attendance"].size() == 1);
+  CHECK(json["stored_records"]["events"].size() == 1);
+
+  auto confirm = admin.get(base + "/erase");
+  REQUIRE(confirm.status == 200);
+  const std::string words = html_unescape(confirm.body);
+  for (const char* said : {"cannot be undone", "name, contact details", "registrations", "passes are revoked",
+                           "anonymous counts", "totals do not change", "at their next sync"})
+    CHECK(has(words, said));
+  CHECK(f.store->attendance_count(session.id).value_or(-1) == 1);
+  auto erased = admin.post_form(base + "/erase", {});
+  CHECK(erased.status == 303);
+  CHECK(admin.get(base).status == 404);
+  CHECK_FALSE(must_ok(f.store->person(robin.id)).has_value());
+  CHECK(f.store->attendance_count(session.id).value_or(-1) == 1);
+  CHECK(must_ok(f.store->pass(pass)) == std::nullopt);
+
+  AuditFilter filter;
+  filter.object_id = robin.id;
+  std::set<std::string> actions;
+  for (const auto& entry : must_ok(f.store->audit_log(filter))) {
+    actions.insert(entry.action);
+    CHECK(!has(entry.detail, "Robin"));
+  }
+  CHECK(actions == std::set<std::string>{"person.export", "person.erase"});
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The coordinators' dashboard as a browser meets it, against the real checkin-server
 // process: cookies, redirects, CSRF tokens, roles and sites, escaping, the people import.
 // The organisation is made directly in the same SQLite file through ServerStore.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A browser as far as the dashboard tests need one, against the real checkin-server:
 // cookies kept, redirects not followed, forms posted with the page's CSRF token.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # deploy/server/checkin-server-backup.sh and the restore steps of deploy/server/README.md,
 # on one backend (sqlite, or postgresql on the test suite's cluster in
 # $CHECKIN_TEST_POSTGRES). A real checkin-server holds the demo organisation and a real

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # deploy/server/nginx-checkin.conf for real: Debian's nginx on 127.0.0.1 runs the example,
 # rendered for free ports and a throwaway self-signed certificate, in front of a real
 # checkin-server (plain HTTP on 127.0.0.1, server.tls_pin_cert = the proxy's certificate).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The sync API of the real checkin-server process, over HTTP on 127.0.0.1: enrolment with
 // a code from its own command line, uploads, retries, downloads, authentication, error
 // bodies, limits, hostile text, health, metrics and HTTPS with a pinned public key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What an outsider on the network can do to the real checkin-server on 127.0.0.1, and that
 // it keeps serving through it (issue 14, findings 1, 2 and 6): slow heads, idle
 // connections, many connections from one address, header floods, contradictory framing.

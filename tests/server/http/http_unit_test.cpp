@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The HTTP layer's pure parts: listen addresses, the upload gate, the metrics text, the
 // public-key pin's forms, and the front's own readers (head checks, targets, forms).
 #include "checkin_catch.hpp"

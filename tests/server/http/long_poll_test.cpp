@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Long polling on the real HTTP front (libmicrohttpd) on 127.0.0.1, with routes made for
 // the test: parked requests hold no worker thread and no place against their address's
 // limit, a notify wakes exactly its topic's waiters at once, a notify between a route's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
 # checkin-server's command line as a coordinator's script runs it: --help, configuration
 # errors (exit 2, naming the key), and the coordinator commands round trip, down to a pass
 # PNG that the kiosk side's `checkin decode` reads back as a valid pass.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The database a test's server runs on: a fresh SQLite file in the test's folder, or a
 // fresh PostgreSQL database when CHECKIN_TEST_POSTGRES names the test cluster (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // parse_people_csv: what a coordinator's spreadsheet can throw at it, and the line
 // numbers the report must give (the line a spreadsheet shows, header = 1).
 #include "checkin_catch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // connect() and Pool::open() on URLs that cannot work: clear errors, never exceptions.
 // None of these needs a running server.
 #include <fstream>

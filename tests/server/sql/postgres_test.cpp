@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What only the PostgreSQL backend has to show: a lost connection.
 #include "sql_test_support.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin::sql on either backend: every case here runs on SQLite and on PostgreSQL.
 #include <atomic>
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The database a test of checkin::sql runs on. The same test sources build twice: into
 // server_sql_sqlite_tests (a SQLite file in a temp directory) and, with

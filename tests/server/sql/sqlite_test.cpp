@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // What only the SQLite backend has to show: its durability settings, one statement per
 // query, the busy timeout.
 #include "sql_test_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Dashboard accounts, signing in (with the throttle on guessing) and web sessions.
 // Every password hash costs about 0.1 s and 64 MB, so each case hashes only a few.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The changes feed: rounds, paging, cursors, tombstones and the roster slice.
 #include <fmt/format.h>
 #include <sodium.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Pass-signing keys, passes, enrolment and device authentication.
 #include <algorithm>
 #include <atomic>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The organisation as coordinators edit it: renaming sites, weekly series of sessions,
 // looking single sessions and shifts up, importing people all or none, and printing a
 // pass again.

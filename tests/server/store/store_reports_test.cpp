@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reports, the live board, the review of auto-closed shifts and retention, over events
 // uploaded through ServerStore::ingest as kiosks send them.
 #include <algorithm>

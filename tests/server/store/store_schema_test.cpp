@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Opening, migrations and the organisation's reference data.
 #include <algorithm>
 

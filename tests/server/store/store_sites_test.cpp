@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sites with several doors, on the server: the site feed, what a kiosk's token may upload,
 // coordinators' corrections and their audit trail, kiosks enrolled again, kiosk names, and
 // what reports make of several doors' events (through the domain's reconciliation).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A fresh server database per test: a SQLite file in the test's temp directory, or, in
 // the build of these tests for PostgreSQL (CHECKIN_STORE_TEST_POSTGRES), a fresh database

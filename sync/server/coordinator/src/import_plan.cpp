@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A parsed people CSV becomes the people to import: each row's programs resolved to ids.
 // Like the parser's, the reasons never repeat a cell's content (they may be logged, and
 // logs carry no names): they say which cell and what is wrong with it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Local time through the C library (localtime_r, mktime) under the process's TZ: the
 // system's zone database knows every rule change, and the dashboard and command line then
 // agree with `date` on the same machine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Report tables and CSV exports. Every count a discreet program shows in an aggregate
 // export goes through count_cell, so a small group (and with it a person) cannot be picked
 // out of a funder's spreadsheet.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The dashboard's static files, built into the program: one stylesheet (and, later, the
 // live board's script). Served at /static/<name> with a long cache; pages link them with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The live board's script, served as /static/board.js (assets.cpp). It fetches /board.json
 // every 10 seconds and redraws the board with the same markup the server renders

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Small pieces several pages share: names by id, tables, local times.
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What a page's handler works with: the request, who is signed in, and ways to answer.
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "checkin/server/dashboard.hpp"
 
 #include <sodium.h>
@@ -28,6 +29,7 @@ Router make_router() {
   add_people_routes(router);
   add_import_routes(router);
   add_person_pass_routes(router);
+  add_person_data_routes(router);
   add_pass_routes(router);
   add_kiosk_routes(router);
   add_board_routes(router);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Files the dashboard hands out (pass images, pass sheets, CSV reports) and small texts
 // the passes, kiosks, board, reports, review and retention pages share.

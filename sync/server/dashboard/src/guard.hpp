@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The one place that decides what the signed-in account may see of site data. A
 // coordinator works only with their sites; anything at another site is answered exactly

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // HTML for the dashboard's pages. Every value that comes from data or from a request goes
 // through escape() (the form helpers below escape their values themselves); literal markup

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Every area of the dashboard registers its routes here; dashboard.cpp calls them all.
 #include "router.hpp"
@@ -22,5 +23,6 @@ void add_review_routes(Router& router);     // /review
 void add_retention_routes(Router& router);  // /retention
 void add_attendance_routes(Router& router);  // /sessions/{id}/attendance: stays and corrections
 void add_audit_routes(Router& router);       // /audit (admin)
+void add_person_data_routes(Router& router);  // /people/{id}/export.*, /people/{id}/erase (admin)
 
 }  // namespace checkin::server::dashboard

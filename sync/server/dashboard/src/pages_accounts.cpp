@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Accounts (admins only): list, add, change role and sites, set a new password, disable.
 #include <fmt/format.h>
 

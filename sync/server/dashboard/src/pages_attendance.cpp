@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // A session's attendance: every stay as reconciled from all the site's doors, and the
 // coordinator's corrections: undo a check-in, move it to the session it belonged to, and
 // check someone in by hand when a kiosk is down (the door list: the program's registered

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The audit trail, for admins: who changed what and who looked at identified attendance,
 // newest first, filtered by account, action and dates. Entries hold ids, never names.
 #include <fmt/format.h>

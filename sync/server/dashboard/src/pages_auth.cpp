@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Signing in and out, and the static files (open to everybody).
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The live board: sessions whose check-in window is open now at the account's sites, with
 // how many are present and have checked in, and who, except in discreet programs, which
 // show counts only (the store never hands out their names). The page is complete without

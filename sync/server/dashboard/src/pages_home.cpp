@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Today's page: what is on today at the account's sites, and where to go next.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // People from a spreadsheet: upload a CSV, see a preview (the good rows, and every bad row
 // as "line N: reason"), then import all of them in one go, or nothing.
 //

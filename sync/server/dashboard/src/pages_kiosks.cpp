@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Kiosks: enrol one at a site (a single-use enrolment code shown as a QR code and as
 // text, valid 15 minutes), see how each kiosk keeps up (last sync, lag, clock), revoke one.
 // The enrolment token is a credential: it is shown once and never logged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Passes for a site's people: who has a current pass, and a printable PDF sheet of wallet
 // cards for the people chosen. A card prints the person's name only when asked and never
 // for someone whose programs are all discreet (the card is what they carry to them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // People: search, add, edit (name, language, site, programs). A coordinator sees the
 // people of their sites only. Names appear here and where staff need them, never in logs.
 #include <fmt/format.h>
@@ -184,6 +185,7 @@ void render_person(Context& ctx, const PersonRecord& person, const PersonForm& f
   body += person_fields(f, *sites, *programs);
   body += submit_button("Save changes") + form_close();
   body += person_passes_section(ctx, person);
+  body += person_data_section(ctx, person);
   ctx.page(person_label(person), body, status);
 }
 

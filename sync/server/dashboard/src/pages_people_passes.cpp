@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The passes of one person, on their page: issue (or reissue, which revokes the earlier
 // pass in the same transaction), revoke after a confirmation, and the current pass's QR
 // code as PNG or SVG. A pass carries no name, and neither do the downloaded files' names.

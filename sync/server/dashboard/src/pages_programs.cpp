@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Programs: organisation-wide. Everybody reads them; admins add and change them.
 #include <fmt/format.h>
 

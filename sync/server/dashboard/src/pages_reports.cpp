@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reports: attendance by session or program, who attended (never discreet programs),
 // volunteer hours by period and the worked shifts behind them, on screen and as CSV files
 // (report_tables.hpp: RFC 4180, UTF-8 with BOM, formula-like cells neutralised).

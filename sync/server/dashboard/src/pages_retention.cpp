@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Retention: in plain words what is kept and for how long, where things stand now, and for
 // admins the number of days discreet programs' attendance stays identified and a button
 // to reduce what is due at once. The server also reduces by itself every hour

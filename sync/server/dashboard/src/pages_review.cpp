@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The review queue: volunteer shifts a kiosk closed by itself (the volunteer forgot to
 // scan out) wait here, uncredited, until someone confirms the recorded time, sets the time
 // worked, or rejects them. Decided ones are listed below with who decided.

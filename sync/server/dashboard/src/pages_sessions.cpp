@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sessions: one occurrence of a program at a site. Listed by site and dates (local time),
 // added alone or as a weekly series, edited, cancelled after a confirmation.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Volunteer shifts at a site: listed by dates (local time), added, edited with the
 // people of that site assigned to them, deleted after a confirmation.
 #include <fmt/format.h>

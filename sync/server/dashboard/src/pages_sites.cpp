@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Sites: everybody sees theirs; admins add and rename them.
 #include <fmt/format.h>
 

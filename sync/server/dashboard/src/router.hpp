@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The dashboard's route table: method + path pattern + who may use it -> handler.
 // Patterns are literal segments and {name} placeholders matching one non-empty segment:

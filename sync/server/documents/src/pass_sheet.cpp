@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The pass sheet: geometry in millimetres converted to points once, cairo for drawing
 // (vector output, so the codes stay sharp at any printer resolution).
 #include "checkin/server/pass_sheet.hpp"

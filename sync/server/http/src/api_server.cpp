@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The API's routes on the HTTP front: authentication, the sync routes, /healthz, /metrics,
 // and the answers in the protocol's JSON for everything under /api/ (refusals included).
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The HTTP front over libmicrohttpd: one internal event thread (epoll) owns every socket;
 // a complete request is suspended in libmicrohttpd, handed to a worker, and resumed once
 // its answer is ready. See http_front.hpp for what it guarantees.

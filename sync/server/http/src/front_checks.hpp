@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The checks the front makes on a request head before anything else reads it: the parts
 // of RFC 9112 libmicrohttpd 0.9.75 and 1.0 leave to the application, and the size limits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The front's two queues: complete requests waiting for a worker thread, and parked
 // requests waiting for a topic's notify or their deadline. Neither knows libmicrohttpd.

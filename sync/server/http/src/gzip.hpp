@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Gzip for answers a client accepts compressed (the API's JSON: a roster page shrinks
 // about tenfold over a kiosk's weak Wi-Fi).

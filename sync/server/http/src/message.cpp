@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Request and Response helpers, and the text formats the web brings: percent-encoding,
 // url-encoded and multipart forms, media type parameters, Accept-Encoding.
 #include <algorithm>

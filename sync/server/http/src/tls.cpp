@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Certificate pinning helpers (OpenSSL) and the listen address.
 #include <fmt/format.h>
 #include <openssl/evp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The certificate and key files of HTTPS, read and checked against each other before the
 // front hands them to libmicrohttpd (GnuTLS), so a mismatch is a clear start-up error.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `account`: the dashboard's accounts from the command line. This is how the first admin
 // is made. Passwords come from standard input or a file, never from the command line.
 #include <fmt/format.h>

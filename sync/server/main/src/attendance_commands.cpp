@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-server attendance: what the kiosks reported, and coordinators' corrections
 // (undo, move, add). A correction is recorded as events of the site's desk, reaches the
 // site's kiosks through the site feed, and is written to the audit trail as done at the

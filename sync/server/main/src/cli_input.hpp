@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the coordinator commands read besides their flags: passwords (never from argv,
 // where `ps` and shell history would show them), files, and times as people type them.

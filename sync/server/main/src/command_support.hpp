@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the coordinator commands and `demo` share: the store wrapper, output conventions,
 // files and QR codes, enrolment codes.

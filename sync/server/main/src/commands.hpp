@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // checkin-server's subcommands. Each registers itself on the CLI11 app; its callback only
 // records what to run (the global options are complete once parsing is), and main runs it.
@@ -36,6 +37,8 @@ int serve(const ServerConfig& config, const GlobalOptions& options);
 // Registers the coordinator commands (site, program, session, shift, person, keys, pass,
 // kiosk-setting); the chosen one is stored in `action`.
 void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
+// Registers `person export` and `person erase` on the `person` command (a person's own data).
+void add_person_data_commands(CLI::App& person, const GlobalOptions& options, Action& action);
 // Registers `enrol-token` and `device` (kiosks: enrol, list, rename, revoke).
 void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& action);
 // Registers `attendance` (list; corrections: undo, move, add), each correction audited.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The coordinator's commands: the dashboard's operations for scripts. All go through
 // ServerStore. A command that makes something prints its id alone on the first line, then
 // details as "name value" lines (none with --quiet); list commands print tab-separated
@@ -333,6 +334,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
       });
     });
   }
+  add_person_data_commands(*person, options, action);
 
   // --- pass-signing keys ---
   auto* keys = app.add_subcommand("keys", "Pass-signing keys (up to three active, the newest signs)");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #include "database_watchdog.hpp"
 
 #include "checkin/core/log.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Feeds systemd's watchdog from a thread of its own while the database answers. Every
 // keep-alive period it makes one small read through the store (as /healthz does) and sends

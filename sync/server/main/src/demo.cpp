@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-server demo: the demo community centre (kiosk/demo's organisation) set up in an
 // empty database through ServerStore, as a coordinator would, plus what a demo kiosk needs:
 // the passes this server issued (QR codes), camera frames of people showing them for the

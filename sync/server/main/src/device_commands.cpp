@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-server enrol-token and device: how kiosks join, and the kiosks a site has.
 #include <fmt/format.h>
 

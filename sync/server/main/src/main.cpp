@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // checkin-server: the central server (sync API for kiosks) and the coordinator's commands.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

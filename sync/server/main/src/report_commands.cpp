@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // `report`, `review` and `retention`: the dashboard's reports as CSV files for scripts,
 // the review queue of auto-closed shifts, and how long discreet attendance stays
 // identified. The CSV and the privacy rules (small counts, discreet programs) come from

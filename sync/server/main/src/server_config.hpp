@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // checkin-server's configuration: one struct, from a TOML file (deploy/server.example.toml
 // documents every key), then `--set section.key=value`, then the direct flags.

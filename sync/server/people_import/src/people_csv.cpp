@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The people CSV: encoding checks, RFC 4180 records with their line numbers, the
 // header, then each row's cells. See people_csv.hpp for what is accepted and why.
 #include "checkin/server/people_csv.hpp"

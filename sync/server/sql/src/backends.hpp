@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What sql.cpp needs from the two backend files; nothing outside this library sees it.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The PostgreSQL backend (libpqxx 6.4 or 7.10: what differs is in pqxx_compat.hpp). Every
 // libpqxx exception becomes an Error here: nothing is thrown past this file.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // LISTEN/NOTIFY (sql.hpp). The listener uses libpq itself: it needs the connection's socket
 // to wait on, and libpq's notification interface is the same on every release.
 #include <fmt/format.h>

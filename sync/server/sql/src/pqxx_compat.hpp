@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What differs between the libpqxx versions the server is built with, 6.4 (Debian 12) and
 // 7.10 (Debian 13), in one place: the name of the write policy type and how a prepared

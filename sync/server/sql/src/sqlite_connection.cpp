@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The SQLite backend: one file, WAL, every commit on disk before it is acknowledged.
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -168,8 +169,10 @@ class SqliteConnection final : public Connection {
     std::string journal = mode->empty() ? std::string() : mode->front().text(0);
     if (journal != "wal" && journal != "memory")
       return fail(Errc::storage_io, fmt::format("SQLite: could not switch to WAL (journal mode is \"{}\")", journal));
-    // FULL: a commit the server acknowledged survives a power cut.
-    for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
+    // FULL: a commit the server acknowledged survives a power cut. secure_delete: deleted
+    // rows (an erased person, attendance reduced to counts) are overwritten with zeros, not
+    // left readable in free pages and free space.
+    for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON"})
       if (auto set = exec(pragma, pragma); !set) return set;
     return {};
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Dashboard accounts, signing in and out, and the signed-in browsers (web sessions).
 // Passwords are stored as libsodium's Argon2id strings. Hashing takes about 0.1 s and
 // 64 MB, so it always runs outside a database transaction, and at most two at a time in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Attendance as stored, for reports and the live board.
 #include <fmt/format.h>
 

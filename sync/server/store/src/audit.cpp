@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The audit trail (audit.hpp). Entries are written inside the transaction of the change
 // they record, so a change and its entry land together or not at all.
 #include <fmt/format.h>

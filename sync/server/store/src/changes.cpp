@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The changes feed: what a kiosk downloads, page by page, since its cursor.
 //
 // Change counter. Every transaction that changes reference data first runs

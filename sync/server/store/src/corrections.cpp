@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Coordinators' corrections of attendance (the dashboard and the command line): undo, move
 // and a manual check-in. They are events too (kiosk/core/corrections.hpp makes them), made
 // by the site's desk: a device row of kind 'desk' per site that no token opens, so they

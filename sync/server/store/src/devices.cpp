@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Kiosks: enrolment with a single-use token, device tokens (only their SHA-256 is stored),
 // authentication, rolling and revoking tokens, and what the server notes at each contact.
 #include <fmt/format.h>

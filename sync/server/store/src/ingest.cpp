@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Uploads from kiosks: attendance events and check-out feedback.
 //
 // A batch commits in one transaction and is answered per event only after that commit.
@@ -333,6 +334,9 @@ Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& eve
   AttendanceEvent as_known = event;
   as_known.person_id = resolved;
   const std::string key = attendance ? attendee_key(as_known) : std::string();
+  // A person id the server does not know is someone erased (ids are the server's): an
+  // offline kiosk's late upload must not bring it back.
+  const Id kept_person_id = resolved.empty() ? Id{} : event.person_id;
   STORE_TRY(inserted,
             run(connection,
                 "INSERT INTO events (event_id, device_id, seq, kind, session_id, shift_id, pass_id, person_id, "
@@ -341,7 +345,7 @@ Result<bool> store_event(sql::Connection& connection, const AttendanceEvent& eve
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, "
                 "$20, $21) ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                 {text(event.event_id), text(event.device_id), integer(event.seq), text(to_string(event.kind)),
-                 text(event.session_id), text(event.shift_id), text(event.pass_id), text(event.person_id),
+                 text(event.session_id), text(event.shift_id), text(event.pass_id), text(kept_person_id),
                  text(event.walk_in_name), text(event.undoes_event_id), integer(event.shift_duration.count()),
                  millis(event.wall_time), integer(event.monotonic.count()), text(event.boot_id),
                  integer(static_cast<std::int64_t>(event.flags)), text(uploaded_by), millis(now), text(resolved),

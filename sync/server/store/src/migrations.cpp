@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Numbered schema migrations, the same text on SQLite 3.40 and PostgreSQL 15: TEXT and
 // BIGINT columns, booleans as 0/1, times as BIGINT milliseconds since the epoch (UTC).
 // Append new steps at the end; never edit a step that has shipped. The version lives in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Pass-signing keys (rotation: at most three active, the newest signs) and passes
 // (issuing, reissuing, revoking). Keys and revocations are what kiosks verify with, so
 // every change here bumps the change counter too.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What reports.cpp, retention.cpp and attendance.cpp share: a small builder for
 // statements whose parameter count depends on the filter (a list of sites), and the one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reports, the live board and the review of auto-closed shifts: read-only views over the
 // uploaded events (plus shift_reviews, written here).
 //
@@ -366,6 +367,22 @@ Result<std::vector<WorkedShift>> ServerStore::worked_shifts(const ReportFilter& 
                          query.param(millis(filter.to)), query.any_of("sh.site_id", filter.site_ids));
     };
     STORE_TRY(shifts, load_worked_shifts(connection, in_range));
+    std::sort(shifts.begin(), shifts.end(), [](const WorkedShift& a, const WorkedShift& b) {
+      return std::tie(a.shift.start, a.ended_at, a.end_event_id) < std::tie(b.shift.start, b.ended_at, b.end_event_id);
+    });
+    return shifts;
+  });
+}
+
+Result<std::vector<WorkedShift>> ServerStore::worked_shifts_of(const Id& person_id) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<WorkedShift>> {
+    const Condition theirs = [&](Query& query) {
+      return fmt::format("sh.id IN (SELECT e.shift_id FROM events e WHERE e.resolved_person_id = {} "
+                         "AND e.kind IN ('shift_start', 'shift_end'))",
+                         query.param(text(person_id)));
+    };
+    STORE_TRY(shifts, load_worked_shifts(connection, theirs));
+    std::erase_if(shifts, [&](const WorkedShift& shift) { return shift.person_id != person_id; });
     std::sort(shifts.begin(), shifts.end(), [](const WorkedShift& a, const WorkedShift& b) {
       return std::tie(a.shift.start, a.ended_at, a.end_event_id) < std::tie(b.shift.start, b.ended_at, b.end_event_id);
     });

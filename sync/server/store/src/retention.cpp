@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Retention of discreet programs' identified attendance (DESIGN: attending a support group
 // is health information). After the configured number of days a discreet session's
 // attendance is reduced to counts:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Random tokens, hashes and the URL-safe base64 the tokens and cursors use.
 #include <sodium.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The site feed (sync/site_feed.hpp): the attendance events of a kiosk's site, for the
 // sessions and shifts that are current, in the order they were committed.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Opening the store, and the organisation's reference data: sites, programs, sessions,
 // shifts, people and their registrations, kiosk settings. Every write bumps the change
 // counter first and stamps what it changes, so kiosks' cursors see it (see changes.cpp).

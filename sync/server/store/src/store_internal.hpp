@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the store's source files share: the pool, a transaction runner, value conversions
 // and the change counter. Not installed; only src/ includes it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Attendance export to a CSV file (a USB stick when the network is gone for good):
 // RFC 4180, UTF-8 with a byte-order mark so spreadsheets pick the encoding, cells that

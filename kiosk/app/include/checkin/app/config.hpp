@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's configuration: one validated struct, read from a TOML file (documented
 // example: deploy/kiosk.example.toml) with the same keys settable on the command line

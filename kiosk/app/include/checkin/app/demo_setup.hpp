@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's demo mode: the demo organisation (kiosk/demo) written to a folder, loaded
 // into the kiosk's store as sync would deliver it, and camera frames of people showing

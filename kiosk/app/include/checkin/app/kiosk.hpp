@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's screen flow: which screen is up, what it shows, and what a scan or a tap
 // does. It runs on the UI thread, talks to the desk (domain) and the store, and builds

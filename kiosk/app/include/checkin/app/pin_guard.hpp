@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The staff PIN that guards the admin screen: stored only as an Argon2id hash, and
 // slowed down after repeated wrong tries (5 free tries, then a delay that doubles).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Scripts for the headless kiosk (`checkin-kiosk --headless --script FILE --screenshots DIR`):
 // one step per line, each followed by a screenshot. Used by tests, the demo and anyone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Running a headless script (script.hpp): each step through the host, the screen let
 // settle, then a screenshot and the words on it (NNN-label.png + .txt). The program

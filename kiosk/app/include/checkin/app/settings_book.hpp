@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What staff can change on a kiosk, in layers: the configuration file's values, then what
 // coordinators set for the site on the server (sync keeps them as "central.<key>"), then

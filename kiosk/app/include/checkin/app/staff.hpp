@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's staff side, behind the PIN: the PIN pad, and the admin screen with what this
 // kiosk serves and the names on request, the refusals with their reasons (and "let in

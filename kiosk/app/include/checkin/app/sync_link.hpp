@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's flow and sync: a small port the flow talks to (the SyncWorker in the
 // program, a fake in tests), and pure mappings from the worker's status to what the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Base45 (RFC 9285): bytes as text from the QR alphanumeric alphabet, so a pass fits
 // the compact alphanumeric QR mode.

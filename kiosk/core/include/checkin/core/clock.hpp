@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Time as the domain sees it. A Pi has no battery clock, so every instant carries
 // wall time, monotonic time and whether the wall clock was known to be synced.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Staff corrections are events too (attendance is append-only): an undo names the event it
 // cancels; a move is an undo plus the same check-in in another session; a manual check-in

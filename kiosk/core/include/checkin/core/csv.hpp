@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // CSV text as spreadsheets read it (RFC 4180): the kiosk's USB export and the server's
 // reports build their files from these, so quoting and formula neutralising are written

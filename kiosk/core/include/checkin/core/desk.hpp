@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The check-in desk: one scan from code to committed events. It owns what the kiosk
 // knows (schedule, roster, keys, ledger), applies the rules, and reports an outcome as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The check-in domain: what a kiosk knows about programs, sessions, shifts and people,
 // and the append-only attendance events it records. Plain values, no I/O.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Errors as values: every expected failure is returned, never thrown.
 #include <expected>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What a kiosk knows has happened at its site: its own events and those of the site's other
 // doors (sync's site feed, corrections made in the dashboard), read the way reconcile.hpp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Logging to stderr, where journald collects it. One line per message:
 //   2026-11-26T18:30:00.123Z warn camera: /dev/video0 disconnected (No such device)

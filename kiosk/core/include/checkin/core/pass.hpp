@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Signed passes. A pass is "CK1:" + base45(payload || Ed25519 signature), where the
 // payload holds only a format version, the signing key's id, a random 128-bit pass id

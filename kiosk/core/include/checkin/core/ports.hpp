@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Ports: the small interfaces the domain needs from the outside world. The store,
 // the platform and the UI implement them; the domain never includes their headers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Reconciliation: what the attendance events of every door of a site say happened.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The check-in rules: given a scanned pass, the time, what this kiosk serves, its roster
 // and what it has already recorded, decide the outcome and the events to record.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A small, realistic organisation for demos: it is built around a given time so that
 // sessions are open whenever the demo runs.

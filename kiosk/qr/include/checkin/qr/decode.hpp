@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Finding QR codes in camera frames and photos. A pipeline of stages, each one ZXing (or
 // zbar) reading the frame at some size after some preparation, stops at the first stage

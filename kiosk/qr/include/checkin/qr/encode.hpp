@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Rendering passes as QR codes (libqrencode): the module matrix, and that matrix as a
 // gray image, a PNG or an SVG.

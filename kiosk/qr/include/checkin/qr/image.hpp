@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // 8-bit grayscale images: a non-owning frame view (what cameras hand us and decoders
 // read), an owning image, and PNG/JPEG/PGM files in and out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Where the kiosk's assets (translations in i18n/, sounds) are at run time.
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's screens: one call draws the whole window for a ViewState with Dear ImGui,
 // appends what the person tapped to `intents` and reports every button and every piece of

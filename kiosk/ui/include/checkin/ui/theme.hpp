@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Colours of the screens. Two themes: a calm one (soft warm background, deep teal
 // actions, sage for success, warm sand and amber for "please see a volunteer" - never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Every word the kiosk shows comes from a translation file: assets/i18n/<code>.toml, one
 // per language (en.toml, es.toml, ...). Adding a language is adding a file. A missing key

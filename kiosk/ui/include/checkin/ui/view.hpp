@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's view state and the intents its screens emit. Screens are pure functions of
 // a ViewState: they draw it and report what the person tapped as Intents; they do no I/O

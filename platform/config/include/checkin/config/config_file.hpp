@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Configuration as the kiosk and the server read it: one TOML file of [section] key = value
 // lines, then `--set section.key=value` overrides, each handed as text to the setter that

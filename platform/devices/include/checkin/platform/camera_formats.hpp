@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The pure part of talking to cameras: which of the formats a camera offers to ask for,
 // and how to get 8-bit luma out of the buffers it fills. No device access here, so all of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A camera the program feeds: frames shown from any thread come out of the source in
 // order. For headless scripted runs ("show this image to the camera") and for tests of

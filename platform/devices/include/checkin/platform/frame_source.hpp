@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Camera frames through one interface, whatever produces them: a V4L2 camera, a replay of
 // image files, a test.

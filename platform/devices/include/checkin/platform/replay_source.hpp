@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A camera made of image files: plays one image, or a folder of them sorted by name, in a
 // loop at a given frame rate. For the demo, headless runs and tests.

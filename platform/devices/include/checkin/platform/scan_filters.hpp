@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The scan worker's per-frame decisions, as pure logic on frames and timestamps.
 #include <map>

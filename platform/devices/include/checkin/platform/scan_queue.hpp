@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Where scans from every source meet: the camera's scan worker, a keyboard-wedge scanner,
 // a headless script. Producers push from any thread; the UI thread takes them. Nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The scan worker: a thread that pulls camera frames, decodes them off the UI thread and
 // pushes what it reads into a ScanQueue. It also keeps a small copy of the latest frame for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Quiet audio cues, synthesised in code: a soft rising two-note chime for success and a
 // single lower soft tone for "please see a volunteer". No buzzers. A kiosk without an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The real clock of a kiosk. A Raspberry Pi has no battery clock: after a power cut the
 // wall clock starts wherever fake-hwclock left it until NTP corrects it, so every Instant

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Cameras through Video4Linux2: USB webcams (UVC), and the Raspberry Pi camera where it
 // has a V4L2 capture node that delivers YUV or JPEG: the legacy bcm2835-v4l2 driver, or

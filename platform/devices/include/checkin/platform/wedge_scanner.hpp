@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // USB barcode scanners in keyboard mode ("keyboard wedge") type the code, a character every
 // few milliseconds, then press Enter. WedgeScannerDetector tells that burst from a person

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's screen: one SDL2 window, an SDL_Renderer (GLES/OpenGL where present,
 // software otherwise) and the Dear ImGui context that draws into it.

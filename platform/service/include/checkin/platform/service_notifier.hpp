@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Tells the service manager (systemd, through sd_notify(3)) how the program is doing:
 // ready, stopping, a one-line status, and the watchdog's keep-alive. Outside systemd (no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The kiosk's side of sync, UI-free: enrolment, one sync pass (upload before download),
 // and a background worker that runs passes with backoff. It talks to the kiosk's store

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The HTTP surface shared by the kiosk's client and the server, so paths and headers
 // cannot drift.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Download: GET /api/v1/devices/{id}/changes?cursor=<opaque>
 //

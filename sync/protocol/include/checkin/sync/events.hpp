@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Upload of attendance events: POST /api/v1/devices/{id}/events:batch.
 // The kiosk sends its outbox in batches; the server answers per event, after commit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Upload of check-out feedback: POST /api/v1/devices/{id}/feedback:batch.
 // Feedback carries no person and no time of day, only the session, the rating and the

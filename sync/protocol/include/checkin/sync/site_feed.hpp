@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The site feed: GET /api/v1/devices/{id}/attendance?cursor=<opaque>&wait=<seconds>
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Turns a parsed people CSV (people_csv.hpp) into the people to store at a site: program
 // names (or ids) resolved, rows naming an unknown program reported like any bad row.

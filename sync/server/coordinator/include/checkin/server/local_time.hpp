@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Coordinators think in local time ("Tuesdays at 7 pm"); the store keeps UTC. The zone is
 // the server process's (TZ, or /etc/localtime; the `timezone` configuration key sets TZ

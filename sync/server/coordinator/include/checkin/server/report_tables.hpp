@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Reports as coordinators read them and CSV files as funders receive them, from the
 // store's figures (reports.hpp). The privacy rules live here, once for the dashboard and

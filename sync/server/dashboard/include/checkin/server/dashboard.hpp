@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The coordinators' web dashboard: plain HTML pages rendered on the server, mounted on the
 // API server for every path outside /api/ (ApiServer::mount).

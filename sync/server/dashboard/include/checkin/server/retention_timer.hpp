@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Applies retention (ServerStore::apply_retention) once at start and then every `every`
 // on its own thread, so discreet programs' attendance is reduced on time even when nobody

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // A printable PDF sheet of wallet-size pass cards for coordinators: each card carries
 // the pass's QR code and, where allowed, a name and a caption. Cards are laid out edge

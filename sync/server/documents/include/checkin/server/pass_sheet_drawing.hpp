@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The pieces of render_pass_sheet_pdf below the PDF: the sheet's geometry and drawing
 // one page onto any cairo context. Separate from pass_sheet.hpp so the tests can draw

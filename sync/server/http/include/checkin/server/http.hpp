@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The server's HTTP(S) API: the kiosks' sync routes (sync/protocol's api.hpp), /healthz and
 // /metrics, on the HTTP front (http_front.hpp, libmicrohttpd). All data and sync logic live

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The HTTP front: every byte from the network passes here first (libmicrohttpd, Debian 12's
 // 0.9.75 and Debian 13's 1.0). One event thread reads and writes every connection; routes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The server's own HTTP request and answer, what every route (API and dashboard) works
 // with. The front (http_front.hpp) fills a Request only after the head passed its checks:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // In-process counters for GET /metrics, in Prometheus' text format (version 0.0.4).
 // Counters are per process: behind a load balancer each copy reports its own, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Reading the people CSV a coordinator uploads (a spreadsheet saved as CSV), before
 // anything is stored. This is the parser and validator only: the dashboard shows

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The server's one way to talk to a database: parameterised SQL on a connection, with two
 // real backends behind it, SQLite (a file, nothing to set up) and PostgreSQL. The store

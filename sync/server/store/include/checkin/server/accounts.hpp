@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // Dashboard accounts and what each may touch. Admins manage everything; coordinators work
 // only with the sites they are given (their sessions, shifts, people, kiosks, reports).

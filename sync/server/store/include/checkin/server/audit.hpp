@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The audit trail: who changed what, and who looked at identified attendance. One trail
 // for the dashboard and the command line alike; an entry holds account, time, action and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // What the store answers for reports, the live board, the shift review queue and
 // retention: raw figures with the flags a front end needs to apply the privacy rules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
 // The organisation's data on the server: sites, programs, sessions, shifts, people and
 // their registrations, pass-signing keys, passes and revocations, kiosks (devices), and
@@ -31,6 +32,9 @@
 #include "checkin/sync/site_feed.hpp"
 
 namespace checkin::server {
+
+struct PersonErasure;  // person_data.hpp
+struct PersonExport;
 
 inline constexpr Millis kEnrolmentTokenLife = std::chrono::minutes{15};
 inline constexpr Millis kRosterHorizon = std::chrono::hours{48};
@@ -151,6 +155,15 @@ class ServerStore {
   // All or nothing, in one transaction (a coordinator's CSV import): any failure, e.g. an
   // unknown program id, stores none of them. Returns the people with their new ids.
   Result<std::vector<PersonRecord>> import_people(std::vector<PersonRecord> people);
+  // A person's own data (person_data.hpp): everything held about them, the export audited
+  // as `actor`'s. not_found for none.
+  Result<PersonExport> export_person(const Id& person_id, const Actor& actor, WallTime now);
+  // Erases a person in one transaction, with its audit entry: their name, registrations,
+  // shift assignments and passes go (the passes revoked for the kiosks), their attendance
+  // stays only as anonymous counts, and kiosks drop them from their roster at the next
+  // sync. not_found for no such person. On SQLite the log (WAL) is then emptied into the
+  // file, where secure_delete has overwritten what was deleted.
+  Result<PersonErasure> erase_person(const Id& person_id, const Actor& actor, WallTime now);
 
   // --- kiosk settings ("result_seconds", ...): an empty site id sets the value for every
   // site; a site's own value overrides it. Kiosks receive them on every round's first page.
@@ -215,6 +228,8 @@ class ServerStore {
   Result<SessionDetail> session_attendance(const Id& session_id, WallTime now);
   // Volunteers' shifts ended in the range (by shift start), every status.
   Result<std::vector<WorkedShift>> worked_shifts(const ReportFilter& filter);
+  // One volunteer's ended shifts, every status, oldest first.
+  Result<std::vector<WorkedShift>> worked_shifts_of(const Id& person_id);
   // Auto-closed shift ends nobody decided on yet, oldest first.
   Result<std::vector<WorkedShift>> review_queue(const std::vector<Id>& site_ids);
   Result<std::optional<WorkedShift>> worked_shift(std::string_view end_event_id);
