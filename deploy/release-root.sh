@@ -94,8 +94,9 @@ release_mount() {
 release_unmount() {
   local root=$1 dir=${2:-} m
   [ -d "$root" ] || return 0
-  [ -n "$dir" ] && umount -l "$root$dir" 2>/dev/null
-  for m in proc sys dev; do umount -l "$root/$m" 2>/dev/null; done
+  # Nothing mounted there is fine (under set -e a failed umount would end the caller).
+  if [ -n "$dir" ]; then umount -l "$root$dir" 2>/dev/null || true; fi
+  for m in proc sys dev; do umount -l "$root/$m" 2>/dev/null || true; done
   return 0
 }
 
