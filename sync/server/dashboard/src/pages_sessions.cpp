@@ -203,6 +203,8 @@ void create_session(Context& ctx) {
     return ctx.store_failed(created.error(), "create sessions");
   }
   log_info(kLog, "account {} added {} session(s) at site {}", ctx.access.account_id, created->size(), session.site_id);
+  ctx.audit = AuditNote{.object_id = created->front().id, .site_id = session.site_id,
+                        .detail = created->size() > 1 ? fmt::format("weekly series of {}", created->size()) : ""};
   auto first = format_local_date(series.front().start);
   auto last = format_local_date(series.back().start);
   ctx.redirect(fmt::format("/sessions?site={}&from={}&to={}", url_encode(session.site_id), first, last),
@@ -268,7 +270,10 @@ void cancel_page(Context& ctx) {
   SessionState state;
   auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
-  if (state.cancelled) return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
+  if (state.cancelled) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
+  }
   auto programs = all_programs(ctx);
   if (!programs) return;
   std::string body = fmt::format("<p>Cancel {} on {}? Kiosks will stop offering it; check-ins already recorded stay.</p>",
@@ -291,11 +296,11 @@ void cancel_session(Context& ctx) {
 void add_session_routes(Router& router) {
   router.get("/sessions", Gate::signed_in, sessions_page);
   router.get("/sessions/new", Gate::signed_in, new_session_page);
-  router.post("/sessions", Gate::signed_in, create_session);
+  router.post("/sessions", Gate::signed_in, create_session, audited("session.create", "session", ""));
   router.get("/sessions/{id}", Gate::signed_in, session_page);
-  router.post("/sessions/{id}", Gate::signed_in, update_session);
+  router.post("/sessions/{id}", Gate::signed_in, update_session, audited("session.update", "session"));
   router.get("/sessions/{id}/cancel", Gate::signed_in, cancel_page);
-  router.post("/sessions/{id}/cancel", Gate::signed_in, cancel_session);
+  router.post("/sessions/{id}/cancel", Gate::signed_in, cancel_session, audited("session.cancel", "session"));
 }
 
 }  // namespace checkin::server::dashboard
