@@ -22,7 +22,8 @@ one_entry() {
   "$@" >out 2>err; check "$action: $*" 0 $?
   check "$action: one entry" $((before + 1)) "$(entries)"
   trail | tail -n 1 >last
-  contains "$action: the entry" last "$action $object command line"
+  if [ -n "$object" ]; then contains "$action: the entry" last "$action $object command line"
+  else contains "$action: the entry" last "$action "; contains "$action: by the command line" last " command line"; fi
 }
 # no_entry COMMAND...: whatever the command's status, the trail is as it was.
 no_entry() {

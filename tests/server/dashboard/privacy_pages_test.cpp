@@ -224,7 +224,7 @@ TEST_CASE("the audit trail: each change in the dashboard writes one entry, and s
   CHECK(trail_size(store) == before);
 }
 
-TEST_CASE("the audit trail: admins filter it and download it as CSV; coordinators cannot read or change it",
+TEST_CASE("the audit trail: admins filter it and download it as CSV, and coordinators cannot read or change it",
           "[dashboard][audit]") {
   Fixture f;
   auto robin = f.person(f.riverside, "Robin Quarrington", {f.lunch.id});

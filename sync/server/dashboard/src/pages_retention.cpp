@@ -217,25 +217,23 @@ Handler set_period(const Period& p) {
 }
 
 void set_program_days(Context& ctx) {
-  auto program = ctx.store.program(ctx.path_param("id"));
-  if (!program) return ctx.store_failed(program.error(), "program");
-  if (!*program) return ctx.not_found();
-  auto days = typed_days(ctx, "program-" + (*program)->id, kMinRetentionDays, kMaxRetentionDays, "the days");
+  auto program = find_program(ctx, ctx.path_param("id"));
+  if (!program) return;
+  auto days = typed_days(ctx, "program-" + program->id, kMinRetentionDays, kMaxRetentionDays, "the days");
   if (!days) return;
-  if (auto saved = ctx.store.set_program_retention_days((*program)->id, *days); !saved)
+  if (auto saved = ctx.store.set_program_retention_days(program->id, *days); !saved)
     return ctx.store_failed(saved.error(), "program retention");
   ctx.audit.detail = fmt::format("days={}", *days);
-  ctx.redirect("/retention", fmt::format("Saved: {} keeps attendance identified {}.", (*program)->name, days_text(*days)));
+  ctx.redirect("/retention", fmt::format("Saved: {} keeps attendance identified {}.", program->name, days_text(*days)));
 }
 
 void default_program_days(Context& ctx) {
-  auto program = ctx.store.program(ctx.path_param("id"));
-  if (!program) return ctx.store_failed(program.error(), "program");
-  if (!*program) return ctx.not_found();
-  if (auto saved = ctx.store.set_program_retention_days((*program)->id, std::nullopt); !saved)
+  auto program = find_program(ctx, ctx.path_param("id"));
+  if (!program) return;
+  if (auto saved = ctx.store.set_program_retention_days(program->id, std::nullopt); !saved)
     return ctx.store_failed(saved.error(), "program retention");
   ctx.audit.detail = "days=default";
-  ctx.redirect("/retention", fmt::format("Saved: {} uses the default period of its kind.", (*program)->name));
+  ctx.redirect("/retention", fmt::format("Saved: {} uses the default period of its kind.", program->name));
 }
 
 void apply_now(Context& ctx) {

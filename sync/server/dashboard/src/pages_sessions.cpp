@@ -270,10 +270,7 @@ void cancel_page(Context& ctx) {
   SessionState state;
   auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
-  if (state.cancelled) {
-    ctx.audit.unchanged = true;
-    return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
-  }
+  if (state.cancelled) return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
   auto programs = all_programs(ctx);
   if (!programs) return;
   std::string body = fmt::format("<p>Cancel {} on {}? Kiosks will stop offering it; check-ins already recorded stay.</p>",
@@ -284,8 +281,13 @@ void cancel_page(Context& ctx) {
 }
 
 void cancel_session(Context& ctx) {
-  auto s = visible_session(ctx, ctx.path_param("id"));
+  SessionState state;
+  auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
+  if (state.cancelled) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
+  }
   if (auto cancelled = ctx.store.cancel_session(s->id); !cancelled) return ctx.store_failed(cancelled.error(), "cancel session");
   log_info(kLog, "account {} cancelled session {}", ctx.access.account_id, s->id);
   ctx.redirect(fmt::format("/sessions?site={}", url_encode(s->site_id)), "Session cancelled.");

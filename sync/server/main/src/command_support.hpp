@@ -50,9 +50,9 @@ Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& confi
 // trail (audit.hpp) when it succeeds, as the command line: the action, and the object it
 // names or, when it makes one, the id it printed first (Printer::id). Ids only, never names.
 struct CliAudit {
-  std::string action;  // empty: the command records nothing (a list, a read of counts)
-  std::string object_type;
-  std::string object_id;  // empty: the id the command printed
+  std::string action{};  // empty: the command records nothing (a list, a read of counts)
+  std::string object_type{};
+  std::string object_id{};  // empty: the id the command printed
   Id site_id{};
   std::string detail{};
 };
