@@ -121,7 +121,7 @@ int run_demo(const std::filesystem::path& dir) {
   for (const auto& id : data.revoked) revoked.push_back({id, now});
   store::PublicKeyRecord key{data.key.public_key().key_id(), data.key.public_key().to_hex()};
   auto& db = *opened;
-  for (auto ok : {db.replace_schedule(data.schedule), db.replace_roster(data.roster), db.replace_revocations(revoked),
+  for (auto ok : {db.replace_schedule(data.kiosk_schedule()), db.replace_roster(data.roster), db.replace_revocations(revoked),
                   db.save_public_keys(std::span(&key, 1))})
     if (!ok) {
       fmt::print(stderr, "checkin demo: {}\n", ok.error().message);

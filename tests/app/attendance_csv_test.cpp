@@ -12,12 +12,14 @@ using namespace checkin::app;
 
 // Quoting and formula neutralising of single fields: tests/core/csv_test.cpp.
 
-TEST_CASE("attendance CSV: names only where allowed, never for discreet programs") {
+TEST_CASE("attendance CSV: names only where allowed, never for discreet programs, nor their ids or session times") {
   Schedule schedule;
   schedule.programs = {Program{"open", "Lunch", false, false, true, Registration::open, false, false},
                        Program{"quiet", "Peer support", true, false, false, Registration::roster, false, false}};
   schedule.sessions = {Session{"s1", "open", "site", "Hall", {}, {}, {}, {}, {}},
                        Session{"s2", "quiet", "site", "Room 2", {}, {}, {}, {}, {}}};
+  schedule.sessions[0].start = WallTime{Millis{1764590400000}};  // 2025-12-01T12:00:00Z
+  schedule.sessions[1].start = WallTime{Millis{1764788400000}};  // 2025-12-03T19:00:00Z
   Roster roster;
   roster.add(Person{"p1", "=Ana", "en", {}}, {"pass1"});
   auto event = [](std::string id, EventKind kind, std::string session, std::string person, std::string walk_in = "") {
@@ -42,6 +44,13 @@ TEST_CASE("attendance CSV: names only where allowed, never for discreet programs
   CHECK(csv.find("Peer support") == std::string::npos);
   CHECK(csv.find("Room 2") == std::string::npos);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
+  // The discreet check-in's row: no person id, no session start (nor room, above).
+  const auto at = csv.find(",e2,");
+  REQUIRE(at != std::string::npos);
+  const std::string row = csv.substr(csv.rfind('\n', at) + 1, csv.find('\n', at) - csv.rfind('\n', at));
+  CHECK(row.find("p1") == std::string::npos);
+  CHECK(row.find("2025-12-03T19:00") == std::string::npos);
+  CHECK(csv.find("2025-12-01T12:00") != std::string::npos);  // the lunch's start is there
   auto hidden = attendance_csv(events, schedule, roster, true);
   CHECK(hidden.find("Ana") == std::string::npos);
   CHECK(hidden.find("Sam") == std::string::npos);

@@ -41,7 +41,7 @@ struct Fixture {
     defaults.export_dir = dir.path().string();
     kiosk = std::make_unique<app::Kiosk>(desk, store, app::PinGuard(pin_hash()), defaults);
     kiosk->set_languages({{"en", "English"}, {"es", "Español"}});
-    kiosk->set_schedule(data.schedule);
+    kiosk->set_schedule(data.kiosk_schedule());
   }
   void scan(std::string_view label) { kiosk->on_scan(data.pass(label).text); }
   // A scan that fits several open sessions is asked, never guessed: answer it.

@@ -18,7 +18,7 @@ using ui::Screen;
 using K = ui::Intent::Kind;
 
 
-TEST_CASE("Ready shows what is open, discreet sessions without their names") {
+TEST_CASE("Ready shows what is open, discreet sessions by their public alias only") {
   Fixture f;
   auto v = f.view();
   CHECK(v.screen == Screen::ready);
@@ -26,7 +26,7 @@ TEST_CASE("Ready shows what is open, discreet sessions without their names") {
   CHECK(v.ready.open_now[0].title == "Community lunch");
   CHECK(v.ready.open_now[0].room == "Main hall");
   CHECK(v.ready.open_now[1].discreet);
-  CHECK(v.ready.open_now[1].title.empty());
+  CHECK(v.ready.open_now[1].title == "Tuesday evening group");  // never "Tuesday peer support"
   CHECK(v.ready.open_now[1].room.empty());
   CHECK(v.ready.anonymous_available);
   CHECK(v.ready.walk_in_available);
@@ -83,7 +83,7 @@ TEST_CASE("refusals say 'see a volunteer' in public and give the reason to staff
 
 TEST_CASE("several sessions fit: the person chooses") {
   Fixture f;
-  auto schedule = f.data.schedule;
+  auto schedule = f.data.kiosk_schedule();
   Session quiz{"sess-quiz", "prog-quiz", "site-riverside", "Library", kNow, kNow + 1h, {}, {}, {}};
   schedule.sessions.push_back(with_default_window(quiz));
   schedule.programs.push_back(Program{"prog-quiz", "Quiz night", false, false, false, Registration::open, false, false});
@@ -299,4 +299,29 @@ TEST_CASE("settings: the file's defaults, then the site's central settings, then
   REQUIRE(f.store.set_setting("central.volume", "5"));
   f.kiosk->load_caches();
   CHECK(f.kiosk->settings().volume == 70);
+}
+
+TEST_CASE("What do we record?: the notice with the server's periods and contact, then Ready again") {
+  Fixture f;
+  REQUIRE(f.store.set_setting("central.privacy_contact", "Ask at reception, or write to privacy@example.org"));
+  REQUIRE(f.store.set_setting("central.retention_discreet_days", "60"));
+  REQUIRE(f.store.set_setting("central.retention_other_days", "400"));
+  f.restart_kiosk();
+  f.tap(K::open_privacy);
+  auto v = f.view();
+  CHECK(v.screen == Screen::privacy);
+  CHECK(v.privacy.discreet_days == 60);
+  CHECK(v.privacy.other_days == 400);
+  CHECK(v.privacy.contact == "Ask at reception, or write to privacy@example.org");
+  f.tap(K::dismiss);
+  CHECK(f.view().screen == Screen::ready);
+
+  // Left open, it goes back to Ready by itself; a kiosk's own setting cannot change it.
+  f.tap(K::open_privacy);
+  f.clock.advance(121s);
+  f.kiosk->tick();
+  CHECK(f.view().screen == Screen::ready);
+  REQUIRE(f.store.set_setting("privacy_contact", "a local value"));
+  f.restart_kiosk();
+  CHECK(f.view().privacy.contact == "Ask at reception, or write to privacy@example.org");
 }

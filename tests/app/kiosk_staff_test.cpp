@@ -32,7 +32,7 @@ const AttendanceEvent* last_of(const std::vector<AttendanceEvent>& events, Event
 
 TEST_CASE("let in anyway: a full session admits one more, recorded as let in by staff") {
   Fixture f;
-  auto schedule = f.data.schedule;
+  auto schedule = f.data.kiosk_schedule();
   for (auto& s : schedule.sessions)
     if (s.id == "sess-lunch") s.capacity = 1;
   f.kiosk->set_schedule(schedule);

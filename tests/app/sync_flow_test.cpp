@@ -69,7 +69,7 @@ struct Fixture {
     store::PublicKeyRecord key{data.key.public_key().key_id(), data.key.public_key().to_hex()};
     std::vector<store::Revocation> revoked;
     for (const auto& id : data.revoked) revoked.push_back({id, kNow});
-    REQUIRE(store.replace_schedule(data.schedule));
+    REQUIRE(store.replace_schedule(data.kiosk_schedule()));
     REQUIRE(store.replace_roster(data.roster));
     REQUIRE(store.save_public_keys(std::span(&key, 1)));
     REQUIRE(store.replace_revocations(revoked));
@@ -347,7 +347,7 @@ TEST_CASE("when sync changed the caches, the kiosk reloads them from the store")
   REQUIRE(f.view().ready.open_now.size() == 2);
 
   // The worker downloaded a new schedule (one session fewer), a revocation and a site name.
-  Schedule smaller = f.data.schedule;
+  Schedule smaller = f.data.kiosk_schedule();
   std::erase_if(smaller.sessions, [](const Session& s) { return s.id == "sess-lunch"; });
   REQUIRE(f.store.replace_schedule(smaller));
   store::Revocation ben{f.data.pass("ben").pass_id, kNow};

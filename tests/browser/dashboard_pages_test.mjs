@@ -12,7 +12,7 @@ const pages = [
   '/', '/sessions', '/sessions/new', '/shifts', '/shifts/new', '/people', '/people/new', '/people/import',
   '/programs', '/programs/new', '/sites', '/accounts', '/accounts/new', '/account/password',
   // the passes engineer's pages
-  '/board', '/passes', '/kiosks', '/reports', '/review', '/retention',
+  '/board', '/passes', '/kiosks', '/reports', '/review', '/retention', '/privacy-notice',
 ];
 
 // What the page breaks of the checks above, as a list of sentences.

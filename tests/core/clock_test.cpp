@@ -30,4 +30,9 @@ TEST_CASE("UUIDv7 ids carry the time and sort by it") {
   CHECK(a < b);
   CHECK(make_uuid_v7(t) != make_uuid_v7(t));
   CHECK_FALSE(is_uuid("not-a-uuid"));
+  // The time reads back; other ids have none.
+  CHECK(uuid_v7_time(a) == t);
+  CHECK(uuid_v7_time(b) == t + 1ms);
+  CHECK_FALSE(uuid_v7_time("person-ben"));
+  CHECK_FALSE(uuid_v7_time("0190a6c2-1f00-4e3b-8a00-000000000000"));  // version 4
 }

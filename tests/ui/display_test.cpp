@@ -131,7 +131,7 @@ TEST_CASE("a synthetic tap on a named button reaches the screen as an intent") {
   CHECK(has(tap(*display, view, "dismiss"), Intent::Kind::dismiss));
 
   view.screen = Screen::no_pass;
-  view.no_pass.sessions = {sample_sessions()[1], sample_sessions()[2]};
+  view.no_pass.sessions = {sample_sessions()[2], sample_sessions()[3]};
   view.no_pass.selected = "s-lunch";
   CHECK(has(tap(*display, view, "key:ñ"), Intent::Kind::type_text, "ñ"));
   CHECK(has(tap(*display, view, "key:space"), Intent::Kind::type_text, " "));

@@ -39,7 +39,7 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       const bool missing = v.ready.camera == CameraState::missing;
       CHECK(report.has_text(tr(lang, missing ? "ready.prompt_scanner" : "ready.prompt")));
       CHECK(report.has_text(v.site_name));
-      require_buttons(report, {"staff", "language:en", "language:es"});
+      require_buttons(report, {"staff", "language:en", "language:es", "privacy"});
       if (missing) {
         CHECK(report.has_text(tr(lang, "ready.camera_missing")));
         CHECK(report.has_text(tr(lang, "ready.use_scanner")));
@@ -49,6 +49,8 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       if (!v.ready.walk_in_available) CHECK(report.button("no_pass") == nullptr);
       if (v.ready.open_now.empty()) CHECK(report.has_text(tr(lang, "ready.nothing_open")));
       else CHECK(report.has_text(tr(lang, "common.group_session")));
+      // A discreet session with a public alias shows it, so two groups at once differ.
+      if (!v.ready.open_now.empty() && v.ready.open_now[0].title == kDiscreetAlias) CHECK(report.has_text(kDiscreetAlias));
       if (v.ready.open_now.size() > 3) CHECK(report.has_text(tr(lang, "ready.more_open").substr(0, 2)));
       break;
     }
@@ -100,6 +102,13 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
     case Screen::feedback:
       require_buttons(report, {"feedback:1", "feedback:2", "feedback:3", "feedback:4", "feedback:5", "skip"});
       CHECK(report.has_text(tr(lang, "feedback.anonymous_note")));
+      break;
+    case Screen::privacy:
+      require_buttons(report, {"close"});
+      CHECK(report.has_text(tr(lang, "privacy.title")));
+      CHECK(report.has_text(std::to_string(v.privacy.discreet_days)));
+      CHECK(report.has_text(std::to_string(v.privacy.other_days)));
+      CHECK(report.has_text(v.privacy.contact.empty() ? tr(lang, "privacy.ask_default") : v.privacy.contact));
       break;
     case Screen::admin_pin:
       require_buttons(report, {"pin:0", "pin:1", "pin:2", "pin:3", "pin:4", "pin:5", "pin:6", "pin:7", "pin:8",

@@ -79,11 +79,17 @@ inline SessionCard card(std::string id, std::string title, std::string room, std
   return c;
 }
 
+// What a coordinator chose as a discreet program's public alias: the only name of it a
+// kiosk ever holds (the server sends nothing else).
+inline const std::string kDiscreetAlias = "Evening group";
+
 inline std::vector<SessionCard> sample_sessions() {
-  // The discreet card carries its real title and room on purpose: the screens must not
-  // show them even if a caller forgot to blank them.
+  // Two discreet sessions at once, told apart by an alias; the one without shows "A group
+  // session". Their rooms are given on purpose: the screens must not show them even if a
+  // caller forgot to blank them.
   return {
-      card("s-recovery", kDiscreetProgram, kDiscreetRoom, "18:00–19:30", true, true, false),
+      card("s-recovery", kDiscreetAlias, kDiscreetRoom, "18:00–19:30", true, true, false),
+      card("s-circle", "", kDiscreetRoom, "18:30–20:00", true, true, false),
       card("s-lunch", "Community lunch", "Main hall", "12:00–13:30", false, true, true),
       card("s-art", "Art and wellbeing workshop", "Room 2", "18:30–20:00", false, false, true),
   };
@@ -195,7 +201,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.choose.choices = sample_sessions();
     add("choose_session", v);
     v.choose.purpose = ChoosePurpose::anonymous;
-    v.choose.choices = {sample_sessions()[0], sample_sessions()[1]};
+    v.choose.choices = {sample_sessions()[0], sample_sessions()[2]};
     v.choose.choices[1].full = true;
     add("choose_anonymous", v);
     v.choose.purpose = ChoosePurpose::pass;
@@ -208,11 +214,11 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
   {
     auto v = base_view(language);
     v.screen = Screen::no_pass;
-    v.no_pass.sessions = {sample_sessions()[1], sample_sessions()[2]};
+    v.no_pass.sessions = {sample_sessions()[2], sample_sessions()[3]};
     v.no_pass.selected = "s-lunch";
     v.no_pass.name = "José";
     add("no_pass", v);
-    v.no_pass.sessions = {sample_sessions()[2]};
+    v.no_pass.sessions = {sample_sessions()[3]};
     v.no_pass.selected = "s-art";
     v.no_pass.name.clear();
     v.no_pass.shifted = true;
@@ -225,6 +231,13 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     auto v = base_view(language);
     v.screen = Screen::feedback;
     add("feedback", v);
+  }
+  {
+    auto v = base_view(language);
+    v.screen = Screen::privacy;
+    add("privacy", v);
+    v.privacy = PrivacyView{60, 400, "Ask at reception, or write to privacy@riverside.example.org"};
+    add("privacy_with_contact", v);
   }
   {
     auto v = base_view(language);
@@ -249,8 +262,8 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.names = {"Ana", "Bilal", "Chen", "Dorota", "Efua", "Fernando"};
     v.admin.refusals = {{"17:42", "pass_revoked", "pass 3f2a… is on the revocation list"},
                         {"17:58", "not_registered", "roster-only program, person p-1234 not registered", "r2",
-                         {sample_sessions()[2]}},
-                        {"18:01", "session_full", "session s-lunch is at capacity 40", "r3", {sample_sessions()[1]},
+                         {sample_sessions()[3]}},
+                        {"18:01", "session_full", "session s-lunch is at capacity 40", "r3", {sample_sessions()[2]},
                          true}};
     v.admin.sync = SyncDot::pending;
     v.admin.device_id = "kiosk-7f3c2a";
@@ -278,7 +291,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
       desk.checked_in = 2;
       w.admin.sessions.push_back(desk);
       w.admin.let_in_asked = "r2";
-      w.admin.refusals[1].let_in.push_back(sample_sessions()[1]);
+      w.admin.refusals[1].let_in.push_back(sample_sessions()[2]);
       add("admin_sessions_names_let_in", w);
       w.admin.names_session = "sh-desk";
       w.admin.names = {"Vic", "Wen"};
@@ -296,7 +309,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
           {"e-5", "17:51", "Community lunch", "", EventKind::anonymous_checkin, true, false},
       };
       w.admin.move_asked = "e-1";
-      w.admin.move_to = {sample_sessions()[2]};
+      w.admin.move_to = {sample_sessions()[3]};
       add("admin_recent_move", w);
       w.admin.move_asked.clear();
       w.admin.undo_asked = "e-3";

@@ -28,15 +28,17 @@ std::string attendance_csv(const std::vector<AttendanceEvent>& events, const Sch
       else if (auto it = roster.people.find(e.person_id); it != roster.people.end()) name = it->second.preferred_name;
     }
     std::string program_name = program ? (discreet ? "(discreet program)" : program->name) : e.session_id;
+    // A discreet program's rows name no one, not even by id, and give neither the session's
+    // start nor its room (with the check-in time, they would single the group out).
     std::vector<std::string> cells = {
         format_utc(e.wall_time),
         to_string(e.kind),
         e.session_id.empty() ? "" : program_name,
-        session ? format_utc(session->start) : "",
+        session && !discreet ? format_utc(session->start) : "",
         session && !discreet ? session->room : "",
         shift ? shift->role : e.shift_id,
         name,
-        e.person_id,
+        discreet ? "" : e.person_id,
         e.event_id,
         e.device_id,
         std::to_string(e.seq),

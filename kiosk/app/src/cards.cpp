@@ -29,10 +29,10 @@ ui::SessionCard session_card(const Session& s, const Schedule& full, const Check
   const Program* p = full.program(s.program_id);
   c.id = s.id;
   c.discreet = (p && p->discreet) || settings.discreet_mode;
-  if (!c.discreet && p) {
-    c.title = p->name;
-    c.room = s.room;
-  }
+  // A discreet program's name here is its public alias, all the server sends (often empty:
+  // "A group session"); the kiosk's own discreet mode hides every program's name.
+  if (p && !settings.discreet_mode) c.title = p->name;
+  if (!c.discreet) c.room = s.room;
   c.time_range = local_time(s.start) + "–" + local_time(s.end);
   c.anonymous_allowed = p && p->anonymous_allowed;
   c.walk_ins_allowed = p && p->walk_ins_allowed;

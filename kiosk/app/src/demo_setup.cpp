@@ -19,7 +19,7 @@ Result<DemoSetup> prepare_demo(const std::filesystem::path& dir, store::Store& s
   std::vector<store::Revocation> revoked;
   for (const auto& id : setup.data.revoked) revoked.push_back({id, now});
   store::PublicKeyRecord key{setup.data.key.public_key().key_id(), setup.data.key.public_key().to_hex()};
-  for (auto ok : {store.replace_schedule(setup.data.schedule), store.replace_roster(setup.data.roster),
+  for (auto ok : {store.replace_schedule(setup.data.kiosk_schedule()), store.replace_roster(setup.data.roster),
                   store.replace_revocations(revoked), store.save_public_keys(std::span(&key, 1)),
                   store.set_setting("site_name", setup.data.site.name)})
     if (!ok) return std::unexpected(ok.error());

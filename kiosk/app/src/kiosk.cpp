@@ -293,6 +293,7 @@ void Kiosk::on_intent(const Intent& intent) {
       if (screen_ == Screen::feedback) go(Screen::result);
       else go_ready();
       break;
+    case Intent::Kind::open_privacy: go(Screen::privacy); break;
     case Intent::Kind::open_no_pass: {
       no_pass_ = {};
       no_pass_.sessions = session_cards(allows(&Program::walk_ins_allowed), full_schedule_, desk_, settings);
@@ -385,6 +386,9 @@ void Kiosk::tick() {
     case Screen::admin:
       if (idle >= timeouts_.admin) go_ready();
       break;
+    case Screen::privacy:
+      if (idle >= timeouts_.privacy) go_ready();
+      break;
     case Screen::ready: break;
   }
   if (now.monotonic - last_shift_check_.monotonic >= kShiftCheckEvery || now.boot_id != last_shift_check_.boot_id) {
@@ -417,6 +421,7 @@ Millis Kiosk::time_to_next_timer() const {
     case Screen::feedback: return std::min(next, until(idle, timeouts_.feedback));
     case Screen::admin_pin: return std::min({next, until(idle, timeouts_.pin), Millis{1000}});
     case Screen::admin: return std::min({next, until(idle, timeouts_.admin), Millis{2000}});
+    case Screen::privacy: return std::min(next, until(idle, timeouts_.privacy));
     case Screen::ready: return next;
   }
   return next;
@@ -449,6 +454,7 @@ ui::ViewState Kiosk::view() const {
       std::max<long long>(0, duration_cast<seconds>(result_time() - (now.monotonic - screen_since_.monotonic)).count()));
   v.choose = choose_;
   v.no_pass = no_pass_;
+  v.privacy = ui::PrivacyView{settings.retention_discreet_days, settings.retention_other_days, settings.privacy_contact};
   v.ready.sync_shown = sync_ != nullptr;
   if (sync_) v.ready.sync = sync_dot(sync_status_);
   staff_.fill(v, sync_status_);

@@ -44,6 +44,11 @@ Result<void> SettingsBook::reload() {
     if (auto v = get("volume")) settings_.volume = std::clamp(std::atoi(v->c_str()), 0, 100);
     if (auto v = get("discreet_mode")) settings_.discreet_mode = *v == "true";
     if (auto v = get("high_contrast")) settings_.high_contrast = *v == "true";
+    if (!prefix.empty()) {  // what only the server says
+      if (auto v = get("privacy_contact")) settings_.privacy_contact = *v;
+      if (auto v = get("retention_discreet_days")) settings_.retention_discreet_days = std::clamp(std::atoi(v->c_str()), 1, 3650);
+      if (auto v = get("retention_other_days")) settings_.retention_other_days = std::clamp(std::atoi(v->c_str()), 1, 3650);
+    }
     if (prefix.empty()) {  // local matters, never set centrally
       if (auto v = get("export_dir")) settings_.export_dir = *v;
       if (auto v = get("unserved")) settings_.unserved = split(*v);

@@ -9,6 +9,12 @@
 
 namespace checkin {
 
+Program as_kiosks_see(Program program) {
+  if (program.discreet) program.name = program.public_alias;
+  program.public_alias.clear();
+  return program;
+}
+
 Session with_default_window(Session s) {
   s.window_opens = s.start - std::chrono::minutes{30};
   s.window_closes = s.end;

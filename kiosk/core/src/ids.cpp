@@ -30,6 +30,16 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
+std::optional<WallTime> uuid_v7_time(std::string_view text) {
+  if (!is_uuid(text) || text[14] != '7') return std::nullopt;
+  const std::string hex = std::string(text.substr(0, 8)) + std::string(text.substr(9, 4));
+  std::array<std::uint8_t, 6> b{};
+  if (!from_hex(hex, b)) return std::nullopt;
+  std::uint64_t ms = 0;
+  for (auto byte : b) ms = ms << 8 | byte;
+  return WallTime{Millis{static_cast<std::int64_t>(ms)}};
+}
+
 std::string to_hex(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -19,6 +19,12 @@ const DemoPass& DemoData::pass(std::string_view label) const {
   throw std::out_of_range(fmt::format("no demo pass '{}'", label));
 }
 
+Schedule DemoData::kiosk_schedule() const {
+  Schedule kiosk = schedule;
+  for (auto& program : kiosk.programs) program = as_kiosks_see(std::move(program));
+  return kiosk;
+}
+
 DemoData make_demo_data(WallTime now) {
   DemoData d;
   d.key = SigningKey::generate();
@@ -27,7 +33,8 @@ DemoData make_demo_data(WallTime now) {
 
   d.schedule.programs = {
       Program{"prog-lunch", "Community lunch", false, true, true, Registration::open, false, false},
-      Program{"prog-peer", "Tuesday peer support", true, true, false, Registration::roster, true, true},
+      Program{"prog-peer", "Tuesday peer support", true, true, false, Registration::roster, true, true,
+              "Tuesday evening group"},
   };
   auto session = [&](Id id, Id program, std::string room, minutes start, minutes end, std::optional<int> cap) {
     Session s{std::move(id), std::move(program), d.site.id, std::move(room), at(start), at(end), {}, {}, cap};

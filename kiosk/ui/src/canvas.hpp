@@ -136,6 +136,7 @@ void draw_no_pass(Canvas& c);
 // type_text, erase_text and toggle_shift. Four rows of ten key units in `kb`.
 void draw_keyboard(Canvas& c, Rect kb, float key_w, float key_h, float gap, bool shifted);
 void draw_feedback(Canvas& c);
+void draw_privacy(Canvas& c);
 void draw_pin(Canvas& c);
 void draw_admin(Canvas& c);
 

@@ -9,7 +9,8 @@
 namespace checkin::ui {
 
 std::string session_title(const Canvas& c, const SessionCard& card) {
-  if (card.discreet || card.title.empty()) return c.t("common.group_session");
+  // A discreet program's title, when there is one, is its public alias (cards.cpp).
+  if (card.title.empty()) return c.t("common.group_session");
   return card.title;
 }
 
@@ -217,6 +218,7 @@ FrameReport draw(const ViewState& view, const DrawInput& input, std::vector<Inte
       case Screen::feedback: draw_feedback(c); break;
       case Screen::admin_pin: draw_pin(c); break;
       case Screen::admin: draw_admin(c); break;
+      case Screen::privacy: draw_privacy(c); break;
     }
   });
 }

@@ -145,10 +145,10 @@ void draw_open_now(Canvas& c, Rect area) {
            area.w, th.text_muted, th.background);
 }
 
-// "No pass?" and "Check in anonymously", when some open session allows them: side by
-// side in `row`, or one above the other when `stacked`.
+// "No pass?" and "Check in anonymously", when some open session allows them, and always
+// "What do we record?": side by side in `row`, or one above the other when `stacked`.
 int ways_in_count(const Canvas& c) {
-  return (c.view.ready.walk_in_available ? 1 : 0) + (c.view.ready.anonymous_available ? 1 : 0);
+  return (c.view.ready.walk_in_available ? 1 : 0) + (c.view.ready.anonymous_available ? 1 : 0) + 1;
 }
 
 void draw_ways_in(Canvas& c, Rect area, bool stacked) {
@@ -156,7 +156,7 @@ void draw_ways_in(Canvas& c, Rect area, bool stacked) {
   std::vector<std::pair<std::string, std::string>> buttons;  // name, label
   if (ready.walk_in_available) buttons.emplace_back("no_pass", c.t("ready.no_pass"));
   if (ready.anonymous_available) buttons.emplace_back("anonymous", c.t("ready.anonymous"));
-  if (buttons.empty()) return;
+  buttons.emplace_back("privacy", c.t("privacy.button"));
   const float n = static_cast<float>(buttons.size());
   float w = area.w, x = area.x, y = area.y;
   if (!stacked) {
@@ -164,9 +164,11 @@ void draw_ways_in(Canvas& c, Rect area, bool stacked) {
     x = area.x + (area.w - (n * w + (n - 1) * c.g)) / 2;
   }
   for (const auto& [name, label] : buttons) {
-    const Icon icon = name == "no_pass" ? Icon::person : Icon::people;
-    if (c.button(name, {x, y, w, c.T}, label, ButtonStyle::normal, icon))
-      c.emit({name == "no_pass" ? Intent::Kind::open_no_pass : Intent::Kind::open_anonymous});
+    const Icon icon = name == "no_pass" ? Icon::person : name == "privacy" ? Icon::info : Icon::people;
+    const auto kind = name == "no_pass"     ? Intent::Kind::open_no_pass
+                      : name == "privacy"   ? Intent::Kind::open_privacy
+                                            : Intent::Kind::open_anonymous;
+    if (c.button(name, {x, y, w, c.T}, label, ButtonStyle::normal, icon)) c.emit({kind});
     if (stacked)
       y += c.T + c.g;
     else

@@ -215,5 +215,32 @@ cs retention run >out 2>err; check "retention run" 0 $?
 contains "retention run reports" out "sessions_reduced 0"
 cs retention show >out 2>err
 grep -q "^last_run 20" out; check "retention remembers its run" 0 $?
+contains "other programs' default" out "other_days 730"
+cs retention other-days 400 >out 2>err; check "retention other-days" 0 $?
+cs retention program-days "$program" 60 >out 2>err; check "retention program-days" 0 $?
+cs retention program-days "$program" sixty >out 2>err; check "program-days needs a number" 2 $?
+cs retention program-days no-such-program 60 >out 2>err; check "program-days of an unknown program" 1 $?
+cs retention inactive-days 365 >out 2>err; check "retention inactive-days" 0 $?
+cs retention show >out 2>err
+contains "other-days shown" out "other_days 400"
+contains "a program's own period shown" out "program_days $program 60"
+contains "inactive-days shown" out "inactive_days 365"
+cs retention program-days "$program" default >out 2>err; check "program-days back to the default" 0 $?
+cs retention show >out 2>err
+lacks "no own period any more" "program_days" out
+cs kiosk-setting set privacy_contact "Ask at reception, or write to privacy@example.org" >out 2>err
+check "kiosk-setting privacy_contact" 0 $?
+cs kiosk-setting set privacy_contact "$(printf 'two\nlines')" >out 2>err; check "privacy_contact is one line" 2 $?
+cs person inactive >out 2>err; check "person inactive" 0 $?
+contains "person inactive has a header" out "$(printf 'id\tname\tsite\tlast_activity')"
+
+# --- a discreet program's small counts: "fewer than 5" in attendance list too ---
+group=$(cs session add --program "$discreet" --site "$site" --start 2027-06-01T19:00:00Z --end 2027-06-01T21:00:00Z -q 2>err)
+check "a discreet session" 0 $?
+for who in Dee Eli; do
+  cs attendance add --session "$group" --walk-in "$who" -q >out 2>err; check "check $who in by hand" 0 $?
+done
+cs attendance list --site "$site" --from 2027-06-01T00:00:00Z --to 2027-06-02T00:00:00Z >out 2>err
+contains "two in a discreet group show as fewer than 5" out "$(printf '%s\t%s\tPeer support\t2027-06-01T19:00:00Z\t2027-06-01T21:00:00Z\tfewer than 5' "$group" "$site")"
 
 report

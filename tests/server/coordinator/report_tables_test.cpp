@@ -4,6 +4,8 @@
 #include "checkin_catch.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -240,4 +242,42 @@ TEST_CASE("reports: volunteer hours per week, month and in all", "[server][coord
   CHECK(shift_lines[1] ==
         "2026-11-30,00:30,03:30,Riverside Centre,Door,Dee,d,2026-11-30 00:30,2026-11-30 02:30,2.00,1.50,edited,");
   CHECK(shift_lines[2].ends_with(",4.00,0.00,needs review,"));
+}
+
+TEST_CASE("reports: feedback per program and week, few answers of a discreet program suppressed",
+          "[server][coordinator][reports]") {
+  ::setenv("TZ", "UTC", 1);
+  const auto lunch = program("p-lunch", "Community lunch", false);
+  const auto circle = program("p-circle", "Thursday circle", true);
+  auto rated = [](const Program& p, std::string start_utc, std::array<std::int64_t, 5> ratings) {
+    SessionFeedback f;
+    f.program = p;
+    f.session.id = "s-" + p.id + start_utc;
+    f.session.start = utc(start_utc);
+    f.ratings = ratings;
+    return f;
+  };
+  // Two lunches in week 48 add up; the circle has 3 answers in week 48 and 6 in week 49.
+  auto weeks = feedback_weeks({rated(lunch, "2026-11-24T12:00:00Z", {0, 1, 0, 2, 1}),
+                               rated(lunch, "2026-11-26T12:00:00Z", {0, 0, 1, 0, 3}),
+                               rated(circle, "2026-11-26T19:00:00Z", {0, 0, 1, 1, 1}),
+                               rated(circle, "2026-12-03T19:00:00Z", {1, 0, 1, 2, 2})});
+  REQUIRE(weeks.size() == 3);
+  CHECK(weeks[0].week == "2026-W48");
+  CHECK(weeks[0].program.id == lunch.id);
+  CHECK(weeks[0].answers() == 8);
+  CHECK(weeks[0].ratings == std::array<std::int64_t, 5>{0, 1, 1, 2, 4});
+  CHECK(average_rating_text(weeks[0]) == "4.1");  // 33 / 8
+  CHECK_FALSE(weeks[0].suppressed());
+  CHECK(weeks[1].week == "2026-W48");
+  CHECK(weeks[1].suppressed());  // 3 answers in a discreet program
+  CHECK(weeks[2].week == "2026-W49");
+  CHECK_FALSE(weeks[2].suppressed());  // 6
+
+  auto lines = lines_of(feedback_csv(weeks));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "Week,Program,Answers,Rated 1,Rated 2,Rated 3,Rated 4,Rated 5,Average");
+  CHECK(lines[1] == "2026-W48,Community lunch,8,0,1,1,2,4,4.1");
+  CHECK(lines[2] == "2026-W48,Thursday circle,fewer than 5,,,,,,");
+  CHECK(lines[3] == "2026-W49,Thursday circle,6,1,0,1,2,2,3.7");
 }

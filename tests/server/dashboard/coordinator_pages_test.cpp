@@ -3,147 +3,9 @@
 // against the real checkin-server process on SQLite. The organisation and the kiosks'
 // uploads are made directly in the same database file through ServerStore; pass images
 // are read back with the kiosk's own QR decoder, enrolment codes with the kiosk's parser.
-#include "checkin_catch.hpp"
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include "pages_fixture.hpp"
 
-#include <cstdlib>
-#include <regex>
-#include <set>
-#include <thread>
-
-#include "checkin/core/ids.hpp"
-#include "checkin/qr/decode.hpp"
-#include "checkin/qr/image.hpp"
-#include "checkin/server/retention_timer.hpp"
-#include "checkin/server/store.hpp"
-#include "checkin/sync/enrolment.hpp"
-#include "server_process.hpp"
-#include "temp_dir.hpp"
-#include "web_client.hpp"
-
-using namespace checkin;
-using namespace checkin::server;
-using checkin::testing::html_unescape;
-using checkin::testing::must_ok;
-using checkin::testing::ServerProcess;
-using checkin::testing::signed_in_client;
-using checkin::testing::WebClient;
-using namespace std::chrono_literals;
-
-namespace {
-
-WallTime now_utc() { return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()); }
-
-constexpr const char* kAdminPassword = "correct horse battery";
-constexpr const char* kCoordinatorPassword = "staple paper clips";
-constexpr const char* kFormulaName = "=cmd|' /C calc'!A0";
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Two sites; an open lunch and a discreet support circle; an admin and a coordinator of
-// Riverside only; a kiosk at each site.
-struct Fixture {
-  checkin::testing::TempDir dir;
-  std::string database = dir.file("server.db");
-  std::unique_ptr<ServerStore> store;
-  Site riverside, hilltop;
-  Program lunch, circle;
-  Device riverside_kiosk, hilltop_kiosk;
-  std::map<Id, std::int64_t> seqs;
-  std::unique_ptr<ServerProcess> server;
-
-  explicit Fixture(bool with_signing_key = true) {
-    ::setenv("TZ", "UTC", 1);  // the server's local time too: dates in the test are UTC dates
-    store = must_ok(ServerStore::open(database, 2));
-    riverside = must_ok(store->create_site(Site{"", "Riverside"}));
-    hilltop = must_ok(store->create_site(Site{"", "Hilltop"}));
-    lunch = must_ok(store->create_program(Program{.id = "", .name = "Community lunch"}));
-    circle = must_ok(store->create_program(Program{.id = "", .name = "Thursday circle", .discreet = true}));
-    if (with_signing_key) must_ok(store->create_signing_key(now_utc()));
-    must_ok(store->create_account("admin", "Ada Admin", kAdminPassword, Role::admin, {}, now_utc()));
-    must_ok(store->create_account("coord", "Cole Coordinator", kCoordinatorPassword, Role::coordinator, {riverside.id},
-                                  now_utc()));
-    riverside_kiosk = enrol(riverside, "front-door");
-    hilltop_kiosk = enrol(hilltop, "hall");
-  }
-  Device enrol(const Site& site, std::string name) {
-    auto token = must_ok(store->create_enrolment_token(site.id, now_utc()));
-    auto enrolled = must_ok(store->enrol(sync::EnrolRequest{token.token, std::move(name), "test"}, now_utc()));
-    return must_ok(store->authenticate(enrolled.device_id, enrolled.device_token));
-  }
-  ServerProcess& start() {
-    server = std::make_unique<ServerProcess>(database, dir.path());
-    return *server;
-  }
-  WebClient admin() {
-    return signed_in_client(*server, "admin", kAdminPassword);
-  }
-  WebClient coordinator() {
-    return signed_in_client(*server, "coord", kCoordinatorPassword);
-  }
-  PersonRecord person(const Site& site, std::string name, std::vector<Id> programs = {}) {
-    return must_ok(store->create_person(PersonRecord{"", std::move(name), "en", std::move(programs), site.id}));
-  }
-  // A session whose check-in window is open now (started 10 minutes ago).
-  Session open_session(const Site& site, const Program& program, WallTime start = now_utc() - 10min) {
-    Session s;
-    s.program_id = program.id;
-    s.site_id = site.id;
-    s.room = "Hall";
-    s.start = start;
-    s.end = start + 90min;
-    s.window_opens = start - 30min;
-    s.window_closes = s.end;
-    return must_ok(store->create_session(s));
-  }
-  AttendanceEvent event(const Device& kiosk, EventKind kind, WallTime at) {
-    AttendanceEvent e;
-    e.event_id = make_uuid_v7(at);
-    e.device_id = kiosk.id;
-    e.seq = ++seqs[kiosk.id];
-    e.kind = kind;
-    e.wall_time = at;
-    e.monotonic = 5s;
-    e.boot_id = "boot-1";
-    return e;
-  }
-  // The person checks in with a pass of their own, as a kiosk at the session's site uploads it.
-  void check_in(const PersonRecord& who, const Session& session) {
-    auto pass = must_ok(store->issue_pass(who.id, now_utc() + 24h * 365, now_utc()));
-    auto e = event(session.site_id == riverside.id ? riverside_kiosk : hilltop_kiosk, EventKind::checkin, now_utc() - 1min);
-    e.session_id = session.id;
-    e.pass_id = pass.record.pass_id;
-    e.person_id = who.id;
-    upload(session.site_id == riverside.id ? riverside_kiosk : hilltop_kiosk, {e});
-  }
-  void upload(const Device& kiosk, std::vector<AttendanceEvent> events) {
-    auto results = must_ok(store->ingest(kiosk, events, now_utc()));
-    for (const auto& r : results) REQUIRE(r.status == sync::EventStatus::accepted);
-  }
-};
-
-std::string between(const std::string& text, const std::string& before, const std::string& after) {
-  auto start = text.find(before);
-  if (start == std::string::npos) return {};
-  start += before.size();
-  auto end = text.find(after, start);
-  return end == std::string::npos ? std::string{} : text.substr(start, end - start);
-}
-
-std::vector<std::string> csv_lines(const std::string& csv) {
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  while (at < csv.size()) {
-    auto end = csv.find("\r\n", at);
-    if (end == std::string::npos) end = csv.size();
-    lines.push_back(csv.substr(at, end - at));
-    at = end + 2;
-  }
-  return lines;
-}
-
-}  // namespace
+using namespace checkin::testing::pages;
 
 TEST_CASE("passes: issue, download as PNG (that decodes to the pass), SVG and a PDF sheet, reissue, revoke",
           "[dashboard][passes]") {
@@ -290,7 +152,7 @@ TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and 
   CHECK(side->revoked_at);
 }
 
-TEST_CASE("the live board: counts and names, and counts only for a discreet program", "[dashboard][board]") {
+TEST_CASE("the live board: counts and names, and for a discreet program counts only, a small one as fewer than 5", "[dashboard][board]") {
   Fixture f;
   auto lunch = f.open_session(f.riverside, f.lunch);
   auto circle = f.open_session(f.riverside, f.circle);
@@ -308,13 +170,15 @@ TEST_CASE("the live board: counts and names, and counts only for a discreet prog
   auto board = nlohmann::json::parse(json_answer.body);
   REQUIRE(board["sessions"].size() == 2);
   for (const auto& s : board["sessions"]) {
-    CHECK(s["present"] == 1);
-    CHECK(s["checked_in"] == 1);
     if (s["id"] == lunch.id) {
+      CHECK(s["present"] == "1");
+      CHECK(s["checked_in"] == "1");
       CHECK(s["discreet"] == false);
       CHECK(s["names"] == nlohmann::json::array({"Robin"}));
     } else {
       CHECK(s["id"] == circle.id);
+      CHECK(s["present"] == "fewer than 5");  // one person in a group could be told apart
+      CHECK(s["checked_in"] == "fewer than 5");
       CHECK(s["discreet"] == true);
       CHECK(s["names"].empty());
     }
@@ -325,6 +189,11 @@ TEST_CASE("the live board: counts and names, and counts only for a discreet prog
   CHECK(has(page.body, "<li>Robin</li>"));
   CHECK(!has(page.body, "Sam"));
   CHECK(has(page.body, "Discreet program: counts only, no names."));
+  CHECK(has(page.body, R"(<dd data-field="present">fewer than 5</dd>)"));
+  // Today's page too.
+  auto today = admin.get("/");
+  REQUIRE(today.status == 200);
+  CHECK(has(today.body, ">fewer than 5</a>"));
   CHECK(has(page.body, "/static/board.js?v="));
   CHECK(!has(page.body, "<script>"));  // no inline script: the CSP forbids it
   auto script = admin.get("/static/board.js");
@@ -450,7 +319,7 @@ TEST_CASE("a coordinator cannot reach another site's reports, board, kiosks or p
 
   // Retention: they read it, only admins change it.
   CHECK(coordinator.get("/retention").status == 200);
-  CHECK(coordinator.post_form("/retention", {{"days", "7"}}).status == 403);
+  CHECK(coordinator.post_form("/retention/discreet_days", {{"days", "7"}}).status == 403);
   CHECK(coordinator.post_form("/retention/apply", {}).status == 403);
   CHECK(must_ok(f.store->retention_status()).discreet_days == kDefaultDiscreetRetentionDays);
 }
@@ -539,10 +408,30 @@ TEST_CASE("retention: the page says what is kept, and an admin changes the days 
   CHECK(has(page.body, "Feedback</strong> given at a kiosk is never linked to a person"));
   CHECK(has(page.body, "Reduce now"));
 
-  CHECK(admin.post_form("/retention", {{"days", "0"}}).status == 400);
-  CHECK(admin.post_form("/retention", {{"days", "seven"}}).status == 400);
-  CHECK(admin.post_form("/retention", {{"days", "7"}}).status == 303);
+  CHECK(has(page.body, "Other programs</strong>: who attended each session is kept for <strong>730 days</strong>"));
+
+  CHECK(admin.post_form("/retention/discreet_days", {{"days", "0"}}).status == 400);
+  CHECK(admin.post_form("/retention/discreet_days", {{"days", "seven"}}).status == 400);
+  CHECK(admin.post_form("/retention/discreet_days", {{"days", "7"}}).status == 303);
   CHECK(must_ok(f.store->retention_status()).discreet_days == 7);
+  CHECK(admin.post_form("/retention/other_days", {{"days", "400"}}).status == 303);
+  CHECK(must_ok(f.store->retention_status()).other_days == 400);
+
+  // A program's own period, and back to the default of its kind.
+  CHECK(admin.post_form("/retention/programs/" + f.lunch.id, {{"days", "30"}}).status == 303);
+  CHECK(must_ok(f.store->retention_status()).program_days == std::map<Id, int>{{f.lunch.id, 30}});
+  CHECK(has(admin.get("/retention").body, "30 days (its own)"));
+  CHECK(admin.post_form("/retention/programs/" + f.lunch.id + "/default", {}).status == 303);
+  CHECK(must_ok(f.store->retention_status()).program_days.empty());
+  CHECK(admin.post_form("/retention/programs/no-such-program", {{"days", "30"}}).status == 404);
+
+  // Someone added three years ago who never came is listed for review, with the way to erase them.
+  must_ok(f.store->create_person(PersonRecord{make_uuid_v7(now_utc() - 24h * 365 * 3), "Long Gone", "en", {},
+                                              f.riverside.id}));
+  auto listed = admin.get("/retention");
+  CHECK(has(listed.body, "People without activity for 730 days"));
+  CHECK(has(listed.body, "Long Gone"));
+  CHECK_FALSE(has(between(listed.body, "People without activity", "</table>"), ">Sam<"));  // came 10 days ago
   // The server's own timer may have run already; either way the session ends up reduced.
   auto applied = admin.post_form("/retention/apply", {});
   CHECK(applied.status == 303);
@@ -566,137 +455,35 @@ TEST_CASE("the retention timer applies retention at once and then on its schedul
   CHECK(must_ok(store->retention_status()).last_run);
 }
 
-TEST_CASE("a session's attendance: every door's stays, undo, move and check in by hand, each audited",
-          "[dashboard][attendance]") {
+TEST_CASE("feedback: ratings by program and week on the reports page and as CSV, a discreet program's few as 'fewer than 5'",
+          "[dashboard][reports]") {
   Fixture f;
   auto lunch = f.open_session(f.riverside, f.lunch);
-  auto later = f.open_session(f.riverside, f.lunch, now_utc() + 1h);
-  auto theirs = f.open_session(f.hilltop, f.lunch);
-  auto robin = f.person(f.riverside, "Robin", {f.lunch.id});
-  auto sam = f.person(f.riverside, "Sam", {f.lunch.id});
-  f.check_in(robin, lunch);
-  f.check_in(sam, lunch);
-  f.check_in(f.person(f.hilltop, "Harriet"), theirs);
+  auto circle = f.open_session(f.riverside, f.circle);
+  std::vector<sync::FeedbackItem> items;
+  std::int64_t row = 0;
+  const auto day = format_utc(now_utc()).substr(0, 10);
+  for (int rating : {5, 4, 4, 3, 5, 2}) items.push_back({++row, Feedback{lunch.id, rating}, day});
+  for (int rating : {1, 5}) items.push_back({++row, Feedback{circle.id, rating}, day});
+  CHECK(must_ok(f.store->ingest_feedback(f.riverside_kiosk, items, now_utc())).stored == 8);
   f.start();
   auto coordinator = f.coordinator();
-  const std::string page_path = "/sessions/" + lunch.id + "/attendance";
 
-  auto page = coordinator.get(page_path);
+  auto page = coordinator.get("/reports?site=" + f.riverside.id);
   REQUIRE(page.status == 200);
-  CHECK(has(page.body, "Robin"));
-  CHECK(has(page.body, "Sam"));
-  CHECK(has(page.body, "front-door"));  // which door
-  CHECK(coordinator.get("/sessions/" + theirs.id + "/attendance").status == 404);  // another site's
+  const auto section = between(page.body, "Feedback at check-out", "Volunteer hours");
+  REQUIRE_FALSE(section.empty());
+  CHECK(has(section, "<td>Community lunch</td><td>6</td><td>0</td><td>1</td><td>1</td><td>2</td><td>2</td><td>3.8</td>"));
+  CHECK(has(section, "<td>Thursday circle</td><td colspan=\"7\">fewer than 5</td>"));
 
-  auto stays = must_ok(f.store->session_attendance(lunch.id, now_utc()));
-  REQUIRE(stays.stays.size() == 2);
-  const auto robin_in = stays.stays[0].stay.person_id == robin.id ? stays.stays[0].stay.checkin_event_id
-                                                                   : stays.stays[1].stay.checkin_event_id;
-  const auto sam_in = stays.stays[0].stay.person_id == sam.id ? stays.stays[0].stay.checkin_event_id
-                                                               : stays.stays[1].stay.checkin_event_id;
-
-  // Without the CSRF token nothing changes; with it, the undo is asked first, then done.
-  CHECK(coordinator.post(page_path + "/" + robin_in + "/undo", {}).status == 403);
-  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 2);
-  auto asked = coordinator.get(page_path + "/" + robin_in + "/undo");
-  REQUIRE(asked.status == 200);
-  CHECK(has(asked.body, "Undo the check-in at"));
-  CHECK(coordinator.submit(page_path + "/" + robin_in + "/undo", page_path + "/" + robin_in + "/undo",
-                           {{"reason", "scanned the wrong pass"}}).status == 303);
-  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 1);
-
-  // Moved to the later session.
-  CHECK(coordinator.submit(page_path + "/" + sam_in + "/move", page_path + "/" + sam_in + "/move",
-                           {{"to_session", later.id}, {"reason", "came for the second sitting"}}).status == 303);
-  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 0);
-  CHECK(must_ok(f.store->attendance_count(later.id)) == 1);
-  // Not to another site's session.
-  auto again = must_ok(f.store->session_attendance(later.id, now_utc()));
-  REQUIRE(again.stays.size() == 1);
-  CHECK(coordinator.post_form("/sessions/" + later.id + "/attendance/" + again.stays[0].stay.checkin_event_id + "/move",
-                              {{"to_session", theirs.id}}).status == 404);
-
-  // By hand: a registered person, or a walk-in, never both and never neither.
-  CHECK(coordinator.post_form(page_path + "/add", {{"person_id", robin.id}, {"reason", "kiosk was down"}}).status == 303);
-  CHECK(coordinator.post_form(page_path + "/add", {{"walk_in", "Jo"}}).status == 303);
-  CHECK(coordinator.post_form(page_path + "/add", {{"person_id", robin.id}, {"walk_in", "Jo"}}).status == 303);
-  CHECK(coordinator.post_form(page_path + "/add", {}).status == 303);
-  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 2);
-
-  // Each correction, and the view of who attended, is in the audit trail with the account
-  // and reason, never a name.
-  auto trail = must_ok(f.store->audit_log(AuditFilter{.action = "attendance."}));
-  CHECK(std::ranges::count_if(trail, [](const AuditEntry& e) { return e.action == "attendance.view"; }) >= 1);
-  CHECK(std::ranges::count_if(trail, [](const AuditEntry& e) { return e.action != "attendance.view"; }) == 4);
-  for (const auto& entry : trail) {
-    CHECK(entry.actor == "coord");  // the account, by its username
-    CHECK_FALSE(has(entry.detail, "Robin"));
-    CHECK_FALSE(has(entry.detail, "Jo"));
-  }
-  CHECK(std::ranges::any_of(trail, [](const AuditEntry& e) { return e.reason == "scanned the wrong pass"; }));
-  // Admins read the trail; coordinators do not.
-  CHECK(coordinator.get("/audit").status == 403);
-  auto audit = f.admin().get("/audit");
-  REQUIRE(audit.status == 200);
-  CHECK(has(audit.body, "attendance.undo"));
-  CHECK(has(audit.body, "attendance.move"));
-}
-
-TEST_CASE("a person's data: downloads for whoever sees them, erasing for admins only after a page that says what happens",
-          "[dashboard][people]") {
-  Fixture f;
-  auto session = f.open_session(f.riverside, f.lunch);
-  auto robin = f.person(f.riverside, "Robin Quarrington", {f.lunch.id});
-  auto harriet = f.person(f.hilltop, "Harriet");
-  f.check_in(robin, session);
-  const auto pass = must_ok(f.store->passes_of(robin.id)).front().pass_id;
-  f.start();
-  const std::string base = "/people/" + robin.id;
-
-  auto coordinator = f.coordinator();
-  auto their_page = coordinator.get(base);
-  REQUIRE(their_page.status == 200);
-  CHECK(has(their_page.body, base + "/export.json"));
-  CHECK(!has(their_page.body, base + "/erase"));
-  CHECK(coordinator.get(base + "/erase").status == 403);
-  CHECK(coordinator.post_form(base + "/erase", {}).status == 403);
-  CHECK(coordinator.get("/people/" + harriet.id + "/export.json").status == 404);  // another site's
-  auto summary = coordinator.get(base + "/export.html");
-  REQUIRE(summary.status == 200);
-  CHECK(has(summary.header("Content-Disposition"), "attachment"));
-  CHECK(!has(summary.header("Content-Disposition"), "Robin"));
-  CHECK(has(summary.body, "Robin Quarrington"));
-  CHECK(has(summary.body, "Community lunch"));
-
-  auto admin = f.admin();
-  auto json_file = admin.get(base + "/export.json");
-  REQUIRE(json_file.status == 200);
-  auto json = nlohmann::json::parse(json_file.body);
-  CHECK(json["person"]["preferred_name"] == "Robin Quarrington");
-  CHECK(json["passes"][0]["pass_id"] == pass);
-  CHECK(json["attendance"].size() == 1);
-  CHECK(json["stored_records"]["events"].size() == 1);
-
-  auto confirm = admin.get(base + "/erase");
-  REQUIRE(confirm.status == 200);
-  const std::string words = html_unescape(confirm.body);
-  for (const char* said : {"cannot be undone", "name, contact details", "registrations", "passes are revoked",
-                           "anonymous counts", "totals do not change", "at their next sync"})
-    CHECK(has(words, said));
-  CHECK(f.store->attendance_count(session.id).value_or(-1) == 1);
-  auto erased = admin.post_form(base + "/erase", {});
-  CHECK(erased.status == 303);
-  CHECK(admin.get(base).status == 404);
-  CHECK_FALSE(must_ok(f.store->person(robin.id)).has_value());
-  CHECK(f.store->attendance_count(session.id).value_or(-1) == 1);
-  CHECK(must_ok(f.store->pass(pass)) == std::nullopt);
-
-  AuditFilter filter;
-  filter.object_id = robin.id;
-  std::set<std::string> actions;
-  for (const auto& entry : must_ok(f.store->audit_log(filter))) {
-    actions.insert(entry.action);
-    CHECK(!has(entry.detail, "Robin"));
-  }
-  CHECK(actions == std::set<std::string>{"person.export", "person.erase"});
+  auto file = coordinator.get("/reports/feedback.csv?site=" + f.riverside.id);
+  REQUIRE(file.status == 200);
+  CHECK(has(file.header("Content-Disposition"), "feedback-by-week-"));
+  auto lines = csv_lines(file.body.substr(3));  // after the BOM
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "Week,Program,Answers,Rated 1,Rated 2,Rated 3,Rated 4,Rated 5,Average");
+  CHECK(has(lines[1], ",Community lunch,6,0,1,1,2,2,3.8"));
+  CHECK(has(lines[2], ",Thursday circle,fewer than 5,,,,,,"));
+  // Another site's file is refused.
+  CHECK(coordinator.get("/reports/feedback.csv?site=" + f.hilltop.id).status == 404);
 }

@@ -122,7 +122,8 @@ TEST_CASE("changes: a full resync, then a round with nothing new", "[server][sto
   REQUIRE(first.public_keys.size() == 1);
   CHECK(first.public_keys[0].key_id == f.key.key_id);
   CHECK(first.public_keys[0].public_key == f.key.public_key);
-  CHECK(first.settings == std::map<std::string, std::string>{{"result_seconds", "5"}});
+  CHECK(first.settings == std::map<std::string, std::string>{{"result_seconds", "5"}, {"retention_discreet_days", "90"},
+                                                          {"retention_other_days", "730"}});
   CHECK(full.programs == std::vector<Id>{f.org.program.id});
   CHECK(full.sessions == std::vector<Id>{f.org.session.id});  // not the old one, not the cancelled one
   CHECK(full.removed_sessions.empty());
@@ -142,7 +143,7 @@ TEST_CASE("changes: a full resync, then a round with nothing new", "[server][sto
   CHECK(quiet.items() == 0);
   CHECK_FALSE(quiet.roster_replaced);
   CHECK(quiet.pages.front().public_keys.size() == 1);  // every round's first page
-  CHECK(quiet.pages.front().settings.size() == 1);
+  CHECK(quiet.pages.front().settings.size() == 3);
 }
 
 TEST_CASE("changes: an incremental round sends only what changed", "[server][store][changes]") {
@@ -387,4 +388,35 @@ TEST_CASE("changes: a write committed during a round is picked up by the next ro
   for (const auto& page : following.pages)
     for (const auto& s : page.sessions)
       if (s.id == changed.id) CHECK(s.room == "Moved to room 3");
+}
+
+TEST_CASE("changes: kiosks receive a discreet program's public alias, never its real name", "[server][store][changes]") {
+  Feed f;
+  auto group = must(f.store->create_program(Program{.id = "", .name = "Grief support circle", .discreet = true,
+                                                    .public_alias = "Evening group"}));
+  auto plain = must(f.store->create_program(Program{.id = "", .name = "Quiet circle", .discreet = true}));
+  auto open_one = must(f.store->create_program(Program{.id = "", .name = "Art class", .public_alias = "ignored"}));
+
+  Round full = read_round(*f.store, f.kiosk, "", kNoon);
+  std::map<Id, Program> sent;
+  for (const auto& page : full.pages)
+    for (const auto& p : page.programs) sent[p.id] = p;
+  CHECK(sent.at(group.id).name == "Evening group");
+  CHECK(sent.at(plain.id).name.empty());  // the kiosk says "A group session"
+  CHECK(sent.at(open_one.id).name == "Art class");
+  for (const auto& [id, p] : sent) CHECK(p.public_alias.empty());
+  CHECK(sent.at(group.id).name.find("Grief") == std::string::npos);
+  // The server keeps both.
+  auto stored = must(f.store->programs());
+  auto found = std::ranges::find(stored, group.id, &Program::id);
+  REQUIRE(found != stored.end());
+  CHECK(found->name == "Grief support circle");
+  CHECK(found->public_alias == "Evening group");
+
+  // A new alias reaches the kiosk in the next round.
+  group.public_alias = "Thursday group, Room 4";
+  must(f.store->update_program(group));
+  Round next = read_round(*f.store, f.kiosk, full.cursor, kNoon + 1min);
+  REQUIRE(next.programs == std::vector<Id>{group.id});
+  CHECK(next.pages.front().programs.front().name == "Thursday group, Room 4");
 }

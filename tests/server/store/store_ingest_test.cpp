@@ -273,13 +273,24 @@ TEST_CASE("ingest: SQL metacharacters in event text are stored as text", "[serve
   CHECK_THAT(reason_for(u, session), Catch::Matchers::ContainsSubstring("no session"));
 }
 
-TEST_CASE("feedback: stored once per kiosk row, checked", "[server][store]") {
+TEST_CASE("feedback: stored once per kiosk row, checked, and counted per session", "[server][store]") {
   Uploads u;
   std::vector<sync::FeedbackItem> items{{11, Feedback{u.org.session.id, 4}, "2026-11-26"},
                                         {12, Feedback{u.org.session.id, 5}, "2026-11-26"}};
   CHECK(must(u.store->ingest_feedback(u.kiosk, items, kNoon)).stored == 2);
   CHECK(must(u.store->ingest_feedback(u.kiosk, items, kNoon)).stored == 0);  // a retry
   CHECK(must(u.store->ingest_feedback(u.other_kiosk, items, kNoon)).stored == 2);  // row ids are per kiosk
+
+  // The report: per session, how many gave each rating; the filter's sites and dates hold.
+  server::ReportFilter filter{{}, {}, u.org.session.start - 24h, u.org.session.start + 24h};
+  auto report = must(u.store->feedback_by_session(filter));
+  REQUIRE(report.size() == 1);
+  CHECK(report[0].session.id == u.org.session.id);
+  CHECK(report[0].ratings == std::array<std::int64_t, 5>{0, 0, 0, 2, 2});
+  filter.site_ids = {"another-site"};
+  CHECK(must(u.store->feedback_by_session(filter)).empty());
+  filter = server::ReportFilter{{}, {}, u.org.session.start + 24h, u.org.session.start + 48h};
+  CHECK(must(u.store->feedback_by_session(filter)).empty());
 
   std::vector<sync::FeedbackItem> bad{{13, Feedback{u.org.session.id, 9}, "2026-11-26"}};
   CHECK(u.store->ingest_feedback(u.kiosk, bad, kNoon).error().code == Errc::invalid_input);

@@ -423,6 +423,58 @@ TEST_CASE("retention: old discreet sessions are reduced to the same counts", "[s
   }
 }
 
+TEST_CASE("retention: every program has a period, its own or the default of its kind", "[server][store][retention]") {
+  Reports r;
+  auto ana = r.person("Ana");
+  r.upload({r.checkin(ana, r.org.session), r.checkin(ana, r.discreet_session)});
+  auto status = must(r.store->retention_status());
+  CHECK(status.other_days == server::kDefaultOtherRetentionDays);
+  CHECK(status.identified_other_events == 1);
+  CHECK(status.program_days.empty());
+
+  // A year on, the discreet session is reduced and the other is not (730 days).
+  CHECK(must(r.store->apply_retention(kNoon + 24h * 365)).sessions_reduced == 1);
+  CHECK(must(r.store->retention_status()).identified_other_events == 1);
+  // Its program's own period of 100 days reaches it.
+  must(r.store->set_program_retention_days(r.org.program.id, 100));
+  CHECK(must(r.store->retention_status()).program_days == std::map<Id, int>{{r.org.program.id, 100}});
+  auto run = must(r.store->apply_retention(kNoon + 24h * 365 + 1h));
+  CHECK(run.sessions_reduced == 1);
+  CHECK(must(r.store->retention_status()).identified_other_events == 0);
+  CHECK(must(r.store->attendance_count(r.org.session.id)) == 1);  // the count stays
+
+  // Back to the default; bad values and unknown programs are refused.
+  must(r.store->set_program_retention_days(r.org.program.id, std::nullopt));
+  CHECK(must(r.store->retention_status()).program_days.empty());
+  CHECK(r.store->set_program_retention_days(r.org.program.id, 0).error().code == Errc::invalid_input);
+  CHECK(r.store->set_program_retention_days("no-such-program", 10).error().code == Errc::not_found);
+  CHECK(r.store->set_other_retention_days(3651).error().code == Errc::invalid_input);
+  must(r.store->set_other_retention_days(30));
+  CHECK(must(r.store->retention_status()).other_days == 30);
+}
+
+TEST_CASE("retention: people without activity are listed for review", "[server][store][retention]") {
+  Reports r;
+  const WallTime now = kNoon + 24h * 800;
+  auto gone = must(r.store->create_person(
+      server::PersonRecord{make_uuid_v7(kNoon - 24h * 10), "Gone", "en", {}, {}}));  // never came
+  auto regular = must(r.store->create_person(server::PersonRecord{make_uuid_v7(kNoon - 24h * 10), "Reg", "en", {}, {}}));
+  must(r.store->issue_pass(regular.id, now + 24h * 365, now - 24h * 5));  // a new pass lately
+  auto named = must(r.store->create_person(server::PersonRecord{"person-chosen-id", "Old id", "en", {}, {}}));
+  auto recent = must(r.store->create_person(server::PersonRecord{make_uuid_v7(now - 24h), "New", "en", {}, {}}));
+
+  auto inactive = must(r.store->inactive_people(now));
+  std::vector<Id> ids;
+  for (const auto& p : inactive) ids.push_back(p.id);
+  CHECK(std::ranges::find(ids, gone.id) != ids.end());
+  CHECK(std::ranges::find(ids, regular.id) == ids.end());
+  CHECK(std::ranges::find(ids, named.id) != ids.end());  // no datable activity at all
+  CHECK(std::ranges::find(ids, recent.id) == ids.end());  // added yesterday
+  must(r.store->set_inactive_people_days(3650));
+  inactive = must(r.store->inactive_people(now));
+  CHECK(std::ranges::none_of(inactive, [&](const server::InactivePerson& p) { return p.id == gone.id; }));
+}
+
 TEST_CASE("retention: the number of days is checked", "[server][store][retention]") {
   Reports r;
   for (int bad : {0, -1, 3651}) {
@@ -434,6 +486,32 @@ TEST_CASE("retention: the number of days is checked", "[server][store][retention
   CHECK(must(r.store->retention_status()).discreet_days == 30);
   must(r.store->set_discreet_retention_days(3650));
   CHECK(must(r.store->retention_status()).discreet_days == 3650);
+}
+
+TEST_CASE("retention: the audit trail is kept its own days, then removed", "[server][store][retention][audit]") {
+  Reports r;
+  CHECK(must(r.store->retention_status()).audit_days == server::kDefaultAuditRetentionDays);
+  for (int bad : {0, server::kMinAuditRetentionDays - 1, server::kMaxAuditRetentionDays + 1}) {
+    auto refused = r.store->set_audit_retention_days(bad);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::invalid_input);
+  }
+  must(r.store->set_audit_retention_days(60));
+  const auto now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+  const auto actor = server::Actor::command_line();
+  must(r.store->record_audit(actor, "person.view", "person", "old", "", "", now - std::chrono::days{61}));
+  must(r.store->record_audit(actor, "person.view", "person", "recent", "", "", now - std::chrono::days{59}));
+  auto status = must(r.store->retention_status());
+  CHECK(status.audit_days == 60);
+  REQUIRE(status.oldest_audit_entry);
+  CHECK(*status.oldest_audit_entry == now - std::chrono::days{61});
+
+  auto run = must(r.store->apply_retention(now));
+  CHECK(run.audit_entries_removed == 1);
+  auto left = must(r.store->audit_log(server::AuditFilter{.action = "person.view"}));
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].object_id == "recent");
+  CHECK(must(r.store->apply_retention(now)).audit_entries_removed == 0);
 }
 
 TEST_CASE("reports: a year of weekly sessions, each counted right", "[server][store][reports]") {

@@ -105,6 +105,63 @@ std::string attendance_records_csv(const std::vector<AttendanceRecord>& records)
   return csv;
 }
 
+std::int64_t FeedbackWeek::answers() const {
+  std::int64_t total = 0;
+  for (auto n : ratings) total += n;
+  return total;
+}
+
+std::vector<FeedbackWeek> feedback_weeks(const std::vector<SessionFeedback>& sessions) {
+  std::map<std::pair<std::string, Id>, FeedbackWeek> by_week;
+  for (const auto& s : sessions) {
+    const auto week = period_of(s.session.start, Period::week);
+    auto& row = by_week[{week, s.program.id}];
+    row.week = week;
+    row.program = s.program;
+    for (std::size_t i = 0; i < row.ratings.size(); ++i) row.ratings[i] += s.ratings[i];
+  }
+  std::vector<FeedbackWeek> weeks;
+  weeks.reserve(by_week.size());
+  for (auto& [key, row] : by_week) weeks.push_back(std::move(row));
+  std::sort(weeks.begin(), weeks.end(), [](const FeedbackWeek& a, const FeedbackWeek& b) {
+    return std::tie(a.week, a.program.name, a.program.id) < std::tie(b.week, b.program.name, b.program.id);
+  });
+  return weeks;
+}
+
+std::string average_rating_text(const FeedbackWeek& week) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < week.ratings.size(); ++i) sum += week.ratings[i] * static_cast<std::int64_t>(i + 1);
+  const auto answers = week.answers();
+  if (answers == 0) return "";
+  return fmt::format("{:.1f}", static_cast<double>(sum) / static_cast<double>(answers));
+}
+
+std::string feedback_csv(const std::vector<FeedbackWeek>& weeks) {
+  std::string csv = csv_file({"Week", "Program", "Answers", "Rated 1", "Rated 2", "Rated 3", "Rated 4", "Rated 5", "Average"});
+  for (const auto& w : weeks) {
+    Cells cells{w.week, w.program.name};
+    if (w.suppressed()) {
+      cells.insert(cells.end(), {kSmallCountText, "", "", "", "", "", ""});
+    } else {
+      cells.push_back(std::to_string(w.answers()));
+      for (auto n : w.ratings) cells.push_back(std::to_string(n));
+      cells.push_back(average_rating_text(w));
+    }
+    csv += csv_row(cells);
+  }
+  return csv;
+}
+
+std::string audit_csv(const std::vector<AuditEntry>& entries) {
+  std::string csv = csv_file({"When", "When (UTC)", "Account", "Action", "Object type", "Object ID", "Site ID", "Details",
+                              "Reason"});
+  for (const auto& e : entries)
+    csv += csv_row(Cells{format_local_datetime(e.at), format_utc(e.at), e.actor, e.action, e.object_type, e.object_id,
+                         e.site_id, e.detail, e.reason});
+  return csv;
+}
+
 const char* to_string(Period period) {
   switch (period) {
     case Period::week: return "week";

@@ -115,6 +115,17 @@ a.download { margin-right: 0.5rem; }
 .review-edit fieldset { border: 1px solid var(--line); padding: 0.25rem 0.75rem 0.5rem; margin: 0; }
 .review-edit .field { display: inline-block; width: 6rem; margin: 0 0.5rem 0.5rem 0; vertical-align: bottom; }
 .steps li, .plain-list li { margin-bottom: 0.5rem; max-width: 46rem; }
+.notice-sheet { max-width: 40rem; border: 1px solid var(--line); padding: 1.5rem 2rem; font-size: 1.2rem; }
+.notice-sheet h2 { font-size: 1.8rem; margin: 0 0 1rem; }
+.notice-org { font-weight: 700; color: var(--muted); margin: 0 0 0.5rem; }
+.notice-sheet li { margin-bottom: 0.75rem; }
+@page { size: A4; margin: 18mm; }
+@media print {
+  header.top, nav, .no-print, a.skip, h1 { display: none; }
+  main { padding: 0; }
+  .notice-sheet { border: none; max-width: none; font-size: 16pt; padding: 0; }
+  .notice-sheet h2 { font-size: 26pt; }
+}
 @media (max-width: 600px) {
   body { font-size: 1rem; }
   main { padding: 0.75rem; }

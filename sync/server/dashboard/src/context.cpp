@@ -63,6 +63,11 @@ const std::string& Context::account_name() const {
   return session->account.display_name.empty() ? session->account.username : session->account.display_name;
 }
 
+Actor Context::actor() const {
+  if (!session) return Actor{};
+  return Actor{session->account.id, session->account.username};
+}
+
 void Context::page(std::string_view title, std::string_view body, int status) {
   Chrome chrome;
   chrome.organisation = options.organisation_name;

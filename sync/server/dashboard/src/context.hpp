@@ -22,6 +22,15 @@ inline constexpr std::string_view kKnownBrowserCookie = "checkin_browser";
 // The dashboard's log channel.
 inline constexpr std::string_view kLog = "dashboard";
 
+// What a handler adds to the audit entry its route records (router.hpp's Audited): the
+// object when the path does not name it (something new), the site, more ids.
+struct AuditNote {
+  std::string object_id;
+  Id site_id;
+  std::string detail;      // ids and numbers only, never a name
+  bool unchanged = false;  // the request succeeded without changing anything
+};
+
 struct Context {
   const Request& request;
   Response& response;
@@ -31,6 +40,7 @@ struct Context {
   std::map<std::string, std::string> params;  // the route's {placeholders}
   std::optional<WebSession> session;          // set on every route but Gate::open ones
   Access access;                              // the session's rights
+  AuditNote audit;                            // for the route's audit entry
 
   // ---- reading the request
   const std::string& path() const;
@@ -46,6 +56,7 @@ struct Context {
   std::string cookie(std::string_view name) const;
   const std::string& csrf_token() const;  // the session's; "" when not signed in
   const std::string& account_name() const;
+  Actor actor() const;  // the signed-in account, for the audit trail
 
   // ---- answering
   // 200 (or `status`) with the layout around `body` (HTML, escaped where it holds data).

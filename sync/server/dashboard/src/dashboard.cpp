@@ -29,6 +29,7 @@ Router make_router() {
   add_people_routes(router);
   add_import_routes(router);
   add_person_pass_routes(router);
+  add_privacy_notice_routes(router);
   add_person_data_routes(router);
   add_pass_routes(router);
   add_kiosk_routes(router);
@@ -77,7 +78,7 @@ struct Dashboard::Impl {
   void handle(const Request& req, Response& res) {
     set_security_headers(res);
     res.set_header("Cache-Control", "no-store");  // static files replace it
-    Context ctx{req, res, store, options, clock.now().wall, {}, std::nullopt, Access{}};
+    Context ctx{req, res, store, options, clock.now().wall, {}, std::nullopt, Access{}, AuditNote{}};
 
     auto match = router.match(req.method, req.path);
     if (!match.route) {
@@ -118,6 +119,7 @@ struct Dashboard::Impl {
     }
     try {
       route.handler(ctx);
+      note_in_audit_trail(ctx, route);
     } catch (const std::exception& e) {
       log_error(kLog, "{} {} failed: {}", req.method, route_name(route), e.what());
       res.headers.erase("Location");
@@ -126,6 +128,18 @@ struct Dashboard::Impl {
                "looks after this server.</p>",
                500);
     }
+  }
+
+  // The route's audit entry (router.hpp's Audited), once the handler has succeeded.
+  void note_in_audit_trail(Context& ctx, const Route& route) {
+    const Audited& audit = route.audit;
+    if (audit.by != Audited::By::dispatcher || !ctx.session || ctx.audit.unchanged || ctx.response.status >= 400) return;
+    std::string object = ctx.audit.object_id;
+    if (object.empty() && !audit.object_param.empty()) object = ctx.path_param(audit.object_param);
+    auto noted = store.record_audit(ctx.actor(), audit.action, audit.object_type, object, ctx.audit.site_id,
+                                    ctx.audit.detail, ctx.now);
+    // The change is made; a trail that cannot be written is an operator's problem to see.
+    if (!noted) log_error(kLog, "{} {}: audit entry not written: {}", ctx.request.method, route_name(route), noted.error().message);
   }
 
   // The pattern, for logs: ids and queries stay out of them.

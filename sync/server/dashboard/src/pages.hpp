@@ -23,6 +23,7 @@ void add_review_routes(Router& router);     // /review
 void add_retention_routes(Router& router);  // /retention
 void add_attendance_routes(Router& router);  // /sessions/{id}/attendance: stays and corrections
 void add_audit_routes(Router& router);       // /audit (admin)
-void add_person_data_routes(Router& router);  // /people/{id}/export.*, /people/{id}/erase (admin)
+void add_person_data_routes(Router& router);
+void add_privacy_notice_routes(Router& router);  // /privacy-notice: the A4 notice for the door  // /people/{id}/export.*, /people/{id}/erase (admin)
 
 }  // namespace checkin::server::dashboard

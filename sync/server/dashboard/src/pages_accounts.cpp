@@ -134,6 +134,8 @@ void create_account(Context& ctx) {
     return ctx.store_failed(account.error(), "create account");
   }
   log_info(kLog, "account {} added account {} ({})", ctx.access.account_id, account->id, to_string(account->role));
+  ctx.audit.object_id = account->id;
+  ctx.audit.detail = fmt::format("role={}", to_string(account->role));
   ctx.redirect("/accounts", fmt::format("Account “{}” added.", account->username));
 }
 
@@ -312,6 +314,7 @@ void change_own_password(Context& ctx) {
     return ctx.store_failed(set.error(), "set password");
   }
   log_info(kLog, "account {} changed its password", ctx.access.account_id);
+  ctx.audit.object_id = ctx.access.account_id;
   ctx.clear_cookie(kSessionCookie);
   ctx.redirect("/sign-in", "Your password was changed. Please sign in with the new one.");
 }
@@ -320,15 +323,15 @@ void change_own_password(Context& ctx) {
 
 void add_account_routes(Router& router) {
   router.get("/account/password", Gate::signed_in, own_password_page);
-  router.post("/account/password", Gate::signed_in, change_own_password);
+  router.post("/account/password", Gate::signed_in, change_own_password, audited("account.password", "account", ""));
   router.get("/accounts", Gate::admin, accounts_page);
   router.get("/accounts/new", Gate::admin, new_account_page);
-  router.post("/accounts", Gate::admin, create_account);
+  router.post("/accounts", Gate::admin, create_account, audited("account.create", "account", ""));
   router.get("/accounts/{id}", Gate::admin, account_page);
-  router.post("/accounts/{id}", Gate::admin, update_account);
-  router.post("/accounts/{id}/password", Gate::admin, set_password);
+  router.post("/accounts/{id}", Gate::admin, update_account, audited("account.update", "account"));
+  router.post("/accounts/{id}/password", Gate::admin, set_password, audited("account.password", "account"));
   router.get("/accounts/{id}/disable", Gate::admin, disable_page);
-  router.post("/accounts/{id}/disable", Gate::admin, disable_account);
+  router.post("/accounts/{id}/disable", Gate::admin, disable_account, audited("account.disable", "account"));
 }
 
 }  // namespace checkin::server::dashboard

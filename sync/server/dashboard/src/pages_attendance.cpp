@@ -25,7 +25,6 @@ namespace {
 
 constexpr std::size_t kMaxReason = 300;
 
-Actor actor_of(const Context& ctx) { return Actor{ctx.access.account_id, ctx.session->account.username}; }
 
 std::string who_cell(const StayRow& row, bool discreet) {
   if (row.stay.kind == EventKind::anonymous_checkin) return "Anonymous";
@@ -84,7 +83,7 @@ void attendance_page(Context& ctx) {
   const bool discreet = program.discreet;
   // Looking at who attended is recorded too (never for discreet programs: no names show).
   if (!discreet)
-    if (auto noted = ctx.store.record_audit(actor_of(ctx), "attendance.view", "session", session->id, session->site_id,
+    if (auto noted = ctx.store.record_audit(ctx.actor(), "attendance.view", "session", session->id, session->site_id,
                                             "", ctx.now);
         !noted)
       log_warn(kLog, "viewing session {}: audit entry not written: {}", session->id, noted.error().message);
@@ -221,7 +220,7 @@ void undo(Context& ctx) {
   const StayRow* row = &target->row;
   auto reason = read_reason(ctx);
   if (!reason) return;
-  auto done = ctx.store.undo_attendance(row->stay.checkin_event_id, actor_of(ctx), *reason, ctx.now);
+  auto done = ctx.store.undo_attendance(row->stay.checkin_event_id, ctx.actor(), *reason, ctx.now);
   if (!done) return correction_failed(ctx, *session, done.error());
   log_info(kLog, "account {} undid check-in {}", ctx.access.account_id, row->stay.checkin_event_id);
   ctx.redirect("/sessions/" + session->id + "/attendance", "Check-in undone. The kiosks learn it within seconds.");
@@ -253,7 +252,7 @@ void move(Context& ctx) {
   if (!to) return;
   auto reason = read_reason(ctx);
   if (!reason) return;
-  auto done = ctx.store.move_attendance(row->stay.checkin_event_id, to->id, actor_of(ctx), *reason, ctx.now);
+  auto done = ctx.store.move_attendance(row->stay.checkin_event_id, to->id, ctx.actor(), *reason, ctx.now);
   if (!done) return correction_failed(ctx, *session, done.error());
   log_info(kLog, "account {} moved check-in {} to session {}", ctx.access.account_id, row->stay.checkin_event_id, to->id);
   ctx.redirect("/sessions/" + to->id + "/attendance", "Check-in moved. The kiosks learn it within seconds.");
@@ -272,7 +271,7 @@ void add(Context& ctx) {
   if (!person_id.empty() && !visible_person(ctx, person_id)) return;
   auto reason = read_reason(ctx);
   if (!reason) return;
-  auto done = ctx.store.add_attendance(session->id, ManualAttendee{person_id, walk_in}, actor_of(ctx), *reason, ctx.now);
+  auto done = ctx.store.add_attendance(session->id, ManualAttendee{person_id, walk_in}, ctx.actor(), *reason, ctx.now);
   if (!done) return correction_failed(ctx, *session, done.error());
   log_info(kLog, "account {} checked someone in by hand to session {}", ctx.access.account_id, session->id);
   ctx.redirect("/sessions/" + session->id + "/attendance", "Checked in. The kiosks learn it within seconds.");
@@ -281,12 +280,12 @@ void add(Context& ctx) {
 }  // namespace
 
 void add_attendance_routes(Router& router) {
-  router.get("/sessions/{id}/attendance", Gate::signed_in, attendance_page);
-  router.post("/sessions/{id}/attendance/add", Gate::signed_in, add);
+  router.get("/sessions/{id}/attendance", Gate::signed_in, attendance_page, audited_inside("attendance.view"));
+  router.post("/sessions/{id}/attendance/add", Gate::signed_in, add, audited_inside("attendance.add"));
   router.get("/sessions/{id}/attendance/{event}/undo", Gate::signed_in, undo_page);
-  router.post("/sessions/{id}/attendance/{event}/undo", Gate::signed_in, undo);
+  router.post("/sessions/{id}/attendance/{event}/undo", Gate::signed_in, undo, audited_inside("attendance.undo"));
   router.get("/sessions/{id}/attendance/{event}/move", Gate::signed_in, move_page);
-  router.post("/sessions/{id}/attendance/{event}/move", Gate::signed_in, move);
+  router.post("/sessions/{id}/attendance/{event}/move", Gate::signed_in, move, audited_inside("attendance.move"));
 }
 
 }  // namespace checkin::server::dashboard

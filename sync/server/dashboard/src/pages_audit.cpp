@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The audit trail, for admins: who changed what and who looked at identified attendance,
-// newest first, filtered by account, action and dates. Entries hold ids, never names.
+// newest first, filtered by account, action and dates, and as a CSV file. Entries hold ids,
+// never names. Nobody changes it here: entries leave only by its retention period.
 #include <fmt/format.h>
 
 #include "checkin/server/local_time.hpp"
+#include "checkin/server/report_tables.hpp"
 #include "common.hpp"
 #include "context.hpp"
+#include "downloads.hpp"
 #include "html.hpp"
 #include "pages.hpp"
 
@@ -14,33 +17,69 @@ namespace checkin::server::dashboard {
 namespace {
 
 constexpr std::size_t kShown = 500;
+constexpr std::size_t kMostInFile = 10000;
 
+// The families of actions (the part before the dot), as the filter offers them.
 const std::vector<std::pair<std::string, std::string>>& action_families() {
   static const std::vector<std::pair<std::string, std::string>> kFamilies = {
       {"", "Every action"},
-      {"attendance.", "Attendance: corrections and views"},
-      {"shift.", "Volunteer shifts: reviews"},
+      {"attendance.", "Attendance: views and corrections"},
+      {"person.", "People: added, changed, looked at, exported, erased"},
+      {"people.", "People: imports"},
+      {"pass.", "Passes: issued, revoked"},
+      {"passes.", "Pass cards printed"},
+      {"report.", "Reports: looked at, downloaded"},
+      {"board.", "The live board"},
+      {"session.", "Sessions"},
+      {"shift.", "Volunteer shifts and their reviews"},
+      {"program.", "Programs"},
+      {"site.", "Sites"},
+      {"device.", "Kiosks: enrolment codes, names, revocations"},
+      {"kiosk_setting.", "Kiosk settings"},
+      {"account.", "Accounts"},
+      {"keys.", "Pass-signing keys"},
+      {"retention.", "Retention"},
+      {"audit.", "This trail downloaded"},
+      {"demo.", "The demo data"},
   };
   return kFamilies;
+}
+
+struct AuditQuery {
+  AuditFilter filter;
+  DateRange range;
+  std::string query_string() const {
+    return fmt::format("?account={}&action={}&from={}&to={}", url_encode(filter.command_line ? "-" : filter.account_id),
+                       url_encode(filter.action), url_encode(range.from_text), url_encode(range.to_text));
+  }
+};
+
+AuditQuery read_query(const Context& ctx, std::size_t limit) {
+  AuditQuery q{{}, date_range(ctx.query("from"), ctx.query("to"), ctx.now - std::chrono::days{30}, 31)};
+  q.filter.account_id = ctx.query("account");
+  q.filter.command_line = q.filter.account_id == "-";
+  if (q.filter.command_line) q.filter.account_id.clear();
+  q.filter.action = ctx.query("action");
+  q.filter.from = q.range.from;
+  q.filter.to = q.range.to;
+  q.filter.limit = limit;
+  return q;
 }
 
 void audit_page(Context& ctx) {
   auto accounts = ctx.store.accounts();
   if (!accounts) return ctx.store_failed(accounts.error(), "accounts");
-  auto range = date_range(ctx.query("from"), ctx.query("to"), ctx.now - std::chrono::days{30}, 31);
-  AuditFilter filter;
-  filter.account_id = ctx.query("account");
-  filter.command_line = filter.account_id == "-";
-  filter.action = ctx.query("action");
-  filter.from = range.from;
-  filter.to = range.to;
-  filter.limit = kShown;
+  const auto q = read_query(ctx, kShown);
+  const auto& filter = q.filter;
+  const auto& range = q.range;
   auto entries = ctx.store.audit_log(filter);
   if (!entries) return ctx.store_failed(entries.error(), "audit trail");
 
-  std::string body = "<p>Corrections to attendance (undo, move, check-ins by hand), review decisions, kiosks renamed, "
-                     "and every time someone looked at a session's attendance: the account, the time and the ids "
-                     "concerned. It never holds an attendee's name.</p>";
+  std::string body = "<p>Every change made in this dashboard or at the server's command line, and every time someone "
+                     "looked at or downloaded who attended (a session's attendance, a person's page, reports, the "
+                     "live board): the account, the time, the action and the ids concerned. It never holds an "
+                     "attendee's name. Nobody can change it; entries leave only after the period on the "
+                     "<a href=\"/retention\">Retention</a> page.</p>";
   if (!range.problem.empty()) body += notice(escape(range.problem), "warning");
   body += R"(<form method="get" action="/audit" class="filters">)";
   std::vector<Option> who{{"", "Every account", filter.account_id.empty(), ""},
@@ -53,6 +92,8 @@ void audit_page(Context& ctx) {
   body += input_field({.name = "from", .label = "From", .value = range.from_text, .type = "date", .required = false});
   body += input_field({.name = "to", .label = "To", .value = range.to_text, .type = "date", .required = false});
   body += R"(<div class="field">)" + submit_button("Show", "button secondary") + "</div></form>";
+  body += fmt::format(R"(<div class="actions"><a class="button secondary" href="/audit.csv{}">Download these entries (CSV)</a></div>)",
+                      escape(q.query_string()));
 
   if (entries->empty()) {
     body += "<p>Nothing recorded for these choices.</p>";
@@ -71,8 +112,22 @@ void audit_page(Context& ctx) {
   ctx.page("Audit trail", body);
 }
 
+// The same choice as a file, up to kMostInFile entries.
+void audit_csv_file(Context& ctx) {
+  const auto q = read_query(ctx, kMostInFile);
+  if (!q.range.problem.empty()) return ctx.bad_request(q.range.problem);
+  auto entries = ctx.store.audit_log(q.filter);
+  if (!entries) return ctx.store_failed(entries.error(), "audit trail");
+  ctx.audit.detail = q.query_string().substr(1);
+  send_download(ctx, audit_csv(*entries), "text/csv; charset=utf-8",
+                fmt::format("audit-trail-{}-to-{}.csv", q.range.from_text, q.range.to_text));
+}
+
 }  // namespace
 
-void add_audit_routes(Router& router) { router.get("/audit", Gate::admin, audit_page); }
+void add_audit_routes(Router& router) {
+  router.get("/audit", Gate::admin, audit_page);
+  router.get("/audit.csv", Gate::admin, audit_csv_file, audited("audit.download", "audit", ""));
+}
 
 }  // namespace checkin::server::dashboard

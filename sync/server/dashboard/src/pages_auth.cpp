@@ -144,8 +144,8 @@ void static_file(Context& ctx) {
 void add_auth_routes(Router& router) {
   router.get("/static/{name}", Gate::open, static_file);
   router.get("/sign-in", Gate::open, sign_in_page);
-  router.post("/sign-in", Gate::open, sign_in);
-  router.post("/sign-out", Gate::signed_in, sign_out);
+  router.post("/sign-in", Gate::open, sign_in, not_recorded());
+  router.post("/sign-out", Gate::signed_in, sign_out, not_recorded());
 }
 
 }  // namespace checkin::server::dashboard

@@ -9,6 +9,7 @@
 
 
 #include "checkin/server/local_time.hpp"
+#include "checkin/server/report_tables.hpp"
 #include "assets.hpp"
 #include "common.hpp"
 #include "downloads.hpp"
@@ -47,7 +48,7 @@ std::string session_card(const BoardSession& b) {
   out += fmt::format(R"(<p class="board-where">{} · {}</p>)", escape(when(b)), escape(where));
   out += fmt::format(
       R"(<dl class="board-counts"><div><dt>Here now</dt><dd data-field="present">{}</dd></div><div><dt>Checked in</dt><dd data-field="checked_in">{}</dd></div></dl>)",
-      b.present, b.checked_in);
+      escape(count_cell(b.present, b.program.discreet)), escape(count_cell(b.checked_in, b.program.discreet)));
   if (b.over_capacity) out += fmt::format(R"(<p class="board-note flag">{}</p>)", escape(kOverCapacityNote));
   if (b.program.discreet) {
     out += fmt::format(R"(<p class="board-note">{}</p>)", escape(kDiscreetNote));
@@ -64,6 +65,7 @@ std::string session_card(const BoardSession& b) {
 void board_page(Context& ctx) {
   auto board = board_of(ctx);
   if (!board) return;
+  for (const auto& b : *board) ctx.audit.detail += (ctx.audit.detail.empty() ? "sessions=" : ",") + b.session.id;
   std::string body = R"(<p class="board-status"><span id="board-updated">)";
   body += fmt::format("As of {}.", escape(format_local_time(ctx.now)));
   body += R"(</span> This page updates itself every 10 seconds (reload it if your browser runs no scripts).</p>)";
@@ -89,8 +91,9 @@ void board_json(Context& ctx) {
                         {"discreet", b.program.discreet},
                         {"when", when(b)},
                         {"where", b.site_name + (b.session.room.empty() ? "" : ", " + b.session.room)},
-                        {"present", b.present},
-                        {"checked_in", b.checked_in},
+                        // A discreet program's 1 to 4 is "fewer than 5" (report_tables.hpp).
+                        {"present", count_cell(b.present, b.program.discreet)},
+                        {"checked_in", count_cell(b.checked_in, b.program.discreet)},
                         {"over_capacity", b.over_capacity},
                         {"names", std::move(names)}});
   }
@@ -106,7 +109,8 @@ void board_json(Context& ctx) {
 }  // namespace
 
 void add_board_routes(Router& router) {
-  router.get("/board", Gate::signed_in, board_page);
+  // The page load is recorded; its scripted refreshes (board.json) continue the same look.
+  router.get("/board", Gate::signed_in, board_page, audited("board.view", "board", ""));
   router.get("/board.json", Gate::signed_in, board_json);
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "checkin/server/local_time.hpp"
+#include "checkin/server/report_tables.hpp"
 #include "common.hpp"
 #include "context.hpp"
 #include "guard.hpp"
@@ -46,7 +47,8 @@ void home(Context& ctx) {
       if (!counts) return ctx.store_failed(counts.error(), "attendance");
       for (const auto& s : *sessions) {
         auto row = std::ranges::find(*counts, s.id, [](const SessionAttendance& a) { return a.session.id; });
-        std::string counted = row == counts->end() ? "–" : std::to_string(row->attendees);
+        // A discreet program's 1 to 4 is "fewer than 5" here too (report_tables.hpp).
+        std::string counted = row == counts->end() ? "–" : count_cell(row->attendees, row->program.discreet);
         if (row != counts->end() && row->over_capacity) counted += R"( <span class="flag">Over capacity</span>)";
         counted = fmt::format(R"(<a href="/sessions/{}/attendance">{}</a>)", escape(s.id), counted);
         body += fmt::format(R"(<tr><td><a href="/sessions/{}">{}–{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)",

@@ -183,6 +183,7 @@ void import_people(Context& ctx) {
     return ctx.store_failed(imported.error(), "import people");
   }
   log_info(kLog, "account {} imported {} people at site {}", ctx.access.account_id, imported->size(), site->id);
+  ctx.audit = AuditNote{.object_id = site->id, .site_id = site->id, .detail = fmt::format("people={}", imported->size())};
   ctx.redirect(fmt::format("/people?site={}", url_encode(site->id)), fmt::format("{} people imported.", imported->size()));
 }
 
@@ -190,8 +191,8 @@ void import_people(Context& ctx) {
 
 void add_import_routes(Router& router) {
   router.get("/people/import", Gate::signed_in, import_page);
-  router.post("/people/import/preview", Gate::signed_in, preview);
-  router.post("/people/import", Gate::signed_in, import_people);
+  router.post("/people/import/preview", Gate::signed_in, preview, not_recorded());
+  router.post("/people/import", Gate::signed_in, import_people, audited("people.import", "site", ""));
 }
 
 }  // namespace checkin::server::dashboard

@@ -114,6 +114,7 @@ void enrol(Context& ctx) {
   auto matrix = qr::encode(text);
   if (!matrix) return ctx.store_failed(matrix.error(), "enrolment QR code");
   log_info(kLog, "account {} created an enrolment code for site {}", ctx.access.account_id, site->id);
+  ctx.audit = AuditNote{.object_id = site->id, .site_id = site->id};
 
   std::string body = fmt::format(
       "<p>This code enrols one kiosk at <strong>{}</strong>{}. It works once, until <strong>{}</strong> (15 minutes "
@@ -165,10 +166,7 @@ void rename(Context& ctx) {
     if (done.error().code == Errc::invalid_input) return ctx.bad_request(done.error().message);
     return ctx.store_failed(done.error(), "rename device");
   }
-  if (auto noted = ctx.store.record_audit(Actor{ctx.access.account_id, ctx.session->account.username}, "device.rename",
-                                          "device", device->id, device->site_id, "", ctx.now);
-      !noted)
-    log_warn(kLog, "renaming device {}: audit entry not written: {}", device->id, noted.error().message);
+  ctx.audit.site_id = device->site_id;
   log_info(kLog, "account {} renamed device {}", ctx.access.account_id, device->id);
   ctx.redirect("/kiosks", "Kiosk renamed.");
 }
@@ -176,7 +174,10 @@ void rename(Context& ctx) {
 void revoke_page(Context& ctx) {
   auto device = visible_device(ctx);
   if (!device) return;
-  if (device->revoked_at) return ctx.redirect("/kiosks", "That kiosk was revoked already.");
+  if (device->revoked_at) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/kiosks", "That kiosk was revoked already.");
+  }
   std::string body = fmt::format(
       "<p>The kiosk “{}” will no longer be able to sync: what it holds that has not reached the server stays on it "
       "until it is enrolled again. Do this for a lost or stolen kiosk, or one taken out of use.</p>",
@@ -202,11 +203,11 @@ void revoke(Context& ctx) {
 
 void add_kiosk_routes(Router& router) {
   router.get("/kiosks", Gate::signed_in, kiosks_page);
-  router.post("/kiosks/enrol", Gate::signed_in, enrol);
+  router.post("/kiosks/enrol", Gate::signed_in, enrol, audited("device.enrolment_code", "site", ""));
   router.get("/kiosks/{id}/rename", Gate::signed_in, rename_page);
-  router.post("/kiosks/{id}/rename", Gate::signed_in, rename);
+  router.post("/kiosks/{id}/rename", Gate::signed_in, rename, audited("device.rename", "device"));
   router.get("/kiosks/{id}/revoke", Gate::signed_in, revoke_page);
-  router.post("/kiosks/{id}/revoke", Gate::signed_in, revoke);
+  router.post("/kiosks/{id}/revoke", Gate::signed_in, revoke, audited("device.revoke", "device"));
 }
 
 }  // namespace checkin::server::dashboard

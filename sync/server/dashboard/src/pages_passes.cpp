@@ -145,6 +145,7 @@ void sheet(Context& ctx) {
   auto pdf = render_pass_sheet_pdf(cards, options);
   if (!pdf) return ctx.store_failed(pdf.error(), "pass sheet");
   log_info(kLog, "account {} printed a sheet of {} pass cards at site {}", ctx.access.account_id, cards.size(), site->id);
+  ctx.audit = AuditNote{.object_id = site->id, .site_id = site->id, .detail = fmt::format("cards={}", cards.size())};
   send_download(ctx, *pdf, "application/pdf", fmt::format("pass-cards-{}.pdf", format_local_date(ctx.now)));
 }
 
@@ -152,7 +153,7 @@ void sheet(Context& ctx) {
 
 void add_pass_routes(Router& router) {
   router.get("/passes", Gate::signed_in, passes_page);
-  router.post("/passes/sheet", Gate::signed_in, sheet);
+  router.post("/passes/sheet", Gate::signed_in, sheet, audited("passes.print", "site", ""));
 }
 
 }  // namespace checkin::server::dashboard

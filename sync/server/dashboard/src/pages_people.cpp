@@ -171,6 +171,7 @@ void create_person(Context& ctx) {
   auto created = ctx.store.create_person(posted->person);
   if (!created) return ctx.store_failed(created.error(), "create person");
   log_info(kLog, "account {} added person {} at site {}", ctx.access.account_id, created->id, created->site_id);
+  ctx.audit = AuditNote{.object_id = created->id, .site_id = created->site_id};
   ctx.redirect("/people/" + created->id, "Person added. You can issue their pass below.");
 }
 
@@ -216,9 +217,9 @@ void update_person(Context& ctx) {
 void add_people_routes(Router& router) {
   router.get("/people", Gate::signed_in, people_page);
   router.get("/people/new", Gate::signed_in, new_person_page);
-  router.post("/people", Gate::signed_in, create_person);
-  router.get("/people/{id}", Gate::signed_in, person_page);
-  router.post("/people/{id}", Gate::signed_in, update_person);
+  router.post("/people", Gate::signed_in, create_person, audited("person.create", "person", ""));
+  router.get("/people/{id}", Gate::signed_in, person_page, audited("person.view", "person"));
+  router.post("/people/{id}", Gate::signed_in, update_person, audited("person.update", "person"));
 }
 
 }  // namespace checkin::server::dashboard

@@ -160,6 +160,7 @@ void issue(Context& ctx) {
   auto issued = ctx.store.issue_pass(person->id, next_local_day(*day), ctx.now);
   if (!issued) return ctx.store_failed(issued.error(), "issue pass");
   log_info(kLog, "account {} issued pass {} for person {}", ctx.access.account_id, issued->record.pass_id, person->id);
+  ctx.audit = AuditNote{.object_id = issued->record.pass_id, .site_id = person->site_id, .detail = "person=" + person->id};
   ctx.redirect("/people/" + person->id + "#passes-heading",
                "Pass issued. Download it below, or print it on a sheet of wallet cards.");
 }
@@ -168,7 +169,10 @@ void revoke_page(Context& ctx) {
   auto found = visible_pass(ctx);
   if (!found) return;
   const auto& pass = found->pass;
-  if (pass.revoked_at) return ctx.redirect("/people/" + found->person.id, "That pass was revoked already.");
+  if (pass.revoked_at) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/people/" + found->person.id, "That pass was revoked already.");
+  }
   std::string body = fmt::format(
       "<p>Pass <code>{}</code> of {} stops working at every kiosk of the organisation after the kiosk's next sync "
       "(usually within a minute while it is online). This cannot be undone; you can issue a new pass afterwards.</p>",
@@ -230,9 +234,9 @@ void download_svg(Context& ctx) { download(ctx, false); }
 std::string person_passes_section(Context& ctx, const PersonRecord& person) { return section(ctx, person, "", {}); }
 
 void add_person_pass_routes(Router& router) {
-  router.post("/people/{id}/passes", Gate::signed_in, issue);
+  router.post("/people/{id}/passes", Gate::signed_in, issue, audited("pass.issue", "pass", ""));
   router.get("/people/{id}/passes/{pass}/revoke", Gate::signed_in, revoke_page);
-  router.post("/people/{id}/passes/{pass}/revoke", Gate::signed_in, revoke);
+  router.post("/people/{id}/passes/{pass}/revoke", Gate::signed_in, revoke, audited("pass.revoke", "pass", "pass"));
   router.get("/people/{id}/passes/{pass}/png", Gate::signed_in, download_png);
   router.get("/people/{id}/passes/{pass}/svg", Gate::signed_in, download_svg);
 }

@@ -18,13 +18,12 @@ namespace checkin::server::dashboard {
 
 namespace {
 
-Actor actor_of(const Context& ctx) { return Actor{ctx.access.account_id, ctx.session->account.username}; }
 
 // The export of the person in the path, audited; nullopt when answered already.
 std::optional<PersonExport> exported_person(Context& ctx) {
   auto person = visible_person(ctx, ctx.path_param("id"));
   if (!person) return std::nullopt;
-  auto data = ctx.store.export_person(person->id, actor_of(ctx), ctx.now);
+  auto data = ctx.store.export_person(person->id, ctx.actor(), ctx.now);
   if (!data) {
     ctx.store_failed(data.error(), "export person");
     return std::nullopt;
@@ -74,7 +73,7 @@ void erase_page(Context& ctx) {
 void erase_person(Context& ctx) {
   auto person = visible_person(ctx, ctx.path_param("id"));
   if (!person) return;
-  auto erased = ctx.store.erase_person(person->id, actor_of(ctx), ctx.now);
+  auto erased = ctx.store.erase_person(person->id, ctx.actor(), ctx.now);
   if (!erased) return ctx.store_failed(erased.error(), "erase person");
   log_info(kLog, "account {} erased person {}", ctx.access.account_id, person->id);
   ctx.redirect("/people", fmt::format("Erased. {} passes revoked; {} check-ins and shifts kept as anonymous counts.",
@@ -94,10 +93,10 @@ std::string person_data_section(const Context& ctx, const PersonRecord& person) 
 }
 
 void add_person_data_routes(Router& router) {
-  router.get("/people/{id}/export.json", Gate::signed_in, export_json);
-  router.get("/people/{id}/export.html", Gate::signed_in, export_html);
+  router.get("/people/{id}/export.json", Gate::signed_in, export_json, audited_inside("person.export"));
+  router.get("/people/{id}/export.html", Gate::signed_in, export_html, audited_inside("person.export"));
   router.get("/people/{id}/erase", Gate::admin, erase_page);
-  router.post("/people/{id}/erase", Gate::admin, erase_person);
+  router.post("/people/{id}/erase", Gate::admin, erase_person, audited_inside("person.erase"));
 }
 
 }  // namespace checkin::server::dashboard

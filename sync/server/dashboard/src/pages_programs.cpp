@@ -25,6 +25,8 @@ constexpr std::string_view kCheckoutHelp = "A second scan of the same pass check
 constexpr std::string_view kFeedbackHelp =
     "At check-out the kiosk asks for an optional one-tap rating. Ratings are stored without any link to the person.";
 
+constexpr std::size_t kMaxAliasBytes = 60;  // a session card's title line
+
 std::string registration_text(Registration r) {
   return r == Registration::open ? "Anyone with a pass" : "Registered people only";
 }
@@ -70,6 +72,11 @@ std::string program_form(const Context& ctx, std::string_view action, const Prog
                         "Register people on their page or in the spreadsheet import. Others are asked to see a volunteer."}});
   body += "<fieldset class=\"choices\"><legend>Settings</legend>";
   body += checkbox_field("discreet", "Discreet", p.discreet, kDiscreetHelp);
+  body += input_field({.name = "public_alias", .label = "Name on kiosks, for a discreet program", .value = p.public_alias,
+                       .hint = "Kiosks never receive a discreet program's name: they show this instead, for example "
+                               "“Evening group · Room 2”, so that two groups at once can be told apart. Leave it "
+                               "empty to show “A group session”. Choose words that do not say what the group is about.",
+                       .required = false, .autocomplete = "off"});
   body += checkbox_field("anonymous_allowed", "Allow anonymous check-in", p.anonymous_allowed, kAnonymousHelp);
   body += checkbox_field("walk_ins_allowed", "Allow walk-ins without a pass", p.walk_ins_allowed, kWalkInsHelp);
   body += checkbox_field("tracks_checkout", "Check people out", p.tracks_checkout, kCheckoutHelp);
@@ -90,6 +97,9 @@ Program read_program(Context& ctx, Id id, std::vector<std::string>& problems) {
   else if (registration == "open") p.registration = Registration::open;
   else problems.push_back("Please choose who can check in.");
   p.discreet = ctx.form("discreet") == "1";
+  p.public_alias = p.discreet ? trim(ctx.form("public_alias")) : std::string();  // kiosks show open programs' names
+  if (p.public_alias.size() > kMaxAliasBytes)
+    problems.push_back(fmt::format("The name on kiosks can have at most {} characters.", kMaxAliasBytes));
   p.anonymous_allowed = ctx.form("anonymous_allowed") == "1";
   p.walk_ins_allowed = ctx.form("walk_ins_allowed") == "1";
   p.tracks_checkout = ctx.form("tracks_checkout") == "1";
@@ -107,6 +117,7 @@ void create_program(Context& ctx) {
   auto created = ctx.store.create_program(program);
   if (!created) return ctx.store_failed(created.error(), "create program");
   log_info(kLog, "account {} added program {}", ctx.access.account_id, created->id);
+  ctx.audit.object_id = created->id;
   ctx.redirect("/programs", fmt::format("Program “{}” added.", created->name));
 }
 
@@ -148,9 +159,9 @@ void update_program(Context& ctx) {
 void add_program_routes(Router& router) {
   router.get("/programs", Gate::signed_in, programs_page);
   router.get("/programs/new", Gate::admin, new_program_page);
-  router.post("/programs", Gate::admin, create_program);
+  router.post("/programs", Gate::admin, create_program, audited("program.create", "program", ""));
   router.get("/programs/{id}", Gate::signed_in, program_page);
-  router.post("/programs/{id}", Gate::admin, update_program);
+  router.post("/programs/{id}", Gate::admin, update_program, audited("program.update", "program"));
 }
 
 }  // namespace checkin::server::dashboard

@@ -124,6 +124,13 @@ std::optional<std::vector<AttendanceRecord>> records_of(Context& ctx, const Repo
   return loaded(ctx, ctx.store.attendance_records(q.attendance_filter(), ctx.now), "attendance records");
 }
 
+std::optional<std::vector<FeedbackWeek>> feedback_of(Context& ctx, const ReportQuery& q) {
+  if (q.scope.nothing) return std::vector<FeedbackWeek>{};
+  auto sessions = loaded(ctx, ctx.store.feedback_by_session(q.attendance_filter()), "feedback report");
+  if (!sessions) return std::nullopt;
+  return feedback_weeks(*sessions);
+}
+
 std::optional<std::vector<WorkedShift>> shifts_of(Context& ctx, const ReportQuery& q) {
   if (q.scope.nothing) return std::vector<WorkedShift>{};
   return loaded(ctx, ctx.store.worked_shifts(q.shift_filter()), "worked shifts");
@@ -147,6 +154,9 @@ void reports_page(Context& ctx) {
   if (!records) return;
   auto shifts = shifts_of(ctx, *q);
   if (!shifts) return;
+  auto feedback = feedback_of(ctx, *q);
+  if (!feedback) return;
+  ctx.audit = AuditNote{.object_id = "reports", .site_id = q->scope.chosen, .detail = q->query_string().substr(1)};
 
   body += "<h2>Attendance</h2>";
   body += R"(<div class="actions">)" + download_link("/reports/attendance.csv", *q, "Download attendance by session (CSV)") +
@@ -195,6 +205,29 @@ void reports_page(Context& ctx) {
     body += table_close() + more_rows_note(records->size());
   }
 
+  body += "<h2>Feedback at check-out</h2>";
+  body += R"(<div class="actions">)" + download_link("/reports/feedback.csv", *q, "Download feedback by week (CSV)") + "</div>";
+  if (feedback->empty()) {
+    body += "<p>No feedback in this range. A program asks for it at check-out when its “Ask for feedback” is on.</p>";
+  } else {
+    body += table_open("Ratings by program and week (1 not good … 5 great)",
+                       {"Week", "Program", "Answers", "1", "2", "3", "4", "5", "Average"});
+    for (std::size_t i = 0; i < feedback->size() && i < kRowsOnScreen; ++i) {
+      const auto& w = (*feedback)[i];
+      if (w.suppressed()) {
+        body += fmt::format(R"(<tr><td>{}</td><td>{}</td><td colspan="7">{}</td></tr>)", escape(w.week),
+                            escape(w.program.name), kSmallCountText);
+        continue;
+      }
+      body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>", escape(w.week), escape(w.program.name), w.answers());
+      for (auto n : w.ratings) body += fmt::format("<td>{}</td>", n);
+      body += fmt::format("<td>{}</td></tr>", escape(average_rating_text(w)));
+    }
+    body += table_close() + more_rows_note(feedback->size());
+    body += "<p>Ratings are never linked to a person. For discreet programs a week with fewer than 5 answers shows "
+            "only “fewer than 5”.</p>";
+  }
+
   body += "<h2>Volunteer hours</h2>";
   body += R"(<div class="actions">)" + download_link("/reports/volunteer-hours.csv", *q, "Download volunteer hours (CSV)") +
           download_link("/reports/shifts.csv", *q, "Download worked shifts (CSV)") + "</div>";
@@ -229,6 +262,7 @@ std::optional<ReportQuery> read_download_query(Context& ctx) {
 }
 
 void csv_answer(Context& ctx, const std::string& csv, std::string_view name, const ReportQuery& q) {
+  ctx.audit = AuditNote{.object_id = std::string(name), .site_id = q.scope.chosen, .detail = q.query_string().substr(1)};
   send_download(ctx, csv, "text/csv; charset=utf-8", fmt::format("{}-{}.csv", name, q.span()));
 }
 
@@ -256,6 +290,14 @@ void people_csv_file(Context& ctx) {
   csv_answer(ctx, attendance_records_csv(*rows), "who-attended", *q);
 }
 
+void feedback_csv_file(Context& ctx) {
+  auto q = read_download_query(ctx);
+  if (!q) return;
+  auto weeks = feedback_of(ctx, *q);
+  if (!weeks) return;
+  csv_answer(ctx, feedback_csv(*weeks), "feedback-by-week", *q);
+}
+
 void hours_csv_file(Context& ctx) {
   auto q = read_download_query(ctx);
   if (!q) return;
@@ -275,12 +317,14 @@ void shifts_csv_file(Context& ctx) {
 }  // namespace
 
 void add_report_routes(Router& router) {
-  router.get("/reports", Gate::signed_in, reports_page);
-  router.get("/reports/attendance.csv", Gate::signed_in, attendance_csv_file);
-  router.get("/reports/programs.csv", Gate::signed_in, programs_csv_file);
-  router.get("/reports/people.csv", Gate::signed_in, people_csv_file);
-  router.get("/reports/volunteer-hours.csv", Gate::signed_in, hours_csv_file);
-  router.get("/reports/shifts.csv", Gate::signed_in, shifts_csv_file);
+  // The page shows who attended and each volunteer's hours; the files hold the same.
+  router.get("/reports", Gate::signed_in, reports_page, audited("report.view", "report", ""));
+  router.get("/reports/attendance.csv", Gate::signed_in, attendance_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/programs.csv", Gate::signed_in, programs_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/people.csv", Gate::signed_in, people_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/feedback.csv", Gate::signed_in, feedback_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/volunteer-hours.csv", Gate::signed_in, hours_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/shifts.csv", Gate::signed_in, shifts_csv_file, audited("report.download", "report", ""));
 }
 
 }  // namespace checkin::server::dashboard

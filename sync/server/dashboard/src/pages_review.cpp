@@ -165,9 +165,9 @@ void reject(Context& ctx) { decide(ctx, ReviewDecision::reject); }
 
 void add_review_routes(Router& router) {
   router.get("/review", Gate::signed_in, review_page);
-  router.post("/review/{event}/confirm", Gate::signed_in, confirm);
-  router.post("/review/{event}/edit", Gate::signed_in, edit);
-  router.post("/review/{event}/reject", Gate::signed_in, reject);
+  router.post("/review/{event}/confirm", Gate::signed_in, confirm, audited_inside("shift.confirmed"));
+  router.post("/review/{event}/edit", Gate::signed_in, edit, audited_inside("shift.edited"));
+  router.post("/review/{event}/reject", Gate::signed_in, reject, audited_inside("shift.rejected"));
 }
 
 }  // namespace checkin::server::dashboard

@@ -203,6 +203,8 @@ void create_session(Context& ctx) {
     return ctx.store_failed(created.error(), "create sessions");
   }
   log_info(kLog, "account {} added {} session(s) at site {}", ctx.access.account_id, created->size(), session.site_id);
+  ctx.audit = AuditNote{.object_id = created->front().id, .site_id = session.site_id,
+                        .detail = created->size() > 1 ? fmt::format("weekly series of {}", created->size()) : ""};
   auto first = format_local_date(series.front().start);
   auto last = format_local_date(series.back().start);
   ctx.redirect(fmt::format("/sessions?site={}&from={}&to={}", url_encode(session.site_id), first, last),
@@ -279,8 +281,13 @@ void cancel_page(Context& ctx) {
 }
 
 void cancel_session(Context& ctx) {
-  auto s = visible_session(ctx, ctx.path_param("id"));
+  SessionState state;
+  auto s = visible_session(ctx, ctx.path_param("id"), &state);
   if (!s) return;
+  if (state.cancelled) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/sessions/" + s->id, "This session is already cancelled.");
+  }
   if (auto cancelled = ctx.store.cancel_session(s->id); !cancelled) return ctx.store_failed(cancelled.error(), "cancel session");
   log_info(kLog, "account {} cancelled session {}", ctx.access.account_id, s->id);
   ctx.redirect(fmt::format("/sessions?site={}", url_encode(s->site_id)), "Session cancelled.");
@@ -291,11 +298,11 @@ void cancel_session(Context& ctx) {
 void add_session_routes(Router& router) {
   router.get("/sessions", Gate::signed_in, sessions_page);
   router.get("/sessions/new", Gate::signed_in, new_session_page);
-  router.post("/sessions", Gate::signed_in, create_session);
+  router.post("/sessions", Gate::signed_in, create_session, audited("session.create", "session", ""));
   router.get("/sessions/{id}", Gate::signed_in, session_page);
-  router.post("/sessions/{id}", Gate::signed_in, update_session);
+  router.post("/sessions/{id}", Gate::signed_in, update_session, audited("session.update", "session"));
   router.get("/sessions/{id}/cancel", Gate::signed_in, cancel_page);
-  router.post("/sessions/{id}/cancel", Gate::signed_in, cancel_session);
+  router.post("/sessions/{id}/cancel", Gate::signed_in, cancel_session, audited("session.cancel", "session"));
 }
 
 }  // namespace checkin::server::dashboard

@@ -127,6 +127,7 @@ void create_shift(Context& ctx) {
   auto created = ctx.store.create_shift(shift);
   if (!created) return ctx.store_failed(created.error(), "create shift");
   log_info(kLog, "account {} added shift {} at site {}", ctx.access.account_id, created->id, created->site_id);
+  ctx.audit = AuditNote{.object_id = created->id, .site_id = created->site_id};
   ctx.redirect("/shifts/" + created->id, "Shift added. Now choose the people on it.");
 }
 
@@ -206,11 +207,11 @@ void delete_shift(Context& ctx) {
 void add_shift_routes(Router& router) {
   router.get("/shifts", Gate::signed_in, shifts_page);
   router.get("/shifts/new", Gate::signed_in, new_shift_page);
-  router.post("/shifts", Gate::signed_in, create_shift);
+  router.post("/shifts", Gate::signed_in, create_shift, audited("shift.create", "shift", ""));
   router.get("/shifts/{id}", Gate::signed_in, shift_page);
-  router.post("/shifts/{id}", Gate::signed_in, update_shift);
+  router.post("/shifts/{id}", Gate::signed_in, update_shift, audited("shift.update", "shift"));
   router.get("/shifts/{id}/delete", Gate::signed_in, delete_page);
-  router.post("/shifts/{id}/delete", Gate::signed_in, delete_shift);
+  router.post("/shifts/{id}/delete", Gate::signed_in, delete_shift, audited("shift.delete", "shift"));
 }
 
 }  // namespace checkin::server::dashboard

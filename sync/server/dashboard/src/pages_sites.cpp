@@ -57,6 +57,8 @@ void add_site(Context& ctx) {
   auto site = ctx.store.create_site(Site{"", name});
   if (!site) return ctx.store_failed(site.error(), "create site");
   log_info(kLog, "account {} added site {}", ctx.access.account_id, site->id);
+  ctx.audit.object_id = site->id;
+  ctx.audit.site_id = site->id;
   ctx.redirect("/sites", fmt::format("Site “{}” added.", site->name));
 }
 
@@ -91,9 +93,9 @@ void rename_site(Context& ctx) {
 
 void add_site_routes(Router& router) {
   router.get("/sites", Gate::signed_in, sites_page);
-  router.post("/sites", Gate::admin, add_site);
+  router.post("/sites", Gate::admin, add_site, audited("site.create", "site", ""));
   router.get("/sites/{id}", Gate::admin, rename_page);
-  router.post("/sites/{id}", Gate::admin, rename_site);
+  router.post("/sites/{id}", Gate::admin, rename_site, audited("site.rename", "site"));
 }
 
 }  // namespace checkin::server::dashboard

@@ -40,12 +40,22 @@ bool matches(const Route& route, const std::vector<std::string>& segments, std::
 
 }  // namespace
 
-void Router::add(std::string method, std::string_view pattern, Gate gate, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), gate, std::move(handler)});
+Audited audited(std::string action, std::string object_type, std::string object_param) {
+  return Audited{Audited::By::dispatcher, std::move(action), std::move(object_type), std::move(object_param)};
+}
+Audited audited_inside(std::string action) { return Audited{Audited::By::handler, std::move(action), {}, {}}; }
+Audited not_recorded() { return Audited{}; }
+
+void Router::add(std::string method, std::string_view pattern, Gate gate, Handler handler, Audited audit) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), gate, std::move(handler), std::move(audit)});
 }
 
-void Router::get(std::string_view pattern, Gate gate, Handler handler) { add("GET", pattern, gate, std::move(handler)); }
-void Router::post(std::string_view pattern, Gate gate, Handler handler) { add("POST", pattern, gate, std::move(handler)); }
+void Router::get(std::string_view pattern, Gate gate, Handler handler, Audited audit) {
+  add("GET", pattern, gate, std::move(handler), std::move(audit));
+}
+void Router::post(std::string_view pattern, Gate gate, Handler handler, Audited audit) {
+  add("POST", pattern, gate, std::move(handler), std::move(audit));
+}
 
 Match Router::match(std::string_view method, std::string_view path) const {
   Match result;

@@ -21,11 +21,32 @@ enum class Gate {
   admin,      // admins only: coordinators get the 403 page
 };
 
+// What the audit trail (checkin/server/audit.hpp) records for a route. Every POST route
+// says, so no change goes unrecorded by forgetting: the dispatcher writes one entry when the
+// handler succeeds (a status below 400), for the object its placeholder names or the one
+// the handler names in ctx.audit (a new person's id). GET routes that show identified
+// attendance say so too.
+struct Audited {
+  enum class By { nobody, dispatcher, handler };
+  By by = By::nobody;
+  std::string action;        // "person.update"
+  std::string object_type;   // "person"
+  std::string object_param;  // the placeholder naming the object ("id"); empty: the handler names it
+};
+// Recorded by the dispatcher when the route succeeds.
+Audited audited(std::string action, std::string object_type, std::string object_param = "id");
+// Recorded by the handler or the store, inside the change's own transaction (corrections,
+// erasure) or only when it applies (views of attendance that show names).
+Audited audited_inside(std::string action);
+// Changes no data and shows no attendance: signing in and out, a preview.
+Audited not_recorded();
+
 struct Route {
   std::string method;  // "GET" or "POST"
   std::vector<std::string> segments;
   Gate gate = Gate::signed_in;
   Handler handler;
+  Audited audit;
 };
 
 struct Match {
@@ -36,13 +57,13 @@ struct Match {
 
 class Router {
  public:
-  void get(std::string_view pattern, Gate gate, Handler handler);
-  void post(std::string_view pattern, Gate gate, Handler handler);
+  void get(std::string_view pattern, Gate gate, Handler handler, Audited audit = not_recorded());
+  void post(std::string_view pattern, Gate gate, Handler handler, Audited audit);
   // HEAD matches GET routes.
   Match match(std::string_view method, std::string_view path) const;
 
  private:
-  void add(std::string method, std::string_view pattern, Gate gate, Handler handler);
+  void add(std::string method, std::string_view pattern, Gate gate, Handler handler, Audited audit);
   std::vector<Route> routes_;
 };
 

@@ -37,7 +37,7 @@ void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& a
       // The password first: a script piping it in fails before anything is stored.
       auto password = read_password(c->password_file);
       if (!password) return report(password.error(), "account create");
-      return with_store("account create", [&](ServerStore& store, const ServerConfig&) {
+      return with_store("account create", CliAudit{"account.create", "account"}, [&](ServerStore& store, const ServerConfig&) {
         auto made = store.create_account(c->username, c->name, *password, role, c->sites, now_utc());
         if (!made) return report(made.error(), "account create");
         out.id(made->id);
@@ -67,7 +67,7 @@ void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& a
   auto disable_id = std::make_shared<std::string>();
   disable->add_option("ID", *disable_id, "Account id")->required();
   disable->callback([&action, out, disable_id] {
-    action = with_store("account disable", [out, disable_id](ServerStore& store, const ServerConfig&) {
+    action = with_store("account disable", CliAudit{"account.disable", "account"}, [out, disable_id](ServerStore& store, const ServerConfig&) {
       if (auto ok = store.disable_account(*disable_id, now_utc()); !ok) return report(ok.error(), "account disable");
       out.id(*disable_id);
       return kExitOk;
@@ -88,7 +88,7 @@ void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& a
     action = [out, p](const ServerConfig& config) -> int {
       auto text = read_password(p->password_file);
       if (!text) return report(text.error(), "account password");
-      return with_store("account password", [&](ServerStore& store, const ServerConfig&) {
+      return with_store("account password", CliAudit{"account.password", "account"}, [&](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.set_password(p->id, *text); !ok) return report(ok.error(), "account password");
         out.id(p->id);
         return kExitOk;
@@ -105,7 +105,7 @@ void add_account_commands(CLI::App& app, const GlobalOptions& options, Action& a
   sites->add_option("ID", s->id, "Account id")->required();
   sites->add_option("--site", s->sites, "Site id (repeatable)")->required();
   sites->callback([&action, out, s] {
-    action = with_store("account sites", [out, s](ServerStore& store, const ServerConfig&) {
+    action = with_store("account sites", CliAudit{"account.update", "account", "", "", "sites"}, [out, s](ServerStore& store, const ServerConfig&) {
       auto found = store.account(s->id);
       if (!found) return report(found.error(), "account sites");
       if (!*found) return report(Error{Errc::not_found, fmt::format("no account {}", s->id)}, "account sites");

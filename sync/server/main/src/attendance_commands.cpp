@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "checkin/server/report_tables.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
 
@@ -45,9 +46,9 @@ void add_attendance_commands(CLI::App& app, const GlobalOptions& options, Action
         if (!sites) return report(sites.error(), "attendance list");
         auto programs = store.programs();
         if (!programs) return report(programs.error(), "attendance list");
-        auto program_name = [&](const Id& id) {
+        auto program_of = [&](const Id& id) -> const Program* {
           auto p = std::ranges::find(*programs, id, &Program::id);
-          return p == programs->end() ? std::string("-") : cell(p->name);
+          return p == programs->end() ? nullptr : &*p;
         };
         fmt::print("session\tsite\tprogram\tstart\tend\tattended\n");
         for (const auto& site : *sites) {
@@ -57,8 +58,10 @@ void add_attendance_commands(CLI::App& app, const GlobalOptions& options, Action
           for (const auto& s : *sessions) {
             auto count = store.attendance_count(s.id);
             if (!count) return report(count.error(), "attendance list");
-            fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", s.id, site.id, program_name(s.program_id), format_utc(s.start),
-                       format_utc(s.end), *count);
+            const Program* program = program_of(s.program_id);
+            // A discreet program's 1 to 4 is "fewer than 5", as in every report (report_tables.hpp).
+            fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", s.id, site.id, program ? cell(program->name) : "-",
+                       format_utc(s.start), format_utc(s.end), count_cell(*count, program && program->discreet));
           }
         }
         return kExitOk;
@@ -73,7 +76,7 @@ void add_attendance_commands(CLI::App& app, const GlobalOptions& options, Action
     auto session = std::make_shared<std::string>();
     show->add_option("SESSION_ID", *session, "Session id")->required();
     show->callback([&action, session] {
-      action = with_store("attendance show", [session](ServerStore& store, const ServerConfig&) {
+      action = with_store("attendance show", CliAudit{"attendance.view", "session", *session}, [session](ServerStore& store, const ServerConfig&) {
         auto detail = store.session_attendance(*session, now_utc());
         if (!detail) return report(detail.error(), "attendance show");
         fmt::print("event\tkind\tname\tin\tout\tended\trecorded_by\tflags\n");

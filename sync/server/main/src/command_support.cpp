@@ -30,6 +30,28 @@ int report(const Error& error, std::string_view command) {
   return error.code == Errc::invalid_input ? kExitUsage : kExitFailed;
 }
 
+namespace {
+// One command runs per process: the id it printed first is what it made.
+std::string& printed_id() {
+  static std::string id;
+  return id;
+}
+}  // namespace
+
+void note_printed_id(std::string_view id) {
+  if (printed_id().empty()) printed_id() = id;
+}
+
+int note_in_audit_trail(ServerStore& store, const CliAudit& audit, std::string_view command) {
+  const std::string object = audit.object_id.empty() ? printed_id() : audit.object_id;
+  auto noted = store.record_audit(Actor::command_line(), audit.action, audit.object_type, object, audit.site_id,
+                                  audit.detail, now_utc());
+  if (noted) return kExitOk;
+  fmt::print(stderr, "checkin-server {}: done, but its audit trail entry was not written: {}\n", command,
+             noted.error().message);
+  return kExitFailed;
+}
+
 std::unique_ptr<ServerStore> open_store(const ServerConfig& config, std::string_view command, int& status) {
   auto store = ServerStore::open(config.database, 1);
   if (!store) {

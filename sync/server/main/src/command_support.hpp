@@ -46,20 +46,47 @@ struct NewEnrolment {
 Result<NewEnrolment> new_enrolment(ServerStore& store, const ServerConfig& config, const Id& site_id,
                                    const std::string& url, WallTime now, std::string_view kiosk_name = {});
 
-// Runs `body` with an open store; the wrapper every command shares.
+// What a command that changes data, or shows identified attendance, records in the audit
+// trail (audit.hpp) when it succeeds, as the command line: the action, and the object it
+// names or, when it makes one, the id it printed first (Printer::id). Ids only, never names.
+struct CliAudit {
+  std::string action{};  // empty: the command records nothing (a list, a read of counts)
+  std::string object_type{};
+  std::string object_id{};  // empty: the id the command printed
+  Id site_id{};
+  std::string detail{};
+};
+
+// Writes the entry after a command succeeded; a failure to write it is reported and the
+// command's status becomes kExitFailed (the change is made, the trail must say so).
+int note_in_audit_trail(ServerStore& store, const CliAudit& audit, std::string_view command);
+// The id a command printed as the first line of its output (what it made).
+void note_printed_id(std::string_view id);
+
+// Runs `body` with an open store; the wrapper every command shares. With `audit`, a
+// successful run is recorded in the audit trail.
 template <class Body>
-Action with_store(std::string command, Body body) {
-  return [command = std::move(command), body](const ServerConfig& config) -> int {
+Action with_store(std::string command, CliAudit audit, Body body) {
+  return [command = std::move(command), body, audit = std::move(audit)](const ServerConfig& config) -> int {
     int status = kExitOk;
     auto store = open_store(config, command, status);
     if (!store) return status;
-    return body(*store, config);
+    status = body(*store, config);
+    if (status != kExitOk || audit.action.empty()) return status;
+    return note_in_audit_trail(*store, audit, command);
   };
+}
+template <class Body>
+Action with_store(std::string command, Body body) {
+  return with_store(std::move(command), CliAudit{}, std::move(body));
 }
 
 struct Printer {
   const GlobalOptions& options;
-  void id(std::string_view id) const { fmt::print("{}\n", id); }
+  void id(std::string_view id) const {
+    note_printed_id(id);
+    fmt::print("{}\n", id);
+  }
   template <class... Args>
   void detail(fmt::format_string<Args...> format, Args&&... args) const {
     if (!options.quiet) fmt::print("{}\n", fmt::format(format, std::forward<Args>(args)...));

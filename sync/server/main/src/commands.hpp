@@ -37,7 +37,8 @@ int serve(const ServerConfig& config, const GlobalOptions& options);
 // Registers the coordinator commands (site, program, session, shift, person, keys, pass,
 // kiosk-setting); the chosen one is stored in `action`.
 void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Action& action);
-// Registers `person export` and `person erase` on the `person` command (a person's own data).
+// Registers `person export`, `person erase` and `person inactive` on the `person` command (a
+// person's own data, and who may be gone).
 void add_person_data_commands(CLI::App& person, const GlobalOptions& options, Action& action);
 // Registers `enrol-token` and `device` (kiosks: enrol, list, rename, revoke).
 void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& action);

@@ -67,7 +67,12 @@ bool parse_expiry(const std::string& text, WallTime& out) {
 
 // The settings kiosks take from the server (kiosk/app's KioskSettings); anything else
 // would be ignored by every kiosk, so it is refused here.
-std::vector<std::string> kiosk_setting_names() { return {"language", "volume", "discreet_mode", "high_contrast"}; }
+std::vector<std::string> kiosk_setting_names() {
+  return {"language", "volume", "discreet_mode", "high_contrast", "privacy_contact"};
+}
+
+// "What do we record?" ends with it on every kiosk, and the printed notice too.
+constexpr std::size_t kMaxPrivacyContact = 160;
 
 std::optional<std::string> kiosk_setting_problem(const std::string& name, const std::string& value) {
   if (name == "volume") {
@@ -81,6 +86,11 @@ std::optional<std::string> kiosk_setting_problem(const std::string& name, const 
     bool letters = !value.empty() && value.size() <= 8 &&
                    std::ranges::all_of(value, [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
     if (!letters) return fmt::format("language must be a code such as en or es, not '{}'", value);
+  } else if (name == "privacy_contact") {
+    if (value.size() > kMaxPrivacyContact || value.find_first_of("\r\n") != std::string::npos)
+      return fmt::format("privacy_contact is one line of at most {} bytes, such as \"Ask at reception, or write to "
+                         "privacy@example.org\"",
+                         kMaxPrivacyContact);
   }
   return std::nullopt;
 }
@@ -98,7 +108,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     auto name = std::make_shared<std::string>();
     add->add_option("NAME", *name, "The site's name")->required();
     add->callback([&action, out, name] {
-      action = with_store("site add", [out, name](ServerStore& store, const ServerConfig&) {
+      action = with_store("site add", CliAudit{"site.create", "site"}, [out, name](ServerStore& store, const ServerConfig&) {
         auto made = store.create_site(Site{{}, *name});
         if (!made) return report(made.error(), "site add");
         out.id(made->id);
@@ -126,6 +136,9 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     auto registration = std::make_shared<std::string>("open");
     add->add_option("--name", p->name, "The program's name")->required();
     add->add_flag("--discreet", p->discreet, "Never show the program's or a person's name");
+    add->add_option("--alias", p->public_alias,
+                    "A discreet program's name on kiosks, like \"Evening group, Room 2\" (default: \"A group session\"); "
+                    "kiosks never receive its real name");
     add->add_flag("--anonymous", p->anonymous_allowed, "Allow anonymous check-ins (counted, not identified)");
     add->add_flag("--walk-ins", p->walk_ins_allowed, "Allow people without a pass");
     add->add_option("--registration", *registration, "open (any valid pass) or roster (registered people only)")
@@ -134,23 +147,30 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     add->add_flag("--feedback", p->feedback_enabled, "Ask for a one-tap rating at check-out");
     add->callback([&action, out, p, registration] {
       p->registration = *registration == "roster" ? Registration::roster : Registration::open;
-      action = with_store("program add", [out, p](ServerStore& store, const ServerConfig&) {
+      if (!p->public_alias.empty() && !p->discreet) {
+        action = [](const ServerConfig&) {
+          return report(Error{Errc::invalid_input, "--alias is for discreet programs (--discreet)"}, "program add");
+        };
+        return;
+      }
+      action = with_store("program add", CliAudit{"program.create", "program"}, [out, p](ServerStore& store, const ServerConfig&) {
         auto made = store.create_program(*p);
         if (!made) return report(made.error(), "program add");
         out.id(made->id);
         return kExitOk;
       });
     });
-    auto* list = program->add_subcommand("list", "List programs: id, name, flags");
+    auto* list = program->add_subcommand("list", "List programs: id, name, flags, the alias kiosks show for a discreet one");
     list->callback([&action] {
       action = with_store("program list", [](ServerStore& store, const ServerConfig&) {
         auto programs = store.programs();
         if (!programs) return report(programs.error(), "program list");
-        fmt::print("id\tname\tregistration\tdiscreet\tanonymous\twalk_ins\tcheckout\tfeedback\n");
+        fmt::print("id\tname\tregistration\tdiscreet\tanonymous\twalk_ins\tcheckout\tfeedback\talias\n");
         for (const auto& p : *programs)
-          fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", p.id, cell(p.name),
+          fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", p.id, cell(p.name),
                      p.registration == Registration::roster ? "roster" : "open", p.discreet, p.anonymous_allowed,
-                     p.walk_ins_allowed, p.tracks_checkout, p.feedback_enabled);
+                     p.walk_ins_allowed, p.tracks_checkout, p.feedback_enabled,
+                     p.public_alias.empty() ? "-" : cell(p.public_alias));
         return kExitOk;
       });
     });
@@ -178,7 +198,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
                     fmt::format("N sessions a week apart at the same local time (1..{}), as one series", kMaxSessionsPerCall))
         ->check(CLI::Range(1, static_cast<int>(kMaxSessionsPerCall)));
     add->callback([&action, out, a] {
-      action = with_store("session add", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("session add", CliAudit{"session.create", "session"}, [out, a](ServerStore& store, const ServerConfig&) {
         Session s;
         s.program_id = a->program;
         s.site_id = a->site;
@@ -232,7 +252,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     add->add_option("--end", a->end, "End, the same way")->required();
     add->add_option("--assign", a->assign, "Person id assigned (repeatable)");
     add->callback([&action, out, a] {
-      action = with_store("shift add", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("shift add", CliAudit{"shift.create", "shift"}, [out, a](ServerStore& store, const ServerConfig&) {
         Shift s;
         s.site_id = a->site;
         s.role = a->role;
@@ -257,7 +277,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     add->add_option("--register", p->registered_programs, "Register for a program id (repeatable)");
     add->add_option("--site", p->site_id, "The site they take part at (its coordinators see them; default: admins only)");
     add->callback([&action, out, p] {
-      action = with_store("person add", [out, p](ServerStore& store, const ServerConfig&) {
+      action = with_store("person add", CliAudit{"person.create", "person"}, [out, p](ServerStore& store, const ServerConfig&) {
         auto made = store.create_person(*p);
         if (!made) return report(made.error(), "person add");
         out.id(made->id);
@@ -295,7 +315,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     import_command->add_option("--site", i->site, "The site they take part at")->required();
     import_command->add_flag("--dry-run", i->dry_run, "Only show what would be imported: line, name, language, programs");
     import_command->callback([&action, out, i] {
-      action = with_store("person import", [out, i](ServerStore& store, const ServerConfig&) {
+      action = with_store("person import", i->dry_run ? CliAudit{} : CliAudit{"people.import", "site", i->site, i->site}, [out, i](ServerStore& store, const ServerConfig&) {
         // The file's content is what failed, not the command line: exit 1 whatever the error.
         auto failed = [](const Error& error) {
           fmt::print(stderr, "checkin-server person import: {}\n", error.message);
@@ -341,7 +361,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
   keys->require_subcommand(1);
   {
     keys->add_subcommand("new", "Create a signing key; prints its key id")->callback([&action, out] {
-      action = with_store("keys new", [out](ServerStore& store, const ServerConfig&) {
+      action = with_store("keys new", CliAudit{"keys.new", "key"}, [out](ServerStore& store, const ServerConfig&) {
         auto made = store.create_signing_key(now_utc());
         if (!made) return report(made.error(), "keys new");
         out.id(made->key_id);
@@ -363,7 +383,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     auto id = std::make_shared<std::string>();
     retire->add_option("ID", *id, "Key id")->required();
     retire->callback([&action, out, id] {
-      action = with_store("keys retire", [out, id](ServerStore& store, const ServerConfig&) {
+      action = with_store("keys retire", CliAudit{"keys.retire", "key", *id}, [out, id](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.retire_signing_key(*id, now_utc()); !ok) return report(ok.error(), "keys retire");
         out.id(*id);
         return kExitOk;
@@ -386,7 +406,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     issue->add_option("--png", a->png, "Write the QR code as PNG");
     issue->add_option("--svg", a->svg, "Write the QR code as SVG");
     issue->callback([&action, out, a] {
-      action = with_store("pass issue", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("pass issue", CliAudit{"pass.issue", "pass"}, [out, a](ServerStore& store, const ServerConfig&) {
         WallTime now = now_utc();
         WallTime expires = now + std::chrono::days{365};
         if (!a->expires.empty() && !parse_expiry(a->expires, expires))
@@ -441,7 +461,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     sheet->add_flag("--names", sa->names, "Print each person's name on the card (never for discreet programs' people)");
     sheet->add_option("--paper", sa->paper, "a4 (default) or letter")->check(CLI::IsMember({"a4", "letter"}));
     sheet->callback([&action, out, sa] {
-      action = with_store("pass sheet", [out, sa](ServerStore& store, const ServerConfig& config) {
+      action = with_store("pass sheet", CliAudit{"passes.print", "sheet", "-"}, [out, sa](ServerStore& store, const ServerConfig& config) {
         const char* command = "pass sheet";
         auto programs = store.programs();
         if (!programs) return report(programs.error(), command);
@@ -493,7 +513,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     auto id = std::make_shared<std::string>();
     revoke->add_option("PASS_ID", *id, "Pass id (hex)")->required();
     revoke->callback([&action, out, id] {
-      action = with_store("pass revoke", [out, id](ServerStore& store, const ServerConfig&) {
+      action = with_store("pass revoke", CliAudit{"pass.revoke", "pass", *id}, [out, id](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.revoke_pass(*id, now_utc()); !ok) return report(ok.error(), "pass revoke");
         out.id(*id);
         return kExitOk;
@@ -516,7 +536,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     set->add_option("VALUE", a->value, "Value")->required();
     set->add_option("--site", a->site, "Only this site's kiosks (default: every site)");
     set->callback([&action, out, a] {
-      action = with_store("kiosk-setting set", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("kiosk-setting set", CliAudit{"kiosk_setting.set", "setting", a->name, a->site}, [out, a](ServerStore& store, const ServerConfig&) {
         if (auto problem = kiosk_setting_problem(a->name, a->value))
           return report(Error{Errc::invalid_input, *problem}, "kiosk-setting set");
         if (auto ok = store.set_kiosk_setting(a->site, a->name, a->value); !ok) return report(ok.error(), "kiosk-setting set");
@@ -528,7 +548,7 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     clear->add_option("NAME", a->name, "Setting")->required()->check(CLI::IsMember(kiosk_setting_names()));
     clear->add_option("--site", a->site, "Only this site's value (default: the one for every site)");
     clear->callback([&action, out, a] {
-      action = with_store("kiosk-setting clear", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("kiosk-setting clear", CliAudit{"kiosk_setting.clear", "setting", a->name, a->site}, [out, a](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.clear_kiosk_setting(a->site, a->name); !ok) return report(ok.error(), "kiosk-setting clear");
         out.id(a->name);
         return kExitOk;

@@ -172,7 +172,7 @@ void add_demo_command(CLI::App& app, const GlobalOptions& options, Action& actio
   demo->add_option("--dir", a->dir, "Folder for passes/, camera/, enrol.txt and enrol.png")->required();
   demo->add_option("--url", a->url, "The server's URL as kiosks reach it (default: server.public_url)");
   demo->callback([&action, out, a] {
-    action = with_store(std::string(kCommand), [out, a](ServerStore& store, const ServerConfig& config) {
+    action = with_store(std::string(kCommand), CliAudit{"demo.create", "database", "demo"}, [out, a](ServerStore& store, const ServerConfig& config) {
       return run_demo(store, config, *a, out);
     });
   });

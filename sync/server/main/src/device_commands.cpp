@@ -26,7 +26,7 @@ void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     create->add_option("--png", a->png, "Write the enrolment QR code as PNG");
     create->add_option("--svg", a->svg, "Write the enrolment QR code as SVG");
     create->callback([&action, out, a] {
-      action = with_store("enrol-token create", [out, a](ServerStore& store, const ServerConfig& config) {
+      action = with_store("enrol-token create", CliAudit{"device.enrolment_code", "site", a->site, a->site}, [out, a](ServerStore& store, const ServerConfig& config) {
         auto made = new_enrolment(store, config, a->site, a->url, now_utc(), a->name);
         if (!made) return report(made.error(), "enrol-token create");
         const auto& code = made->code;
@@ -73,7 +73,7 @@ void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     rename->add_option("ID", *id, "Device id")->required();
     rename->add_option("NAME", *name, "The new name")->required();
     rename->callback([&action, out, id, name] {
-      action = with_store("device rename", [out, id, name](ServerStore& store, const ServerConfig&) {
+      action = with_store("device rename", CliAudit{"device.rename", "device", *id}, [out, id, name](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.rename_device(*id, *name); !ok) return report(ok.error(), "device rename");
         out.id(*id);
         return kExitOk;
@@ -82,7 +82,7 @@ void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     auto* revoke = device->add_subcommand("revoke", "Revoke a kiosk: its token stops working at once");
     revoke->add_option("ID", *id, "Device id")->required();
     revoke->callback([&action, out, id] {
-      action = with_store("device revoke", [out, id](ServerStore& store, const ServerConfig&) {
+      action = with_store("device revoke", CliAudit{"device.revoke", "device", *id}, [out, id](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.revoke_device(*id, now_utc()); !ok) return report(ok.error(), "device revoke");
         out.id(*id);
         return kExitOk;

@@ -40,6 +40,19 @@ void add_person_data_commands(CLI::App& person, const GlobalOptions& options, Ac
       });
     });
   }
+  person.add_subcommand("inactive", "People without activity (check-in, shift, new pass, being added) for the "
+                                    "retention's inactive days, longest first: id, name, site, last activity")
+      ->callback([&action] {
+        action = with_store("person inactive", [](ServerStore& store, const ServerConfig&) {
+          auto people = store.inactive_people(now_utc());
+          if (!people) return report(people.error(), "person inactive");
+          fmt::print("id\tname\tsite\tlast_activity\n");
+          for (const auto& p : *people)
+            fmt::print("{}\t{}\t{}\t{}\n", p.id, p.preferred_name.empty() ? "-" : cell(p.preferred_name),
+                       p.site_id.empty() ? "-" : p.site_id, time_cell(p.last_activity));
+          return kExitOk;
+        });
+      });
   {
     struct Args {
       std::string id;

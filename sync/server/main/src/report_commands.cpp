@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <charconv>
 #include <cstdio>
+#include <optional>
 
 #include "checkin/server/report_tables.hpp"
 #include "checkin/server/store.hpp"
@@ -88,6 +90,15 @@ Result<Table> attendance_table(ServerStore& store, const ReportArgs& a) {
   return Table{attendance_csv(*sessions), sessions->size()};
 }
 
+Result<Table> feedback_table(ServerStore& store, const ReportArgs& a) {
+  auto filter = filter_of(store, a);
+  if (!filter) return std::unexpected(filter.error());
+  auto sessions = store.feedback_by_session(*filter);
+  if (!sessions) return std::unexpected(sessions.error());
+  auto weeks = feedback_weeks(*sessions);
+  return Table{feedback_csv(weeks), weeks.size()};
+}
+
 Result<Table> volunteer_table(ServerStore& store, const ReportArgs& a) {
   auto filter = filter_of(store, a);
   if (!filter) return std::unexpected(filter.error());
@@ -123,13 +134,30 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     attendance->add_option("--program", a->program, "Only this program (default: every program)");
     attendance->add_option("--by", a->by, "session, program or person")->check(CLI::IsMember({"session", "program", "person"}));
     attendance->callback([&action, out, a] {
-      action = with_store("report attendance", [out, a](ServerStore& store, const ServerConfig&) {
+      action = with_store("report attendance", CliAudit{"report.download", "report", "attendance-by-" + a->by, a->site}, [out, a](ServerStore& store, const ServerConfig&) {
         auto table = attendance_table(store, *a);
         if (!table) return report(table.error(), "report attendance");
         if (auto ok = write_output(a->out, table->csv); !ok) return report(ok.error(), "report attendance");
         if (a->out != "-") out.detail("rows {}", table->rows);
         return kExitOk;
       });
+    });
+
+    auto* feedback = report_command->add_subcommand(
+        "feedback", "Check-out ratings per program and week: answers, how many gave 1 to 5, average (a discreet "
+                    "program's week with fewer than 5 answers shows \"fewer than 5\")");
+    auto fb = std::make_shared<ReportArgs>();
+    add_report_options(feedback, *fb);
+    feedback->add_option("--program", fb->program, "Only this program (default: every program)");
+    feedback->callback([&action, out, fb] {
+      action = with_store("report feedback", CliAudit{"report.download", "report", "feedback-by-week", fb->site},
+                          [out, fb](ServerStore& store, const ServerConfig&) {
+                            auto table = feedback_table(store, *fb);
+                            if (!table) return report(table.error(), "report feedback");
+                            if (auto ok = write_output(fb->out, table->csv); !ok) return report(ok.error(), "report feedback");
+                            if (fb->out != "-") out.detail("rows {}", table->rows);
+                            return kExitOk;
+                          });
     });
 
     auto* hours = report_command->add_subcommand(
@@ -140,7 +168,7 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
         ->check(CLI::IsMember({"week", "month", "all"}));
     hours->add_flag("--shifts", h->shifts, "One row per worked shift with its status, instead of totals");
     hours->callback([&action, out, h] {
-      action = with_store("report volunteer-hours", [out, h](ServerStore& store, const ServerConfig&) {
+      action = with_store("report volunteer-hours", CliAudit{"report.download", "report", h->shifts ? "worked-shifts" : "volunteer-hours", h->site}, [out, h](ServerStore& store, const ServerConfig&) {
         auto table = volunteer_table(store, *h);
         if (!table) return report(table.error(), "report volunteer-hours");
         if (auto ok = write_output(h->out, table->csv); !ok) return report(ok.error(), "report volunteer-hours");
@@ -209,10 +237,12 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
 
   // --- retention ---
   auto* retention = app.add_subcommand(
-      "retention", "Discreet programs' attendance: kept identified for some days, then reduced to counts");
+      "retention", "Attendance: kept identified for its program's days, then reduced to counts; the audit "
+                   "trail: kept for its own days");
   retention->require_subcommand(1);
   {
-    retention->add_subcommand("show", "What is kept: discreet_days, last_run, identified events, reduced sessions")
+    retention->add_subcommand("show", "What is kept: discreet_days, last_run, identified events, reduced sessions, "
+                                      "audit_days, the oldest audit entry")
         ->callback([&action] {
           action = with_store("retention show", [](ServerStore& store, const ServerConfig&) {
             auto status = store.retention_status();
@@ -222,6 +252,12 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
             fmt::print("identified_discreet_events {}\n", status->identified_discreet_events);
             fmt::print("oldest_identified {}\n", status->oldest_identified ? format_utc(*status->oldest_identified) : "-");
             fmt::print("reduced_sessions {}\n", status->reduced_sessions);
+            fmt::print("other_days {}\n", status->other_days);
+            for (const auto& [program, days] : status->program_days) fmt::print("program_days {} {}\n", program, days);
+            fmt::print("identified_other_events {}\n", status->identified_other_events);
+            fmt::print("inactive_days {}\n", status->inactive_days);
+            fmt::print("audit_days {}\n", status->audit_days);
+            fmt::print("oldest_audit_entry {}\n", status->oldest_audit_entry ? format_utc(*status->oldest_audit_entry) : "-");
             return kExitOk;
           });
         });
@@ -229,19 +265,76 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     auto days = std::make_shared<int>(0);
     set->add_option("DAYS", *days, "Days")->required()->check(CLI::Range(1, 3650));
     set->callback([&action, out, days] {
-      action = with_store("retention set", [out, days](ServerStore& store, const ServerConfig&) {
+      action = with_store("retention set",
+                          CliAudit{"retention.set", "setting", "retention.discreet_days", "", fmt::format("days={}", *days)},
+                          [out, days](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.set_discreet_retention_days(*days); !ok) return report(ok.error(), "retention set");
         out.id(std::to_string(*days));
         return kExitOk;
       });
     });
-    retention->add_subcommand("run", "Reduce discreet sessions older than the retention days to counts now")
+    // The other periods, one subcommand each: NAME DAYS.
+    struct DaysCommand {
+      const char* name;
+      const char* setting;
+      const char* help;
+      int least, most;
+      Result<void> (ServerStore::*save)(int);
+    };
+    static const DaysCommand kDays[] = {
+        {"other-days", "retention.other_days", "Keep other programs' attendance identified DAYS days", kMinRetentionDays,
+         kMaxRetentionDays, &ServerStore::set_other_retention_days},
+        {"inactive-days", "retention.inactive_days", "List people without activity for DAYS days for review",
+         kMinRetentionDays, kMaxRetentionDays, &ServerStore::set_inactive_people_days},
+        {"audit-days", "retention.audit_days", "Keep the audit trail DAYS days", kMinAuditRetentionDays,
+         kMaxAuditRetentionDays, &ServerStore::set_audit_retention_days},
+    };
+    for (const auto& d : kDays) {
+      auto* sub = retention->add_subcommand(d.name, fmt::format("{} ({} to {})", d.help, d.least, d.most));
+      auto kept = std::make_shared<int>(0);
+      sub->add_option("DAYS", *kept, "Days")->required()->check(CLI::Range(d.least, d.most));
+      sub->callback([&action, out, kept, &d] {
+        const std::string command = std::string("retention ") + d.name;
+        action = with_store(command, CliAudit{"retention.set", "setting", d.setting, "", fmt::format("days={}", *kept)},
+                            [out, kept, &d, command](ServerStore& store, const ServerConfig&) {
+                              if (auto ok = (store.*d.save)(*kept); !ok) return report(ok.error(), command);
+                              out.id(std::to_string(*kept));
+                              return kExitOk;
+                            });
+      });
+    }
+    auto* program_days = retention->add_subcommand(
+        "program-days", "A program's own period: DAYS (1 to 3650), or \"default\" for the default of its kind");
+    auto pd = std::make_shared<std::pair<std::string, std::string>>();
+    program_days->add_option("PROGRAM_ID", pd->first, "Program id")->required();
+    program_days->add_option("DAYS", pd->second, "Days, or default")->required();
+    program_days->callback([&action, out, pd] {
+      action = with_store("retention program-days",
+                          CliAudit{"retention.set", "program", pd->first, "", "days=" + pd->second},
+                          [out, pd](ServerStore& store, const ServerConfig&) {
+                            std::optional<int> days;
+                            if (pd->second != "default") {
+                              int parsed = 0;
+                              auto [end, ec] = std::from_chars(pd->second.data(), pd->second.data() + pd->second.size(), parsed);
+                              if (ec != std::errc{} || end != pd->second.data() + pd->second.size())
+                                return report(Error{Errc::invalid_input, "DAYS is a whole number of days, or default"},
+                                              "retention program-days");
+                              days = parsed;
+                            }
+                            if (auto ok = store.set_program_retention_days(pd->first, days); !ok)
+                              return report(ok.error(), "retention program-days");
+                            out.id(pd->first);
+                            return kExitOk;
+                          });
+    });
+    retention->add_subcommand("run", "Reduce sessions older than their program's period to counts now")
         ->callback([&action] {
-          action = with_store("retention run", [](ServerStore& store, const ServerConfig&) {
+          action = with_store("retention run", CliAudit{"retention.apply", "retention", "retention"}, [](ServerStore& store, const ServerConfig&) {
             auto run = store.apply_retention(now_utc());
             if (!run) return report(run.error(), "retention run");
             fmt::print("sessions_reduced {}\n", run->sessions_reduced);
             fmt::print("events_deidentified {}\n", run->events_deidentified);
+            fmt::print("audit_entries_removed {}\n", run->audit_entries_removed);
             return kExitOk;
           });
         });

@@ -277,14 +277,16 @@ class PageBuilder {
   Result<bool> fill_programs() {
     STORE_TRY(rows, run(connection_,
                         "SELECT id, name, discreet, anonymous_allowed, walk_ins_allowed, registration, "
-                        "tracks_checkout, feedback_enabled, change_seq FROM programs "
+                        "tracks_checkout, feedback_enabled, change_seq, public_alias FROM programs "
                         "WHERE change_seq > $1 AND change_seq <= $2 AND (change_seq > $3 OR (change_seq = $4 AND id > $5)) "
                         "ORDER BY change_seq, id LIMIT $6",
                         {integer(position_.base), integer(position_.target), integer(position_.after_seq),
                          integer(position_.after_seq), text(position_.after_id), limit()}));
     for (const auto& row : rows) {
       if (room_ == 0) return true;
-      page_.programs.push_back(program_from_row(row));
+      Program program = program_from_row(row);
+      program.public_alias = row.text(9);
+      page_.programs.push_back(as_kiosks_see(std::move(program)));
       took(row.integer(8), row.text(0));
     }
     return false;
@@ -430,6 +432,8 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
       STORE_TRY(keys, active_public_keys(connection));
       page.public_keys = std::move(keys);
       STORE_TRY(settings, effective_settings(connection, device.site_id));
+      STORE_TRY(retention, retention_for_kiosks(connection));
+      settings.insert(retention.begin(), retention.end());
       page.settings = std::move(settings);
       first_page_slice = std::move(slice);
     }

@@ -356,6 +356,23 @@ CREATE INDEX audit_log_at ON audit_log (at_ms, id);
 CREATE INDEX audit_log_account ON audit_log (account_id, at_ms);
 CREATE INDEX audit_log_object ON audit_log (object_id);
 )sql"},
+    Migration{
+        "privacy: discreet programs' public alias, retention per program",
+        R"sql(
+-- What kiosks show for a discreet program ("Evening group, Room 2"); '' shows "A group
+-- session". Kiosks never receive a discreet program's real name: the discreet programs are
+-- stamped with a new change so that every kiosk replaces the name it holds.
+ALTER TABLE programs ADD COLUMN public_alias TEXT NOT NULL DEFAULT '';
+UPDATE change_counter SET value = value + 1 WHERE singleton = 1;
+UPDATE programs SET change_seq = (SELECT value FROM change_counter WHERE singleton = 1) WHERE discreet <> 0;
+
+-- How long a program's attendance stays identified when it is not the default of its kind
+-- (the server settings retention.discreet_days and retention.other_days).
+CREATE TABLE program_retention (
+  program_id TEXT PRIMARY KEY REFERENCES programs (id),
+  days BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

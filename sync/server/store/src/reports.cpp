@@ -271,6 +271,32 @@ Result<std::vector<SessionAttendance>> ServerStore::attendance_by_session(const 
   });
 }
 
+Result<std::vector<SessionFeedback>> ServerStore::feedback_by_session(const ReportFilter& filter) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<SessionFeedback>> {
+    const Condition sessions_wanted = report_sessions(filter);
+    STORE_TRY(sessions, load_sessions(connection, sessions_wanted));
+    Query query;
+    query.sql = fmt::format(
+        "SELECT f.session_id, f.rating, COUNT(*) FROM feedback f JOIN sessions s ON s.id = f.session_id WHERE {} "
+        "GROUP BY f.session_id, f.rating",
+        sessions_wanted(query));
+    STORE_TRY(rows, query.run(connection));
+    std::map<Id, std::array<std::int64_t, 5>> ratings;
+    for (const auto& row : rows) {
+      const auto rating = row.integer(1);
+      if (rating < 1 || rating > 5) continue;  // ingest refuses these; never count one
+      ratings[row.text(0)][static_cast<std::size_t>(rating - 1)] += row.integer(2);
+    }
+    std::vector<SessionFeedback> report;
+    for (auto& info : sessions) {
+      auto found = ratings.find(info.session.id);
+      if (found == ratings.end()) continue;
+      report.push_back(SessionFeedback{std::move(info.session), std::move(info.program), found->second});
+    }
+    return report;
+  });
+}
+
 Result<std::vector<AttendanceRecord>> ServerStore::attendance_records(const ReportFilter& filter, WallTime now) {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<AttendanceRecord>> {
     // Discreet programs are left out in SQL, before any name is read.

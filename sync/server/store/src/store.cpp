@@ -55,6 +55,7 @@ std::vector<Id> sorted_unique(std::vector<Id> ids) {
 Result<void> check_program(const Program& program) {
   STORE_CHECK(check_length("program id", program.id, kMaxIdLength));
   if (program.name.empty()) return fail(Errc::invalid_input, "a program needs a name");
+  STORE_CHECK(check_length("public alias", program.public_alias, kMaxNameLength));
   return check_length("program name", program.name, kMaxNameLength);
 }
 
@@ -289,11 +290,13 @@ Result<Program> ServerStore::create_program(Program program) {
     STORE_TRY(seq, next_change_seq(connection));
     STORE_CHECK(run(connection,
                     "INSERT INTO programs (id, name, discreet, anonymous_allowed, walk_ins_allowed, registration, "
-                    "tracks_checkout, feedback_enabled, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    "tracks_checkout, feedback_enabled, change_seq, public_alias) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                     {text(program.id), text(program.name), boolean(program.discreet),
                      boolean(program.anonymous_allowed), boolean(program.walk_ins_allowed),
                      text(program.registration == Registration::roster ? "roster" : "open"),
-                     boolean(program.tracks_checkout), boolean(program.feedback_enabled), integer(seq)}));
+                     boolean(program.tracks_checkout), boolean(program.feedback_enabled), integer(seq),
+                     text(program.public_alias)}));
     return program;
   });
 }
@@ -305,13 +308,13 @@ Result<void> ServerStore::update_program(const Program& program) {
     STORE_TRY(seq, next_change_seq(connection));
     STORE_TRY(rows, run(connection,
                         "UPDATE programs SET name = $1, discreet = $2, anonymous_allowed = $3, walk_ins_allowed = $4, "
-                        "registration = $5, tracks_checkout = $6, feedback_enabled = $7, change_seq = $8 "
-                        "WHERE id = $9 RETURNING id",
+                        "registration = $5, tracks_checkout = $6, feedback_enabled = $7, change_seq = $8, "
+                        "public_alias = $9 WHERE id = $10 RETURNING id",
                         {text(program.name), boolean(program.discreet), boolean(program.anonymous_allowed),
                          boolean(program.walk_ins_allowed),
                          text(program.registration == Registration::roster ? "roster" : "open"),
                          boolean(program.tracks_checkout), boolean(program.feedback_enabled), integer(seq),
-                         text(program.id)}));
+                         text(program.public_alias), text(program.id)}));
     if (rows.empty()) return fail(Errc::not_found, fmt::format("no program with id {}", program.id));
     return {};
   });
@@ -321,9 +324,12 @@ Result<std::vector<Program>> ServerStore::programs() {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<Program>> {
     STORE_TRY(rows, run(connection,
                         "SELECT id, name, discreet, anonymous_allowed, walk_ins_allowed, registration, "
-                        "tracks_checkout, feedback_enabled FROM programs ORDER BY name, id"));
+                        "tracks_checkout, feedback_enabled, public_alias FROM programs ORDER BY name, id"));
     std::vector<Program> programs;
-    for (const auto& row : rows) programs.push_back(program_from_row(row));
+    for (const auto& row : rows) {
+      programs.push_back(program_from_row(row));
+      programs.back().public_alias = row.text(8);
+    }
     return programs;
   });
 }

@@ -174,6 +174,9 @@ Result<Site> load_site(sql::Connection& connection, const Id& site_id);
 Result<std::vector<sync::KeyEntry>> active_public_keys(sql::Connection& connection);  // newest first
 // The settings a kiosk at the site sees: global values overridden by the site's own.
 Result<std::map<std::string, std::string>> effective_settings(sql::Connection& connection, const Id& site_id);
+// What kiosks tell people in their privacy notice about retention (retention.cpp):
+// "retention_discreet_days" and "retention_other_days".
+Result<std::map<std::string, std::string>> retention_for_kiosks(sql::Connection& connection);
 
 }  // namespace detail
 

@@ -34,6 +34,7 @@ struct KioskTimeouts {
   std::chrono::seconds feedback{20};
   std::chrono::seconds pin{30};
   std::chrono::seconds admin{180};
+  std::chrono::seconds privacy{120};  // the notice is read slowly; then Ready again
 };
 
 class Kiosk {

@@ -21,6 +21,10 @@ struct KioskSettings {
   bool high_contrast = false;
   std::string export_dir = "/media/usb";
   std::set<Id> unserved;  // sessions and shifts staff turned off on this kiosk
+  // The privacy notice, from the server only: who to ask, and its retention periods.
+  std::string privacy_contact;
+  int retention_discreet_days = 90;
+  int retention_other_days = 730;
 };
 
 class SettingsBook {

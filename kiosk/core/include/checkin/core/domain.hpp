@@ -31,6 +31,9 @@ struct Program {
   Registration registration = Registration::open;
   bool tracks_checkout = false;    // a later scan checks out (and may ask for feedback)
   bool feedback_enabled = false;
+  // Server side: what kiosks receive as a discreet program's name ("" for "A group
+  // session"). Kiosks hold only that, as `name`; the real name never leaves the server.
+  std::string public_alias{};
 };
 
 struct Session {
@@ -49,6 +52,9 @@ struct Session {
 
 // The design default: the window opens 30 minutes before start and closes at the end.
 Session with_default_window(Session s);
+// A program as kiosks hold it: a discreet program's real name never leaves the server, its
+// public alias goes instead (empty: kiosks say "A group session").
+Program as_kiosks_see(Program program);
 
 struct Shift {
   Id id;

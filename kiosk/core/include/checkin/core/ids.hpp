@@ -2,6 +2,7 @@
 #pragma once
 // Identifiers made on the kiosk.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ namespace checkin {
 // and never collide between kiosks.
 std::string make_uuid_v7(WallTime now);
 bool is_uuid(std::string_view text);
+// When a UUIDv7 was made (its first 48 bits); nullopt for any other text.
+std::optional<WallTime> uuid_v7_time(std::string_view text);
 
 std::string to_hex(std::span<const std::uint8_t> bytes);
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out);  // exact length, any case

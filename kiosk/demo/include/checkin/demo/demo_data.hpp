@@ -28,6 +28,8 @@ struct DemoData {
   std::vector<DemoPass> passes;
 
   const DemoPass& pass(std::string_view label) const;
+  // The schedule as a kiosk receives it from the server (as_kiosks_see).
+  Schedule kiosk_schedule() const;
 };
 
 DemoData make_demo_data(WallTime now);

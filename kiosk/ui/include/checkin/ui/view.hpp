@@ -13,10 +13,10 @@
 
 namespace checkin::ui {
 
-enum class Screen { ready, result, choose_session, no_pass, feedback, admin_pin, admin };
+enum class Screen { ready, result, choose_session, no_pass, feedback, admin_pin, admin, privacy };
 
-// A session as the screens show it. For discreet programs `title` and `room` are empty
-// and screens show the translated "A group session" instead.
+// A session as the screens show it. For discreet programs `title` is the program's public
+// alias (often empty: screens show the translated "A group session") and `room` is empty.
 struct SessionCard {
   Id id;
   std::string title;
@@ -163,6 +163,13 @@ struct AdminView {
   std::vector<std::pair<std::string, std::string>> languages;  // code, name in that language
 };
 
+// "What do we record?": the privacy notice, filled from what the server sends.
+struct PrivacyView {
+  int discreet_days = 90;   // support groups' attendance stays identified this long
+  int other_days = 730;     // other programs'
+  std::string contact;      // who to ask, as the organisation wrote it; empty: "ask a volunteer"
+};
+
 struct ViewState {
   Screen screen = Screen::ready;
   std::string language = "en";
@@ -175,6 +182,7 @@ struct ViewState {
   NoPassView no_pass;
   PinView pin;
   AdminView admin;
+  PrivacyView privacy;
 };
 
 // What the person asked for.
@@ -183,6 +191,7 @@ struct Intent {
     dismiss,                 // tap on a result, "back", "cancel", "done"
     open_no_pass,
     open_anonymous,          // "Check in anonymously"
+    open_privacy,            // "What do we record?"
     choose_session,          // text = session id
     select_walk_in_session,  // text = session id
     type_text,               // text = characters typed on the on-screen keyboard

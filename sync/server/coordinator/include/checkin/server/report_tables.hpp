@@ -7,10 +7,12 @@
 //   - identified attendance never includes a discreet program (the store leaves it out).
 // CSV: RFC 4180, CRLF, UTF-8 with a byte order mark (Excel then reads UTF-8, LibreOffice
 // too), cells that a spreadsheet would run as formulas neutralised (core/csv.hpp).
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "checkin/server/audit.hpp"
 #include "checkin/server/reports.hpp"
 
 namespace checkin::server {
@@ -35,6 +37,10 @@ std::string program_totals_csv(const std::vector<ProgramTotal>& totals);
 
 // Who attended what (never discreet programs): date, time, site, program, name, person id.
 std::string attendance_records_csv(const std::vector<AttendanceRecord>& records);
+// The audit trail (audit.hpp), newest first as given: when (local time and UTC), account,
+// action, object type, object id, site id, details, reason.
+std::string audit_csv(const std::vector<AuditEntry>& entries);
+
 // What a coordinator should know about a stay: a forgotten check-out closed at the
 // session's end, a check-in by staff ("" when nothing).
 std::string attendance_note(const AttendanceRecord& record);
@@ -57,6 +63,25 @@ std::vector<VolunteerHours> volunteer_hours(const std::vector<WorkedShift>& shif
 std::string volunteer_hours_csv(const std::vector<VolunteerHours>& rows);
 // Every worked shift with its status: for checking the figures line by line.
 std::string worked_shifts_csv(const std::vector<WorkedShift>& shifts);
+
+// Check-out feedback per program per week (the sessions' ISO weeks, local time). A
+// discreet program's week with fewer than 5 answers shows only "fewer than 5": with so
+// few, a rating could be told to a person.
+struct FeedbackWeek {
+  std::string week;  // "2026-W48"
+  Program program;
+  std::array<std::int64_t, 5> ratings{};  // [0] how many gave 1 ... [4] how many gave 5
+
+  std::int64_t answers() const;
+  bool suppressed() const { return program.discreet && answers() < kSmallCountThreshold; }
+};
+// By week, then program name.
+std::vector<FeedbackWeek> feedback_weeks(const std::vector<SessionFeedback>& sessions);
+// "4.2": the mean rating to one decimal place.
+std::string average_rating_text(const FeedbackWeek& week);
+// week, program, answers, how many gave 1 .. 5, average; suppressed weeks give only
+// "fewer than 5".
+std::string feedback_csv(const std::vector<FeedbackWeek>& weeks);
 
 // "3.25" hours.
 std::string hours_text(Millis worked);

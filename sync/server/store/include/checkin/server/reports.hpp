@@ -3,7 +3,9 @@
 // What the store answers for reports, the live board, the shift review queue and
 // retention: raw figures with the flags a front end needs to apply the privacy rules.
 // Suppression of small counts and CSV formatting live in sync/server/coordinator.
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,14 @@ struct SessionAttendance {
   std::int64_t walk_ins = 0;   // of which walk-ins
   bool reduced = false;        // retention already reduced it to these counts
   bool over_capacity = false;  // more were in the room at once than its capacity (doors offline)
+};
+
+// The check-out ratings given for one session: how many of each, 1 to 5. Ratings are
+// never linked to a person (the kiosk sends session, day and rating only).
+struct SessionFeedback {
+  Session session;
+  Program program;
+  std::array<std::int64_t, 5> ratings{};  // [0] how many gave 1 ... [4] how many gave 5
 };
 
 // One identified stay: who was at which session, from when to when. Never for discreet
@@ -122,17 +132,42 @@ struct SessionDetail {
 
 struct RetentionStatus {
   int discreet_days = 0;                   // identified attendance of discreet programs kept this long
+  int other_days = 0;                      // ... of every other program
+  std::map<Id, int> program_days;          // programs with a period of their own
+  int inactive_days = 0;                   // people without activity this long are listed for review
   std::optional<WallTime> last_run;
   std::int64_t identified_discreet_events = 0;  // still identified now
+  std::int64_t identified_other_events = 0;     // ... in every other program
   std::int64_t reduced_sessions = 0;            // sessions already reduced to counts
   std::optional<WallTime> oldest_identified;    // the oldest identified discreet event
+  int audit_days = 0;                           // audit trail entries kept this long
+  std::optional<WallTime> oldest_audit_entry;
 };
 
 struct RetentionRun {
   std::int64_t sessions_reduced = 0;
   std::int64_t events_deidentified = 0;
+  std::int64_t audit_entries_removed = 0;
+};
+
+// Someone inactive this long (no check-in, no shift, no new pass) since being added.
+struct InactivePerson {
+  Id id;
+  std::string preferred_name;
+  Id site_id;
+  std::optional<WallTime> last_activity;  // none: added, never seen, and not datable
 };
 
 inline constexpr int kDefaultDiscreetRetentionDays = 90;
+// Other programs: two years, long enough for a year's funding report and its questions.
+inline constexpr int kDefaultOtherRetentionDays = 730;
+inline constexpr int kDefaultInactivePeopleDays = 730;
+inline constexpr int kMinRetentionDays = 1;
+inline constexpr int kMaxRetentionDays = 3650;
+// The audit trail answers "who looked at this?" for as long as a complaint can come: two
+// years unless an administrator chooses otherwise.
+inline constexpr int kDefaultAuditRetentionDays = 730;
+inline constexpr int kMinAuditRetentionDays = 30;
+inline constexpr int kMaxAuditRetentionDays = 3650;
 
 }  // namespace checkin::server

@@ -223,6 +223,8 @@ class ServerStore {
   // whatever the filter. Stays still open once a session is over (plus the grace) count as
   // closed at its end at `now` (forgotten check-outs, flagged).
   Result<std::vector<AttendanceRecord>> attendance_records(const ReportFilter& filter, WallTime now);
+  // Check-out ratings of the sessions in the filter that have any, in start order.
+  Result<std::vector<SessionFeedback>> feedback_by_session(const ReportFilter& filter);
   // One session's attendance in detail: every stay with its name (none in discreet
   // programs), the kiosk that recorded it, what was seen twice. not_found for no session.
   Result<SessionDetail> session_attendance(const Id& session_id, WallTime now);
@@ -245,6 +247,14 @@ class ServerStore {
   // --- retention of discreet programs' identified attendance ---
   Result<RetentionStatus> retention_status();
   Result<void> set_discreet_retention_days(int days);  // 1 .. 3650
+  Result<void> set_audit_retention_days(int days);     // kMinAuditRetentionDays .. kMaxAuditRetentionDays
+  Result<void> set_other_retention_days(int days);     // every other program: 1 .. 3650
+  Result<void> set_inactive_people_days(int days);     // 1 .. 3650
+  // A program's own period (1 .. 3650), or back to the default of its kind (nullopt).
+  Result<void> set_program_retention_days(const Id& program_id, std::optional<int> days);
+  // People with no activity (check-in, shift, pass issued, being added) for the inactive
+  // days before `now`, longest inactive first: for review, and erasure if they are gone.
+  Result<std::vector<InactivePerson>> inactive_people(WallTime now);
   // Reduces every discreet session that ended more than the retention days before `now`
   // to counts (attendance_summaries) and strips person, pass and name from its events.
   // Idempotent; a late upload for a reduced session is reduced on the next run.
