@@ -487,3 +487,47 @@ TEST_CASE("feedback: ratings by program and week on the reports page and as CSV,
   // Another site's file is refused.
   CHECK(coordinator.get("/reports/feedback.csv?site=" + f.hilltop.id).status == 404);
 }
+
+TEST_CASE("passes seen twice: the report page and its CSV, a discreet program's rows without whose pass",
+          "[dashboard][reports]") {
+  Fixture f;
+  auto lunch = f.open_session(f.riverside, f.lunch);
+  auto circle = f.open_session(f.riverside, f.circle);
+  auto second_door = f.enrol(f.riverside, "back-door");
+  auto share = [&](const PersonRecord& who, const Session& session) {
+    auto pass = must_ok(f.store->issue_pass(who.id, now_utc() + 24h * 365, now_utc()));
+    for (const Device* door : {&f.riverside_kiosk, &second_door}) {
+      auto e = f.event(*door, EventKind::checkin, now_utc() - (door == &second_door ? 1min : 2min));
+      e.session_id = session.id;
+      e.pass_id = pass.record.pass_id;
+      e.person_id = who.id;
+      f.upload(*door, {e});
+    }
+    return pass.record.pass_id;
+  };
+  auto robin = f.person(f.riverside, "Robin", {f.lunch.id});
+  auto sam = f.person(f.riverside, "Sam", {f.circle.id});
+  const auto robin_pass = share(robin, lunch);
+  const auto sam_pass = share(sam, circle);
+  f.start();
+  auto coordinator = f.coordinator();
+
+  auto page = coordinator.get("/reports?site=" + f.riverside.id);
+  REQUIRE(page.status == 200);
+  const auto section = between(page.body, "Passes seen twice", "Feedback at check-out");
+  CHECK(has(section, "Robin"));
+  CHECK(has(section, robin_pass.substr(0, 8)));
+  CHECK(has(section, "front-door"));
+  CHECK(has(section, "back-door"));
+  CHECK_FALSE(has(section, "Sam"));
+  CHECK_FALSE(has(section, sam_pass.substr(0, 8)));
+
+  auto file = coordinator.get("/reports/seen-twice.csv?site=" + f.riverside.id);
+  REQUIRE(file.status == 200);
+  auto lines = csv_lines(file.body.substr(3));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "Date,Site,Program,Session start,Name,Pass,First kiosk,First at,Again at kiosk,Again at");
+  CHECK_FALSE(has(file.body, "Sam"));
+  CHECK_FALSE(has(file.body, sam_pass));
+  CHECK(has(file.body, robin_pass));
+}

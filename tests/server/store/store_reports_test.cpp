@@ -423,6 +423,31 @@ TEST_CASE("retention: old discreet sessions are reduced to the same counts", "[s
   }
 }
 
+TEST_CASE("reports: passes seen twice, at two doors while already in, without whose pass in discreet programs",
+          "[server][store][reports]") {
+  Reports r;
+  auto ana = r.person("Ana");
+  auto ben = r.person("Ben");
+  r.upload({r.checkin(ana, r.org.session), r.checkin(ben, r.discreet_session)});
+  r.upload(r.other_kiosk, {r.checkin(ana, r.org.session, kNoon + 5min, &r.other_kiosk),
+                           r.checkin(ben, r.discreet_session, kNoon + 6min, &r.other_kiosk)});
+  auto rows = must(r.store->passes_seen_twice(r.everything(), kNoon + 1h));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].session.id == r.org.session.id);
+  CHECK(rows[0].pass_id == r.passes.at(ana.id));
+  CHECK(rows[0].name == "Ana");
+  CHECK(rows[0].first_device == "kiosk-1");
+  CHECK(rows[0].again_device == "kiosk-2");
+  CHECK(rows[0].first_at == kNoon);
+  CHECK(rows[0].again_at == kNoon + 5min);
+  CHECK(rows[1].session.id == r.discreet_session.id);
+  CHECK(rows[1].pass_id.empty());
+  CHECK(rows[1].person_id.empty());
+  CHECK(rows[1].name.empty());
+  // Counted once each.
+  CHECK(must(r.store->attendance_count(r.org.session.id)) == 1);
+}
+
 TEST_CASE("retention: every program has a period, its own or the default of its kind", "[server][store][retention]") {
   Reports r;
   auto ana = r.person("Ana");

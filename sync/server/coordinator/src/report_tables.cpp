@@ -153,6 +153,16 @@ std::string feedback_csv(const std::vector<FeedbackWeek>& weeks) {
   return csv;
 }
 
+std::string passes_seen_twice_csv(const std::vector<SeenTwice>& rows) {
+  std::string csv = csv_file({"Date", "Site", "Program", "Session start", "Name", "Pass", "First kiosk", "First at",
+                              "Again at kiosk", "Again at"});
+  for (const auto& r : rows)
+    csv += csv_row(Cells{format_local_date(r.again_at), r.site_name, r.program.name, format_local_time(r.session.start),
+                         r.program.discreet ? std::string() : r.name, r.pass_id, r.first_device,
+                         format_local_time(r.first_at), r.again_device, format_local_time(r.again_at)});
+  return csv;
+}
+
 std::string audit_csv(const std::vector<AuditEntry>& entries) {
   std::string csv = csv_file({"When", "When (UTC)", "Account", "Action", "Object type", "Object ID", "Site ID", "Details",
                               "Reason"});

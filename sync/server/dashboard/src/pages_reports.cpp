@@ -131,6 +131,11 @@ std::optional<std::vector<FeedbackWeek>> feedback_of(Context& ctx, const ReportQ
   return feedback_weeks(*sessions);
 }
 
+std::optional<std::vector<SeenTwice>> seen_twice_of(Context& ctx, const ReportQuery& q) {
+  if (q.scope.nothing) return std::vector<SeenTwice>{};
+  return loaded(ctx, ctx.store.passes_seen_twice(q.attendance_filter(), ctx.now), "passes seen twice");
+}
+
 std::optional<std::vector<WorkedShift>> shifts_of(Context& ctx, const ReportQuery& q) {
   if (q.scope.nothing) return std::vector<WorkedShift>{};
   return loaded(ctx, ctx.store.worked_shifts(q.shift_filter()), "worked shifts");
@@ -156,6 +161,8 @@ void reports_page(Context& ctx) {
   if (!shifts) return;
   auto feedback = feedback_of(ctx, *q);
   if (!feedback) return;
+  auto twice = seen_twice_of(ctx, *q);
+  if (!twice) return;
   ctx.audit = AuditNote{.object_id = "reports", .site_id = q->scope.chosen, .detail = q->query_string().substr(1)};
 
   body += "<h2>Attendance</h2>";
@@ -203,6 +210,28 @@ void reports_page(Context& ctx) {
                           escape(r.preferred_name.empty() ? "(no name)" : r.preferred_name));
     }
     body += table_close() + more_rows_note(records->size());
+  }
+
+  body += "<h2>Passes seen twice</h2>";
+  body += R"(<div class="actions">)" + download_link("/reports/seen-twice.csv", *q, "Download passes seen twice (CSV)") + "</div>";
+  if (twice->empty()) {
+    body += "<p>No pass was accepted at a second door while its holder was already in.</p>";
+  } else {
+    body += "<p>A kiosk accepted these passes while their holder was already in (counted once): two doors at "
+            "once may mean a shared or copied pass; a door that was offline may simply not have known. Discreet "
+            "programs show that it happened, not whose pass.</p>";
+    body += table_open("Passes accepted again while their holder was in",
+                       {"Date", "Program", "Name", "Pass", "First", "Again"});
+    for (std::size_t i = 0; i < twice->size() && i < kRowsOnScreen; ++i) {
+      const auto& r = (*twice)[i];
+      const std::string who = r.program.discreet ? "–" : r.name.empty() ? "(no name)" : r.name;
+      body += fmt::format(
+          R"(<tr><td>{}</td><td><a href="/sessions/{}/attendance">{}</a></td><td>{}</td><td><code>{}</code></td><td>{} at {}</td><td>{} at {}</td></tr>)",
+          escape(format_local_date(r.again_at)), escape(r.session.id), escape(r.program.name), escape(who),
+          escape(r.pass_id.empty() ? "–" : r.pass_id.substr(0, 8)), escape(format_local_time(r.first_at)),
+          escape(r.first_device), escape(format_local_time(r.again_at)), escape(r.again_device));
+    }
+    body += table_close() + more_rows_note(twice->size());
   }
 
   body += "<h2>Feedback at check-out</h2>";
@@ -290,6 +319,14 @@ void people_csv_file(Context& ctx) {
   csv_answer(ctx, attendance_records_csv(*rows), "who-attended", *q);
 }
 
+void seen_twice_csv_file(Context& ctx) {
+  auto q = read_download_query(ctx);
+  if (!q) return;
+  auto rows = seen_twice_of(ctx, *q);
+  if (!rows) return;
+  csv_answer(ctx, passes_seen_twice_csv(*rows), "passes-seen-twice", *q);
+}
+
 void feedback_csv_file(Context& ctx) {
   auto q = read_download_query(ctx);
   if (!q) return;
@@ -322,6 +359,7 @@ void add_report_routes(Router& router) {
   router.get("/reports/attendance.csv", Gate::signed_in, attendance_csv_file, audited("report.download", "report", ""));
   router.get("/reports/programs.csv", Gate::signed_in, programs_csv_file, audited("report.download", "report", ""));
   router.get("/reports/people.csv", Gate::signed_in, people_csv_file, audited("report.download", "report", ""));
+  router.get("/reports/seen-twice.csv", Gate::signed_in, seen_twice_csv_file, audited("report.download", "report", ""));
   router.get("/reports/feedback.csv", Gate::signed_in, feedback_csv_file, audited("report.download", "report", ""));
   router.get("/reports/volunteer-hours.csv", Gate::signed_in, hours_csv_file, audited("report.download", "report", ""));
   router.get("/reports/shifts.csv", Gate::signed_in, shifts_csv_file, audited("report.download", "report", ""));

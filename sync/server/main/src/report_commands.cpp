@@ -90,6 +90,14 @@ Result<Table> attendance_table(ServerStore& store, const ReportArgs& a) {
   return Table{attendance_csv(*sessions), sessions->size()};
 }
 
+Result<Table> seen_twice_table(ServerStore& store, const ReportArgs& a) {
+  auto filter = filter_of(store, a);
+  if (!filter) return std::unexpected(filter.error());
+  auto rows = store.passes_seen_twice(*filter, now_utc());
+  if (!rows) return std::unexpected(rows.error());
+  return Table{passes_seen_twice_csv(*rows), rows->size()};
+}
+
 Result<Table> feedback_table(ServerStore& store, const ReportArgs& a) {
   auto filter = filter_of(store, a);
   if (!filter) return std::unexpected(filter.error());
@@ -141,6 +149,22 @@ void add_report_commands(CLI::App& app, const GlobalOptions& options, Action& ac
         if (a->out != "-") out.detail("rows {}", table->rows);
         return kExitOk;
       });
+    });
+
+    auto* twice = report_command->add_subcommand(
+        "seen-twice", "Passes a kiosk accepted again while their holder was already in (two doors at once: a shared "
+                      "or copied pass, or a door that was offline); discreet programs without whose pass");
+    auto tw = std::make_shared<ReportArgs>();
+    add_report_options(twice, *tw);
+    twice->callback([&action, out, tw] {
+      action = with_store("report seen-twice", CliAudit{"report.download", "report", "passes-seen-twice", tw->site},
+                          [out, tw](ServerStore& store, const ServerConfig&) {
+                            auto table = seen_twice_table(store, *tw);
+                            if (!table) return report(table.error(), "report seen-twice");
+                            if (auto ok = write_output(tw->out, table->csv); !ok) return report(ok.error(), "report seen-twice");
+                            if (tw->out != "-") out.detail("rows {}", table->rows);
+                            return kExitOk;
+                          });
     });
 
     auto* feedback = report_command->add_subcommand(

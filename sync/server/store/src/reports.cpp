@@ -340,6 +340,45 @@ Result<std::vector<AttendanceRecord>> ServerStore::attendance_records(const Repo
   });
 }
 
+Result<std::vector<SeenTwice>> ServerStore::passes_seen_twice(const ReportFilter& filter, WallTime now) {
+  return impl_->transact(false, [&](sql::Connection& connection) -> Result<std::vector<SeenTwice>> {
+    const Condition sessions_wanted = report_sessions(filter);
+    STORE_TRY(sessions, load_sessions(connection, sessions_wanted));
+    STORE_TRY(events, session_events(connection, sessions_wanted));
+    STORE_TRY(device_rows, run(connection, "SELECT id, name FROM devices"));
+    std::map<Id, std::string> device_names;
+    for (const auto& row : device_rows) device_names[row.text(0)] = row.text(1);
+    auto device_name = [&](const std::string& id) {
+      auto found = device_names.find(id);
+      return found == device_names.end() || found->second.empty() ? id : found->second;
+    };
+    std::vector<SeenTwice> report;
+    std::set<Id> people;
+    for (const auto& info : sessions) {
+      const auto& session_events = events[info.session.id];
+      const auto tally = tally_session(info.session, info.program, session_events, kReconcile, now);
+      for (const auto& stay : tally.stays)
+        for (const auto& again_id : stay.seen_twice) {
+          auto again = std::ranges::find(session_events, again_id, &AttendanceEvent::event_id);
+          if (again == session_events.end()) continue;
+          // A discreet program's row says that it happened, never whose pass: a pass id
+          // leads to its holder.
+          const bool discreet = info.program.discreet;
+          report.push_back(SeenTwice{info.session, info.program, info.site_name, discreet ? "" : stay.pass_id,
+                                     discreet ? "" : stay.person_id, {}, stay.in, device_name(stay.device_id),
+                                     again->wall_time, device_name(again->device_id)});
+          if (!discreet) people.insert(stay.person_id);
+        }
+    }
+    STORE_TRY(names, preferred_names(connection, people));
+    for (auto& row : report)
+      if (!row.program.discreet)
+        if (auto found = names.find(row.person_id); found != names.end()) row.name = found->second;
+    std::ranges::sort(report, {}, &SeenTwice::again_at);
+    return report;
+  });
+}
+
 Result<SessionDetail> ServerStore::session_attendance(const Id& session_id, WallTime now) {
   return impl_->transact(false, [&](sql::Connection& connection) -> Result<SessionDetail> {
     const Condition this_one = [&](Query& query) { return "s.id = " + query.param(text(session_id)); };

@@ -37,6 +37,10 @@ std::string program_totals_csv(const std::vector<ProgramTotal>& totals);
 
 // Who attended what (never discreet programs): date, time, site, program, name, person id.
 std::string attendance_records_csv(const std::vector<AttendanceRecord>& records);
+// Passes seen twice: date, site, program, session start, name (never for discreet
+// programs), pass, first kiosk and time, second kiosk and time.
+std::string passes_seen_twice_csv(const std::vector<SeenTwice>& rows);
+
 // The audit trail (audit.hpp), newest first as given: when (local time and UTC), account,
 // action, object type, object id, site id, details, reason.
 std::string audit_csv(const std::vector<AuditEntry>& entries);

@@ -119,6 +119,21 @@ struct StayRow {
   std::vector<std::string> seen_twice_devices;  // kiosks that accepted the same pass again while it was in
 };
 
+// A pass accepted again by a kiosk while its holder was already in: two doors at once
+// (a shared or copied pass), or a second door that did not know (offline). Counted once.
+struct SeenTwice {
+  Session session;
+  Program program;
+  std::string site_name;
+  std::string pass_id;       // empty for a walk-in or someone checked in without a pass
+  Id person_id;
+  std::string name;          // empty in discreet programs
+  WallTime first_at{};
+  std::string first_device;  // the kiosk's name
+  WallTime again_at{};
+  std::string again_device;
+};
+
 // A session's attendance in detail: the dashboard's attendance page.
 struct SessionDetail {
   Session session;

@@ -223,6 +223,9 @@ class ServerStore {
   // whatever the filter. Stays still open once a session is over (plus the grace) count as
   // closed at its end at `now` (forgotten check-outs, flagged).
   Result<std::vector<AttendanceRecord>> attendance_records(const ReportFilter& filter, WallTime now);
+  // Passes accepted again while their holder was in, in the filter's sessions, in time
+  // order (the "passes seen twice" report); names never for discreet programs.
+  Result<std::vector<SeenTwice>> passes_seen_twice(const ReportFilter& filter, WallTime now);
   // Check-out ratings of the sessions in the filter that have any, in start order.
   Result<std::vector<SessionFeedback>> feedback_by_session(const ReportFilter& filter);
   // One session's attendance in detail: every stay with its name (none in discreet
