@@ -478,6 +478,21 @@ TEST_CASE("retention: every program has a period, its own or the default of its 
   CHECK(must(r.store->retention_status()).other_days == 30);
 }
 
+TEST_CASE("retention: volunteer hours are kept, with the volunteer, past every period", "[server][store][retention]") {
+  Reports r;
+  auto dee = r.person("Dee");
+  Shift shift = must(r.store->create_shift(Shift{"", r.org.site.id, "Kitchen", kNoon - 1h, kNoon + 2h, {dee.id}}));
+  r.upload({r.shift_event(EventKind::shift_start, dee, shift, kNoon - 1h), r.shift_end(dee, shift, kNoon + 2h, 3h)});
+  must(r.store->set_discreet_retention_days(1));
+  must(r.store->set_other_retention_days(1));
+  must(r.store->apply_retention(kNoon + 24h * 365 * 5));
+  auto shifts = must(r.store->worked_shifts(r.everything()));
+  REQUIRE(shifts.size() == 1);
+  CHECK(shifts[0].person_id == dee.id);
+  CHECK(shifts[0].preferred_name == "Dee");
+  CHECK(shifts[0].credited == 3h);
+}
+
 TEST_CASE("retention: people without activity are listed for review", "[server][store][retention]") {
   Reports r;
   const WallTime now = kNoon + 24h * 800;
