@@ -278,3 +278,53 @@ TEST_CASE("the privacy notice for the door: the kiosks' words with the organisat
   CHECK(has(words, "Questions, or want your record deleted? Ask at reception, or write to privacy@example.org"));
   CHECK(has(f.admin().get("/retention").body, "href=\"/privacy-notice\""));
 }
+
+TEST_CASE("a walk-in becomes a person from the session's attendance page, the check-in kept and audited",
+          "[dashboard][attendance]") {
+  Fixture f;
+  auto lunch = f.open_session(f.riverside, f.lunch);
+  auto circle = f.open_session(f.riverside, f.circle);
+  auto walk_in = [&](const Session& session, std::string name) {
+    auto e = f.event(f.riverside_kiosk, EventKind::walk_in, now_utc() - 1min);
+    e.session_id = session.id;
+    e.walk_in_name = std::move(name);
+    f.upload(f.riverside_kiosk, {e});
+    return e.event_id;
+  };
+  const auto jo = walk_in(lunch, "Jo");
+  const auto kim = walk_in(circle, "Kim");
+  f.start();
+  auto coordinator = f.coordinator();
+  const std::string base = "/sessions/" + lunch.id + "/attendance";
+
+  auto page = coordinator.get(base);
+  REQUIRE(page.status == 200);
+  CHECK(has(page.body, base + "/" + jo + "/person"));
+  CHECK_FALSE(has(coordinator.get("/sessions/" + circle.id + "/attendance").body, "/person\""));  // discreet: never
+  auto form = coordinator.get(base + "/" + jo + "/person");
+  REQUIRE(form.status == 200);
+  CHECK(has(form.body, R"(value="Jo")"));
+  CHECK(has(html_unescape(form.body), "Register for Community lunch"));
+
+  CHECK(coordinator.post(base + "/" + jo + "/person", {{"preferred_name", "Jo Bloggs"}}).status == 403);  // no CSRF
+  auto added = coordinator.post_form(base + "/" + jo + "/person",
+                                     {{"preferred_name", "Jo Bloggs"}, {"language", "es"}, {"register", "1"}});
+  REQUIRE(added.status == 303);
+  const auto location = added.header("Location");
+  REQUIRE(location.starts_with("/people/"));
+  const auto person_id = location.substr(8, location.find('#') - 8);
+  auto person = must_ok(f.store->person(person_id));
+  REQUIRE(person);
+  CHECK(person->preferred_name == "Jo Bloggs");
+  CHECK(person->site_id == f.riverside.id);
+  CHECK(person->registered_programs == std::vector<Id>{f.lunch.id});
+  CHECK(must_ok(f.store->attendance_count(lunch.id)) == 1);  // the same one check-in
+  CHECK(must_ok(f.store->audit_log(AuditFilter{.action = "attendance.walk_in_to_person"})).size() == 1);
+  // Done once; the discreet one is refused even when asked directly.
+  CHECK_FALSE(has(coordinator.get(base).body, base + "/" + jo + "/person"));
+  auto refused = coordinator.post_form("/sessions/" + circle.id + "/attendance/" + kim + "/person",
+                                       {{"preferred_name", "Kim"}});
+  CHECK(refused.status == 303);
+  CHECK(has(refused.header("Location"), "/sessions/" + circle.id + "/attendance"));
+  CHECK(must_ok(f.store->audit_log(AuditFilter{.action = "attendance.walk_in_to_person"})).size() == 1);
+}

@@ -448,6 +448,44 @@ TEST_CASE("reports: passes seen twice, at two doors while already in, without wh
   CHECK(must(r.store->attendance_count(r.org.session.id)) == 1);
 }
 
+TEST_CASE("corrections: a walk-in becomes a person, the check-in kept and theirs", "[server][store][corrections]") {
+  Reports r;
+  auto jo = r.walk_in(r.org.session, "Jo");
+  auto quiet = r.walk_in(r.discreet_session, "Kim");
+  auto ana = r.person("Ana");
+  auto passed = r.checkin(ana, r.org.session);
+  r.upload({jo, quiet, passed});
+  const auto actor = server::Actor{"", "coord"};
+
+  auto person = must(r.store->person_from_walk_in(
+      jo.event_id, server::PersonRecord{"", "Jo Bloggs", "es", {r.org.program.id}, {}}, actor, kNoon + 1h));
+  CHECK(person.site_id == r.org.site.id);  // the walk-in's site
+  auto stored = must(r.store->person(person.id));
+  REQUIRE(stored);
+  CHECK(stored->preferred_name == "Jo Bloggs");
+  CHECK(stored->registered_programs == std::vector<Id>{r.org.program.id});
+  // The event is unchanged but theirs; the count is the same.
+  auto events = must(r.store->events_of_device(r.kiosk.id));
+  auto kept = std::ranges::find(events, jo.event_id, [](const server::StoredEvent& e) { return e.event.event_id; });
+  REQUIRE(kept != events.end());
+  CHECK(kept->event.kind == EventKind::walk_in);
+  CHECK(kept->event.walk_in_name == "Jo");
+  CHECK(kept->resolved_person_id == person.id);
+  CHECK(must(r.store->attendance_count(r.org.session.id)) == 2);
+  auto trail = must(r.store->audit_log(server::AuditFilter{.action = "attendance.walk_in_to_person"}));
+  REQUIRE(trail.size() == 1);
+  CHECK(trail[0].object_id == jo.event_id);
+  CHECK(trail[0].detail == "person=" + person.id);
+
+  auto again = r.store->person_from_walk_in(jo.event_id, server::PersonRecord{"", "Jo", "en", {}, {}}, actor, kNoon);
+  CHECK(again.error().code == Errc::conflict);
+  auto not_walk_in = r.store->person_from_walk_in(passed.event_id, server::PersonRecord{"", "X", "en", {}, {}}, actor, kNoon);
+  CHECK(not_walk_in.error().code == Errc::invalid_input);
+  auto discreet = r.store->person_from_walk_in(quiet.event_id, server::PersonRecord{"", "Kim", "en", {}, {}}, actor, kNoon);
+  CHECK(discreet.error().code == Errc::invalid_input);
+  CHECK(must(r.store->people()).size() == 2);  // Ana and Jo: nothing half-made
+}
+
 TEST_CASE("retention: every program has a period, its own or the default of its kind", "[server][store][retention]") {
   Reports r;
   auto ana = r.person("Ana");

@@ -121,6 +121,11 @@ void attendance_page(Context& ctx) {
           R"(<a href="/sessions/{0}/attendance/{1}/undo">Undo<span class="visually-hidden"> the check-in at {2}</span></a> · )"
           R"(<a href="/sessions/{0}/attendance/{1}/move">Move<span class="visually-hidden"> the check-in at {2}</span></a>)",
           escape(session->id), escape(id), which);
+      // A walk-in of an open program can become a person (a discreet program's stays anonymous).
+      if (row.stay.kind == EventKind::walk_in && !discreet && row.stay.person_id.empty())
+        actions += fmt::format(
+            R"( · <a href="/sessions/{}/attendance/{}/person">Add as a person<span class="visually-hidden"> (the walk-in at {})</span></a>)",
+            escape(session->id), escape(id), which);
       body += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>", which, who_cell(row, discreet), escape(row.device_name));
       if (program.tracks_checkout) body += "<td>" + out_cell(row.stay, program) + "</td>";
       body += fmt::format("<td>{}</td><td>{}</td></tr>", notes_cell(row), state.cancelled ? "–" : actions);
@@ -226,6 +231,50 @@ void undo(Context& ctx) {
   ctx.redirect("/sessions/" + session->id + "/attendance", "Check-in undone. The kiosks learn it within seconds.");
 }
 
+// A walk-in becomes a person: their name and language, registered for the program; the
+// walk-in's check-in stays as it was and is theirs from now on. Their pass is one click on
+// their page after.
+void walk_in_person_page(Context& ctx) {
+  auto target = correction_target(ctx);
+  if (!target) return;
+  const auto& row = target->row;
+  auto program = find_program(ctx, target->session.program_id);
+  if (!program) return;
+  if (row.stay.kind != EventKind::walk_in || program->discreet || !row.stay.person_id.empty())
+    return ctx.redirect("/sessions/" + target->session.id + "/attendance", "Only a walk-in who is no one yet can be added.");
+  std::string body = fmt::format(
+      "<p>Add the walk-in who came at {} ({}) as a person. Their check-in stays as it was and counts as theirs; then "
+      "you can issue their pass on their page.</p>",
+      escape(format_local_time(row.stay.in)), escape(row.device_name));
+  body += form_open(fmt::format("/sessions/{}/attendance/{}/person", target->session.id, row.stay.checkin_event_id),
+                    ctx.csrf_token(), false, "card");
+  body += input_field({.name = "preferred_name", .label = "Name", .value = row.stay.walk_in_name,
+                       .hint = "As they like to be called; a first name or nickname is enough.", .autocomplete = "off"});
+  body += input_field({.name = "language", .label = "Language", .value = "en",
+                       .hint = "The kiosk greets them in it: a code such as en or es.", .autocomplete = "off"});
+  body += checkbox_field("register", "Register for " + program->name, true);
+  body += R"(<div class="actions">)" + submit_button("Add person") +
+          link_button("/sessions/" + target->session.id + "/attendance", "Cancel") + "</div>" + form_close();
+  ctx.page("Add this walk-in as a person", body);
+}
+
+void walk_in_to_person(Context& ctx) {
+  auto target = correction_target(ctx);
+  if (!target) return;
+  std::vector<std::string> problems;
+  PersonRecord person;
+  person.preferred_name = text_input(ctx.form("preferred_name"), "the name", problems);
+  person.language = text_input(ctx.form("language"), "the language", problems, true);
+  if (person.language.empty()) person.language = "en";
+  if (ctx.form("register") == "1") person.registered_programs = {target->session.program_id};
+  if (!problems.empty()) return ctx.bad_request(problems.front());
+  auto added = ctx.store.person_from_walk_in(target->row.stay.checkin_event_id, person, ctx.actor(), ctx.now);
+  if (!added) return correction_failed(ctx, target->session, added.error());
+  log_info(kLog, "account {} added walk-in {} as person {}", ctx.access.account_id, target->row.stay.checkin_event_id,
+           added->id);
+  ctx.redirect("/people/" + added->id + "#passes-heading", "Added. Issue their pass below.");
+}
+
 void move_page(Context& ctx) {
   auto target = correction_target(ctx);
   if (!target) return;
@@ -286,6 +335,9 @@ void add_attendance_routes(Router& router) {
   router.post("/sessions/{id}/attendance/{event}/undo", Gate::signed_in, undo, audited_inside("attendance.undo"));
   router.get("/sessions/{id}/attendance/{event}/move", Gate::signed_in, move_page);
   router.post("/sessions/{id}/attendance/{event}/move", Gate::signed_in, move, audited_inside("attendance.move"));
+  router.get("/sessions/{id}/attendance/{event}/person", Gate::signed_in, walk_in_person_page);
+  router.post("/sessions/{id}/attendance/{event}/person", Gate::signed_in, walk_in_to_person,
+              audited_inside("attendance.walk_in_to_person"));
 }
 
 }  // namespace checkin::server::dashboard

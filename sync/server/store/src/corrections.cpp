@@ -136,6 +136,29 @@ Result<std::vector<AttendanceEvent>> ServerStore::move_attendance(const std::str
   return made;
 }
 
+Result<PersonRecord> ServerStore::person_from_walk_in(const std::string& event_id, PersonRecord person,
+                                                     const Actor& actor, WallTime now) {
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<PersonRecord> {
+    STORE_TRY(target, load_target(connection, event_id));
+    if (target.event.kind != EventKind::walk_in)
+      return fail(Errc::invalid_input, fmt::format("event {} is no walk-in", event_id));
+    if (!target.event.person_id.empty())
+      return fail(Errc::conflict, fmt::format("the walk-in {} is someone's already", event_id));
+    STORE_TRY(discreet, run(connection,
+                            "SELECT p.discreet FROM sessions s JOIN programs p ON p.id = s.program_id WHERE s.id = $1",
+                            {text(target.event.session_id)}));
+    if (!discreet.empty() && discreet.front().integer(0) != 0)
+      return fail(Errc::invalid_input, "a discreet program's walk-in stays anonymous");
+    if (person.site_id.empty()) person.site_id = target.site_id;
+    STORE_TRY(added, add_person(connection, std::move(person)));
+    STORE_CHECK(run(connection, "UPDATE events SET resolved_person_id = $1 WHERE event_id = $2",
+                    {text(added.id), text(event_id)}));
+    STORE_CHECK(audit(connection, actor, "attendance.walk_in_to_person", "event", event_id, target.site_id,
+                      "person=" + added.id, "", now));
+    return added;
+  });
+}
+
 Result<AttendanceEvent> ServerStore::add_attendance(const Id& session_id, const ManualAttendee& who,
                                                     const Actor& actor, std::string_view reason, WallTime now) {
   if (who.person_id.empty() == who.walk_in_name.empty())

@@ -535,14 +535,20 @@ Result<std::optional<Shift>> ServerStore::shift(const Id& shift_id) {
 
 // --- people ---
 
-Result<PersonRecord> ServerStore::create_person(PersonRecord person) {
+namespace detail {
+
+Result<PersonRecord> add_person(sql::Connection& connection, PersonRecord person) {
   if (person.id.empty()) person.id = new_server_id();
   STORE_TRY(checked, checked_person(std::move(person)));
-  return impl_->transact(true, [&](sql::Connection& connection) -> Result<PersonRecord> {
-    STORE_TRY(seq, next_change_seq(connection));
-    STORE_CHECK(insert_person(connection, checked, seq));
-    return checked;
-  });
+  STORE_TRY(seq, next_change_seq(connection));
+  STORE_CHECK(insert_person(connection, checked, seq));
+  return checked;
+}
+
+}  // namespace detail
+
+Result<PersonRecord> ServerStore::create_person(PersonRecord person) {
+  return impl_->transact(true, [&](sql::Connection& connection) { return add_person(connection, person); });
 }
 
 Result<void> ServerStore::update_person(const PersonRecord& person) {

@@ -174,6 +174,8 @@ Result<Site> load_site(sql::Connection& connection, const Id& site_id);
 Result<std::vector<sync::KeyEntry>> active_public_keys(sql::Connection& connection);  // newest first
 // The settings a kiosk at the site sees: global values overridden by the site's own.
 Result<std::map<std::string, std::string>> effective_settings(sql::Connection& connection, const Id& site_id);
+// A new person (a new id when it has none), checked, in the caller's transaction (store.cpp).
+Result<PersonRecord> add_person(sql::Connection& connection, PersonRecord person);
 // What kiosks tell people in their privacy notice about retention (retention.cpp):
 // "retention_discreet_days" and "retention_other_days".
 Result<std::map<std::string, std::string>> retention_for_kiosks(sql::Connection& connection);

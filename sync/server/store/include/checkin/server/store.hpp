@@ -318,6 +318,12 @@ class ServerStore {
                                                        const Actor& actor, std::string_view reason, WallTime now);
   Result<AttendanceEvent> add_attendance(const Id& session_id, const ManualAttendee& who, const Actor& actor,
                                          std::string_view reason, WallTime now);
+  // A walk-in becomes a person (`person`: name, language, programs; the site defaults to
+  // the walk-in's): the new person is added and the walk-in's event, kept as it was, is
+  // theirs from now on. invalid_input for an event that is no walk-in or one in a discreet
+  // program (it stays anonymous); conflict when it is someone's already or undone.
+  Result<PersonRecord> person_from_walk_in(const std::string& event_id, PersonRecord person, const Actor& actor,
+                                           WallTime now);
 
   // --- the audit trail (audit.hpp) ---
   Result<void> record_audit(const Actor& actor, std::string_view action, std::string_view object_type,
