@@ -161,6 +161,27 @@ TEST_CASE("bad image files are errors, never crashes", "[qr][image]") {
     REQUIRE_FALSE(result);
     CHECK(result.error().code == Errc::invalid_input);
   }
+  SECTION("a PNG whose first image data is empty (libFuzzer's find: stb copies into no buffer)") {
+    // 16x12 gray, an empty IDAT, then the data: refused with a reason, never decoded.
+    const std::vector<std::uint8_t> png{
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+        0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x0c,
+        0x08, 0x00, 0x00, 0x00, 0x00, 0xc4, 0x4b, 0x62, 0x5d, 0x00, 0x00, 0x00,
+        0x00, 0x49, 0x44, 0x41, 0x54, 0x78, 0x5e, 0x63, 0x64, 0xe0, 0x45, 0x05,
+        0x4c, 0x6c, 0x68, 0x60, 0xe8, 0x08, 0x00, 0x00, 0x60, 0xfb, 0x05, 0xab,
+        0x34, 0x43, 0x41, 0xce, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
+        0xae, 0x42, 0x60, 0x82,
+    };
+    CHECK(png_starts_with_empty_image_data(png));
+    const auto result = load_image_from_memory(png);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == Errc::invalid_input);
+    CHECK(result.error().message.find("empty") != std::string::npos);
+    // An ordinary PNG is not.
+    auto fine = encode_png(gradient(20, 20).view());
+    REQUIRE(fine);
+    CHECK_FALSE(png_starts_with_empty_image_data(*fine));
+  }
   SECTION("header claiming a gigantic image") {
     const auto result = load_image_from_memory(png_claiming(20000, 20000));
     REQUIRE_FALSE(result);

@@ -107,6 +107,9 @@ Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_byte
     return fail(Errc::limit_exceeded, fmt::format("image of {}x{} pixels is over the limit of {:.1f} megapixels", width,
                                                   height, static_cast<double>(max_pixels) / 1e6));
 
+  // Only decoding reaches the image data (stb reads the header alone above).
+  if (png_starts_with_empty_image_data(file_bytes))
+    return fail(Errc::invalid_input, "corrupt image: a PNG whose image data starts with an empty chunk");
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(file_bytes.data(), length, &width, &height, &channels, 1), stbi_image_free);
   if (!pixels) return fail(Errc::invalid_input, fmt::format("corrupt image: {}", stbi_failure_reason()));

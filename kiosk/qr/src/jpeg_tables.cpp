@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// Which Huffman tables a JPEG defines before the scans that use them (image.hpp says why).
+// Which Huffman tables a JPEG defines before the scans that use them, and whether a PNG's
+// first image data is empty: files stb_image mishandles (image.hpp says why).
 // The walk is at least as forgiving as stb_image's own: it skips bytes that are not a marker
 // and reads missing bytes at the end as 0, so a file cannot slip a scan past it.
 #include <algorithm>
@@ -18,6 +19,20 @@ constexpr std::uint8_t kDefineHuffmanTables = 0xc4;
 constexpr std::uint8_t kBaselineFrame = 0xc0, kExtendedFrame = 0xc1, kProgressiveFrame = 0xc2;
 
 }  // namespace
+
+bool png_starts_with_empty_image_data(std::span<const std::uint8_t> png) {
+  static constexpr std::array<std::uint8_t, 8> kSignature{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+  if (png.size() < kSignature.size() || !std::equal(kSignature.begin(), kSignature.end(), png.begin())) return false;
+  std::size_t pos = kSignature.size();
+  while (pos + 8 <= png.size()) {  // length (4), type (4), data, CRC (4)
+    const std::uint32_t length = std::uint32_t{png[pos]} << 24 | std::uint32_t{png[pos + 1]} << 16 |
+                                 std::uint32_t{png[pos + 2]} << 8 | std::uint32_t{png[pos + 3]};
+    if (png[pos + 4] == 'I' && png[pos + 5] == 'D' && png[pos + 6] == 'A' && png[pos + 7] == 'T') return length == 0;
+    if (length > png.size()) return false;  // damaged: the decoder says so
+    pos += 12 + length;
+  }
+  return false;
+}
 
 bool jpeg_lacks_huffman_tables(std::span<const std::uint8_t> jpeg) {
   if (jpeg.size() < 2 || jpeg[0] != 0xff || jpeg[1] != kStartOfImage) return false;

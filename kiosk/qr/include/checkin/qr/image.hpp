@@ -79,6 +79,11 @@ Result<GrayImage> load_image_from_memory(std::span<const std::uint8_t> file_byte
 // JPEG, damaged) is false: left to the decoder.
 bool jpeg_lacks_huffman_tables(std::span<const std::uint8_t> jpeg);
 
+// True for a PNG whose first image-data chunk (IDAT) is empty: stb_image then copies into a
+// buffer it never allocated (found by libFuzzer; undefined behaviour the optimiser may
+// build on), so load_image refuses it. No camera, scanner or image program writes one.
+bool png_starts_with_empty_image_data(std::span<const std::uint8_t> png);
+
 Result<void> save_png(ImageView image, const std::filesystem::path& path);
 Result<std::vector<std::uint8_t>> encode_png(ImageView image);
 // quality 1..100, as in any JPEG encoder.
