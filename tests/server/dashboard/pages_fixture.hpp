@@ -86,8 +86,13 @@ struct Fixture {
   PersonRecord person(const Site& site, std::string name, std::vector<Id> programs = {}) {
     return must_ok(store->create_person(PersonRecord{"", std::move(name), "en", std::move(programs), site.id}));
   }
-  // A session whose check-in window is open now (started 10 minutes ago).
-  Session open_session(const Site& site, const Program& program, WallTime start = now_utc() - 10min) {
+  // A session whose check-in window is open now: started 10 minutes ago, or at midnight
+  // when that was less than 10 minutes ago, so that it is today's for Today and the
+  // reports of today whenever the test runs.
+  Session open_session(const Site& site, const Program& program,
+                       WallTime start = std::max(now_utc() - 10min,
+                                                 std::chrono::time_point_cast<Millis>(
+                                                     std::chrono::floor<std::chrono::days>(now_utc())))) {
     Session s;
     s.program_id = program.id;
     s.site_id = site.id;
