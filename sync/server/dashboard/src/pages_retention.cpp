@@ -26,6 +26,7 @@ struct Period {
   std::string label;
   std::string hint;
   int least, most;
+  int RetentionStatus::*current;  // its value now
   std::function<Result<void>(ServerStore&, int)> save;
 };
 
@@ -33,25 +34,21 @@ const std::vector<Period>& periods() {
   static const std::vector<Period> kPeriods = {
       {"discreet_days", "Days a discreet program's attendance stays identified",
        "Shorter is kinder to privacy; long enough to check a month's figures is usually plenty.", kMinRetentionDays,
-       kMaxRetentionDays, [](ServerStore& s, int d) { return s.set_discreet_retention_days(d); }},
+       kMaxRetentionDays, &RetentionStatus::discreet_days,
+       [](ServerStore& s, int d) { return s.set_discreet_retention_days(d); }},
       {"other_days", "Days other programs' attendance stays identified",
        "Long enough for the reports you owe funders, and the questions that follow them.", kMinRetentionDays,
-       kMaxRetentionDays, [](ServerStore& s, int d) { return s.set_other_retention_days(d); }},
+       kMaxRetentionDays, &RetentionStatus::other_days,
+       [](ServerStore& s, int d) { return s.set_other_retention_days(d); }},
       {"inactive_days", "Days without activity before someone is listed for review",
        "They are only listed below; nobody is erased without an administrator deciding to.", kMinRetentionDays,
-       kMaxRetentionDays, [](ServerStore& s, int d) { return s.set_inactive_people_days(d); }},
+       kMaxRetentionDays, &RetentionStatus::inactive_days,
+       [](ServerStore& s, int d) { return s.set_inactive_people_days(d); }},
       {"audit_days", "Days the audit trail is kept", "Long enough to answer a complaint about who saw what.",
-       kMinAuditRetentionDays, kMaxAuditRetentionDays,
+       kMinAuditRetentionDays, kMaxAuditRetentionDays, &RetentionStatus::audit_days,
        [](ServerStore& s, int d) { return s.set_audit_retention_days(d); }},
   };
   return kPeriods;
-}
-
-int current(const RetentionStatus& state, const std::string& field) {
-  if (field == "discreet_days") return state.discreet_days;
-  if (field == "other_days") return state.other_days;
-  if (field == "inactive_days") return state.inactive_days;
-  return state.audit_days;
 }
 
 std::string days_text(int days) { return days == 1 ? "1 day" : fmt::format("{} days", days); }
@@ -122,7 +119,7 @@ std::string admin_forms(const Context& ctx, const RetentionStatus& state, const 
                         const Typed& typed) {
   std::string body = "<h2>Change how long</h2>";
   for (const auto& p : periods()) {
-    auto shown = typed.contains(p.field) ? typed.at(p.field) : std::to_string(current(state, p.field));
+    auto shown = typed.contains(p.field) ? typed.at(p.field) : std::to_string(state.*p.current);
     body += form_open("/retention/" + p.field, ctx.csrf_token(), false, "card");
     body += input_field({.name = "days", .label = p.label, .value = shown, .type = "number",
                          .hint = fmt::format("From {} to {}. {}", p.least, p.most, p.hint),
