@@ -210,6 +210,8 @@ check "the kiosk's database untouched by the upgrade" same "$(sha256sum <"$targe
 start_server
 check "the upgraded server serves the same attendance" same "$(checked_in)" "$people"
 stop_server
+# Reading the attendance was recorded in the audit trail: the database as the removal finds it.
+server_db_before=$(sha256sum <"$target/var/lib/checkin-server/server.db")
 
 echo "== Removal, purge and reinstall: every record kept =="
 in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q checkin-server checkin-kiosk >>"$work/apt.log" 2>&1
