@@ -7,53 +7,11 @@
 
 #include <fmt/format.h>
 
-#include "doors.hpp"
+#include "doors_steps.hpp"
 
 using namespace checkin;
 using namespace checkin::testing;
 using namespace std::chrono;
-
-namespace {
-
-std::string scan(DoorSite& site, const std::string& who) { return "scan " + site.pass(who); }
-
-// The stay of a person in a session, as the server reconciled it.
-std::optional<Stay> stay_of(DoorSite& site, const Id& session, const std::string& who) {
-  auto detail = site.store().session_attendance(session, site.t0() + hours{6});
-  REQUIRE(detail);
-  for (const auto& row : detail->stays)
-    if (row.stay.person_id == site.person(who)) return row.stay;
-  return std::nullopt;
-}
-
-std::vector<std::string> staff(const Door& door, std::vector<std::string> then) {
-  std::vector<std::string> steps;
-  std::string all = door.staff_steps();
-  for (std::size_t at = 0; at < all.size();) {
-    auto end = all.find('\n', at);
-    steps.push_back(all.substr(at, end == std::string::npos ? std::string::npos : end - at));
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  steps.insert(steps.end(), then.begin(), then.end());
-  return steps;
-}
-
-// The run is evaluated once: passing a door's run() here runs the kiosk once.
-#define REQUIRE_RUN(run)                     \
-  do {                                       \
-    const KioskRun& checked_run_ = (run);    \
-    INFO(checked_run_.log);                  \
-    REQUIRE(checked_run_.status == 0);       \
-  } while (false)
-
-void require_delivered(DoorSite& site, std::vector<Door*> doors) {
-  const std::string problems = site.delivery_problem(doors);
-  INFO(problems);
-  CHECK(problems.empty());
-}
-
-}  // namespace
 
 TEST_CASE("a check-in at the front door is known at the back: too soon is 'already in', later is leaving") {
   DoorSite site;

@@ -118,6 +118,12 @@ void SimKiosk::set_server_url(const std::string& url) {
   client_ = std::make_unique<sync::SyncClient>(store_, *credentials, clock_);
 }
 
+std::string SimKiosk::device_token() {
+  auto credentials = must(sync::Credentials::load(store_), "load credentials");
+  if (!credentials) throw std::runtime_error("not enrolled");
+  return credentials->device_token;
+}
+
 store::OutboxCounts SimKiosk::outbox() { return must(store_.outbox_counts(), "outbox counts"); }
 
 }  // namespace checkin::testing

@@ -49,6 +49,8 @@ class SimKiosk {
   void set_server_url(const std::string& url);
 
   store::OutboxCounts outbox();
+  sync::SyncClient& client() { return *client_; }
+  std::string device_token();  // as saved in its store
   ManualClock& clock() { return clock_; }
   store::Store& store() { return store_; }
   // "local-..." until enrolled (as a real kiosk's), then the id the server gave.

@@ -164,6 +164,36 @@ TEST_CASE("a response lost, cut short, delayed or duplicated after the server co
   CHECK(rig.attendance(rig.org.sessions[0].id) == 20);
 }
 
+TEST_CASE("a token roll whose answer is lost: the kiosk keeps its token, syncs, and rolls at its next pass",
+          "[e2e][faults]") {
+  Rig rig;
+  auto proxy = FaultProxy::start(rig.process->port()).value();
+  auto kiosk = rig.kiosk("k", "http://127.0.0.1:" + std::to_string(proxy->port()));
+  kiosk->sync_until_done();
+  const std::string before = kiosk->device_token();
+  REQUIRE(rig.store->request_token_roll(kiosk->device_id(), real_now()));
+
+  // The server makes a new token, each time the client tries; the kiosk never hears one.
+  proxy->always(Fault::drop_response);
+  REQUIRE_FALSE(kiosk->client().roll_token());
+  proxy->clear();
+  CHECK(kiosk->device_token() == before);
+
+  for (int i = 0; i < 3; ++i) kiosk->check_in(rig.org.sessions[0].id, rig.org.pass_ids[i]);
+  auto report = kiosk->sync_once();
+  REQUIRE(report);
+  CHECK(report->uploaded == 3);
+  CHECK(report->token_rolled);  // the server still asks: a new token, heard this time
+  const std::string after = kiosk->device_token();
+  CHECK(after != before);
+  report = kiosk->sync_once();  // the new token's first use retires the old one
+  REQUIRE(report);
+  CHECK_FALSE(report->token_rolled);
+  CHECK_FALSE(rig.store->authenticate(kiosk->device_id(), before, real_now()));
+  CHECK(rig.store->authenticate(kiosk->device_id(), after, real_now()));
+  require_all_on_server_once(*rig.store, {kiosk.get()});
+}
+
 TEST_CASE("500s and 429 with Retry-After are retried", "[e2e][faults]") {
   Rig rig;
   auto proxy = FaultProxy::start(rig.process->port()).value();

@@ -115,6 +115,7 @@ void check_same(const ChangesPage& a, const ChangesPage& b) {
   CHECK(a.server_time == b.server_time);
   CHECK(a.next_cursor == b.next_cursor);
   CHECK(a.has_more == b.has_more);
+  CHECK(a.token_roll_due == b.token_roll_due);
 }
 
 json page_json() { return json::parse(to_json(full_page())); }
@@ -182,6 +183,20 @@ TEST_CASE("a session without capacity has no limit, and null is the same as abse
   CHECK_FALSE(parsed->sessions[0].capacity);
   CHECK(parsed->sessions[1].capacity == 0);
   CHECK_FALSE(parsed->sessions[3].capacity);
+}
+
+TEST_CASE("a changes page says when the kiosk should roll its token; an earlier server says nothing") {
+  auto page = full_page();
+  page.token_roll_due = true;
+  auto parsed = parse_changes_page(to_json(page));
+  REQUIRE(parsed);
+  CHECK(parsed->token_roll_due);
+  json earlier = page_json();
+  earlier.erase("token_roll_due");
+  parsed = parse_changes_page(earlier.dump());
+  REQUIRE(parsed);
+  CHECK_FALSE(parsed->token_roll_due);
+  CHECK(error_after([](json& j) { j["token_roll_due"] = "yes"; }) == "token_roll_due: expected true or false");
 }
 
 TEST_CASE("a malformed changes page is an error naming the field's path") {

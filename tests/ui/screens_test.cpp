@@ -124,7 +124,32 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
                                "admin.tab:export", "admin.tab:settings"});
       if (!v.admin.store_fault.empty()) CHECK(report.has_text(v.admin.store_fault));
       switch (v.admin.tab) {
-        case AdminTab::sessions:
+        case AdminTab::sessions: {
+          const auto& find = v.admin.find;
+          if (find.active && !find.chosen.person_id.empty()) {
+            CHECK(report.has_text(translator().format(lang, "admin.find.where", {{"name", find.chosen.name}})));
+            for (const auto& s : find.sessions) require_buttons(report, {"find_in:" + s.id});
+            require_buttons(report, {"find:cancel"});
+            CHECK(report.button("served:s-lunch") == nullptr);
+            break;
+          }
+          if (find.active) {
+            require_buttons(report, {"find:cancel", "key:a", "key:space"});
+            CHECK(report.has_text(find.typed));
+            for (const auto& person : find.found) require_buttons(report, {"found:" + person.person_id});
+            if (find.typed.size() < 2) CHECK(report.has_text(tr(lang, "admin.find.type_more")));
+            else if (find.found.empty()) CHECK(report.has_text(tr(lang, "admin.find.none")));
+            if (find.more) CHECK(report.has_text(tr(lang, "admin.find.more")));
+            CHECK(report.button("served:s-lunch") == nullptr);  // nothing else while typing
+            break;
+          }
+          if (find.available) require_buttons(report, {"find:open"});
+          if (find.result == ui::FindView::Result::checked_in)
+            CHECK(report.has_text(
+                find.result_name.empty()
+                    ? tr(lang, "admin.find.checked_in_discreet")
+                    : translator().format(lang, "admin.find.checked_in",
+                                          {{"name", find.result_name}, {"session", find.result_session}})));
           require_buttons(report, {"served:s-recovery", "served:s-lunch", "served:s-art", "names:s-lunch"});
           CHECK(report.button("names:s-recovery") == nullptr);  // discreet: no names, ever
           CHECK(report.has_text("is on the revocation list"));
@@ -145,6 +170,7 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
               CHECK(report.has_text(translator().format(lang, "admin.sessions.on_shift",
                                                         {{"count", std::to_string(c.checked_in)}})));
           break;
+        }
         case AdminTab::recent:
           CHECK(report.has_text(tr(lang, "admin.recent.title")));
           if (v.admin.recent.empty()) CHECK(report.has_text(tr(lang, "admin.recent.none")));

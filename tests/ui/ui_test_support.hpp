@@ -277,7 +277,34 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.volume_percent = 40;
     v.admin.languages = translator().languages();
     v.admin.tab = AdminTab::sessions;
+    v.admin.find.available = true;
     add("admin_sessions", v);
+    {
+      auto w = v;  // check in by name: the letters typed, the people they match, then where
+      w.admin.find.active = true;
+      w.admin.find.typed = "an";
+      w.admin.find.found = {{"p-1", "Ana Ruiz", "7F3A"}, {"p-2", "Ana Ruiz", "0B12"}, {"p-3", "Anabel", "9C44"},
+                            {"p-4", "Juan Antonio", "51DE"}};
+      w.admin.find.more = true;
+      add("admin_find_typing", w);
+      w.admin.find.typed = "Zoë";
+      w.admin.find.found.clear();
+      w.admin.find.more = false;
+      add("admin_find_nobody", w);
+      w.admin.find.typed = "a";
+      add("admin_find_one_letter", w);
+      w.admin.find.chosen = {"p-2", "Ana Ruiz", "0B12"};
+      w.admin.find.sessions = {sample_sessions()[0], sample_sessions()[1]};
+      add("admin_find_where", w);
+      auto done = v;
+      done.admin.find.result = ui::FindView::Result::checked_in;
+      done.admin.find.result_name = "Ana Ruiz";
+      done.admin.find.result_session = "Community lunch";
+      add("admin_find_checked_in", done);
+      done.admin.find.result_name.clear();  // a discreet program: neither name nor group
+      done.admin.find.result_session.clear();
+      add("admin_find_checked_in_discreet", done);
+    }
     {
       auto w = v;  // a pass holder nobody here can name, an anonymous check-in, a shift and its volunteers
       w.admin.names_pass_holders = 2;

@@ -50,4 +50,12 @@ std::vector<ui::SessionCard> session_cards(const std::vector<const Session*>& se
   return out;
 }
 
+void erase_last_code_point(std::string& text) {
+  while (!text.empty()) {
+    unsigned char c = static_cast<unsigned char>(text.back());
+    text.pop_back();
+    if ((c & 0xC0) != 0x80) break;  // stop after removing a lead byte or an ASCII char
+  }
+}
+
 }  // namespace checkin::app

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 #pragma once
-// What the public flow and the staff side both show: times and sessions as cards.
+// What the public flow and the staff side both show: times and sessions as cards, and the
+// text typed on the on-screen keyboard.
 #include <string>
 #include <vector>
 
@@ -19,5 +20,8 @@ ui::SessionCard session_card(const Session& session, const Schedule& full, const
                              const KioskSettings& settings);
 std::vector<ui::SessionCard> session_cards(const std::vector<const Session*>& sessions, const Schedule& full,
                                            const CheckInDesk& desk, const KioskSettings& settings);
+
+// The on-screen keyboard's backspace: the last character, however many bytes it takes.
+void erase_last_code_point(std::string& text);
 
 }  // namespace checkin::app

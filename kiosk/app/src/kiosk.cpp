@@ -20,14 +20,6 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 40;
 constexpr Millis kShiftCheckEvery = 60s;
 
-void erase_last_code_point(std::string& text) {
-  while (!text.empty()) {
-    unsigned char c = static_cast<unsigned char>(text.back());
-    text.pop_back();
-    if ((c & 0xC0) != 0x80) break;  // stop after removing a lead byte or an ASCII char
-  }
-}
-
 std::string trimmed(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);

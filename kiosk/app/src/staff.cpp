@@ -35,14 +35,6 @@ bool is_checkin_kind(EventKind kind) {
   return kind == EventKind::checkin || kind == EventKind::walk_in || kind == EventKind::anonymous_checkin;
 }
 
-void erase_last_code_point(std::string& text) {
-  while (!text.empty()) {
-    unsigned char c = static_cast<unsigned char>(text.back());
-    text.pop_back();
-    if ((c & 0xC0) != 0x80) break;  // stop after removing a lead byte or an ASCII char
-  }
-}
-
 int local_day(WallTime t) {
   std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
   std::tm tm{};
@@ -119,10 +111,12 @@ Staff::Next Staff::on_admin(const Intent& intent) {
   if (intent.kind != Intent::Kind::undo_checkin && intent.kind != Intent::Kind::move_checkin && !keeps_question)
     admin_.correction_note.clear();
 
+  if (on_find(intent)) return Next::stay;
   switch (intent.kind) {
     case Intent::Kind::admin_tab:
       admin_.tab = static_cast<ui::AdminTab>(std::clamp(intent.number, 0, static_cast<int>(ui::AdminTab::settings)));
       admin_.naming = false;
+      admin_.find = {};
       break;
     case Intent::Kind::toggle_served: {
       const Id id = intent.text;
@@ -253,6 +247,7 @@ void Staff::leave_screens() {
   admin_.move_asked.clear();
   admin_.let_in_asked.clear();
   admin_.naming = false;
+  admin_.find = {};  // nobody's name stays on the admin screen for the next person to open it
 }
 
 // ---- refusals and "let in anyway" ----
@@ -537,6 +532,7 @@ void Staff::fill(ui::ViewState& v, const sync::SyncStatus& status) const {
       if (!moving || s->id != moving->session_id) admin.move_to.push_back(session_card(*s, schedule_, desk_, settings));
   }
   fill_names(admin);
+  if (admin.tab == ui::AdminTab::sessions) fill_find(admin.find, now.wall);
 }
 
 }  // namespace checkin::app

@@ -100,6 +100,18 @@ Decision CheckInDesk::let_in(std::string_view code, const Id& session_id) {
   return commit(decide_let_in(verifier_.verify(code, now.wall), session_id, context(now)));
 }
 
+Decision CheckInDesk::check_in_by_staff(const Id& person_id, const Id& session_id) {
+  auto person = roster_.people.find(person_id);
+  if (person == roster_.people.end()) {
+    Decision d;
+    d.outcome = Outcome::not_registered;
+    d.reason = fmt::format("person {} is not on this kiosk's roster", person_id);
+    return d;
+  }
+  Instant now = clock_.now();
+  return commit(decide_staff_check_in(person->second, session_id, context(now)));
+}
+
 namespace {
 Result<const AttendanceEvent*> correctable(const Ledger& ledger, const std::string& event_id) {
   const AttendanceEvent* target = ledger.find(event_id);

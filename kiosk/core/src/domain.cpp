@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace checkin {
@@ -32,6 +33,75 @@ void Roster::add(Person person, std::vector<std::string> pass_ids) {
   for (auto& pass : pass_ids) person_by_pass[std::move(pass)] = person.id;
   auto id = person.id;
   people[id] = std::move(person);
+}
+
+namespace {
+
+// Lower case without accents, for matching names typed on the staff keyboard: ASCII and
+// the Latin-1 letters (Spanish, Portuguese, French names); other characters as they are.
+std::string folded(std::string_view text) {
+  // U+00C0..U+00DF and U+00E0..U+00FF: the base letter, or '?' to keep the character.
+  static constexpr std::string_view kUpper = "aaaaaa?ceeeeiiiidnooooo?ouuuuy??";
+  static constexpr std::string_view kLower = "aaaaaa?ceeeeiiiidnooooo?ouuuuy?y";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      out += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
+      continue;
+    }
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if ((byte == 0xC3) && (next & 0xC0) == 0x80) {
+      const unsigned cp = 0xC0 + (next & 0x3F);  // U+00C0..U+00FF
+      const char base = cp < 0xE0 ? kUpper[cp - 0xC0] : kLower[cp - 0xE0];
+      if (cp == 0xC6 || cp == 0xE6) out += "ae";
+      else if (cp == 0xDF) out += "ss";
+      else if (base != '?') out += base;
+      else out.append(text.substr(i, 2));
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(byte);
+  }
+  return out;
+}
+
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+bool word_starts_with(std::string_view name, std::string_view typed) {
+  for (std::size_t at = 0; at + typed.size() <= name.size(); ++at) {
+    const bool word_start = at == 0 || name[at - 1] == ' ' || name[at - 1] == '-' || name[at - 1] == '\'';
+    if (word_start && name.compare(at, typed.size(), typed) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<const Person*> Roster::find_by_name(std::string_view typed, std::size_t most) const {
+  while (!typed.empty() && typed.front() == ' ') typed.remove_prefix(1);
+  while (!typed.empty() && typed.back() == ' ') typed.remove_suffix(1);
+  std::vector<const Person*> found;
+  if (code_points(typed) < 2) return found;
+  const std::string wanted = folded(typed);
+  for (const auto& [id, person] : people)
+    if (!person.preferred_name.empty() && word_starts_with(folded(person.preferred_name), wanted))
+      found.push_back(&person);
+  std::ranges::sort(found, [](const Person* a, const Person* b) {
+    return std::pair(folded(a->preferred_name), a->id) < std::pair(folded(b->preferred_name), b->id);
+  });
+  if (found.size() > most) found.resize(most);
+  return found;
+}
+
+std::string person_reference(const Id& person_id) {
+  std::string ref;
+  for (auto it = person_id.rbegin(); it != person_id.rend() && ref.size() < 4; ++it)
+    if (std::isalnum(static_cast<unsigned char>(*it))) ref.insert(ref.begin(), static_cast<char>(std::toupper(static_cast<unsigned char>(*it))));
+  return ref;
 }
 
 namespace {

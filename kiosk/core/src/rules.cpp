@@ -283,6 +283,26 @@ Decision decide_let_in(const PassCheck& pass, const Id& session_id, const ScanCo
   return record(about(d, *s, program), EventKind::checkin, ctx, flag_forced | flag_staff);
 }
 
+Decision decide_staff_check_in(const Person& person, const Id& session_id, const ScanContext& ctx) {
+  const Session* s = ctx.schedule.session(session_id);
+  if (!s || !ctx.schedule.program(s->program_id) || !s->window_contains(ctx.now.wall))
+    return refuse(Outcome::no_session_now, fmt::format("session {} is not open for check-in", session_id));
+  const Program& program = program_of(*s, ctx);
+  Decision d;
+  d.person_id = person.id;
+  d.greeting_name = person.preferred_name;
+  AttendanceEvent as_attendee;
+  as_attendee.person_id = person.id;
+  if (session_tally(*s, ctx).open_stay(attendee_key(as_attendee))) {
+    d.outcome = Outcome::already_checked_in;
+    return about(d, *s, program);
+  }
+  d.outcome = Outcome::checked_in;
+  d.reason = "checked in by staff, found by name";
+  const bool overrides = !may_attend(program, &person) || is_full(*s, ctx);
+  return record(about(d, *s, program), EventKind::checkin, ctx, flag_staff | (overrides ? flag_forced : flag_none));
+}
+
 namespace {
 // Anonymous check-ins and walk-ins: allowed by a program flag, counted against capacity.
 Decision decide_unnamed(EventKind kind, const Id& session_id, std::string name, const ScanContext& ctx) {

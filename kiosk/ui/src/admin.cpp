@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The admin screen, behind the PIN: what this kiosk serves, sync, export and settings.
+// The admin screen, behind the PIN: what this kiosk serves, check in by name, sync, export
+// and settings.
 // Staff see refusal reasons here, never on the public screens. Names of people checked in
 // appear only when asked for, and never for discreet programs or in discreet mode.
 #include <algorithm>
@@ -7,9 +8,46 @@
 #include <cmath>
 #include <cstring>
 
-#include "canvas.hpp"
+#include "admin_parts.hpp"
 
 namespace checkin::ui {
+
+// ---- shared by the admin tabs (admin_parts.hpp) ----
+
+float heading(Canvas& c, const std::string& title, const std::string& detail, float x, float y, float w) {
+  const Theme& th = c.theme;
+  const float y0 = y;
+  y += c.text(c.fonts.large, title, ImVec2(x, y), w, th.text, th.background);
+  if (!detail.empty()) y += c.g * 0.4f + c.text(c.fonts.small, detail, ImVec2(x, y), w, th.text_muted, th.background);
+  return y - y0 + c.g;
+}
+
+float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::string& detail, float x, float y,
+               float w, Color face, Color ink) {
+  const float pad = std::round(c.u * 0.5f), icon = c.u * 1.3f;
+  const float tw = w - 3 * pad - icon;
+  const float th_ = c.measure(c.fonts.button, head, tw).y + (detail.empty() ? 0 : c.g * 0.3f + c.measure(c.fonts.body, detail, tw).y);
+  const Rect box{x, y, w, std::max(th_, icon) + 2 * pad};
+  c.fill(box, face);
+  c.push_background(face);
+  c.icon(icon_kind, ImVec2(box.x + pad + icon / 2, box.y + box.h / 2), icon, ink);
+  float ty = box.y + pad;
+  ty += c.text(c.fonts.button, head, ImVec2(box.x + 2 * pad + icon, ty), tw, ink, face);
+  if (!detail.empty()) c.text(c.fonts.body, detail, ImVec2(box.x + 2 * pad + icon, ty + c.g * 0.3f), tw, ink, face);
+  c.pop_background();
+  return box.h;
+}
+
+float session_choice_buttons(Canvas& c, const std::string& prefix, const std::vector<SessionCard>& sessions,
+                             Intent::Kind kind, float x, float y, float w) {
+  const float y0 = y;
+  const float h = session_button_height(c);
+  for (const auto& card : sessions) {
+    if (session_button(c, prefix + card.id, {x, y, std::min(w, c.u * 22), h}, card, false)) c.emit({kind, card.id});
+    y += h + c.g * 0.5f;
+  }
+  return y - y0;
+}
 
 namespace {
 
@@ -63,34 +101,11 @@ float row_height(const Canvas& c, const std::string& detail, float text_w) {
   return std::max(c.T, std::round(h + 2 * pad));
 }
 
-float heading(Canvas& c, const std::string& title, const std::string& detail, float x, float y, float w) {
-  const Theme& th = c.theme;
-  const float y0 = y;
-  y += c.text(c.fonts.large, title, ImVec2(x, y), w, th.text, th.background);
-  if (!detail.empty()) y += c.g * 0.4f + c.text(c.fonts.small, detail, ImVec2(x, y), w, th.text_muted, th.background);
-  return y - y0 + c.g;
-}
-
 std::string outcome_words(const Canvas& c, const std::string& code) {
   const std::string key = "outcome." + code;
   const auto* english = c.translator.catalog("en");
   if (english && english->contains(key)) return c.t(key);
   return code;  // an outcome this build has no words for: the code is still useful to staff
-}
-
-float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::string& detail, float x, float y,
-               float w, Color face, Color ink);
-
-// A button per session, one under the other; answers the height used.
-float session_choice_buttons(Canvas& c, const std::string& prefix, const std::vector<SessionCard>& sessions,
-                             Intent::Kind kind, float x, float y, float w) {
-  const float y0 = y;
-  const float h = session_button_height(c);
-  for (const auto& card : sessions) {
-    if (session_button(c, prefix + card.id, {x, y, std::min(w, c.u * 22), h}, card, false)) c.emit({kind, card.id});
-    y += h + c.g * 0.5f;
-  }
-  return y - y0;
 }
 
 float draw_recent_tab(Canvas& c, ImVec2 o, float w);
@@ -99,6 +114,9 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
   const Theme& th = c.theme;
   const auto& admin = c.view.admin;
   float y = o.y;
+  // Someone without their pass: found by name, checked in. While typing, nothing else.
+  y += draw_find_by_name(c, o.x, y, w);
+  if (admin.find.active) return y - o.y;
   y += heading(c, c.t("admin.sessions.title"), c.t("admin.sessions.detail"), o.x, y, w);
   if (admin.sessions.empty()) {
     y += c.text(c.fonts.body, c.t("admin.sessions.none"), ImVec2(o.x, y), w, th.text, th.background) + c.g * 2;
@@ -278,22 +296,6 @@ const char* phase_key(SyncPhase phase) {
 }
 
 // A calm panel with an icon: the enrolment steps.
-float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::string& detail, float x, float y,
-               float w, Color face, Color ink) {
-  const float pad = std::round(c.u * 0.5f), icon = c.u * 1.3f;
-  const float tw = w - 3 * pad - icon;
-  const float th_ = c.measure(c.fonts.button, head, tw).y + (detail.empty() ? 0 : c.g * 0.3f + c.measure(c.fonts.body, detail, tw).y);
-  const Rect box{x, y, w, std::max(th_, icon) + 2 * pad};
-  c.fill(box, face);
-  c.push_background(face);
-  c.icon(icon_kind, ImVec2(box.x + pad + icon / 2, box.y + box.h / 2), icon, ink);
-  float ty = box.y + pad;
-  ty += c.text(c.fonts.button, head, ImVec2(box.x + 2 * pad + icon, ty), tw, ink, face);
-  if (!detail.empty()) c.text(c.fonts.body, detail, ImVec2(box.x + 2 * pad + icon, ty + c.g * 0.3f), tw, ink, face);
-  c.pop_background();
-  return box.h;
-}
-
 float draw_enrolment(Canvas& c, float x, float y, float w) {
   const Theme& th = c.theme;
   const auto& admin = c.view.admin;

@@ -246,6 +246,7 @@ struct SyncClient::Impl {
   SyncReport report;
   std::optional<Millis> offset;
   std::int64_t feed_changes = 0;  // the server's change count on the last feed page
+  bool roll_due = false;          // this pass's changes pages asked for a new device token
 
   Impl(store::Store& s, Credentials c, const Clock& k, ClientOptions o)
       : store(s),
@@ -470,6 +471,7 @@ struct SyncClient::Impl {
       for (const auto& [key, value] : page->settings) central[key] = value;
       if (!page->site.id.empty() || !page->site.name.empty()) site = page->site;
       if (!page->device_name.empty()) device_name = page->device_name;
+      roll_due = roll_due || page->token_roll_due;
       cursor = page->next_cursor;
       if (!page->has_more) break;
       if (cancelled()) return failure(Errc::unavailable, "sync is stopping");
@@ -574,9 +576,28 @@ struct SyncClient::Impl {
     }
   }
 
+  std::expected<void, SyncFailure> roll() {
+    auto response = call("POST", api::token_roll(credentials.device_id), protocol_body());
+    if (!response) return std::unexpected(response.error());
+    if (classify(response->status) != Verdict::ok) return std::unexpected(failure_for(*response, "rolling the token"));
+    auto rolled_token = parse_token_roll(response->body);
+    if (!rolled_token)
+      return failure(Errc::unavailable,
+                     fmt::format("rolling the token: the server's answer is malformed: {}", rolled_token.error().message));
+    // Saved before any request uses it. Should it be lost before then, the token in use
+    // still works: the server retires it only when the new one is first used.
+    Credentials rolled = credentials;
+    rolled.device_token = rolled_token->device_token;
+    if (auto saved = rolled.save(store); !saved) return failure(saved.error());
+    credentials = std::move(rolled);
+    log_info(kLog, "device {}: token rolled", credentials.device_id);
+    return {};
+  }
+
   std::expected<SyncReport, SyncFailure> pass() {
     report = SyncReport{};
     offset.reset();
+    roll_due = false;
     if (!http) return failure(http.error());
 
     if (auto uploaded = upload_outbox(); !uploaded) return std::unexpected(uploaded.error());
@@ -589,6 +610,15 @@ struct SyncClient::Impl {
     auto learned = follow_site(std::chrono::seconds{0});
     if (!learned && learned.error().error.code != Errc::not_found) return std::unexpected(learned.error());
     report.site_events = learned.value_or(0);
+    // Everything is up and down: now the new token the server asked for. A failed roll
+    // costs nothing (the token in use keeps working) and is tried again at the next pass.
+    if (roll_due) {
+      if (auto rolled = roll(); rolled)
+        report.token_rolled = true;
+      else
+        log_warn(kLog, "the server asked for a new device token; rolling failed, tried again at the next sync: {}",
+                 rolled.error().error.message);
+    }
 
     if (offset) {
       report.clock_offset = *offset;
@@ -615,21 +645,6 @@ std::expected<std::int64_t, SyncFailure> SyncClient::follow_site(std::chrono::se
   return impl_->follow_site(wait);
 }
 
-std::expected<void, SyncFailure> SyncClient::roll_token() {
-  auto response = impl_->call("POST", api::token_roll(impl_->credentials.device_id), protocol_body());
-  if (!response) return std::unexpected(response.error());
-  if (classify(response->status) != Verdict::ok) return std::unexpected(failure_for(*response, "rolling the token"));
-  auto roll = parse_token_roll(response->body);
-  if (!roll)
-    return failure(Errc::unavailable,
-                   fmt::format("rolling the token: the server's answer is malformed: {}", roll.error().message));
-  // The server already switched: losing the new token now means re-enrolling.
-  Credentials rolled = impl_->credentials;
-  rolled.device_token = roll->device_token;
-  if (auto saved = rolled.save(impl_->store); !saved) return failure(saved.error());
-  impl_->credentials = std::move(rolled);
-  log_info(kLog, "device {}: token rolled", impl_->credentials.device_id);
-  return {};
-}
+std::expected<void, SyncFailure> SyncClient::roll_token() { return impl_->roll(); }
 
 }  // namespace checkin::sync

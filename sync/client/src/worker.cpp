@@ -263,6 +263,7 @@ struct SyncWorker::Impl {
                result->uploaded, result->dead_letters, result->feedback, result->pages,
                result->full_resync ? " (full resync)" : "", result->caches_changed ? " (caches changed)" : "",
                result->site_events, result->bytes_down, result->clock_offset.count(), ms);
+      if (result->token_rolled) log_info(kLog, "the device token was rolled, as the server asked");
       publish([&](SyncStatus& s) {
         ++s.passes;
         s.state = SyncState::synced;
@@ -273,6 +274,14 @@ struct SyncWorker::Impl {
         if (result->caches_changed) ++s.caches_version;
         if (result->site_events > 0) ++s.site_version;
       });
+      if (result->token_rolled) {
+        // The site feed's client still holds the token before: it reads the new one now.
+        {
+          std::lock_guard lock(mutex);
+          credentials_changed = true;
+        }
+        wake.notify_all();
+      }
       return;
     }
 

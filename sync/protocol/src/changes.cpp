@@ -42,7 +42,8 @@ std::string to_json(const ChangesPage& page) {
               {"settings", std::move(settings)},
               {"server_time", wire::format_time(page.server_time)},
               {"next_cursor", page.next_cursor},
-              {"has_more", page.has_more}}
+              {"has_more", page.has_more},
+              {"token_roll_due", page.token_roll_due}}
       .dump();
 }
 
@@ -71,6 +72,11 @@ Result<ChangesPage> parse_changes_page(std::string_view body) {
   auto device_name = wire::text(j, "device_name", "", false);  // servers of the first version send none
   if (!device_name) return std::unexpected(device_name.error());
   page.device_name = std::move(*device_name);
+  if (j.contains("token_roll_due")) {  // servers before token rolls send none
+    auto roll_due = wire::boolean(j, "token_roll_due", "");
+    if (!roll_due) return std::unexpected(roll_due.error());
+    page.token_roll_due = *roll_due;
+  }
 
   // Bounded per page so a kiosk's memory and one store transaction stay small; every list
   // of ids or items counts, not only the upserts.

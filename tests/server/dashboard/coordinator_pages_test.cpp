@@ -142,6 +142,19 @@ TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and 
   CHECK(has(list.body, "lag-warning"));
   CHECK(has(list.body, "2 minutes ahead"));
 
+  // A new token, asked for here: the kiosk takes it at its next sync (its changes say so).
+  auto roll = "/kiosks/" + enrolled.device_id + "/roll";
+  CHECK(has(admin.get(roll).body, "gets a new token at its next sync"));
+  CHECK(admin.post(roll, {}).status == 403);
+  CHECK(admin.post_form(roll, {}).status == 303);
+  CHECK(has(admin.get("/kiosks").body, "New token asked for"));
+  auto side_door = must_ok(f.store->authenticate(enrolled.device_id, enrolled.device_token, now_utc()));
+  CHECK(side_door.roll_requested);
+  CHECK(must_ok(f.store->changes(side_door, "", now_utc())).token_roll_due);
+  auto asked = must_ok(f.store->audit_log(AuditFilter{.action = "device.token_roll_requested"}));
+  REQUIRE(asked.size() == 1);
+  CHECK(asked.front().object_id == enrolled.device_id);
+
   auto revoke = "/kiosks/" + enrolled.device_id + "/revoke";
   CHECK(admin.get(revoke).status == 200);
   CHECK(admin.post(revoke, {}).status == 403);
@@ -150,6 +163,8 @@ TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and 
   auto side = std::ranges::find(devices, enrolled.device_id, &Device::id);
   REQUIRE(side != devices.end());
   CHECK(side->revoked_at);
+  CHECK(admin.post_form(roll, {}).status == 303);  // "it was revoked": nothing to renew
+  CHECK(must_ok(f.store->audit_log(AuditFilter{.action = "device.token_roll_requested"})).size() == 1);
 }
 
 TEST_CASE("the live board: counts and names, and for a discreet program counts only, a small one as fewer than 5", "[dashboard][board]") {

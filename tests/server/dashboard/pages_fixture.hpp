@@ -71,7 +71,7 @@ struct Fixture {
   Device enrol(const Site& site, std::string name) {
     auto token = must_ok(store->create_enrolment_token(site.id, now_utc()));
     auto enrolled = must_ok(store->enrol(sync::EnrolRequest{token.token, std::move(name), "test"}, now_utc()));
-    return must_ok(store->authenticate(enrolled.device_id, enrolled.device_token));
+    return must_ok(store->authenticate(enrolled.device_id, enrolled.device_token, now_utc()));
   }
   ServerProcess& start() {
     server = std::make_unique<ServerProcess>(database, dir.path());

@@ -98,6 +98,8 @@ TEST_CASE("a person's data: downloads for whoever sees them, erasing for admins 
   REQUIRE(their_page.status == 200);
   CHECK(has(their_page.body, base + "/export.json"));
   CHECK(!has(their_page.body, base + "/erase"));
+  // The reference kiosks show beside the name when staff check someone in by name.
+  CHECK(has(their_page.body, "Reference <strong>" + person_reference(robin.id) + "</strong>"));
   CHECK(coordinator.get(base + "/erase").status == 403);
   CHECK(coordinator.post_form(base + "/erase", {}).status == 403);
   CHECK(coordinator.get("/people/" + harriet.id + "/export.json").status == 404);  // another site's

@@ -231,7 +231,7 @@ TEST_CASE_METHOD(Fixture, "api: a kiosk enrols with a code from the command line
   REQUIRE(refed);
   CHECK(sync::parse_feedback_result(refed->body).value_or(sync::FeedbackResult{-1, {}}).stored == 0);
 
-  // A rolled token replaces the old one at once.
+  // A rolled token takes over at its first use; until then the old one works.
   auto rolled = client.Post(sync::api::token_roll(kiosk.device_id), bearer(kiosk.device_token), "", "application/json");
   REQUIRE(rolled);
   INFO(rolled->body);
@@ -239,10 +239,14 @@ TEST_CASE_METHOD(Fixture, "api: a kiosk enrols with a code from the command line
   auto roll = sync::parse_token_roll(rolled->body);
   REQUIRE(roll);
   CHECK(roll->device_token != kiosk.device_token);
-  error_body(client.Get(sync::api::changes(kiosk.device_id), bearer(kiosk.device_token)), 401);
+  auto with_old = client.Get(sync::api::changes(kiosk.device_id), bearer(kiosk.device_token));
+  REQUIRE(with_old);
+  CHECK(with_old->status == 200);
+  CHECK(sync::parse_changes_page(with_old->body).value().token_roll_due == false);
   auto with_new = client.Get(sync::api::changes(kiosk.device_id), bearer(roll->device_token));
   REQUIRE(with_new);
   CHECK(with_new->status == 200);
+  error_body(client.Get(sync::api::changes(kiosk.device_id), bearer(kiosk.device_token)), 401);
 
   // The coordinator sees the kiosk, its contact and its clock offset.
   auto devices = cli({"device", "list"});
@@ -250,10 +254,25 @@ TEST_CASE_METHOD(Fixture, "api: a kiosk enrols with a code from the command line
   std::istringstream rows(devices.out);
   std::string header, row;
   std::getline(rows, header);
-  CHECK(header == "id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\treplaced_by");
+  CHECK(header ==
+        "id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\treplaced_by\ttoken_since\troll_requested");
   REQUIRE(std::getline(rows, row));
   CHECK(row.starts_with(kiosk.device_id + "\t" + org.site + "\tfront-door\t20"));
-  CHECK(row.ends_with("\t-"));  // not revoked
+  std::vector<std::string> cells;
+  for (std::istringstream fields(row); std::getline(fields, cells.emplace_back(), '\t');) {}
+  cells.pop_back();
+  REQUIRE(cells.size() == 10);
+  CHECK(cells[6] == "-");  // not revoked
+  CHECK(cells[7] == "-");  // nor replaced
+  CHECK(cells[8].starts_with("20"));  // its token's time
+  CHECK(cells[9] == "-");  // no new token asked for
+
+  // A coordinator asks for a new token: the kiosk's next changes say so.
+  REQUIRE(cli({"device", "roll", kiosk.device_id}).status == 0);
+  auto asked = client.Get(sync::api::changes(kiosk.device_id), bearer(roll->device_token));
+  REQUIRE(asked);
+  CHECK(sync::parse_changes_page(asked->body).value().token_roll_due);
+  CHECK(cli({"device", "roll", "no-such-device"}).status == 1);
 
   auto metrics = client.Get("/metrics");
   REQUIRE(metrics);

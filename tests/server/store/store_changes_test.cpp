@@ -332,7 +332,7 @@ TEST_CASE("changes: discreet programs hide names, and other sites never appear",
   // The other site's kiosk sees only Remy.
   auto token = must(f.store->create_enrolment_token(elsewhere.id, kNoon));
   auto enrolled = must(f.store->enrol(sync::EnrolRequest{token.token, "library", "1"}, kNoon));
-  auto library_kiosk = must(f.store->authenticate(enrolled.device_id, enrolled.device_token));
+  auto library_kiosk = must(f.store->authenticate(enrolled.device_id, enrolled.device_token, kNoon));
   Round library = read_round(*f.store, library_kiosk, "", kNoon);
   CHECK(library.roster == std::vector<Id>{remote.id});
   CHECK(library.sessions == std::vector<Id>{there.id});

@@ -101,7 +101,7 @@ TEST_CASE("enrolment: a token works once, for 15 minutes, and never says why it 
     CHECK(response.site.name == org.site.name);
     CHECK(response.public_keys.size() == 1);
     CHECK(response.server_time == kNoon + 1min);
-    auto device = must(store->authenticate(response.device_id, response.device_token));
+    auto device = must(store->authenticate(response.device_id, response.device_token, kNoon));
     CHECK(device.site_id == org.site.id);
     CHECK(device.name == "kiosk-1");
     CHECK(device.enrolled_at == kNoon + 1min);
@@ -152,25 +152,34 @@ TEST_CASE("authentication: wrong, other device's, rolled and revoked tokens", "[
   auto second_token = must(store->create_enrolment_token(org.site.id, kNoon));
   auto second = must(store->enrol(sync::EnrolRequest{second_token.token, "kiosk-2", "1.0"}, kNoon));
 
-  CHECK(store->authenticate(first.device_id, first.device_token));
-  CHECK(store->authenticate(first.device_id, "wrong").error().code == Errc::unauthorized);
-  CHECK(store->authenticate(first.device_id, second.device_token).error().code == Errc::unauthorized);
-  CHECK(store->authenticate("no-such-device", first.device_token).error().code == Errc::unauthorized);
-  CHECK(store->authenticate(first.device_id, "").error().code == Errc::unauthorized);
-  CHECK(store->authenticate(first.device_id, first_token.token).error().code == Errc::unauthorized);
+  CHECK(store->authenticate(first.device_id, first.device_token, kNoon));
+  CHECK(store->authenticate(first.device_id, "wrong", kNoon).error().code == Errc::unauthorized);
+  CHECK(store->authenticate(first.device_id, second.device_token, kNoon).error().code == Errc::unauthorized);
+  CHECK(store->authenticate("no-such-device", first.device_token, kNoon).error().code == Errc::unauthorized);
+  CHECK(store->authenticate(first.device_id, "", kNoon).error().code == Errc::unauthorized);
+  CHECK(store->authenticate(first.device_id, first_token.token, kNoon).error().code == Errc::unauthorized);
 
-  SECTION("a rolled token replaces the old one") {
-    auto rolled = must(store->roll_device_token(first.device_id, kNoon + 1h));
-    CHECK(rolled != first.device_token);
-    CHECK(store->authenticate(first.device_id, first.device_token).error().code == Errc::unauthorized);
-    CHECK(store->authenticate(first.device_id, rolled));
+  SECTION("a rolled token takes over at its first use; the old one works until then") {
+    auto lost = must(store->roll_device_token(first.device_id, kNoon + 1h));
+    CHECK(lost != first.device_token);
+    // The kiosk never heard the answer: it goes on with its token, and rolls again.
+    CHECK(store->authenticate(first.device_id, first.device_token, kNoon + 1h));
+    auto rolled = must(store->roll_device_token(first.device_id, kNoon + 2h));
+    CHECK(store->authenticate(first.device_id, lost, kNoon + 2h).error().code == Errc::unauthorized);
+    CHECK(must(store->authenticate(first.device_id, first.device_token, kNoon + 2h)).new_token_waiting);
+    auto device = must(store->authenticate(first.device_id, rolled, kNoon + 3h));
+    CHECK(device.token_since == kNoon + 3h);
+    CHECK_FALSE(device.new_token_waiting);
+    CHECK(store->authenticate(first.device_id, first.device_token, kNoon + 3h).error().code == Errc::unauthorized);
+    CHECK(store->authenticate(first.device_id, rolled, kNoon + 4h));
+    CHECK(store->authenticate(second.device_id, rolled, kNoon + 4h).error().code == Errc::unauthorized);
   }
 
   SECTION("a revoked device is refused; the other still works") {
     must(store->revoke_device(first.device_id, kNoon + 1h));
     must(store->revoke_device(first.device_id, kNoon + 2h));
-    CHECK(store->authenticate(first.device_id, first.device_token).error().code == Errc::unauthorized);
-    CHECK(store->authenticate(second.device_id, second.device_token));
+    CHECK(store->authenticate(first.device_id, first.device_token, kNoon).error().code == Errc::unauthorized);
+    CHECK(store->authenticate(second.device_id, second.device_token, kNoon));
     CHECK(store->roll_device_token(first.device_id, kNoon + 3h).error().code == Errc::not_found);
     auto devices = must(store->devices());
     auto revoked = std::find_if(devices.begin(), devices.end(), [&](const auto& d) { return d.id == first.device_id; });
@@ -182,14 +191,67 @@ TEST_CASE("authentication: wrong, other device's, rolled and revoked tokens", "[
 
   SECTION("each contact records last seen and the clock offset") {
     must(store->note_contact(first.device_id, kNoon + 1h, kNoon + 1h + 2500ms));
-    auto device = must(store->authenticate(first.device_id, first.device_token));
+    auto device = must(store->authenticate(first.device_id, first.device_token, kNoon));
     REQUIRE(device.last_seen);
     CHECK(*device.last_seen == kNoon + 1h);
     REQUIRE(device.clock_offset);
     CHECK(device.clock_offset->count() == 2500);
     must(store->note_contact(first.device_id, kNoon + 2h, std::nullopt));
-    device = must(store->authenticate(first.device_id, first.device_token));
+    device = must(store->authenticate(first.device_id, first.device_token, kNoon));
     CHECK(*device.last_seen == kNoon + 2h);
     CHECK(device.clock_offset->count() == 2500);  // unknown this time: the last one stays
+  }
+}
+
+TEST_CASE("token roll: due 30 days after the token's first use by the server's clock, or when a coordinator asks",
+          "[server][store]") {
+  StoreDatabase db;
+  auto store = db.open();
+  Organisation org(*store);
+  auto token = must(store->create_enrolment_token(org.site.id, kNoon));
+  auto enrolled = must(store->enrol(sync::EnrolRequest{token.token, "kiosk-1", "1.0"}, kNoon));
+  auto device = must(store->authenticate(enrolled.device_id, enrolled.device_token, kNoon));
+  CHECK(device.token_since == kNoon);
+  CHECK_FALSE(server::token_roll_due(device, kNoon + std::chrono::days{29}));
+  CHECK(server::token_roll_due(device, kNoon + std::chrono::days{30}));
+  // The kiosk's changes pages carry it.
+  CHECK_FALSE(must(store->changes(device, "", kNoon + std::chrono::days{29})).token_roll_due);
+  CHECK(must(store->changes(device, "", kNoon + std::chrono::days{31})).token_roll_due);
+
+  SECTION("a coordinator's request makes it due at once, until the new token is used") {
+    must(store->request_token_roll(device.id, kNoon + 1h));
+    must(store->request_token_roll(device.id, kNoon + 2h));  // asking twice is one request
+    device = must(store->authenticate(device.id, enrolled.device_token, kNoon + 2h));
+    REQUIRE(device.roll_requested);
+    CHECK(*device.roll_requested == kNoon + 1h);
+    CHECK(server::token_roll_due(device, kNoon + 2h));
+    CHECK(must(store->changes(device, "", kNoon + 2h)).token_roll_due);
+    auto rolled = must(store->roll_device_token(device.id, kNoon + 2h));
+    device = must(store->authenticate(device.id, enrolled.device_token, kNoon + 2h));
+    CHECK(server::token_roll_due(device, kNoon + 2h));  // handed out, not used yet
+    device = must(store->authenticate(device.id, rolled, kNoon + 3h));
+    CHECK_FALSE(device.roll_requested);
+    CHECK_FALSE(server::token_roll_due(device, kNoon + 3h));
+    CHECK(server::token_roll_due(device, kNoon + 3h + std::chrono::days{30}));
+  }
+
+  SECTION("a revoked kiosk cannot be asked, nor roll") {
+    must(store->revoke_device(device.id, kNoon + 1h));
+    CHECK(store->request_token_roll(device.id, kNoon + 2h).error().code == Errc::not_found);
+    CHECK(store->request_token_roll("no-such-device", kNoon + 2h).error().code == Errc::not_found);
+    CHECK(store->roll_device_token(device.id, kNoon + 2h).error().code == Errc::not_found);
+  }
+
+  SECTION("a kiosk enrolled again proves itself with a rolled token it saved and never used") {
+    auto rolled = must(store->roll_device_token(device.id, kNoon + 1h));
+    auto again = must(store->create_enrolment_token(org.site.id, kNoon + 2h));
+    sync::EnrolRequest request{again.token, "kiosk-1", "1.0"};
+    request.previous_device_id = device.id;
+    request.previous_device_token = rolled;
+    auto successor = must(store->enrol(request, kNoon + 2h));
+    auto devices = must(store->devices());
+    auto old = std::ranges::find(devices, device.id, &server::Device::id);
+    REQUIRE(old != devices.end());
+    CHECK(old->replaced_by == successor.device_id);
   }
 }

@@ -233,7 +233,7 @@ TEST_CASE("SQL metacharacters in every text field are stored as text", "[server]
   REQUIRE(shifts.size() == 1);
   CHECK(shifts[0].role == nasty);
   CHECK(must(store->kiosk_settings(site.id)).at(nasty) == nasty);
-  auto device = must(store->authenticate(enrolled.device_id, enrolled.device_token));
+  auto device = must(store->authenticate(enrolled.device_id, enrolled.device_token, kNoon));
   CHECK(device.name == nasty);
   CHECK(device.site_id == "site'; --");
   CHECK(must(store->people()).size() == 1);  // the table is still there

@@ -112,7 +112,7 @@ TEST_CASE("site feed: every door learns the site's attendance, in commit order, 
     auto northside = must(s.store->create_site(checkin::Site{"", "Northside"}));
     auto token = must(s.store->create_enrolment_token(northside.id, kNoon));
     auto enrolled = must(s.store->enrol(sync::EnrolRequest{token.token, "north", "test"}, kNoon));
-    Device north = must(s.store->authenticate(enrolled.device_id, enrolled.device_token));
+    Device north = must(s.store->authenticate(enrolled.device_id, enrolled.device_token, kNoon));
     CHECK(s.whole_feed(north).empty());
   }
   SECTION("sessions over for a day and a half drop out of the window") {
@@ -324,7 +324,7 @@ TEST_CASE("ingest: a kiosk's own local id (named at enrolment) is accepted, anot
   auto token = must(s.store->create_enrolment_token(s.org.site.id, kNoon));
   const std::string local = "local-" + make_uuid_v7(kNoon - 24h);
   auto enrolled = must(s.store->enrol(sync::EnrolRequest{token.token, "hall", "test", local}, kNoon));
-  Device hall = must(s.store->authenticate(enrolled.device_id, enrolled.device_token));
+  Device hall = must(s.store->authenticate(enrolled.device_id, enrolled.device_token, kNoon));
   auto early = s.at(hall, EventKind::checkin, kNoon, s.ana_pass);
   early.device_id = local;
   CHECK(s.upload(hall, early) == EventStatus::accepted);
@@ -339,7 +339,7 @@ TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment, its strand
   // The front door recorded two check-ins offline, then was enrolled again with a new code.
   auto token = must(s.store->create_enrolment_token(s.org.site.id, kNoon));
   auto first = must(s.store->enrol(sync::EnrolRequest{token.token, "vm", "test"}, kNoon));
-  Device old_front = must(s.store->authenticate(first.device_id, first.device_token));
+  Device old_front = must(s.store->authenticate(first.device_id, first.device_token, kNoon));
   auto one = s.at(old_front, EventKind::checkin, kNoon, s.ana_pass);
   auto two = s.at(old_front, EventKind::walk_in, kNoon + 1min);
   REQUIRE(s.upload(old_front, one) == EventStatus::accepted);  // one got through before
@@ -348,10 +348,10 @@ TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment, its strand
   auto second = must(s.store->enrol(
       sync::EnrolRequest{again.token, "vm", "test", "", first.device_id, first.device_token}, kNoon + 1h));
   CHECK(second.device_name == "Front door");
-  Device new_front = must(s.store->authenticate(second.device_id, second.device_token));
+  Device new_front = must(s.store->authenticate(second.device_id, second.device_token, kNoon));
   CHECK(new_front.replaces == old_front.id);
   // The old enrolment no longer works and shows as replaced.
-  auto refused = s.store->authenticate(first.device_id, first.device_token);
+  auto refused = s.store->authenticate(first.device_id, first.device_token, kNoon);
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.error().message, Catch::Matchers::ContainsSubstring("replaced"));
   auto devices = must(s.store->devices());
@@ -369,7 +369,7 @@ TEST_CASE("re-enrolment: the same kiosk proves its earlier enrolment, its strand
     auto third_token = must(s.store->create_enrolment_token(s.org.site.id, kNoon + 3h));
     auto third = must(s.store->enrol(
         sync::EnrolRequest{third_token.token, "vm", "test", "", first.device_id, "not-the-token"}, kNoon + 3h));
-    Device stranger = must(s.store->authenticate(third.device_id, third.device_token));
+    Device stranger = must(s.store->authenticate(third.device_id, third.device_token, kNoon));
     CHECK(stranger.replaces.empty());
     auto late = s.at(old_front, EventKind::walk_in, kNoon + 2min);
     CHECK_THAT(s.reason(stranger, late), Catch::Matchers::ContainsSubstring("another enrolled kiosk"));
@@ -390,7 +390,7 @@ TEST_CASE("kiosk names: from the code, else the kiosk's proposal, renamed later"
   CHECK(s.store->rename_device("no-such-kiosk", "x").error().code == Errc::not_found);
   CHECK(s.store->create_enrolment_token(s.org.site.id, kNoon, std::string(61, 'n')).error().code == Errc::invalid_input);
   // The changes feed tells the kiosk its name.
-  Device kitchen = must(s.store->authenticate(proposed.device_id, proposed.device_token));
+  Device kitchen = must(s.store->authenticate(proposed.device_id, proposed.device_token, kNoon));
   CHECK(must(s.store->changes(kitchen, "", kNoon)).device_name == "Kitchen");
 }
 

@@ -92,7 +92,7 @@ struct Organisation {
   server::Device enrol_kiosk(WallTime now = kNoon, std::string name = "kiosk-1") {
     auto token = must(store.create_enrolment_token(site.id, now));
     auto enrolled = must(store.enrol(sync::EnrolRequest{token.token, std::move(name), "test"}, now));
-    return must(store.authenticate(enrolled.device_id, enrolled.device_token));
+    return must(store.authenticate(enrolled.device_id, enrolled.device_token, now));
   }
 };
 

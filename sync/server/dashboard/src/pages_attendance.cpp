@@ -46,8 +46,11 @@ std::string out_cell(const Stay& stay, const Program& program) {
 
 std::string notes_cell(const StayRow& row) {
   std::vector<std::string> notes;
-  if (row.stay.flags & flag_forced) notes.push_back("Let in by staff");
-  else if (row.stay.flags & flag_staff) notes.push_back("Checked in by staff");
+  // A person checked in by staff with no pass: found by name at a kiosk, or by hand here.
+  const bool without_pass = row.stay.kind == EventKind::checkin && row.stay.pass_id.empty();
+  const std::string how = without_pass ? " without their pass" : "";
+  if (row.stay.flags & flag_forced) notes.push_back("Let in by staff" + how);
+  else if (row.stay.flags & flag_staff) notes.push_back("Checked in by staff" + how);
   for (const auto& device : row.seen_twice_devices)
     notes.push_back("Also accepted at " + escape(device) + " while already in");
   std::string cell;

@@ -34,7 +34,7 @@ const std::vector<std::pair<std::string, std::string>>& action_families() {
       {"shift.", "Volunteer shifts and their reviews"},
       {"program.", "Programs"},
       {"site.", "Sites"},
-      {"device.", "Kiosks: enrolment codes, names, revocations"},
+      {"device.", "Kiosks: enrolment codes, names, new tokens, revocations"},
       {"kiosk_setting.", "Kiosk settings"},
       {"account.", "Accounts"},
       {"keys.", "Pass-signing keys"},

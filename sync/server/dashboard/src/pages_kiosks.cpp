@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Kiosks: enrol one at a site (a single-use enrolment code shown as a QR code and as
-// text, valid 15 minutes), see how each kiosk keeps up (last sync, lag, clock), revoke one.
+// text, valid 15 minutes), see how each kiosk keeps up (last sync, lag, clock), give one a
+// new token, revoke one.
 // The enrolment token is a credential: it is shown once and never logged.
 #include <fmt/format.h>
 
@@ -31,6 +32,15 @@ std::string last_sync_cells(const Device& d, WallTime now) {
                                            escape(ago_text(lag)))
                              : fmt::format("<td>{}</td>", escape(ago_text(lag)));
   return fmt::format("<td>{}</td>", escape(format_local_datetime(*d.last_seen))) + lag_cell;
+}
+
+// Where the kiosk's token stands (kiosks roll theirs every 30 days on their own).
+std::string token_text(const Device& d) {
+  if (d.roll_requested)
+    return fmt::format("New token asked for {}: the kiosk takes it at its next sync",
+                       escape(format_local_datetime(*d.roll_requested)));
+  if (d.new_token_waiting) return "New token sent: the kiosk switches to it at its next contact";
+  return fmt::format("Token since {}", escape(format_local_date(d.token_since)));
 }
 
 void kiosks_page(Context& ctx) {
@@ -85,8 +95,10 @@ void kiosks_page(Context& ctx) {
       else
         status = fmt::format(
             R"(Active · <a href="/kiosks/{0}/rename">Rename<span class="visually-hidden"> {1}</span></a> · )"
-            R"(<a href="/kiosks/{0}/revoke">Revoke<span class="visually-hidden"> {1}</span></a>)",
-            escape(d.id), escape(d.name));
+            R"(<a href="/kiosks/{0}/roll">New token<span class="visually-hidden"> for {1}</span></a> · )"
+            R"(<a href="/kiosks/{0}/revoke">Revoke<span class="visually-hidden"> {1}</span></a>)"
+            "<br>{2}",
+            escape(d.id), escape(d.name), token_text(d));
       if (!d.replaces.empty()) status += fmt::format("<br>Enrolled again: replaces {}", escape(name_of(d.replaces)));
       body += fmt::format(R"(<tr{}><th scope="row">{}</th><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td></tr>)",
                           d.revoked_at ? R"( class="muted")" : "", escape(d.name.empty() ? "(no name)" : d.name),
@@ -171,6 +183,40 @@ void rename(Context& ctx) {
   ctx.redirect("/kiosks", "Kiosk renamed.");
 }
 
+void roll_page(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  if (device->revoked_at) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/kiosks", "That kiosk was revoked: it has no token to renew.");
+  }
+  std::string body = fmt::format(
+      "<p>The kiosk “{}” gets a new token at its next sync: within about a minute while it is online, or when it is "
+      "back online. Its current token keeps working until the kiosk uses the new one, so it loses nothing and nobody "
+      "needs to touch it.</p><p>Kiosks renew their token on their own every 30 days; ask for it now if the kiosk's "
+      "storage may have been copied (a repair, a kiosk lent out). For a kiosk that is lost or stolen, revoke it "
+      "instead.</p>",
+      escape(device->name));
+  body += form_open(fmt::format("/kiosks/{}/roll", device->id), ctx.csrf_token(), false, "card");
+  body += R"(<div class="actions">)" + submit_button("Give it a new token") + link_button("/kiosks", "Cancel") +
+          "</div>" + form_close();
+  ctx.page("A new token for this kiosk?", body);
+}
+
+void roll(Context& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return;
+  if (device->revoked_at) {
+    ctx.audit.unchanged = true;
+    return ctx.redirect("/kiosks", "That kiosk was revoked: it has no token to renew.");
+  }
+  if (auto done = ctx.store.request_token_roll(device->id, ctx.now); !done)
+    return ctx.store_failed(done.error(), "request token roll");
+  ctx.audit.site_id = device->site_id;
+  log_info(kLog, "account {} asked for a new token for device {}", ctx.access.account_id, device->id);
+  ctx.redirect("/kiosks", "The kiosk takes a new token at its next sync.");
+}
+
 void revoke_page(Context& ctx) {
   auto device = visible_device(ctx);
   if (!device) return;
@@ -206,6 +252,8 @@ void add_kiosk_routes(Router& router) {
   router.post("/kiosks/enrol", Gate::signed_in, enrol, audited("device.enrolment_code", "site", ""));
   router.get("/kiosks/{id}/rename", Gate::signed_in, rename_page);
   router.post("/kiosks/{id}/rename", Gate::signed_in, rename, audited("device.rename", "device"));
+  router.get("/kiosks/{id}/roll", Gate::signed_in, roll_page);
+  router.post("/kiosks/{id}/roll", Gate::signed_in, roll, audited("device.token_roll_requested", "device"));
   router.get("/kiosks/{id}/revoke", Gate::signed_in, revoke_page);
   router.post("/kiosks/{id}/revoke", Gate::signed_in, revoke, audited("device.revoke", "device"));
 }

@@ -182,6 +182,9 @@ void render_person(Context& ctx, const PersonRecord& person, const PersonForm& f
   auto programs = all_programs(ctx);
   if (!programs) return;
   std::string body = error_summary(problems);
+  body += fmt::format(R"(<p class="person-reference">Reference <strong>{}</strong>: kiosks show it beside the name when )"
+                      "staff check someone in by name, to tell people of the same name apart.</p>",
+                      escape(person_reference(person.id)));
   body += form_open("/people/" + person.id, ctx.csrf_token(), false, "card");
   body += person_fields(f, *sites, *programs);
   body += submit_button("Save changes") + form_close();

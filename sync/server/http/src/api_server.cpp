@@ -223,7 +223,7 @@ struct ApiServer::Impl final : FrontHandler {
         return answer_error(res, Failure{401, "unauthorized", "an Authorization: Bearer <device token> header is required"});
       if (!plausible_device_id(id))
         return answer_error(res, Failure{401, "unauthorized", "unknown device or wrong token"});
-      auto authenticated = store.authenticate(id, std::string_view(authorization).substr(bearer.size()));
+      auto authenticated = store.authenticate(id, std::string_view(authorization).substr(bearer.size()), now());
       if (!authenticated) {
         if (authenticated.error().code == Errc::unauthorized)
           log_info(kLog, "device {}: authentication refused", id);

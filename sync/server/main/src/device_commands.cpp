@@ -49,20 +49,22 @@ void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     device
         ->add_subcommand("list",
                          "List kiosks: id, site, name, last seen, lag, clock offset, revoked, replaced by (a kiosk "
-                         "enrolled again)")
+                         "enrolled again), since when its token works, when a new token was asked for")
         ->callback([&action] {
           action = with_store("device list", [](ServerStore& store, const ServerConfig&) {
             auto devices = store.devices();
             if (!devices) return report(devices.error(), "device list");
             auto now = now_utc();
-            fmt::print("id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\treplaced_by\n");
+            fmt::print("id\tsite\tname\tlast_seen\tlag_seconds\tclock_offset_ms\trevoked\treplaced_by\ttoken_since\t"
+                       "roll_requested\n");
             for (const auto& d : *devices) {
               std::string lag =
                   d.last_seen ? std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - *d.last_seen).count())
                               : "-";
               std::string offset = d.clock_offset ? std::to_string(d.clock_offset->count()) : "-";
-              fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", d.id, d.site_id, cell(d.name), time_cell(d.last_seen), lag,
-                         offset, time_cell(d.revoked_at), d.replaced_by.empty() ? "-" : d.replaced_by);
+              fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", d.id, d.site_id, cell(d.name), time_cell(d.last_seen),
+                         lag, offset, time_cell(d.revoked_at), d.replaced_by.empty() ? "-" : d.replaced_by,
+                         format_utc(d.token_since), time_cell(d.roll_requested));
             }
             return kExitOk;
           });
@@ -75,6 +77,16 @@ void add_device_commands(CLI::App& app, const GlobalOptions& options, Action& ac
     rename->callback([&action, out, id, name] {
       action = with_store("device rename", CliAudit{"device.rename", "device", *id}, [out, id, name](ServerStore& store, const ServerConfig&) {
         if (auto ok = store.rename_device(*id, *name); !ok) return report(ok.error(), "device rename");
+        out.id(*id);
+        return kExitOk;
+      });
+    });
+    auto* roll = device->add_subcommand(
+        "roll", "Give a kiosk a new token at its next sync (kiosks do it every 30 days); the old one works until then");
+    roll->add_option("ID", *id, "Device id")->required();
+    roll->callback([&action, out, id] {
+      action = with_store("device roll", CliAudit{"device.token_roll_requested", "device", *id}, [out, id](ServerStore& store, const ServerConfig&) {
+        if (auto ok = store.request_token_roll(*id, now_utc()); !ok) return report(ok.error(), "device roll");
         out.id(*id);
         return kExitOk;
       });

@@ -408,6 +408,7 @@ Result<sync::ChangesPage> ServerStore::changes(const Device& device, std::string
     STORE_TRY(site, load_site(connection, device.site_id));
     page.site = std::move(site);
     page.device_name = device.name;
+    page.token_roll_due = token_roll_due(device, now);
 
     Cursor position;
     std::optional<std::vector<sync::RosterEntry>> first_page_slice;

@@ -21,7 +21,7 @@ constexpr std::string_view kLocalDevicePrefix = "local-";
 
 Device device_from_row(const sql::Row& row) {
   // id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms,
-  // local_id, replaces, replaced_by
+  // local_id, replaces, replaced_by, token_since_ms, roll_requested_ms, next_token_hash
   Device device;
   device.id = row.text(0);
   device.site_id = row.text(1);
@@ -35,14 +35,19 @@ Device device_from_row(const sql::Row& row) {
   device.local_id = row.text(9);
   device.replaces = row.text(10);
   device.replaced_by = row.text(11);
+  device.token_since = wall_time(row.integer(12));
+  device.roll_requested = optional_wall_time(row, 13);
+  device.new_token_waiting = !row.text(14).empty();
   return device;
 }
 
 #define DEVICE_COLUMNS                                                                                     \
   "id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms, " \
-  "local_id, replaces, replaced_by"
+  "local_id, replaces, replaced_by, token_since_ms, roll_requested_ms, next_token_hash"
 constexpr std::string_view kDeviceWithTokenById =
     "SELECT " DEVICE_COLUMNS ", token_hash FROM devices WHERE id = $1 AND kind = 'kiosk'";
+constexpr int kNextTokenHashColumn = 14;
+constexpr int kTokenHashColumn = 15;
 constexpr std::string_view kAllDevices =
     "SELECT " DEVICE_COLUMNS " FROM devices WHERE kind = 'kiosk' ORDER BY enrolled_at_ms, id";
 #undef DEVICE_COLUMNS
@@ -105,10 +110,12 @@ Result<sync::EnrolResponse> ServerStore::enrol(const sync::EnrolRequest& request
     // why it enrols again). Its earlier events then count as this kiosk's own.
     Id replaces;
     if (!request.previous_device_id.empty()) {
-      STORE_TRY(previous, run(connection, "SELECT token_hash, site_id FROM devices WHERE id = $1 AND kind = 'kiosk'",
+      // Its token, or a rolled one it saved and had not used yet.
+      STORE_TRY(previous, run(connection, "SELECT token_hash, next_token_hash FROM devices WHERE id = $1 AND kind = 'kiosk'",
                               {text(request.previous_device_id)}));
       const std::string presented = sha256_hex(request.previous_device_token);
-      if (!previous.empty() && secrets_equal(presented, previous.front().text(0))) {
+      if (!previous.empty() && (secrets_equal(presented, previous.front().text(0)) ||
+                                secrets_equal(presented, previous.front().text(1)))) {
         replaces = request.previous_device_id;
       } else {
         log_warn("store", "an enrolment named device {} as its previous one without proof; enrolled as a new kiosk",
@@ -122,8 +129,8 @@ Result<sync::EnrolResponse> ServerStore::enrol(const sync::EnrolRequest& request
     response.server_time = now;
     response.device_name = given_name.empty() ? proposed : given_name;
     STORE_CHECK(run(connection,
-                    "INSERT INTO devices (id, site_id, name, token_hash, enrolled_at_ms, last_seq, kind, local_id, replaces) "
-                    "VALUES ($1, $2, $3, $4, $5, 0, 'kiosk', $6, $7)",
+                    "INSERT INTO devices (id, site_id, name, token_hash, enrolled_at_ms, last_seq, kind, local_id, replaces, "
+                    "token_since_ms) VALUES ($1, $2, $3, $4, $5, 0, 'kiosk', $6, $7, $5)",
                     {text(response.device_id), text(site_id), text(response.device_name),
                      text(sha256_hex(response.device_token)), millis(now), text(request.local_device_id),
                      text(replaces)}));
@@ -153,33 +160,71 @@ Result<sync::EnrolResponse> ServerStore::enrol(const sync::EnrolRequest& request
   });
 }
 
-Result<Device> ServerStore::authenticate(std::string_view device_id, std::string_view bearer_token) {
+Result<Device> ServerStore::authenticate(std::string_view device_id, std::string_view bearer_token, WallTime now) {
   if (device_id.empty() || text_too_long(device_id, kMaxIdLength) || bearer_token.empty() ||
       text_too_long(bearer_token, kMaxNameLength))
     return fail(Errc::unauthorized, std::string(kNotAuthenticated));
-  auto lease = impl_->pool->lease();
-  STORE_TRY(rows, run(*lease, kDeviceWithTokenById, {text(device_id)}));
+  std::optional<sql::Row> row;
+  {
+    auto lease = impl_->pool->lease();
+    STORE_TRY(rows, run(*lease, kDeviceWithTokenById, {text(device_id)}));
+    if (!rows.empty()) row = std::move(rows.front());
+  }
   // Hash before looking at the row, so a wrong id and a wrong token take the same work.
   const std::string presented = sha256_hex(bearer_token);
-  if (rows.empty()) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
-  if (!secrets_equal(presented, rows.front().text(12))) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
-  Device device = device_from_row(rows.front());
+  if (!row) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
+  Device device = device_from_row(*row);
+  const bool current = secrets_equal(presented, row->text(kTokenHashColumn));
+  const bool rolled = device.new_token_waiting && secrets_equal(presented, row->text(kNextTokenHashColumn));
+  if (!current && !rolled) return fail(Errc::unauthorized, std::string(kNotAuthenticated));
   if (!device.replaced_by.empty())
     return fail(Errc::unauthorized, "this enrolment was replaced by a newer one of the same kiosk");
   if (device.revoked_at) return fail(Errc::unauthorized, "this kiosk was revoked: re-enrol it");
+  if (rolled) {
+    // The kiosk saved its new token: from now on only that one works.
+    STORE_TRY(switched, impl_->transact(true, [&](sql::Connection& connection) -> Result<bool> {
+      STORE_TRY(rows, run(connection,
+                          "UPDATE devices SET token_hash = next_token_hash, next_token_hash = '', token_since_ms = $1, "
+                          "roll_requested_ms = NULL WHERE id = $2 AND next_token_hash = $3 RETURNING id",
+                          {millis(now), text(device.id), text(presented)}));
+      return !rows.empty();
+    }));
+    // Not switched: a concurrent request of the same kiosk switched first (or a newer roll
+    // replaced this token in between, which the kiosk's next request will show).
+    if (switched) log_info("store", "device {}: its rolled token is in use, the one before retired", device.id);
+    device.token_since = now;
+    device.roll_requested.reset();
+    device.new_token_waiting = false;
+  }
   return device;
+}
+
+bool token_roll_due(const Device& device, WallTime now) {
+  return device.roll_requested.has_value() || now - device.token_since >= kDeviceTokenLifetime;
 }
 
 Result<std::string> ServerStore::roll_device_token(const Id& device_id, WallTime now) {
   return impl_->transact(true, [&](sql::Connection& connection) -> Result<std::string> {
     std::string token = random_token();
     STORE_TRY(rows, run(connection,
-                        "UPDATE devices SET token_hash = $1, last_seen_ms = $2 WHERE id = $3 AND revoked_at_ms IS NULL "
-                        "RETURNING id",
+                        "UPDATE devices SET next_token_hash = $1, last_seen_ms = $2 "
+                        "WHERE id = $3 AND revoked_at_ms IS NULL AND kind = 'kiosk' RETURNING id",
                         {text(sha256_hex(token)), millis(now), text(device_id)}));
     if (rows.empty()) return fail(Errc::not_found, fmt::format("no active device with id {}", device_id));
-    log_info("store", "rolled the token of device {}", device_id);
+    log_info("store", "device {}: a new token handed out; the current one works until it is used", device_id);
     return token;
+  });
+}
+
+Result<void> ServerStore::request_token_roll(const Id& device_id, WallTime now) {
+  return impl_->transact(true, [&](sql::Connection& connection) -> Result<void> {
+    STORE_TRY(rows, run(connection,
+                        "UPDATE devices SET roll_requested_ms = COALESCE(roll_requested_ms, $1) "
+                        "WHERE id = $2 AND revoked_at_ms IS NULL AND kind = 'kiosk' RETURNING id",
+                        {millis(now), text(device_id)}));
+    if (rows.empty()) return fail(Errc::not_found, fmt::format("no active kiosk with id {}", device_id));
+    log_info("store", "device {}: a new token requested, for its next sync", device_id);
+    return {};
   });
 }
 

@@ -373,6 +373,18 @@ CREATE TABLE program_retention (
   days BIGINT NOT NULL
 );
 )sql"},
+    Migration{
+        "device tokens roll: a new token waits for its first use, kiosks roll on a schedule or on request",
+        R"sql(
+-- A rolled token waits here until the kiosk first uses it; the token before it works until
+-- then, so a kiosk that lost the answer to a roll, or was offline, is never locked out.
+ALTER TABLE devices ADD COLUMN next_token_hash TEXT NOT NULL DEFAULT '';
+-- Since when the token in use works (enrolment, or the first use of a rolled token).
+ALTER TABLE devices ADD COLUMN token_since_ms BIGINT NOT NULL DEFAULT 0;
+UPDATE devices SET token_since_ms = enrolled_at_ms;
+-- A coordinator asked for a new token (the Kiosks page): the kiosk rolls at its next sync.
+ALTER TABLE devices ADD COLUMN roll_requested_ms BIGINT;
+)sql"},
 };
 
 }  // namespace

@@ -2,7 +2,8 @@
 #pragma once
 // The kiosk's staff side, behind the PIN: the PIN pad, and the admin screen with what this
 // kiosk serves and the names on request, the refusals with their reasons (and "let in
-// anyway"), the site's recent check-ins (undo, move), sync and enrolment, the kiosk's name,
+// anyway"), check in by name for someone without their pass, the site's recent check-ins
+// (undo, move), sync and enrolment, the kiosk's name,
 // CSV export and settings. The public flow (kiosk.hpp) hands it the admin screens' taps and
 // scans and asks it where to go next.
 #include <deque>
@@ -61,6 +62,10 @@ class Staff {
   void follow_enrolment(const sync::SyncStatus& status);
   void export_csv();
   void let_in(const std::string& note_id, const Id& session_id);
+  // Check in by name (staff_find.cpp): a participant who forgot their pass.
+  bool on_find(const ui::Intent& intent);  // true: the intent was the find's
+  void check_in_found(const Id& session_id);
+  void fill_find(ui::FindView& find, WallTime now) const;
   void correct(Result<std::vector<AttendanceEvent>> corrected, std::string_view done);
   void record_fault(const Error& error, std::string_view doing);
   std::vector<ui::RecentCheckIn> recent() const;

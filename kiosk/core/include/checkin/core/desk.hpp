@@ -52,6 +52,8 @@ class CheckInDesk {
   // Corrections answer invalid_input when the event cannot be corrected (unknown here,
   // undone already, not a check-in) and the store's error when they cannot be recorded.
   Decision let_in(std::string_view code, const Id& session_id);
+  // A participant without their pass, found by name by staff (decide_staff_check_in).
+  Decision check_in_by_staff(const Id& person_id, const Id& session_id);
   Result<std::vector<AttendanceEvent>> undo(const std::string& event_id);
   Result<std::vector<AttendanceEvent>> move(const std::string& event_id, const Id& to_session);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -82,7 +83,15 @@ struct Roster {
 
   const Person* find_by_pass(const std::string& pass_id) const;
   void add(Person person, std::vector<std::string> pass_ids);
+  // Staff looking someone up behind the PIN (never a public search): the people one of
+  // whose names starts with `typed`, ignoring case and accents ("ang" finds "Ángela
+  // Ruiz", "ru" too), by name; at most `most`. Nobody for fewer than two letters typed.
+  std::vector<const Person*> find_by_name(std::string_view typed, std::size_t most) const;
 };
+
+// A short reference that tells apart two people of the same name ("7F3A"): the end of
+// their id, which the dashboard shows on the person's page as well.
+std::string person_reference(const Id& person_id);
 
 // What this kiosk currently serves.
 struct Schedule {

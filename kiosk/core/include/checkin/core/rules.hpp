@@ -103,6 +103,10 @@ Decision decide_anonymous(const Id& session_id, const ScanContext& ctx);
 // check-in flagged forced, for a valid pass and a session open now.
 Decision decide_let_in(const PassCheck& pass, const Id& session_id, const ScanContext& ctx);
 Decision decide_walk_in(const Id& session_id, std::string name, const ScanContext& ctx);
+// Staff, behind the PIN, found a participant without their pass by name on the roster: a
+// check-in of the person (no pass), flagged staff. Staff decide, so neither registration
+// nor capacity refuses; overriding either is flagged forced too, as "let in anyway" is.
+Decision decide_staff_check_in(const Person& person, const Id& session_id, const ScanContext& ctx);
 // Shift ends for shifts left open past their end + grace, flagged auto_closed and credited
 // only up to the scheduled end, for a coordinator to confirm.
 std::vector<AttendanceEvent> overdue_shift_ends(const ScanContext& ctx);

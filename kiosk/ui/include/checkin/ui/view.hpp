@@ -114,6 +114,32 @@ struct RecentCheckIn {
   bool by_staff = false;  // let in or checked in by staff
 };
 
+// A person found by name for a staff check-in: the name, and a short reference that tells
+// apart two people of the same name (the dashboard shows it on the person's page).
+struct FoundPerson {
+  Id person_id;
+  std::string name;
+  std::string reference;  // "7F3A"
+};
+
+// "Check in by name": a participant who forgot their pass, found on the roster by staff.
+struct FindView {
+  bool available = false;   // a session is open now, and names may show on this kiosk
+  bool active = false;      // staff are typing a name
+  std::string typed;
+  bool shifted = false;
+  std::vector<FoundPerson> found;  // matches for `typed`, by name
+  bool more = false;               // more people match than are shown: type more
+  FoundPerson chosen;              // set: to which session?
+  std::vector<SessionCard> sessions;  // the sessions open now
+  // What the last check-in by name did. In a discreet program the screen names neither
+  // the person nor the group: name and session are empty.
+  enum class Result { none, checked_in, already_in, failed } result = Result::none;
+  std::string result_name;
+  std::string result_session;
+  std::string result_detail;  // failed: why
+};
+
 enum class AdminTab { sessions, recent, sync, export_data, settings };
 
 struct AdminView {
@@ -124,6 +150,7 @@ struct AdminView {
   int names_pass_holders = 0;          // ... and those checked in by a pass nobody here can name
   int names_anonymous = 0;             // ... and anonymous check-ins
   std::vector<RefusalNote> refusals;   // recent refusals with reasons
+  FindView find;                       // check in by name
   std::string let_in_asked;            // the note whose sessions to let in to are shown
   // Recent: the site's last check-ins, newest first, and the correction under way.
   std::vector<RecentCheckIn> recent;
@@ -214,7 +241,10 @@ struct Intent {
     confirm_undo,            // text = event id
     move_checkin,            // text = event id: shows the sessions
     move_to_session,         // text = session id, for the check-in being moved
-    cancel_staff_step,       // closes a question (undo, move, let in, naming) without doing it
+    cancel_staff_step,       // closes a question (undo, move, let in, naming, finding) without doing it
+    start_find,              // "Check in by name": the keyboard types a name
+    choose_found,            // text = person id: to which session?
+    check_in_found,          // text = session id, for the person chosen
     start_naming,            // "Name this kiosk": the keyboard types the name
     save_name,
     retry_dead_letter,       // text = event id

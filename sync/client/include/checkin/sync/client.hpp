@@ -77,6 +77,7 @@ struct SyncReport {
   Millis clock_offset{0};         // kiosk clock minus server clock
   std::int64_t bytes_down = 0;       // downloaded JSON
   std::int64_t wire_bytes_down = 0;  // the same as it crossed the network (gzip)
+  bool token_rolled = false;         // the server asked for a new device token, and it is saved
 };
 
 // A failed pass: Errc::unavailable (network, 5xx, 429) may carry the server's Retry-After;
@@ -96,7 +97,9 @@ class SyncClient {
   // Upload, then download and apply. Safe to stop at any point (a killed process, a lost
   // response): the next pass repeats only what was not committed on both sides.
   std::expected<SyncReport, SyncFailure> sync_once();
-  std::expected<void, SyncFailure> roll_token();  // a new device token, saved
+  // A new device token, saved. A pass rolls on its own when the server asks (the token is
+  // 30 days old, or a coordinator asked); the token in use works until the new one is used.
+  std::expected<void, SyncFailure> roll_token();
   // The site feed from the kept cursor: what the site's other doors recorded, kept in the
   // store. With `wait` and nothing new, the server holds the request until news arrives or
   // `wait` passes (a long poll). Returns how many events were new here; not_found when the

@@ -67,6 +67,10 @@ struct ChangesPage {
   std::vector<KeyEntry> public_keys;
   std::map<std::string, std::string> settings;
 
+  // The kiosk should roll its device token after this round (POST .../token:roll): its
+  // token is old, or a coordinator asked. Servers of earlier versions send none.
+  bool token_roll_due = false;
+
   WallTime server_time{};
   std::string next_cursor;
   bool has_more = false;

@@ -8,6 +8,7 @@
 // Stateless apart from the database: every method leases a connection and does its work
 // in one transaction, so several server processes can share one PostgreSQL. Time is a
 // parameter (`now`), never read from a clock here: tests move it.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -99,7 +100,16 @@ struct Device {
   std::string local_id;                   // the "local-..." id of its events from before enrolment
   Id replaces;                            // the earlier enrolment of the same kiosk, if any
   Id replaced_by;                         // set when the kiosk enrolled again: this one no longer works
+  WallTime token_since{};                 // the token in use works since then
+  std::optional<WallTime> roll_requested; // a coordinator asked for a new token
+  bool new_token_waiting = false;         // a rolled token was handed out and not used yet
 };
+
+// A kiosk's token is rolled after this long, at the kiosk's first sync past it: by the
+// server's clock, so a kiosk whose own clock is wrong rolls on time all the same.
+constexpr Millis kDeviceTokenLifetime = std::chrono::days{30};
+// Whether the kiosk should roll its token now (its changes pages say so).
+bool token_roll_due(const Device& device, WallTime now);
 
 // Who was checked in by hand: a person on the organisation's list, or a walk-in by name.
 struct ManualAttendee {
@@ -272,9 +282,14 @@ class ServerStore {
   // device id and token) makes the new device that one's successor: it uploads the old
   // one's events, the old one is marked replaced (and stops working), its name carries over.
   Result<sync::EnrolResponse> enrol(const sync::EnrolRequest& request, WallTime now);
-  // unauthorized for a wrong token, a revoked or replaced device or an unknown id.
-  Result<Device> authenticate(std::string_view device_id, std::string_view bearer_token);
+  // unauthorized for a wrong token, a revoked or replaced device or an unknown id. The
+  // first use of a rolled token makes it the kiosk's token and retires the one before.
+  Result<Device> authenticate(std::string_view device_id, std::string_view bearer_token, WallTime now);
+  // A new token for the kiosk (only its hash is kept). Its current token keeps working
+  // until the new one is first used; a later roll replaces a new token never used.
   Result<std::string> roll_device_token(const Id& device_id, WallTime now);
+  // A coordinator's request: the kiosk rolls its token at its next sync.
+  Result<void> request_token_roll(const Id& device_id, WallTime now);
   Result<void> revoke_device(const Id& device_id, WallTime now);
   Result<void> rename_device(const Id& device_id, std::string_view name);
   Result<std::vector<Device>> devices();  // kiosks, not the sites' coordinator desks
