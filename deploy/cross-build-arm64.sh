@@ -48,7 +48,7 @@ if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
 # Build tools run on amd64. Catch2, nlohmann-json and CLI11 are headers (plus CMake files)
 # only, marked Multi-Arch: foreign or Architecture: all, so their amd64 packages serve the
 # arm64 build too (the project does not link Catch2's prebuilt, amd64-only main).
-native=(g++-aarch64-linux-gnu qemu-user-static cmake make dpkg-dev file
+native=(g++-aarch64-linux-gnu qemu-user-static cmake make dpkg-dev file openssl
         nlohmann-json3-dev libcli11-dev)
 # Compiled libraries: the arm64 build of each (Multi-Arch: same, installed beside amd64's).
 arm64=(libsodium-dev libqrencode-dev libzxing-dev libsqlite3-dev libstb-dev libfmt-dev
@@ -84,7 +84,10 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   "${sudo[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" \
+  # Manual pages are left out: an arm64 -dev package rebuilt since its amd64 twin (a binNMU,
+  # libpsl-dev on Debian 13) ships one that differs, and dpkg refuses the shared file.
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
+    -o "DPkg::Options::=--path-exclude=/usr/share/man/*" "${missing[@]}" \
     || die "apt-get could not install the packages above"
 else
   say "all ${#wanted[@]} packages already installed"
