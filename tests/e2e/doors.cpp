@@ -75,7 +75,9 @@ DoorSite::DoorSite() {
     if (who != "vic") programs = {class_program};
     auto person = must(store_->create_person(server::PersonRecord{"", name, "en", programs, site}), "person");
     people_[who] = person.id;
-    passes_[who] = must(store_->issue_pass(person.id, now + days{30}, now), "pass").text;
+    auto issued = must(store_->issue_pass(person.id, now + days{30}, now), "pass");
+    passes_[who] = issued.text;
+    pass_ids_[who] = issued.record.pass_id;
   }
   desk_shift = must(store_->create_shift(Shift{"", site, "Welcome desk", now, now + minutes{120}, {people_["vic"]}}),
                     "shift")

@@ -54,6 +54,7 @@ class DoorSite {
   WallTime t0() const { return t0_; }  // the real time the test started, to the minute
   std::string at(std::chrono::minutes after_t0) const;  // as a script's `at` argument
   const std::string& pass(const std::string& who) const { return passes_.at(who); }
+  const std::string& pass_id(const std::string& who) const { return pass_ids_.at(who); }
   const Id& person(const std::string& who) const { return people_.at(who); }
   const std::string& pin_hash() const { return pin_hash_; }
 
@@ -77,6 +78,7 @@ class DoorSite {
   std::unique_ptr<ServerProcess> server_;
   WallTime t0_{};
   std::map<std::string, std::string> passes_;
+  std::map<std::string, std::string> pass_ids_;
   std::map<std::string, Id> people_;
   std::string pin_hash_;
 };

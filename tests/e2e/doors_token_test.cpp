@@ -2,8 +2,9 @@
 // A door's device token is renewed without anyone touching the kiosk (issue 19): when a
 // coordinator asks, and once it is 30 days old by the server's clock, even for a door that
 // was offline through that day. The token before works until the door uses the new one,
-// then never again; the door's site feed follows the new token. Real checkin-kiosk
-// processes and a real checkin-server.
+// then never again; the door's site feed follows the new token. And a revocation reaches a
+// running door through its site feed, in seconds. Real checkin-kiosk processes and a real
+// checkin-server.
 #include "checkin_catch.hpp"
 
 #include <thread>
@@ -104,4 +105,36 @@ TEST_CASE("a door offline on the day its token turned 30 days old syncs when it 
   // And it goes on syncing with the new one.
   REQUIRE_RUN(front->run(minutes{40}, {scan(site, "dee"), "wait-sync"}));
   require_delivered(site, {front.get()});
+}
+
+TEST_CASE("a pass revoked while a door is running is known there within seconds, not at its next sync") {
+  DoorSite site;
+  auto front = site.door("Front door");
+  auto back = site.door("Back door");
+  // The front door syncs once, then only listens: its next sync by the clock is a minute away.
+  const auto enrolled_contact = device_of(site, *front).last_seen;
+  front->start(minutes{30}, {"wait-sync", "wait-learned 1 90s", scan(site, "ben")});
+  // Let it reach the server again (its first pass), finish that pass and park its feed.
+  for (auto deadline = steady_clock::now() + 30s; steady_clock::now() < deadline; std::this_thread::sleep_for(50ms))
+    if (device_of(site, *front).last_seen != enrolled_contact) break;
+  std::this_thread::sleep_for(2s);
+
+  const auto revoked = steady_clock::now();
+  REQUIRE(site.store().revoke_pass(site.pass_id("ben"), server_now()));
+  bool known = false;
+  while (!known && steady_clock::now() - revoked < 30s) {
+    std::this_thread::sleep_for(50ms);
+    auto kiosk = store::Store::open(front->database(), store::OpenOptions::reading_only());
+    known = kiosk && kiosk->is_revoked(site.pass_id("ben")).value_or(false);
+  }
+  const auto took = duration_cast<milliseconds>(steady_clock::now() - revoked);
+  WARN("a revocation reached a running door in " << took.count() << " ms");
+  CHECK(known);
+  CHECK(took < 15s);  // the sync interval is 60 s: only the site feed explains this
+
+  // Something at the back door ends the front's wait; Ben's pass is refused there now.
+  REQUIRE_RUN(back->run(minutes{31}, {scan(site, "cy"), "wait-sync"}));
+  auto at_front = front->finish();
+  REQUIRE_RUN(at_front);
+  CHECK(at_front.shows(3, "Please see a volunteer"));
 }
