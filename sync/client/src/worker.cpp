@@ -39,6 +39,9 @@ struct SyncWorker::Impl {
   bool nudged = false;                        // guarded by mutex
   std::optional<EnrolmentCode> enrol_request;  // guarded by mutex
   bool credentials_changed = false;           // guarded by mutex: the feed thread starts over
+  // The server's change count when the last pass had downloaded (guarded by mutex): a feed
+  // answer with a higher count has news the kiosk lacks, even the feed's first answer.
+  std::optional<std::int64_t> changes_downloaded;
   SyncStatus status;                          // guarded by mutex
 
   // Owned by the worker thread only.
@@ -160,13 +163,15 @@ struct SyncWorker::Impl {
         if (*learned > 0) publish([](SyncStatus& s) { ++s.site_version; });
         // Something to download (a revocation, the roster): a pass now, not at the interval.
         const std::int64_t changes = feed->feed_changes();
-        if (changes_seen && changes > *changes_seen) {
-          {
-            std::lock_guard lock(mutex);
-            nudged = true;
-          }
-          wake.notify_all();
+        bool news = false;
+        {
+          std::lock_guard lock(mutex);
+          std::optional<std::int64_t> known = changes_seen;
+          if (changes_downloaded && (!known || *changes_downloaded > *known)) known = changes_downloaded;
+          news = known && changes > *known;
+          if (news) nudged = true;
         }
+        if (news) wake.notify_all();
         changes_seen = changes;
         continue;
       }
@@ -274,6 +279,10 @@ struct SyncWorker::Impl {
         if (result->caches_changed) ++s.caches_version;
         if (result->site_events > 0) ++s.site_version;
       });
+      if (const std::int64_t changes = client->feed_changes(); changes > 0) {
+        std::lock_guard lock(mutex);
+        changes_downloaded = changes;
+      }
       if (result->token_rolled) {
         // The site feed's client still holds the token before: it reads the new one now.
         {
