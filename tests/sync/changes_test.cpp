@@ -185,7 +185,7 @@ TEST_CASE("a session without capacity has no limit, and null is the same as abse
   CHECK_FALSE(parsed->sessions[3].capacity);
 }
 
-TEST_CASE("a changes page says when the kiosk should roll its token; an earlier server says nothing") {
+TEST_CASE("a changes page says when the kiosk should roll its token, and an earlier server says nothing") {
   auto page = full_page();
   page.token_roll_due = true;
   auto parsed = parse_changes_page(to_json(page));
