@@ -275,6 +275,50 @@ TEST_CASE("people are greeted in their own language when the kiosk has it") {
   CHECK(f.view().language == "en");
 }
 
+TEST_CASE("a language tapped at the door wins over the roster's, for the greeting and the feedback") {
+  Fixture f;
+  // Ben's roster language is English; he taps Español, then scans.
+  f.tap(K::set_language, "es");
+  f.scan("ben");
+  CHECK(f.view().result.outcome == Outcome::checked_in);
+  CHECK(f.view().language == "es");
+  f.tap(K::dismiss);
+  CHECK(f.view().language == "en");  // the next person starts in the kiosk's language
+  // Ana (English on file) taps Español at her group, and again when she leaves: the
+  // feedback question is in Spanish too.
+  f.tap(K::set_language, "es");
+  f.check_in("ana", "sess-peer");
+  CHECK(f.view().screen == ui::Screen::result);
+  CHECK(f.view().result.outcome == Outcome::checked_in);
+  CHECK(f.view().language == "es");
+  f.tap(K::dismiss);
+  f.clock.advance(std::chrono::minutes{20});
+  f.tap(K::set_language, "es");
+  f.scan("ana");
+  CHECK(f.view().screen == ui::Screen::feedback);
+  CHECK(f.view().language == "es");
+  f.tap(K::skip_feedback);
+  f.tap(K::dismiss);
+  // Someone without a language on file is greeted in the kiosk's.
+  auto roster = f.data.roster;
+  roster.people.at("person-vic").language = "";
+  f.desk.set_roster(roster);
+  f.scan("vic");
+  CHECK(f.view().language == "en");
+}
+
+TEST_CASE("nothing open: the Ready screen says what opens next instead of asking for a pass") {
+  Fixture f;
+  CHECK_FALSE(f.view().ready.open_now.empty());
+  CHECK(f.view().ready.next.id.empty());  // something is open: no "next" line
+  f.clock.advance(std::chrono::hours{4});   // 22:00 (UTC in tests): the lunch and the group are over
+  auto v = f.view();
+  CHECK(v.ready.open_now.empty());
+  CHECK(v.ready.next.id == "sess-lunch-tomorrow");
+  CHECK(v.ready.next.title == "Community lunch");
+  CHECK(v.ready.next_tomorrow);
+}
+
 TEST_CASE("settings: the file's defaults, then the site's central settings, then this kiosk's staff") {
   Fixture f;
   CHECK(f.kiosk->settings().volume == 40);

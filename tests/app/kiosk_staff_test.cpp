@@ -211,3 +211,29 @@ TEST_CASE("naming the kiosk: typed on its keyboard, shown at once, sent at the n
     CHECK(f.store.get_setting(store::kDeviceNameSetting).value() == "Back door");
   }
 }
+
+TEST_CASE("leaving kiosk mode is asked first, and any other tap keeps the kiosk running") {
+  Fixture f;
+  f.enter_pin(kPin);
+  f.tap(K::admin_tab, {}, static_cast<int>(ui::AdminTab::settings));
+  f.tap(K::leave_kiosk);
+  CHECK(f.view().admin.leave_asked);
+  CHECK_FALSE(f.kiosk->leave_requested());
+  f.tap(K::cancel_staff_step);  // "Keep it running"
+  CHECK_FALSE(f.view().admin.leave_asked);
+  f.tap(K::leave_kiosk);
+  f.tap(K::leave_kiosk);  // "Leave kiosk mode" again: now it closes
+  CHECK(f.kiosk->leave_requested());
+}
+
+TEST_CASE("the PIN pad's Clear starts the PIN again") {
+  Fixture f;
+  f.tap(K::open_admin);
+  f.tap(K::pin_digit, {}, 9);
+  f.tap(K::pin_digit, {}, 9);
+  f.tap(K::pin_erase);
+  CHECK(f.view().pin.digits_entered == 0);
+  for (char c : kPin) f.tap(K::pin_digit, {}, c - '0');
+  f.tap(K::pin_submit);
+  CHECK(f.view().screen == Screen::admin);
+}

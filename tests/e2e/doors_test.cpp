@@ -137,7 +137,7 @@ TEST_CASE("capacity holds across doors, someone inside is never 'full', staff le
   REQUIRE(back->run(minutes{156}, {"wait-sync", scan(site, "ben"), "wait-sync"}).shows(2, "Welcome, Ben"));
   REQUIRE(front->run(minutes{157}, {"wait-sync", scan(site, "cy"), "wait-sync"}).shows(2, "Welcome, Cy"));
   std::vector<std::string> steps{"wait-sync", scan(site, "dee"), "tap dismiss", scan(site, "ben"), "tap dismiss"};
-  const auto let_in = staff(*back, {"tap let_in:r1", "wait-sync"});
+  const auto let_in = staff(*back, {"tap let_in:R1", "wait-sync"});
   steps.insert(steps.end(), let_in.begin(), let_in.end());
   auto full = back->run(minutes{158}, steps);
   REQUIRE_RUN(full);

@@ -37,7 +37,15 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
   switch (v.screen) {
     case Screen::ready: {
       const bool missing = v.ready.camera == CameraState::missing;
-      CHECK(report.has_text(tr(lang, missing ? "ready.prompt_scanner" : "ready.prompt")));
+      // Nothing open: no "show your pass" to refuse, but what opens next.
+      CHECK(report.has_text(tr(lang, v.ready.open_now.empty() ? "ready.nothing_open"
+                                     : missing                ? "ready.prompt_scanner"
+                                                              : "ready.prompt")));
+      if (v.ready.open_now.empty()) CHECK_FALSE(report.has_text(tr(lang, "ready.prompt")));
+      if (v.ready.open_now.empty() && !v.ready.next.id.empty())
+        CHECK(report.has_text(translator().format(
+            lang, v.ready.next_tomorrow ? "ready.next_tomorrow" : "ready.next_today",
+            {{"session", v.ready.next.title}, {"time", v.ready.next.time_range}})));
       CHECK(report.has_text(v.site_name));
       require_buttons(report, {"staff", "language:en", "language:es", "privacy"});
       if (missing) {
@@ -47,8 +55,7 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
       if (v.ready.walk_in_available) require_buttons(report, {"no_pass"});
       if (v.ready.anonymous_available) require_buttons(report, {"anonymous"});
       if (!v.ready.walk_in_available) CHECK(report.button("no_pass") == nullptr);
-      if (v.ready.open_now.empty()) CHECK(report.has_text(tr(lang, "ready.nothing_open")));
-      else CHECK(report.has_text(tr(lang, "common.group_session")));
+      if (!v.ready.open_now.empty()) CHECK(report.has_text(tr(lang, "common.group_session")));
       // A discreet session with a public alias shows it, so two groups at once differ.
       if (!v.ready.open_now.empty() && v.ready.open_now[0].title == kDiscreetAlias) CHECK(report.has_text(kDiscreetAlias));
       if (v.ready.open_now.size() > 3) CHECK(report.has_text(tr(lang, "ready.more_open").substr(0, 2)));
@@ -56,6 +63,8 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
     }
     case Screen::result: {
       require_buttons(report, {"dismiss"});
+      if (!v.result.reference.empty())
+        CHECK(report.has_text(translator().format(lang, "result.reference", {{"reference", v.result.reference}})));
       CHECK(report.buttons.size() == 1);
       CHECK(report.has_text(tr(lang, "result.tap_to_continue")));
       CHECK(report.has_text(std::to_string(v.result.seconds_left)));
@@ -164,7 +173,8 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
               for (const auto& s : note.let_in) require_buttons(report, {"let_in_to:" + s.id});
             else require_buttons(report, {"let_in:" + note.id});
           }
-          CHECK(report.button("let_in:r3") == nullptr);  // let in already
+          CHECK(report.button("let_in:R3") == nullptr);  // let in already
+          for (const auto& note : v.admin.refusals) CHECK(report.has_text(tr(lang, "admin.refusals.advice." + note.outcome)));
           for (const auto& c : v.admin.sessions)
             if (c.is_shift)
               CHECK(report.has_text(translator().format(lang, "admin.sessions.on_shift",
@@ -260,10 +270,34 @@ void check_words(const Sample& s, const FrameReport& report, const std::string& 
           break;
         case AdminTab::settings:
           require_buttons(report, {"language:en", "language:es", "volume:down", "volume:up", "setting:discreet",
-                                   "setting:high_contrast", "leave"});
+                                   "setting:high_contrast"});
+          if (v.admin.leave_asked) {
+            require_buttons(report, {"stay", "leave_confirm"});
+            CHECK(report.has_text(tr(lang, "admin.settings.leave_question")));
+            CHECK(report.button("leave") == nullptr);
+          } else {
+            require_buttons(report, {"leave"});
+          }
           break;
       }
       break;
+  }
+}
+
+// The PIN pad keeps every key and the way out where they are, message or not.
+void check_pin_layout_is_still(platform::Display& display) {
+  auto v = base_view("en");
+  v.screen = Screen::admin_pin;
+  const auto quiet = render(display, v, {});
+  v.pin.digits_entered = 3;
+  v.pin.wrong = true;
+  const auto wrong = render(display, v, {});
+  for (const char* name : {"pin:1", "pin:0", "pin:ok", "pin:erase", "cancel"}) {
+    INFO(name);
+    REQUIRE(quiet.button(name));
+    REQUIRE(wrong.button(name));
+    CHECK(quiet.button(name)->rect.x == wrong.button(name)->rect.x);
+    CHECK(quiet.button(name)->rect.y == wrong.button(name)->rect.y);
   }
 }
 
@@ -299,6 +333,7 @@ void render_everything(int width, int height, const std::string& lang) {
   }
   // Every key the screens asked for exists in this language.
   CHECK(translator().missing().empty());
+  check_pin_layout_is_still(*display);
 }
 
 }  // namespace

@@ -150,6 +150,9 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.ready.anonymous_available = v.ready.walk_in_available = false;
     v.ready.sync = SyncDot::not_enrolled;
     add("ready_nothing_open", v);
+    v.ready.next = card("s-lunch-tomorrow", "Community lunch", "Main hall", "13:00–14:30", false, false, false);
+    v.ready.next_tomorrow = true;
+    add("ready_nothing_open_next_tomorrow", v);
   }
   {
     auto v = base_view(language);
@@ -175,6 +178,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.result.shift_started = "17:55";
     v.result.shift_duration = std::chrono::minutes(3 * 60 + 20);
     v.result.seconds_left = 5;
+    if (needs_volunteer(outcome)) v.result.reference = "R4";  // the same on every refusal: no reason shows
     add(fmt::format("result_{}", to_string(outcome)), v);
   }
   {
@@ -260,10 +264,10 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     v.admin.sessions[2].served = false;
     v.admin.names_session = "s-lunch";
     v.admin.names = {"Ana", "Bilal", "Chen", "Dorota", "Efua", "Fernando"};
-    v.admin.refusals = {{"17:42", "pass_revoked", "pass 3f2a… is on the revocation list"},
-                        {"17:58", "not_registered", "roster-only program, person p-1234 not registered", "r2",
+    v.admin.refusals = {{"17:42", "pass_revoked", "pass 3f2a… is on the revocation list", "R1"},
+                        {"17:58", "not_registered", "roster-only program, person p-1234 not registered", "R2",
                          {sample_sessions()[3]}},
-                        {"18:01", "session_full", "session s-lunch is at capacity 40", "r3", {sample_sessions()[2]},
+                        {"18:01", "session_full", "session s-lunch is at capacity 40", "R3", {sample_sessions()[2]},
                          true}};
     v.admin.sync = SyncDot::pending;
     v.admin.device_id = "kiosk-7f3c2a";
@@ -317,7 +321,7 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
       desk.is_shift = true;
       desk.checked_in = 2;
       w.admin.sessions.push_back(desk);
-      w.admin.let_in_asked = "r2";
+      w.admin.let_in_asked = "R2";
       w.admin.refusals[1].let_in.push_back(sample_sessions()[2]);
       add("admin_sessions_names_let_in", w);
       w.admin.names_session = "sh-desk";
@@ -440,6 +444,9 @@ inline std::vector<Sample> all_samples(const std::string& language, const FakeCa
     add("admin_settings", v);
     v.high_contrast = v.admin.high_contrast = true;
     add("admin_settings_high_contrast", v);
+    v.high_contrast = v.admin.high_contrast = false;
+    v.admin.leave_asked = true;
+    add("admin_settings_leave_asked", v);
   }
   return samples;
 }

@@ -58,4 +58,11 @@ void erase_last_code_point(std::string& text) {
   }
 }
 
+int local_day(WallTime t) {
+  std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  return tm.tm_year * 400 + tm.tm_yday;
+}
+
 }  // namespace checkin::app

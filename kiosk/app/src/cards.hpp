@@ -13,6 +13,7 @@ namespace checkin::app {
 
 std::string local_time(WallTime t);                     // "18:05", the kiosk's time zone
 std::string local_date_time(WallTime t, WallTime now);  // the time alone when it is today
+int local_day(WallTime t);  // the kiosk's calendar day: equal for two times on the same day
 
 // A session as the screens show it; a discreet program (or discreet mode) hides its name.
 // Counts are every door's together.

@@ -172,6 +172,7 @@ void Kiosk::go(Screen screen) {
 void Kiosk::go_ready() {
   go(Screen::ready);
   language_ = settings_.get().language;  // the next person starts in the kiosk's language
+  language_tapped_ = false;
   no_pass_ = {};
   feedback_session_.clear();
   staff_.leave_screens();
@@ -225,7 +226,7 @@ void Kiosk::show(const Decision& d, std::string_view code) {
   if (d.outcome == Outcome::not_recorded) store_fault_ = d.reason;
   else if (!d.events.empty()) store_fault_.clear();
   if (!d.events.empty()) nudge_sync();
-  if (needs_volunteer(d.outcome)) staff_.note_refusal(d, code);
+  const std::string reference = needs_volunteer(d.outcome) ? staff_.note_refusal(d, code) : std::string();
   cue_ = cue_for(d.outcome);
   const KioskSettings& settings = settings_.get();
 
@@ -241,6 +242,7 @@ void Kiosk::show(const Decision& d, std::string_view code) {
 
   result_ = ui::ResultView{};
   result_.outcome = d.outcome;
+  result_.reference = reference;
   result_.discreet = d.discreet || settings.discreet_mode;
   result_.name = settings.discreet_mode ? std::string{} : d.greeting_name;
   if (const Session* s = desk_.schedule().session(d.session_id); s && !result_.discreet) {
@@ -251,8 +253,9 @@ void Kiosk::show(const Decision& d, std::string_view code) {
   }
   if (d.outcome == Outcome::shift_started) result_.shift_started = local_time(d.shift_started);
   result_.shift_duration = d.shift_duration;
-  // Greet people in their own language when the roster knows it and the kiosk has it.
-  if (auto it = desk_.roster().people.find(d.person_id); it != desk_.roster().people.end()) {
+  // Greet people in their own language when the roster knows it and the kiosk has it,
+  // unless they tapped one during this visit: what they chose at the door wins.
+  if (auto it = desk_.roster().people.find(d.person_id); !language_tapped_ && it != desk_.roster().people.end()) {
     const auto& lang = it->second.language;
     if (std::ranges::any_of(languages_, [&](const auto& l) { return l.first == lang; })) language_ = lang;
   }
@@ -344,7 +347,10 @@ void Kiosk::on_intent(const Intent& intent) {
       feedback_session_.clear();
       go(Screen::result);
       break;
-    case Intent::Kind::set_language: language_ = intent.text; break;
+    case Intent::Kind::set_language:
+      language_ = intent.text;
+      language_tapped_ = true;
+      break;
     case Intent::Kind::open_admin:
       staff_.open_pin();
       go(Screen::admin_pin);
@@ -439,6 +445,20 @@ ui::ViewState Kiosk::view() const {
     const Program* p = desk_.schedule().program(s->program_id);
     v.ready.anonymous_available = v.ready.anonymous_available || p->anonymous_allowed;
     v.ready.walk_in_available = v.ready.walk_in_available || p->walk_ins_allowed;
+  }
+  if (open.empty()) {
+    // Nothing open: say what opens next, so nobody stands at a door waiting for nothing.
+    const Session* next = nullptr;
+    for (const auto& s : desk_.schedule().sessions)
+      if (s.window_opens > now.wall && desk_.schedule().program(s.program_id) &&
+          (!next || s.window_opens < next->window_opens))
+        next = &s;
+    const bool today = next && local_day(next->start) == local_day(now.wall);
+    const bool tomorrow = next && local_day(next->start) == local_day(now.wall + hours{24});
+    if (today || tomorrow) {
+      v.ready.next = session_card(*next, full_schedule_, desk_, settings);
+      v.ready.next_tomorrow = tomorrow;
+    }
   }
 
   v.result = result_;

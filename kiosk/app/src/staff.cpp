@@ -35,13 +35,6 @@ bool is_checkin_kind(EventKind kind) {
   return kind == EventKind::checkin || kind == EventKind::walk_in || kind == EventKind::anonymous_checkin;
 }
 
-int local_day(WallTime t) {
-  std::time_t tt = system_clock::to_time_t(floor<seconds>(t));
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  return tm.tm_year * 400 + tm.tm_yday;
-}
-
 }  // namespace
 
 Staff::Staff(CheckInDesk& desk, store::Store& store, SettingsBook& settings, const Schedule& schedule, PinGuard pin,
@@ -71,8 +64,8 @@ Staff::Next Staff::on_pin(const Intent& intent) {
         pin_digits_ += static_cast<char>('0' + intent.number);
       pin_wrong_ = false;
       return Next::stay;
-    case Intent::Kind::pin_erase:
-      if (!pin_digits_.empty()) pin_digits_.pop_back();
+    case Intent::Kind::pin_erase:  // "Clear": the screen shows no count to erase one by one
+      pin_digits_.clear();
       return Next::stay;
     case Intent::Kind::pin_submit: {
       auto verdict = pin_.check(pin_digits_, desk_.clock().now());
@@ -103,6 +96,7 @@ Staff::Next Staff::on_admin(const Intent& intent) {
   // A question left open (undo? move where? let in where?) closes with any other tap.
   const bool keeps_question = intent.kind == Intent::Kind::confirm_undo || intent.kind == Intent::Kind::move_to_session ||
                               intent.kind == Intent::Kind::let_in_to_session;
+  if (intent.kind != Intent::Kind::leave_kiosk) admin_.leave_asked = false;
   if (!keeps_question) {
     admin_.undo_asked.clear();
     admin_.move_asked.clear();
@@ -227,6 +221,7 @@ Staff::Next Staff::on_admin(const Intent& intent) {
       change("language", [&](KioskSettings& s) { s.language = intent.text; });
       return Next::admin;  // the flow speaks the new language at once
     case Intent::Kind::leave_kiosk:
+      if (!std::exchange(admin_.leave_asked, true)) break;  // asked first
       log_info("admin", "leaving kiosk mode");
       return Next::leave;
     case Intent::Kind::dismiss: return Next::ready;
@@ -252,12 +247,12 @@ void Staff::leave_screens() {
 
 // ---- refusals and "let in anyway" ----
 
-void Staff::note_refusal(const Decision& d, std::string_view code) {
+std::string Staff::note_refusal(const Decision& d, std::string_view code) {
   Refusal refusal;
   refusal.note.time = local_time(desk_.clock().now().wall);
   refusal.note.outcome = to_string(d.outcome);
   refusal.note.reason = d.reason;
-  refusal.note.id = fmt::format("r{}", ++next_refusal_);
+  refusal.note.id = fmt::format("R{}", ++next_refusal_);
   // Staff may overrule a full session or a missing registration; never an invalid pass.
   std::vector<Id> sessions;
   if (d.outcome == Outcome::session_full && !d.session_id.empty()) sessions = {d.session_id};
@@ -265,8 +260,10 @@ void Staff::note_refusal(const Decision& d, std::string_view code) {
   for (const auto& id : sessions)
     if (const Session* s = schedule_.session(id)) refusal.note.let_in.push_back(session_card(*s, schedule_, desk_, settings_.get()));
   if (!refusal.note.let_in.empty()) refusal.code = std::string(code);
+  std::string reference = refusal.note.id;
   refusals_.push_front(std::move(refusal));
   if (refusals_.size() > kMaxRefusalNotes) refusals_.pop_back();
+  return reference;
 }
 
 void Staff::let_in(const std::string& note_id, const Id& session_id) {

@@ -184,10 +184,16 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
   if (admin.refusals.empty())
     y += c.text(c.fonts.body, c.t("admin.refusals.none"), ImVec2(o.x, y), w, th.text, th.background) + c.g;
   for (const auto& note : admin.refusals) {
-    const std::string line = note.time + " · " + outcome_words(c, note.outcome);
+    // The reference the refusal screen showed, what happened and what to do, in the kiosk's
+    // language; the technical detail last, small, for whoever fixes it.
+    const std::string line = note.id + " · " + note.time + " · " + outcome_words(c, note.outcome);
     y += c.text(c.fonts.button, line, ImVec2(o.x, y), w, th.text, th.background);
+    const std::string advice_key = "admin.refusals.advice." + note.outcome;
+    if (const auto* english = c.translator.catalog("en"); english && english->contains(advice_key))
+      y += c.text(c.fonts.body, c.t(advice_key), ImVec2(o.x + c.u, y), w - c.u, th.text, th.background);
     if (!note.reason.empty())
-      y += c.text(c.fonts.small, note.reason, ImVec2(o.x + c.u, y), w - c.u, th.text_muted, th.background);
+      y += c.text(c.fonts.small, c.f("admin.refusals.detail_line", {{"detail", note.reason}}), ImVec2(o.x + c.u, y),
+                  w - c.u, th.text_muted, th.background);
     if (note.let_in_done) {
       y += c.g * 0.3f + c.text(c.fonts.body, c.t("admin.refusals.let_in_done"), ImVec2(o.x + c.u, y), w - c.u, th.text,
                                th.background);
@@ -458,9 +464,11 @@ float draw_sync_tab(Canvas& c, ImVec2 o, float w) {
          c.g * 0.5f;
 
   y += c.g * 2;
-  y += heading(c, c.t("admin.sync.dead_title"), c.t("admin.sync.dead_detail"), o.x, y, w);
+  // A heading only when something is stuck; otherwise one quiet line.
   if (admin.dead_letters.empty())
-    y += c.text(c.fonts.body, c.t("admin.sync.dead_none"), ImVec2(o.x, y), w, th.text, th.background) + c.g;
+    y += c.text(c.fonts.body, c.t("admin.sync.dead_none"), ImVec2(o.x, y), w, th.text_muted, th.background) + c.g;
+  else
+    y += heading(c, c.t("admin.sync.dead_title"), c.t("admin.sync.dead_detail"), o.x, y, w);
   const std::string retry = c.t("admin.sync.retry");
   const float retry_w = std::max(c.T * 1.8f, c.measure(c.fonts.button, retry).x + c.u * 1.5f);
   const float pad = std::round(c.u * 0.5f);
@@ -596,10 +604,23 @@ float draw_settings_tab(Canvas& c, ImVec2 o, float w) {
          Intent::Kind::toggle_high_contrast);
   y += c.g * 2;
 
+  // Leaving closes the app: asked first, with staying as the easy answer.
   const std::string leave = c.t("admin.settings.leave");
-  const float bw = std::max(c.T * 3, c.measure(c.fonts.button, leave).x + c.u * 3);
-  if (c.button("leave", {o.x, y, std::min(bw, w), c.T}, leave)) c.emit({Intent::Kind::leave_kiosk});
-  y += c.T + c.g * 0.5f;
+  const float bw = std::min(w, std::max(c.T * 3, c.measure(c.fonts.button, leave).x + c.u * 3));
+  if (admin.leave_asked) {
+    y += c.text(c.fonts.button, c.t("admin.settings.leave_question"), ImVec2(o.x, y), w, th.text, th.background) +
+         c.g * 0.5f;
+    const std::string stay = c.t("admin.settings.stay");
+    const float sw = std::min(w, std::max(c.T * 3, c.measure(c.fonts.button, stay).x + c.u * 3));
+    if (c.button("stay", {o.x, y, sw, c.T}, stay, ButtonStyle::primary)) c.emit({Intent::Kind::cancel_staff_step});
+    const bool one_row = sw + c.g + bw <= w;
+    const Rect confirm{one_row ? o.x + sw + c.g : o.x, one_row ? y : y + c.T + c.g, bw, c.T};
+    if (c.button("leave_confirm", confirm, leave)) c.emit({Intent::Kind::leave_kiosk});
+    y = confirm.bottom() + c.g * 0.5f;
+  } else {
+    if (c.button("leave", {o.x, y, bw, c.T}, leave)) c.emit({Intent::Kind::leave_kiosk});
+    y += c.T + c.g * 0.5f;
+  }
   y += c.text(c.fonts.small, c.t("admin.settings.leave_detail"), ImVec2(o.x, y), w, th.text_muted, th.background);
   return y - o.y + c.g;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The staff PIN pad. Digits show as dots; they never reach the view state.
+// The staff PIN pad. Neither the digits nor how many were typed show; the digits never
+// reach the view state.
 #include <algorithm>
 #include <cmath>
 
@@ -15,7 +16,8 @@ void draw_keypad(Canvas& c, Rect pad, float key, float gap, bool locked) {
     const Rect r{pad.x + static_cast<float>(i % 3) * (key + gap), pad.y + static_cast<float>(i / 3) * (key + gap), key,
                  key};
     if (i == 9) {
-      if (c.button("pin:erase", r, "", ButtonStyle::key, Icon::backspace, !locked)) c.emit({Intent::Kind::pin_erase});
+      if (c.button("pin:erase", r, c.t("pin.clear"), ButtonStyle::key, Icon::none, !locked))
+        c.emit({Intent::Kind::pin_erase});
     } else if (i == 11) {
       if (c.button("pin:ok", r, c.t("pin.ok"), ButtonStyle::primary, Icon::none, !locked))
         c.emit({Intent::Kind::pin_submit});
@@ -41,41 +43,43 @@ float draw_pin_words(Canvas& c, float x, float y, float w, Align align, bool mea
     y += c.text(c.fonts.large, title, ImVec2(x, y), w, th.text, th.background, align) + c.g;
     y += c.text(c.fonts.body, hint, ImVec2(x, y), w, th.text_muted, th.background, align) + c.g * 2;
   }
-  // Dots: filled for each digit entered, at least four places.
-  const int places = std::max(4, pin.digits_entered);
+  // Four dots, all hollow until a digit is typed, then all filled: someone looking on does
+  // not learn the PIN's length. The clear key starts again.
+  constexpr int kPlaces = 4;
   const float r = std::round(c.u * 0.36f), step = r * 3.2f;
-  const float dots_w = static_cast<float>(places - 1) * step + 2 * r;
+  const float dots_w = static_cast<float>(kPlaces - 1) * step + 2 * r;
   if (!measure_only) {
     float dx = (align == Align::center ? x + (w - dots_w) / 2 : x) + r;
-    for (int i = 0; i < places; ++i, dx += step) {
+    for (int i = 0; i < kPlaces; ++i, dx += step) {
       const ImVec2 center(dx, y + r);
-      if (i < pin.digits_entered)
+      if (pin.digits_entered > 0)
         c.dl()->AddCircleFilled(center, r, th.text.packed(), 24);
       else
         c.dl()->AddCircle(center, r, th.text_muted.packed(), 24, std::max(2.f, c.u * 0.08f));
     }
   }
   y += 2 * r + c.g * 2;
+  // The message's place is kept when there is none, so nothing moves when it goes.
+  const float pad = std::round(c.u * 0.5f), icon = c.u * 1.2f;
+  const float tw = w - 3 * pad - icon;
+  const float place = std::max(c.measure(c.fonts.body, c.t("pin.wrong"), tw).y,
+                               c.measure(c.fonts.body, c.f("pin.locked", {{"seconds", "300"}}), tw).y) +
+                      2 * pad;
   std::string message;
   if (pin.locked_seconds > 0)
     message = c.f("pin.locked", {{"seconds", std::to_string(pin.locked_seconds)}});
   else if (pin.wrong)
     message = c.t("pin.wrong");
-  if (!message.empty()) {
-    const float pad = std::round(c.u * 0.5f), icon = c.u * 1.2f;
-    const float tw = w - 3 * pad - icon;
-    const float th_ = c.measure(c.fonts.body, message, tw).y;
-    const Rect box{x, y, w, th_ + 2 * pad};
-    if (!measure_only) {
-      c.fill(box, th.notice);
-      c.push_background(th.notice);
-      c.icon(pin.locked_seconds > 0 ? Icon::clock : Icon::info, ImVec2(x + pad + icon / 2, y + box.h / 2), icon,
-             th.notice_text);
-      c.text(c.fonts.body, message, ImVec2(x + 2 * pad + icon, y + pad), tw, th.notice_text, th.notice);
-      c.pop_background();
-    }
-    y += box.h + c.g;
+  if (!message.empty() && !measure_only) {
+    const Rect box{x, y, w, place};
+    c.fill(box, th.notice);
+    c.push_background(th.notice);
+    c.icon(pin.locked_seconds > 0 ? Icon::clock : Icon::info, ImVec2(x + pad + icon / 2, y + box.h / 2), icon,
+           th.notice_text);
+    c.text(c.fonts.body, message, ImVec2(x + 2 * pad + icon, y + pad), tw, th.notice_text, th.notice);
+    c.pop_background();
   }
+  y += place + c.g;
   return y - y0;
 }
 

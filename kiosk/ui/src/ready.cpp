@@ -84,10 +84,6 @@ void draw_open_now(Canvas& c, Rect area) {
   y += c.text_in({c.fonts.button}, c.t("ready.open_now"), {area.x, y, area.w, c.u * 1.3f}, th.text_muted,
                  th.background);
   y += c.g * 0.8f;
-  if (sessions.empty()) {
-    c.text(c.fonts.body, c.t("ready.nothing_open"), ImVec2(area.x, y), area.w, th.text, th.background);
-    return;
-  }
   const float pad = std::round(c.u * 0.45f);
   const float line1 = c.px(c.fonts.button), line2 = c.px(c.fonts.small);
   const float gap = std::round(c.g * 0.6f);
@@ -184,8 +180,16 @@ void draw_ready(Canvas& c) {
   const float top = draw_top_bar(c, true) + c.g;
   const int ways = ways_in_count(c);
 
-  const std::string prompt = c.t(ready.camera == CameraState::missing ? "ready.prompt_scanner" : "ready.prompt");
-  const std::string hint = c.t(ready.camera == CameraState::missing ? "ready.hint_scanner" : "ready.hint");
+  // Nothing open: say so, and what opens next, instead of asking for a pass to refuse.
+  const bool closed = ready.open_now.empty();
+  std::string prompt = c.t(ready.camera == CameraState::missing ? "ready.prompt_scanner" : "ready.prompt");
+  std::string hint = c.t(ready.camera == CameraState::missing ? "ready.hint_scanner" : "ready.hint");
+  if (closed) {
+    prompt = c.t("ready.nothing_open");
+    hint = ready.next.id.empty() ? c.t("ready.closed_hint")
+                                 : c.f(ready.next_tomorrow ? "ready.next_tomorrow" : "ready.next_today",
+                                       {{"session", session_title(c, ready.next)}, {"time", ready.next.time_range}});
+  }
   const float aspect = ready.preview.width > 0 && ready.preview.height > 0
                            ? static_cast<float>(ready.preview.width) / static_cast<float>(ready.preview.height)
                            : 4.f / 3.f;
@@ -214,7 +218,7 @@ void draw_ready(Canvas& c) {
     y += c.g * 0.8f;
     y += c.text_in({c.fonts.body, c.fonts.small}, hint, {c.m, y, left_w, c.u * 2.5f}, th.text_muted, th.background);
     y += c.g * 2;
-    draw_open_now(c, {c.m, y, left_w, bottom - y});
+    if (!closed) draw_open_now(c, {c.m, y, left_w, bottom - y});
     return;
   }
 
@@ -238,7 +242,7 @@ void draw_ready(Canvas& c) {
   if (ready.camera == CameraState::missing) cam_h = std::max(cam_h, cam_w * 0.6f);
   draw_camera(c, {c.m + (w - cam_w) / 2, y, cam_w, cam_h});
   y += cam_h + c.g * 3;
-  draw_open_now(c, {c.m, y, w, bottom - y});
+  if (!closed) draw_open_now(c, {c.m, y, w, bottom - y});
 }
 
 }  // namespace checkin::ui

@@ -66,7 +66,10 @@ void draw_result(Canvas& c) {
 
   const float col_w = std::min(c.W - 2 * c.m, c.u * (c.portrait ? 24.f : 30.f));
   const float x = (c.W - col_w) / 2;
-  const std::string where = refusal ? std::string() : r.discreet ? (r.group ? c.t("result.your_group") : std::string()) : r.where;
+  // A refusal says nothing of why; only a neutral reference staff look up on the admin screen.
+  const std::string where = refusal ? (r.reference.empty() ? std::string() : c.f("result.reference", {{"reference", r.reference}}))
+                            : r.discreet ? (r.group ? c.t("result.your_group") : std::string())
+                                         : r.where;
 
   // Measure first, then centre the block vertically above the footer.
   const float footer_h = c.px(c.fonts.small) * 1.5f + c.m;

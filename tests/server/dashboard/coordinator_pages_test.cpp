@@ -167,6 +167,33 @@ TEST_CASE("kiosks: the enrolment code on the page is one the kiosk accepts, and 
   CHECK(must_ok(f.store->audit_log(AuditFilter{.action = "device.token_roll_requested"})).size() == 1);
 }
 
+TEST_CASE("volunteers on shift now are on Today and on the live board, whichever door they started at",
+          "[dashboard][board]") {
+  Fixture f;
+  auto vic = f.person(f.riverside, "Vic");
+  const WallTime start = std::max(now_utc() - 30min, std::chrono::time_point_cast<Millis>(
+                                                          std::chrono::floor<std::chrono::days>(now_utc())));
+  auto desk = must_ok(f.store->create_shift(Shift{"", f.riverside.id, "Welcome desk", start, start + 4h, {vic.id}}));
+  f.start();
+  auto admin = f.admin();
+  CHECK(has(admin.get("/").body, "Nobody is on shift right now."));
+  CHECK(!has(admin.get("/board").body, "On shift now"));
+
+  auto shift_start = f.event(f.riverside_kiosk, EventKind::shift_start, now_utc() - 5min);
+  shift_start.shift_id = desk.id;
+  shift_start.person_id = vic.id;
+  f.upload(f.riverside_kiosk, {shift_start});
+  auto today = admin.get("/");
+  CHECK(has(today.body, "On shift now at Riverside"));
+  CHECK(has(today.body, ">Vic</a>: Welcome desk, since "));
+  CHECK(has(admin.get("/board").body, "On shift now"));
+  auto board = nlohmann::json::parse(admin.get("/board.json").body);
+  REQUIRE(board["on_shift"].size() == 1);
+  CHECK(has(board["on_shift"][0].get<std::string>(), "Vic — Welcome desk, since "));
+  // Riverside's coordinator sees them too.
+  CHECK(nlohmann::json::parse(f.coordinator().get("/board.json").body)["on_shift"].size() == 1);
+}
+
 TEST_CASE("the live board: counts and names, and for a discreet program counts only, a small one as fewer than 5", "[dashboard][board]") {
   Fixture f;
   auto lunch = f.open_session(f.riverside, f.lunch);

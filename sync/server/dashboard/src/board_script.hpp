@@ -59,6 +59,14 @@ inline constexpr std::string_view kBoardScript = R"js('use strict';
     overNote = data.over_capacity_note;
     var cards = data.sessions.map(function (s) { return card(s, data.discreet_note); });
     if (!cards.length) cards.push(el('p', 'board-empty', 'No session is open for check-in right now.'));
+    if (data.on_shift && data.on_shift.length) {
+      var shifts = el('section', 'board-session board-shifts');
+      shifts.appendChild(el('h2', '', 'On shift now'));
+      var names = el('ul', 'board-names');
+      data.on_shift.forEach(function (line) { names.appendChild(el('li', '', line)); });
+      shifts.appendChild(names);
+      cards.push(shifts);
+    }
     board.replaceChildren.apply(board, cards);
     asOf.textContent = 'As of ' + data.as_of + '.';
     if (problem) problem.textContent = '';

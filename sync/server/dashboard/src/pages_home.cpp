@@ -64,6 +64,20 @@ void home(Context& ctx) {
                             format_local_time(s.start), format_local_time(s.end), escape(s.role),
                             s.assigned_people.size());
       body += table_close();
+      // Who is on shift now, whichever door they started at.
+      auto on_shift = ctx.store.on_shift_now({site.id}, ctx.now);
+      if (!on_shift) return ctx.store_failed(on_shift.error(), "on shift now");
+      body += fmt::format(R"(<h3 class="on-shift-title">On shift now at {}</h3>)", escape(site.name));
+      if (on_shift->empty()) {
+        body += "<p>Nobody is on shift right now.</p>";
+      } else {
+        body += R"(<ul class="on-shift">)";
+        for (const auto& v : *on_shift)
+          body += fmt::format("<li><a href=\"/people/{}\">{}</a>: {}, since {}</li>", escape(v.person_id),
+                              escape(v.preferred_name.empty() ? "(no name)" : v.preferred_name), escape(v.shift.role),
+                              escape(format_local_time(v.started_at)));
+        body += "</ul>";
+      }
     }
   }
   body += R"(<h2>Get things done</h2><ul class="links">)";

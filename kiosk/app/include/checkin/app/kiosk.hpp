@@ -110,6 +110,7 @@ class Kiosk {
   Instant screen_since_{};
   Instant last_interaction_{};
   std::string language_;              // the screens' language now (a participant may switch it)
+  bool language_tapped_ = false;      // this visit's participant chose it: it wins over the roster's
   std::optional<Decision> last_decision_;
   ui::ResultView result_;
   ui::ChooseView choose_;

@@ -41,7 +41,8 @@ class Staff {
   void on_admin_scan(std::string_view code);
 
   // A refusal on the public screen, with the code that was refused (for "let in anyway").
-  void note_refusal(const Decision& decision, std::string_view code);
+  // Returns the note's reference ("R2"), which the refusal screen shows for staff to find.
+  std::string note_refusal(const Decision& decision, std::string_view code);
   // Enrolment's progress, and on the admin screen what it shows of the outbox. Call every frame.
   void tick(bool on_admin_screen);
   // The admin screens' part of the view.

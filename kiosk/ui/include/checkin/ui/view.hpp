@@ -58,6 +58,9 @@ struct ReadyView {
   bool sync_shown = true;            // false: sync is turned off on this kiosk (no dot at all)
   bool anonymous_available = false;  // some open session allows anonymous check-in
   bool walk_in_available = false;    // some open session allows walk-ins
+  // Nothing open: what opens next, today or tomorrow (next.id empty: nothing until then).
+  SessionCard next;
+  bool next_tomorrow = false;
 };
 
 struct ResultView {
@@ -69,6 +72,7 @@ struct ResultView {
   std::string shift_started; // "18:05" for shift_started
   Millis shift_duration{0};  // for shift_ended
   int seconds_left = 0;      // until the screen returns to Ready by itself
+  std::string reference;     // a refusal: the note staff find on the admin screen ("R2")
 };
 
 enum class ChoosePurpose { pass, anonymous };
@@ -88,7 +92,7 @@ struct NoPassView {
 };
 
 struct PinView {
-  int digits_entered = 0;  // shown as dots; the digits themselves never reach the UI
+  int digits_entered = 0;  // > 0 fills the dots (never how many); the digits never reach the UI
   bool wrong = false;      // the last PIN was wrong
   int locked_seconds = 0;  // > 0: too many wrong tries, wait
 };
@@ -97,7 +101,7 @@ struct RefusalNote {
   std::string time;     // "18:05"
   std::string outcome;  // e.g. "pass_revoked"
   std::string reason;   // detail for staff; never shown on public screens
-  std::string id{};     // names the note for "let in anyway"
+  std::string id{};     // "R2": names the note for "let in anyway"; the refusal screen shows it
   // Full session or missing registration: the sessions staff may let the person in to.
   std::vector<SessionCard> let_in{};
   bool let_in_done = false;  // staff let them in
@@ -188,6 +192,7 @@ struct AdminView {
   bool discreet_mode = false;          // hide every name on this kiosk
   bool high_contrast = false;
   std::vector<std::pair<std::string, std::string>> languages;  // code, name in that language
+  bool leave_asked = false;            // "Leave kiosk mode" tapped once: asked before closing
 };
 
 // "What do we record?": the privacy notice, filled from what the server sends.
