@@ -100,6 +100,13 @@ TEST_CASE("a person's data: downloads for whoever sees them, erasing for admins 
   CHECK(!has(their_page.body, base + "/erase"));
   // The reference kiosks show beside the name when staff check someone in by name.
   CHECK(has(their_page.body, "Reference <strong>" + person_reference(robin.id) + "</strong>"));
+  // Language: chosen by name from a list, not typed as a code.
+  CHECK(has(their_page.body, R"(<select id="language" name="language")"));
+  CHECK(has(their_page.body, "Español (Spanish)"));
+  CHECK(has(their_page.body, "own language</option>"));  // the empty choice: the kiosk's
+  // People without a name are told apart by that reference.
+  auto nameless = f.person(f.riverside, "");
+  CHECK(has(coordinator.get("/people").body, "(no name, ref. " + person_reference(nameless.id) + ")"));
   CHECK(coordinator.get(base + "/erase").status == 403);
   CHECK(coordinator.post_form(base + "/erase", {}).status == 403);
   CHECK(coordinator.get("/people/" + harriet.id + "/export.json").status == 404);  // another site's

@@ -37,7 +37,9 @@ std::vector<Option> site_filter(const std::vector<Site>& sites, const Id& select
 }
 
 std::string person_label(const PersonRecord& person) {
-  return person.preferred_name.empty() ? std::string("(no name)") : person.preferred_name;
+  // Two people without a name are told apart by the reference kiosks show as well.
+  return person.preferred_name.empty() ? fmt::format("(no name, ref. {})", person_reference(person.id))
+                                       : person.preferred_name;
 }
 
 std::string trim(std::string_view text) {

@@ -31,6 +31,38 @@ bool valid_language(std::string_view tag) {
   return std::ranges::all_of(tag, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
 }
 
+// Languages a person may be greeted in, by their own names: the kiosk greets in one it
+// has words for (assets/i18n), else in its own. A code not listed (from an import) stays.
+struct Language {
+  std::string_view code, name;
+};
+constexpr Language kLanguages[] = {
+    {"ar", "العربية (Arabic)"},   {"de", "Deutsch (German)"},  {"en", "English"},
+    {"es", "Español (Spanish)"},  {"fa", "فارسی (Persian)"},    {"fr", "Français (French)"},
+    {"it", "Italiano (Italian)"}, {"ko", "한국어 (Korean)"},     {"pl", "Polski (Polish)"},
+    {"pt", "Português (Portuguese)"}, {"pt-BR", "Português do Brasil (Brazilian Portuguese)"},
+    {"ru", "Русский (Russian)"},  {"so", "Soomaali (Somali)"}, {"tl", "Tagalog"},
+    {"uk", "Українська (Ukrainian)"}, {"vi", "Tiếng Việt (Vietnamese)"}, {"zh", "中文 (Chinese)"},
+};
+
+std::string language_label(std::string_view code) {
+  if (code.empty()) return "–";
+  for (const auto& l : kLanguages)
+    if (l.code == code) return std::string(l.name);
+  return std::string(code);
+}
+
+std::vector<Option> language_choice(std::string_view chosen) {
+  std::vector<Option> options{{"", "The kiosk's own language", chosen.empty(), ""}};
+  bool listed = chosen.empty();
+  for (const auto& l : kLanguages) {
+    options.push_back({std::string(l.code), std::string(l.name), l.code == chosen, ""});
+    listed = listed || l.code == chosen;
+  }
+  if (!listed) options.push_back({std::string(chosen), std::string(chosen), true, ""});
+  return options;
+}
+
 std::string programs_text(const PersonRecord& p, const std::vector<Program>& programs) {
   std::string out;
   for (const auto& id : p.registered_programs) out += fmt::format(R"(<span class="tag">{}</span>)", escape(program_name(programs, id)));
@@ -71,7 +103,7 @@ void people_page(Context& ctx) {
     for (std::size_t i = 0; i < shown.size() && i < kListLimit; ++i) {
       const auto& p = *shown[i];
       body += fmt::format(R"(<tr><th scope="row"><a href="/people/{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td></tr>)",
-                          escape(p.id), escape(person_label(p)), escape(p.language.empty() ? "–" : p.language),
+                          escape(p.id), escape(person_label(p)), escape(language_label(p.language)),
                           escape(site_name(*sites, p.site_id)), programs_text(p, *programs));
     }
     body += table_close();
@@ -95,9 +127,8 @@ std::string person_fields(const PersonForm& f, const std::vector<Site>& sites, c
                                   .hint = "A first name or what they like to be called; no surname needed. May be left "
                                           "empty.",
                                   .required = false, .autocomplete = "off"});
-  body += input_field({.name = "language", .label = "Language", .value = f.language,
-                       .hint = "For the kiosk's greeting, as a short code: en, es, fr, pt-BR… Empty: the kiosk's own.",
-                       .required = false, .autocomplete = "off", .attributes = R"(maxlength="20" spellcheck="false")"});
+  body += select_field("language", "Language", language_choice(trim(f.language)), false,
+                       "The kiosk greets them in it when it has words for it, else in its own.");
   body += select_field("site_id", "Site", site_choice(sites, f.site_id), true,
                        "Where they take part. Coordinators of that site see them.");
   std::vector<Option> program_choice;
