@@ -307,6 +307,32 @@ TEST_CASE("a language tapped at the door wins over the roster's, for the greetin
   CHECK(f.view().language == "en");
 }
 
+TEST_CASE("feedback at check-out can be turned off at a kiosk the queue can see, here or for the site") {
+  Fixture f;
+  auto leave_group = [&] {
+    f.check_in("ana", "sess-peer");
+    f.tap(K::dismiss);
+    f.clock.advance(std::chrono::minutes{20});
+    f.scan("ana");
+  };
+  SECTION("by staff on this kiosk") {
+    f.enter_pin(kPin);
+    f.tap(K::admin_tab, {}, static_cast<int>(ui::AdminTab::settings));
+    CHECK(f.view().admin.feedback);
+    f.tap(K::toggle_feedback);
+    CHECK_FALSE(f.view().admin.feedback);
+    CHECK(f.store.get_setting("feedback").value() == std::optional<std::string>("false"));
+    f.tap(K::dismiss);
+  }
+  SECTION("by a coordinator for the site") {
+    REQUIRE(f.store.set_setting("central.feedback", "false"));
+    f.restart_kiosk();  // as after a sync brought it
+  }
+  leave_group();
+  CHECK(f.view().screen == ui::Screen::result);  // goodbye, without the question
+  CHECK(f.view().result.outcome == Outcome::checked_out);
+}
+
 TEST_CASE("nothing open: the Ready screen says what opens next instead of asking for a pass") {
   Fixture f;
   CHECK_FALSE(f.view().ready.open_now.empty());

@@ -259,7 +259,7 @@ void Kiosk::show(const Decision& d, std::string_view code) {
     const auto& lang = it->second.language;
     if (std::ranges::any_of(languages_, [&](const auto& l) { return l.first == lang; })) language_ = lang;
   }
-  if (d.outcome == Outcome::checked_out && d.ask_feedback) {
+  if (d.outcome == Outcome::checked_out && d.ask_feedback && settings.feedback) {
     feedback_session_ = d.session_id;
     go(Screen::feedback);
     return;

@@ -44,6 +44,7 @@ Result<void> SettingsBook::reload() {
     if (auto v = get("volume")) settings_.volume = std::clamp(std::atoi(v->c_str()), 0, 100);
     if (auto v = get("discreet_mode")) settings_.discreet_mode = *v == "true";
     if (auto v = get("high_contrast")) settings_.high_contrast = *v == "true";
+    if (auto v = get("feedback")) settings_.feedback = *v != "false";
     if (!prefix.empty()) {  // what only the server says
       if (auto v = get("privacy_contact")) settings_.privacy_contact = *v;
       if (auto v = get("retention_discreet_days")) settings_.retention_discreet_days = std::clamp(std::atoi(v->c_str()), 1, 3650);
@@ -65,6 +66,7 @@ Result<void> SettingsBook::save(std::string_view key) {
   else if (key == "volume") value = std::to_string(settings_.volume);
   else if (key == "discreet_mode") value = settings_.discreet_mode ? "true" : "false";
   else if (key == "high_contrast") value = settings_.high_contrast ? "true" : "false";
+  else if (key == "feedback") value = settings_.feedback ? "true" : "false";
   else if (key == "export_dir") value = settings_.export_dir;
   else if (key == "unserved") value = join(settings_.unserved);
   else return fail(Errc::invalid_input, "no kiosk setting named " + std::string(key));

@@ -217,6 +217,9 @@ Staff::Next Staff::on_admin(const Intent& intent) {
     case Intent::Kind::toggle_high_contrast:
       change("high_contrast", [](KioskSettings& s) { s.high_contrast = !s.high_contrast; });
       break;
+    case Intent::Kind::toggle_feedback:
+      change("feedback", [](KioskSettings& s) { s.feedback = !s.feedback; });
+      break;
     case Intent::Kind::set_language:
       change("language", [&](KioskSettings& s) { s.language = intent.text; });
       return Next::admin;  // the flow speaks the new language at once
@@ -506,6 +509,7 @@ void Staff::fill(ui::ViewState& v, const sync::SyncStatus& status) const {
   admin.volume_percent = settings.volume;
   admin.discreet_mode = settings.discreet_mode;
   admin.high_contrast = settings.high_contrast;
+  admin.feedback = settings.feedback;
   admin.languages = languages_;
   if (sync_) {
     admin.sync = sync_dot(status);

@@ -602,6 +602,7 @@ float draw_settings_tab(Canvas& c, ImVec2 o, float w) {
   toggle("setting:discreet", "discreet", admin.discreet_mode, Intent::Kind::toggle_discreet_mode);
   toggle("setting:high_contrast", "high_contrast", admin.high_contrast || c.view.high_contrast,
          Intent::Kind::toggle_high_contrast);
+  toggle("setting:feedback", "feedback", admin.feedback, Intent::Kind::toggle_feedback);
   y += c.g * 2;
 
   // Leaving closes the app: asked first, with staying as the easy answer.

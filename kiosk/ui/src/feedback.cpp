@@ -28,7 +28,7 @@ void draw_feedback(Canvas& c) {
   const float cell_w = std::min((w - 4 * gap) / 5, c.u * 7);
   const float label_h = c.px(c.fonts.button) * 2.4f;  // two lines for the longer words
   const float avail = skip_r.y - c.g * 2 - note_h - c.g - top - title_h - c.g * 2;
-  const float face_d = std::max(c.u * 1.6f, std::min({cell_w * 0.62f, avail - label_h - c.g * 2, c.u * 4.5f}));
+  const float face_d = std::max(c.u * 1.6f, std::min({cell_w * 0.5f, avail - label_h - c.g * 2, c.u * 3.f}));
   const float cell_h = std::max(kMinTouchTarget, face_d + label_h + c.g * 2);
   const float block = title_h + c.g * 2 + cell_h;
   float y = top + std::max(0.f, (skip_r.y - c.g * 2 - note_h - c.g - top - block) / 2);

@@ -231,6 +231,8 @@ lacks "no own period any more" "program_days" out
 cs kiosk-setting set privacy_contact "Ask at reception, or write to privacy@example.org" >out 2>err
 check "kiosk-setting privacy_contact" 0 $?
 cs kiosk-setting set privacy_contact "$(printf 'two\nlines')" >out 2>err; check "privacy_contact is one line" 2 $?
+cs kiosk-setting set feedback false --site "$site" >out 2>err; check "kiosk-setting feedback off for a site" 0 $?
+cs kiosk-setting set feedback maybe >out 2>err; check "feedback is true or false" 2 $?
 cs report seen-twice --from 2027-01-01 --to 2027-12-31 --out - >out 2>err; check "report seen-twice" 0 $?
 contains "report seen-twice has its header" out "Date,Site,Program,Session start,Name,Pass,First kiosk"
 cs report feedback --from 2027-01-01 --to 2027-12-31 --out - >out 2>err; check "report feedback" 0 $?

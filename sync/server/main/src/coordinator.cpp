@@ -68,7 +68,7 @@ bool parse_expiry(const std::string& text, WallTime& out) {
 // The settings kiosks take from the server (kiosk/app's KioskSettings); anything else
 // would be ignored by every kiosk, so it is refused here.
 std::vector<std::string> kiosk_setting_names() {
-  return {"language", "volume", "discreet_mode", "high_contrast", "privacy_contact"};
+  return {"language", "volume", "discreet_mode", "high_contrast", "feedback", "privacy_contact"};
 }
 
 // "What do we record?" ends with it on every kiosk, and the printed notice too.
@@ -80,7 +80,7 @@ std::optional<std::string> kiosk_setting_problem(const std::string& name, const 
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), volume);
     if (ec != std::errc{} || end != value.data() + value.size() || volume < 0 || volume > 100)
       return fmt::format("volume must be a whole number from 0 to 100, not '{}'", value);
-  } else if (name == "discreet_mode" || name == "high_contrast") {
+  } else if (name == "discreet_mode" || name == "high_contrast" || name == "feedback") {
     if (value != "true" && value != "false") return fmt::format("{} must be true or false, not '{}'", name, value);
   } else if (name == "language") {
     bool letters = !value.empty() && value.size() <= 8 &&
@@ -531,7 +531,8 @@ void add_coordinator_commands(CLI::App& app, const GlobalOptions& options, Actio
     };
     auto a = std::make_shared<Args>();
     auto* set = setting->add_subcommand("set", "Set NAME to VALUE: language (en, es, ...), volume (0-100), "
-                                               "discreet_mode (true/false), high_contrast (true/false)");
+                                               "discreet_mode (true/false), high_contrast (true/false), feedback (true/false: ask for a "
+                                               "rating at check-out), privacy_contact (one line)");
     set->add_option("NAME", a->name, "Setting")->required()->check(CLI::IsMember(kiosk_setting_names()));
     set->add_option("VALUE", a->value, "Value")->required();
     set->add_option("--site", a->site, "Only this site's kiosks (default: every site)");

@@ -19,6 +19,9 @@ struct KioskSettings {
   int volume = 40;
   bool discreet_mode = false;
   bool high_contrast = false;
+  // Ask for a rating at check-out. Off where the queue can see the screen: the question
+  // and the faces are then never shown at this kiosk.
+  bool feedback = true;
   std::string export_dir = "/media/usb";
   std::set<Id> unserved;  // sessions and shifts staff turned off on this kiosk
   // The privacy notice, from the server only: who to ask, and its retention periods.
@@ -36,7 +39,7 @@ class SettingsBook {
   const KioskSettings& get() const { return settings_; }
 
   // Changes one setting on this kiosk (`edit` gets the settings to change) and saves it
-  // under `key` ("language", "volume", "discreet_mode", "high_contrast", "export_dir",
+  // under `key` ("language", "volume", "discreet_mode", "high_contrast", "feedback", "export_dir",
   // "unserved"). The change holds even when saving fails; the error says so.
   template <class Edit>
   Result<void> change(std::string_view key, Edit edit) {

@@ -191,6 +191,7 @@ struct AdminView {
   int volume_percent = 50;
   bool discreet_mode = false;          // hide every name on this kiosk
   bool high_contrast = false;
+  bool feedback = true;                // asks for a rating at check-out
   std::vector<std::pair<std::string, std::string>> languages;  // code, name in that language
   bool leave_asked = false;            // "Leave kiosk mode" tapped once: asked before closing
 };
@@ -261,6 +262,7 @@ struct Intent {
     set_volume,              // number = 0..100
     toggle_discreet_mode,
     toggle_high_contrast,
+    toggle_feedback,         // ask for a rating at check-out on this kiosk, or not
     leave_kiosk,
   };
   Kind kind;
