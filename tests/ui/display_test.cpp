@@ -162,7 +162,7 @@ TEST_CASE("a synthetic tap on a named button reaches the screen as an intent") {
   view.admin.volume_percent = 40;
   CHECK(has(tap(*display, view, "volume:up"), Intent::Kind::set_volume, {}, 50));
   CHECK(has(tap(*display, view, "setting:high_contrast"), Intent::Kind::toggle_high_contrast));
-  CHECK(has(tap(*display, view, "leave"), Intent::Kind::leave_kiosk));
+  CHECK(has(tap(*display, view, "setting:feedback"), Intent::Kind::toggle_feedback));
 }
 
 TEST_CASE("a frame that throws half-way is discarded and the next one draws normally") {

@@ -134,7 +134,8 @@ float draw_sessions_tab(Canvas& c, ImVec2 o, float w) {
     const std::string count = c.f(card.is_shift ? "admin.sessions.on_shift" : "admin.sessions.count",
                                   {{"count", std::to_string(card.checked_in)}});
     const std::string details = session_details(c, card) + (session_details(c, card).empty() ? "" : " · ") + count;
-    const float text_w = w - sw - names_w - 4 * c.g;
+    // The text takes the names button's room where there is none (discreet programs).
+    const float text_w = w - sw - (names_allowed ? names_w + 4 * c.g : 2 * c.g);
     const float rh = row_height(c, details, text_w);
     const Rect row{o.x, y, w, rh};
     c.fill(row, th.surface);

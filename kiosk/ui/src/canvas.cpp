@@ -2,6 +2,7 @@
 #include "canvas.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 
@@ -154,6 +155,19 @@ float Canvas::text(const ImFont* font, std::string_view s, ImVec2 pos, float wid
   return height;
 }
 
+namespace {
+// A line break inside a word ("Recien|tes"): a font that needs one does not fit.
+bool splits_a_word(std::string_view text, const std::vector<std::string_view>& lines) {
+  const auto letter = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || (ch & 0x80); };
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    const auto after = static_cast<std::size_t>(line.data() + line.size() - text.data());
+    if (!line.empty() && after < text.size() && letter(line.back()) && letter(text[after])) return true;
+  }
+  return false;
+}
+}  // namespace
+
 ImFont* Canvas::pick_font(std::initializer_list<ImFont*> candidates, std::string_view s, float width,
                           int max_lines) const {
   ImFont* chosen = nullptr;
@@ -161,7 +175,7 @@ ImFont* Canvas::pick_font(std::initializer_list<ImFont*> candidates, std::string
     chosen = font;
     if (s.empty()) break;
     const auto lines = wrap(font, s, width);
-    bool fits = static_cast<int>(lines.size()) <= max_lines;
+    bool fits = static_cast<int>(lines.size()) <= max_lines && !splits_a_word(s, lines);
     for (const auto line : lines)
       if (font->CalcTextSizeA(px(font), FLT_MAX, 0, line.data(), line.data() + line.size()).x > width + 0.5f)
         fits = false;
@@ -179,7 +193,7 @@ float Canvas::text_in(std::initializer_list<ImFont*> candidates, std::string_vie
     const auto lines = wrap(font, s, box.w);
     const float size = px(font);
     height = static_cast<float>(lines.size() - 1) * std::round(size * 1.18f) + size;
-    bool fits = height <= box.h + 0.5f;
+    bool fits = height <= box.h + 0.5f && !splits_a_word(s, lines);
     for (const auto line : lines)
       if (font->CalcTextSizeA(size, FLT_MAX, 0, line.data(), line.data() + line.size()).x > box.w + 0.5f)
         fits = false;
