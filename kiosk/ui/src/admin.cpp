@@ -38,6 +38,17 @@ float note_box(Canvas& c, Icon icon_kind, const std::string& head, const std::st
   return box.h;
 }
 
+void typed_text_box(Canvas& c, Rect field, std::string_view text) {
+  const Theme& th = c.theme;
+  c.fill(field, th.surface);
+  c.outline(field, th.primary, th.border_width * 1.5f);
+  c.push_background(th.surface);
+  const float pad = std::round(c.u * 0.6f);
+  c.text_in({c.fonts.body, c.fonts.small}, text, {field.x + pad, field.y, field.w - 2 * pad, field.h}, th.surface_text,
+            th.surface, Align::left, true);
+  c.pop_background();
+}
+
 float session_choice_buttons(Canvas& c, const std::string& prefix, const std::vector<SessionCard>& sessions,
                              Intent::Kind kind, float x, float y, float w) {
   const float y0 = y;
@@ -351,13 +362,7 @@ float draw_naming(Canvas& c, float x, float y, float w) {
   const bool one_row = w - sw - cw - 2 * c.g >= c.u * 8;
   const float field_w = one_row ? w - sw - cw - 2 * c.g : w;
   const Rect field{x, y, field_w, c.T};
-  c.fill(field, th.surface);
-  c.outline(field, th.primary, th.border_width * 1.5f);
-  c.push_background(th.surface);
-  const float pad = std::round(c.u * 0.6f);
-  c.text_in({c.fonts.body, c.fonts.small}, admin.naming_text, {field.x + pad, field.y, field.w - 2 * pad, field.h},
-            th.surface_text, th.surface, Align::left, true);
-  c.pop_background();
+  typed_text_box(c, field, admin.naming_text);
   const float by = one_row ? y : y + c.T + c.g;
   const float bx = one_row ? field.right() + c.g : x;
   if (c.button("cancel_name", {bx, by, cw, c.T}, cancel)) c.emit({Intent::Kind::cancel_staff_step});

@@ -97,13 +97,7 @@ float draw_find_by_name(Canvas& c, float x, float y, float w) {
   const float kb_h = 4 * key_h + 3 * gap;
   auto typed_field = [&](float fx, float fy, float fw) {
     const Rect field{fx, fy, std::max(c.u * 4, fw - cancel_w - c.g), c.T};
-    c.fill(field, th.surface);
-    c.outline(field, th.primary, th.border_width * 1.5f);
-    c.push_background(th.surface);
-    const float pad = std::round(c.u * 0.6f);
-    c.text_in({c.fonts.body, c.fonts.small}, find.typed, {field.x + pad, field.y, field.w - 2 * pad, field.h},
-              th.surface_text, th.surface, Align::left, true);
-    c.pop_background();
+    typed_text_box(c, field, find.typed);
     if (c.button("find:cancel", {field.right() + c.g, fy, cancel_w, c.T}, cancel))
       c.emit({Intent::Kind::cancel_staff_step});
     return c.T + c.g;

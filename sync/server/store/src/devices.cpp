@@ -19,6 +19,10 @@ constexpr std::string_view kEnrolmentRefused = "this enrolment code is not valid
 constexpr std::string_view kNotAuthenticated = "unknown device or wrong token: re-enrol this kiosk";
 constexpr std::string_view kLocalDevicePrefix = "local-";
 
+// The columns after DEVICE_COLUMNS' first twelve (see below).
+constexpr int kNextTokenHashColumn = 14;
+constexpr int kTokenHashColumn = 15;  // kDeviceWithTokenById only
+
 Device device_from_row(const sql::Row& row) {
   // id, site_id, name, enrolled_at_ms, last_seen_ms, last_upload_ms, clock_offset_ms, last_seq, revoked_at_ms,
   // local_id, replaces, replaced_by, token_since_ms, roll_requested_ms, next_token_hash
@@ -37,7 +41,7 @@ Device device_from_row(const sql::Row& row) {
   device.replaced_by = row.text(11);
   device.token_since = wall_time(row.integer(12));
   device.roll_requested = optional_wall_time(row, 13);
-  device.new_token_waiting = !row.text(14).empty();
+  device.new_token_waiting = !row.text(kNextTokenHashColumn).empty();
   return device;
 }
 
@@ -46,8 +50,6 @@ Device device_from_row(const sql::Row& row) {
   "local_id, replaces, replaced_by, token_since_ms, roll_requested_ms, next_token_hash"
 constexpr std::string_view kDeviceWithTokenById =
     "SELECT " DEVICE_COLUMNS ", token_hash FROM devices WHERE id = $1 AND kind = 'kiosk'";
-constexpr int kNextTokenHashColumn = 14;
-constexpr int kTokenHashColumn = 15;
 constexpr std::string_view kAllDevices =
     "SELECT " DEVICE_COLUMNS " FROM devices WHERE kind = 'kiosk' ORDER BY enrolled_at_ms, id";
 #undef DEVICE_COLUMNS
